@@ -1,0 +1,66 @@
+//! `session`: always on. `technitium_up`, the failure reason, and what session/get tells about
+//! the server and the token.
+
+use super::{Snapshot, gauge_opt, snake_case};
+use crate::render::exposition::{Encoder, Kind};
+
+pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
+    enc.family(
+        "technitium_up",
+        Kind::Gauge,
+        "Whether the Technitium API answered session/get with the configured token (1) or not (0).",
+    );
+    enc.sample(&[], if snapshot.up() { 1.0 } else { 0.0 });
+    let session = match &snapshot.session {
+        Ok(s) => s,
+        Err(e) => {
+            enc.family(
+                "technitium_scrape_error",
+                Kind::Gauge,
+                "Why technitium_up is 0: 1 for the reason of this scrape's failure.",
+            );
+            enc.sample(&[("reason", e.reason().as_str())], 1.0);
+            return;
+        }
+    };
+    let info = &session.info;
+    enc.family(
+        "technitium_build_info",
+        Kind::Gauge,
+        "Technitium DNS Server version, as a label; always 1.",
+    );
+    enc.sample(&[("version", &info.version)], 1.0);
+    if let Some(domain) = &info.dns_server_domain {
+        enc.family(
+            "technitium_server_info",
+            Kind::Gauge,
+            "The server's own domain name, as a label; always 1.",
+        );
+        enc.sample(&[("server_domain", domain)], 1.0);
+    }
+    gauge_opt(
+        enc,
+        "technitium_start_time_seconds",
+        "When the Technitium server process started, in seconds since the Unix epoch.",
+        info.uptimestamp.map(|t| t.0),
+    );
+    if !info.permissions.is_empty() {
+        enc.family(
+            "technitium_permission_granted",
+            Kind::Gauge,
+            "Whether the exporter's token may view a permission section (1) or not (0).",
+        );
+        for (section, p) in &info.permissions {
+            enc.sample(
+                &[("section", &snake_case(section))],
+                if p.can_view { 1.0 } else { 0.0 },
+            );
+        }
+    }
+    enc.family(
+        "technitium_lifetime_counters_supported",
+        Kind::Gauge,
+        "Whether the server has lifetime counters (v15 and later) (1) or only window gauges (0).",
+    );
+    enc.sample(&[], if session.at_least(15) { 1.0 } else { 0.0 });
+}

@@ -1,0 +1,492 @@
+//! The validated configuration: defaults < config file < environment < flags.
+//!
+//! Nothing outside this module reads clap types or the raw config file: they get a [`Config`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+use regex::Regex;
+use serde::Deserialize;
+use url::Url;
+
+use crate::cli::{GlobalArgs, LogFormat, LogLevel};
+use crate::collector::{CollectorName, Options, ZoneFilter};
+use crate::technitium::{AuthMode, ClientConfig, Secret, Window};
+
+/// Default Technitium URL.
+pub const DEFAULT_URL: &str = "http://localhost:5380";
+/// Default upstream timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default response size cap.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 * 1024 * 1024;
+/// Name of the systemd credential holding the token.
+pub const CREDENTIAL_NAME: &str = "technitium-token";
+
+/// A configuration problem, with where it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// Everything the modes read.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The default target.
+    pub client: ClientConfig,
+    /// What to collect.
+    pub options: Options,
+    /// Log level.
+    pub log_level: LogLevel,
+    /// Log format.
+    pub log_format: LogFormat,
+}
+
+/// The TOML config file (the parts known so far; unknown keys are errors).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// `[technitium]`: the default target.
+    #[serde(default)]
+    pub technitium: FileTarget,
+    /// `[collector]`: switches and collector options.
+    #[serde(default)]
+    pub collector: FileCollectors,
+    /// `[log]`.
+    #[serde(default)]
+    pub log: FileLog,
+}
+
+/// Upstream settings in the file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileTarget {
+    pub url: Option<String>,
+    pub token: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub auth: Option<AuthMode>,
+    pub timeout: Option<String>,
+    pub max_response_size: Option<String>,
+    pub ca_file: Option<PathBuf>,
+    pub insecure_skip_verify: Option<bool>,
+}
+
+/// `[collector]`: `NAME = bool` plus `[collector.dashboard]`, `[collector.top]`, `[collector.zones]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileCollectors {
+    pub disable_defaults: Option<bool>,
+    pub lifetime: Option<bool>,
+    pub dashboard: Option<FileSwitch<FileDashboard>>,
+    pub zones: Option<FileSwitch<FileZones>>,
+    pub dhcp: Option<bool>,
+    pub cluster: Option<bool>,
+    pub top: Option<FileSwitch<FileTop>>,
+    pub settings: Option<bool>,
+    pub update: Option<bool>,
+}
+
+/// A collector key that is either `NAME = bool` or a `[collector.NAME]` table of options.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+#[allow(missing_docs)]
+pub enum FileSwitch<T> {
+    On(bool),
+    Options(T),
+}
+
+/// `[collector.dashboard]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileDashboard {
+    pub enabled: Option<bool>,
+    pub window: Option<Vec<Window>>,
+}
+
+/// `[collector.top]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileTop {
+    pub enabled: Option<bool>,
+    pub limit: Option<usize>,
+    pub reverse_lookup: Option<bool>,
+}
+
+/// `[collector.zones]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileZones {
+    pub enabled: Option<bool>,
+    pub include: Option<String>,
+    pub exclude: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// `[log]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileLog {
+    pub level: Option<LogLevel>,
+    pub format: Option<LogFormat>,
+}
+
+impl<T> FileSwitch<T> {
+    fn parts(&self, enabled: impl Fn(&T) -> Option<bool>) -> (Option<bool>, Option<&T>) {
+        match self {
+            Self::On(b) => (Some(*b), None),
+            Self::Options(t) => (enabled(t), Some(t)),
+        }
+    }
+}
+
+/// Reads and parses a config file.
+///
+/// # Errors
+/// When the file cannot be read or has an unknown key, a bad type or bad TOML; the message names
+/// the file and the key.
+pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| {
+        let msg = e.message();
+        let key = e
+            .span()
+            .map(|s| text[s].lines().next().unwrap_or("").to_owned())
+            .unwrap_or_default();
+        ConfigError(format!(
+            "config file {}: {msg} (at `{key}`)",
+            path.display()
+        ))
+    })
+}
+
+fn parse_duration(s: &str, what: &str) -> Result<Duration, ConfigError> {
+    humantime::parse_duration(s.trim()).map_err(|e| {
+        ConfigError(format!(
+            "{what}: {s:?} is not a duration like 10s or 1m30s ({e})"
+        ))
+    })
+}
+
+fn parse_size(s: &str, what: &str) -> Result<u64, ConfigError> {
+    s.trim()
+        .parse::<bytesize::ByteSize>()
+        .map(|b| b.as_u64())
+        .map_err(|e| ConfigError(format!("{what}: {s:?} is not a size like 64MiB ({e})")))
+}
+
+fn parse_regex(s: &str, what: &str) -> Result<Regex, ConfigError> {
+    Regex::new(&format!("^(?:{s})$"))
+        .map_err(|e| ConfigError(format!("{what}: invalid regex {s:?}: {e}")))
+}
+
+/// Parses and checks a Technitium base URL.
+///
+/// # Errors
+/// When it is not an http(s) URL, or carries a query (tokens never go in the URL).
+pub fn parse_url(s: &str, what: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(s.trim()).map_err(|e| {
+        ConfigError(format!(
+            "{what}: {s:?} is not a URL ({e}); expected e.g. http://dns.lan:5380"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ConfigError(format!(
+            "{what}: the scheme must be http or https, not {:?}",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(ConfigError(format!("{what}: {s:?} has no host")));
+    }
+    if url.query().is_some() || url.password().is_some() {
+        return Err(ConfigError(format!(
+            "{what}: put no query string or password in the URL; pass the token with --technitium.token-file"
+        )));
+    }
+    Ok(url)
+}
+
+/// Reads a token file, trimming whitespace.
+///
+/// # Errors
+/// When it cannot be read or is empty.
+pub fn read_token_file(path: &Path) -> Result<Secret, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read token file {}: {e}", path.display())))?;
+    let secret = Secret::new(&text);
+    if secret.is_empty() {
+        return Err(ConfigError(format!(
+            "token file {} is empty",
+            path.display()
+        )));
+    }
+    Ok(secret)
+}
+
+/// Where a layered value came from.
+fn from_cli(matches: Option<&ArgMatches>, id: &str) -> bool {
+    matches.and_then(|m| m.value_source(id)) == Some(ValueSource::CommandLine)
+}
+
+/// Resolves the token from the highest layer that has one.
+fn resolve_token(
+    args: &GlobalArgs,
+    matches: Option<&ArgMatches>,
+    file: &FileTarget,
+) -> Result<Option<Secret>, ConfigError> {
+    let (lit, path) = (args.token.as_deref(), args.token_file.as_deref());
+    let (lit_cli, path_cli) = (from_cli(matches, "token"), from_cli(matches, "token_file"));
+    // Flags, then environment: a literal and a file in the same layer is ambiguous.
+    for cli_layer in [true, false] {
+        let lit = lit.filter(|_| lit_cli == cli_layer);
+        let path = path.filter(|_| path_cli == cli_layer);
+        let layer = if cli_layer { "flags" } else { "environment" };
+        match (lit, path) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError(format!(
+                    "both a token and a token file are given in the {layer}: keep one (prefer the file)"
+                )));
+            }
+            (Some(t), None) => return Ok(Some(Secret::new(t))),
+            (None, Some(p)) => return read_token_file(p).map(Some),
+            (None, None) => {}
+        }
+    }
+    match (&file.token, &file.token_file) {
+        (Some(_), Some(_)) => Err(ConfigError(
+            "config file: [technitium] has both token and token_file: keep one".to_owned(),
+        )),
+        (Some(t), None) => Ok(Some(Secret::new(t))),
+        (None, Some(p)) => read_token_file(p).map(Some),
+        (None, None) => {
+            let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") else {
+                return Ok(None);
+            };
+            let path = PathBuf::from(dir).join(CREDENTIAL_NAME);
+            if path.exists() {
+                read_token_file(&path).map(Some)
+            } else {
+                Ok(None)
+            }
+        }
+    }
+}
+
+impl Config {
+    /// Builds the configuration from the command line (with `matches` telling flags from
+    /// environment variables) and the optional config file.
+    ///
+    /// # Errors
+    /// Every problem found, one per line.
+    pub fn build(args: &GlobalArgs, matches: Option<&ArgMatches>) -> Result<Self, ConfigError> {
+        let file = match &args.config_file {
+            Some(p) => load_file(p)?,
+            None => FileConfig::default(),
+        };
+        let mut problems = Vec::new();
+        let t = &file.technitium;
+        let url_text = args
+            .url
+            .clone()
+            .or_else(|| t.url.clone())
+            .unwrap_or_else(|| DEFAULT_URL.to_owned());
+        let url = parse_url(&url_text, "--technitium.url")
+            .map_err(|e| problems.push(e.0))
+            .ok();
+        let timeout = match args.timeout.as_ref().or(t.timeout.as_ref()) {
+            Some(s) => parse_duration(s, "--technitium.timeout")
+                .map_err(|e| problems.push(e.0))
+                .ok(),
+            None => Some(DEFAULT_TIMEOUT),
+        };
+        if timeout == Some(Duration::ZERO) {
+            problems.push("--technitium.timeout must be more than 0s".to_owned());
+        }
+        let max_response_size = match args
+            .max_response_size
+            .as_ref()
+            .or(t.max_response_size.as_ref())
+        {
+            Some(s) => parse_size(s, "--technitium.max-response-size")
+                .map_err(|e| problems.push(e.0))
+                .ok(),
+            None => Some(DEFAULT_MAX_RESPONSE_SIZE),
+        };
+        let token = resolve_token(args, matches, t)
+            .map_err(|e| problems.push(e.0))
+            .ok()
+            .flatten();
+        let options = build_options(args, &file.collector)
+            .map_err(|e| problems.push(e.0))
+            .ok();
+        if !problems.is_empty() {
+            return Err(ConfigError(problems.join("\n")));
+        }
+        let (Some(url), Some(timeout), Some(max_response_size), Some(options)) =
+            (url, timeout, max_response_size, options)
+        else {
+            return Err(ConfigError("invalid configuration".to_owned()));
+        };
+        Ok(Self {
+            client: ClientConfig {
+                url,
+                token,
+                auth: args.auth.or(t.auth).unwrap_or_default(),
+                timeout,
+                max_response_size,
+                ca_file: args.ca_file.clone().or_else(|| t.ca_file.clone()),
+                insecure_skip_verify: args
+                    .insecure_skip_verify
+                    .or(t.insecure_skip_verify)
+                    .unwrap_or(false),
+            },
+            options,
+            log_level: args.log_level.or(file.log.level).unwrap_or(LogLevel::Info),
+            log_format: args
+                .log_format
+                .or(file.log.format)
+                .unwrap_or(LogFormat::Logfmt),
+        })
+    }
+}
+
+fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, ConfigError> {
+    let c = &args.collectors;
+    let disable_defaults = c
+        .disable_defaults
+        .or(file.disable_defaults)
+        .unwrap_or(false);
+    let (dash_on, dash) = file
+        .dashboard
+        .as_ref()
+        .map_or((None, None), |s| s.parts(|d| d.enabled));
+    let (zones_on, zones) = file
+        .zones
+        .as_ref()
+        .map_or((None, None), |s| s.parts(|z| z.enabled));
+    let (top_on, top) = file
+        .top
+        .as_ref()
+        .map_or((None, None), |s| s.parts(|t| t.enabled));
+    let file_switch: BTreeMap<&str, Option<bool>> = [
+        ("lifetime", file.lifetime),
+        ("dashboard", dash_on),
+        ("zones", zones_on),
+        ("dhcp", file.dhcp),
+        ("cluster", file.cluster),
+        ("top", top_on),
+        ("settings", file.settings),
+        ("update", file.update),
+    ]
+    .into_iter()
+    .collect();
+    let cli: BTreeMap<&str, (Option<bool>, bool)> = c
+        .switches()
+        .into_iter()
+        .map(|(n, on, off)| (n, (on, off)))
+        .collect();
+    let mut enabled = Vec::new();
+    for name in CollectorName::OPTIONAL {
+        let key = name.as_str();
+        let mut on = !disable_defaults && name.default_enabled();
+        if let Some(Some(v)) = file_switch.get(key) {
+            on = *v;
+        }
+        if let Some((flag, no_flag)) = cli.get(key) {
+            if let Some(v) = flag {
+                on = *v;
+            }
+            if *no_flag {
+                on = false;
+            }
+        }
+        if on {
+            enabled.push(name);
+        }
+    }
+    let mut windows = c
+        .dashboard_window
+        .clone()
+        .or_else(|| dash.and_then(|d| d.window.clone()))
+        .unwrap_or_else(|| vec![Window::LastHour]);
+    windows.sort();
+    windows.dedup();
+    if windows.is_empty() {
+        windows.push(Window::LastHour);
+    }
+    let include = c
+        .zones_include
+        .as_ref()
+        .or(zones.and_then(|z| z.include.as_ref()));
+    let exclude = c
+        .zones_exclude
+        .as_ref()
+        .or(zones.and_then(|z| z.exclude.as_ref()));
+    Ok(Options {
+        enabled,
+        windows,
+        top_limit: c
+            .top_limit
+            .or(top.and_then(|t| t.limit))
+            .unwrap_or(10)
+            .max(1),
+        top_reverse_lookup: c
+            .top_reverse_lookup
+            .or(top.and_then(|t| t.reverse_lookup))
+            .unwrap_or(false),
+        zones: ZoneFilter {
+            include: include
+                .map(|s| parse_regex(s, "--collector.zones.include"))
+                .transpose()?,
+            exclude: exclude
+                .map(|s| parse_regex(s, "--collector.zones.exclude"))
+                .transpose()?,
+            limit: c
+                .zones_limit
+                .or(zones.and_then(|z| z.limit))
+                .unwrap_or(10_000),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_checked() {
+        assert!(parse_url("http://dns.lan:5380", "x").is_ok());
+        assert!(parse_url("ftp://dns.lan", "x").is_err());
+        assert!(parse_url("dns.lan:5380", "x").is_err());
+        assert!(parse_url("http://dns.lan:5380/?token=abc", "x").is_err());
+    }
+
+    #[test]
+    fn file_config_rejects_unknown_keys() {
+        let err = toml::from_str::<FileConfig>("[technitium]\nurll = \"x\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("urll"), "{err}");
+        let ok: Result<FileConfig, _> =
+            toml::from_str("[collector]\ndhcp = false\n[collector.zones]\nlimit = 5\n");
+        assert!(ok.is_ok());
+    }
+
+    #[test]
+    fn sizes_and_durations_parse() {
+        assert_eq!(parse_size("64MiB", "x").ok(), Some(64 * 1024 * 1024));
+        assert_eq!(
+            parse_duration("1m30s", "x").ok(),
+            Some(Duration::from_secs(90))
+        );
+    }
+}

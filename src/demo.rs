@@ -1,0 +1,582 @@
+//! `--demo`: a simulated Technitium server on a random loopback port.
+//!
+//! It answers the exporter's allowlisted endpoints from the same typed structures the client
+//! parses (`technitium::types`), so the two cannot drift apart. Numbers are realistic and move
+//! slowly with the clock; some zones are in trouble, a three-node cluster has one unreachable
+//! node (v14+), DHCP scopes have leases. The token has every permission. Version behaviour
+//! follows the real servers: before v15 the Bearer header is ignored (query token only), v14+
+//! adds the `server` envelope key and clusters, v15+ adds lifetime counters.
+
+use std::convert::Infallible;
+use std::f64::consts::TAU;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use url::Url;
+
+use crate::cli::DemoVersion;
+use crate::technitium::types::{
+    ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
+    DhcpScopes, Envelope, MetricsJson, Permission, SessionInfo, Settings, Stats, Timestamp,
+    TopEntry, TopStats, UpdateCheck, Zone,
+};
+use crate::technitium::{Endpoint, Secret};
+
+const DOMAIN: &str = "dns1.demo.lan";
+
+/// A running demo server; dropping it stops the server.
+#[derive(Debug)]
+pub struct Demo {
+    /// Its base URL (`http://127.0.0.1:PORT`).
+    pub url: Url,
+    /// The token it accepts.
+    pub token: Secret,
+    _stop: watch::Sender<bool>,
+}
+
+struct State {
+    version: DemoVersion,
+    token: String,
+    started: f64,
+    zones: Vec<Zone>,
+}
+
+/// Starts the demo server on `127.0.0.1:0`.
+///
+/// # Errors
+/// When no loopback port can be bound.
+pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> {
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+    let addr = listener.local_addr()?;
+    let token = format!(
+        "demo-{:016x}",
+        std::process::id() as u64 ^ (Timestamp::now().0.to_bits() >> 7)
+    );
+    let now = Timestamp::now().0;
+    let state = Arc::new(State {
+        version,
+        token: token.clone(),
+        started: now - 3.0 * 86_400.0 - 4.0 * 3600.0 - 17.0 * 60.0,
+        zones: make_zones(zones, now),
+    });
+    let (stop, mut stopped) = watch::channel(false);
+    tokio::spawn(async move {
+        loop {
+            let accepted = tokio::select! {
+                a = listener.accept() => a,
+                _ = stopped.changed() => break,
+            };
+            let Ok((stream, _)) = accepted else { continue };
+            let state = Arc::clone(&state);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let state = Arc::clone(&state);
+                    async move { Ok::<_, Infallible>(handle(&state, &req)) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    let url = Url::parse(&format!("http://{addr}")).map_err(std::io::Error::other)?;
+    tracing::info!(url = %url, version = ?version, "demo Technitium server started");
+    Ok(Demo {
+        url,
+        token: Secret::new(&token),
+        _stop: stop,
+    })
+}
+
+fn version_str(v: DemoVersion) -> &'static str {
+    match v {
+        DemoVersion::V13_6 => "13.6",
+        DemoVersion::V14_3 => "14.3",
+        DemoVersion::V15_2 => "15.2",
+    }
+}
+
+fn json_response<T: Serialize>(
+    state: &State,
+    status: &str,
+    message: Option<&str>,
+    body: Option<T>,
+) -> Response<Full<Bytes>> {
+    let envelope = Envelope {
+        status: status.to_owned(),
+        error_message: message.map(str::to_owned),
+        response: body,
+        server: (state.version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
+    };
+    let bytes = serde_json::to_vec(&envelope).unwrap_or_default();
+    let mut resp = Response::new(Full::new(Bytes::from(bytes)));
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+/// Session/get writes `info` at the top level, not under `response`.
+#[derive(Serialize)]
+struct SessionBody<'a> {
+    status: &'a str,
+    username: &'a str,
+    #[serde(rename = "tokenName")]
+    token_name: &'a str,
+    info: SessionInfo,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<&'a str>,
+}
+
+fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
+    let query: Vec<(String, String)> = req
+        .uri()
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let bearer = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    // Before v15 the server reads only the query parameter.
+    let presented = match state.version {
+        DemoVersion::V15_2 => bearer.or(param("token")),
+        _ => param("token"),
+    };
+    let Some(endpoint) = Endpoint::ALL
+        .into_iter()
+        .find(|e| e.path() == req.uri().path())
+    else {
+        let mut r = Response::new(Full::new(Bytes::new()));
+        *r.status_mut() = StatusCode::NOT_FOUND;
+        return r;
+    };
+    if presented != Some(state.token.as_str()) {
+        return json_response::<()>(
+            state,
+            "invalid-token",
+            Some("Invalid token or session expired."),
+            None,
+        );
+    }
+    let now = Timestamp::now().0;
+    let v = state.version;
+    match endpoint {
+        Endpoint::SessionGet => {
+            let body = SessionBody {
+                status: "ok",
+                username: "exporter",
+                token_name: "prometheus",
+                info: session_info(state, now),
+                server: (v != DemoVersion::V13_6).then_some(DOMAIN),
+            };
+            let mut resp = Response::new(Full::new(Bytes::from(
+                serde_json::to_vec(&body).unwrap_or_default(),
+            )));
+            resp.headers_mut().insert(
+                hyper::header::CONTENT_TYPE,
+                hyper::header::HeaderValue::from_static("application/json"),
+            );
+            resp
+        }
+        Endpoint::MetricsJson if v == DemoVersion::V15_2 => json_response(
+            state,
+            "ok",
+            None,
+            Some(MetricsJson {
+                lifetime_counters: lifetime(state, now),
+            }),
+        ),
+        Endpoint::MetricsJson => {
+            let mut r = Response::new(Full::new(Bytes::new()));
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            r
+        }
+        Endpoint::StatsGet => {
+            let window = param("type").unwrap_or("LastHour");
+            let full = v != DemoVersion::V13_6 && param("dontTrimQueryTypeData") == Some("true");
+            json_response(state, "ok", None, Some(stats(window, full, state, now)))
+        }
+        Endpoint::StatsGetTop => {
+            let limit = param("limit")
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(1000usize);
+            json_response(
+                state,
+                "ok",
+                None,
+                Some(top(param("statsType").unwrap_or(""), limit, now)),
+            )
+        }
+        Endpoint::ZonesList => json_response(
+            state,
+            "ok",
+            None,
+            Some(ZoneListRef {
+                zones: &state.zones,
+            }),
+        ),
+        Endpoint::DhcpScopesList => json_response(state, "ok", None, Some(dhcp_scopes())),
+        Endpoint::DhcpLeasesList => json_response(state, "ok", None, Some(dhcp_leases())),
+        Endpoint::SettingsGet => json_response(
+            state,
+            "ok",
+            None,
+            Some(Settings {
+                enable_blocking: Some(true),
+                temporary_disable_blocking_till: None,
+                block_list_next_updated_on: Some(Timestamp(
+                    ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
+                )),
+            }),
+        ),
+        Endpoint::CheckForUpdate => json_response(
+            state,
+            "ok",
+            None,
+            Some(UpdateCheck {
+                update_available: v != DemoVersion::V15_2,
+                update_version: (v != DemoVersion::V15_2).then(|| "15.2".to_owned()),
+            }),
+        ),
+    }
+}
+
+#[derive(Serialize)]
+struct ZoneListRef<'a> {
+    zones: &'a [Zone],
+}
+
+fn session_info(state: &State, now: f64) -> SessionInfo {
+    let all = Permission {
+        can_view: true,
+        can_modify: false,
+        can_delete: false,
+    };
+    let sections = [
+        "Dashboard",
+        "Zones",
+        "Cache",
+        "Allowed",
+        "Blocked",
+        "Apps",
+        "DnsClient",
+        "Settings",
+        "DhcpServer",
+        "Administration",
+        "Logs",
+    ];
+    let clustered = state.version != DemoVersion::V13_6;
+    let node =
+        |name: &str, t: &str, s: &str, last_seen: Option<f64>, up: Option<f64>| ClusterNode {
+            name: name.to_owned(),
+            node_type: Some(t.to_owned()),
+            state: Some(s.to_owned()),
+            last_seen: last_seen.map(Timestamp),
+            up_since: up.map(Timestamp),
+        };
+    SessionInfo {
+        version: version_str(state.version).to_owned(),
+        uptimestamp: Some(Timestamp(state.started)),
+        dns_server_domain: Some(DOMAIN.to_owned()),
+        cluster_initialized: clustered.then_some(true),
+        cluster_domain: clustered.then(|| "demo.lan".to_owned()),
+        cluster_nodes: clustered.then(|| {
+            vec![
+                node(DOMAIN, "Primary", "Self", None, Some(state.started)),
+                node(
+                    "dns2.demo.lan",
+                    "Secondary",
+                    "Connected",
+                    Some(now - 12.0),
+                    Some(state.started + 600.0),
+                ),
+                node(
+                    "dns3.demo.lan",
+                    "Secondary",
+                    "Unreachable",
+                    Some(now - 47.0 * 60.0),
+                    None,
+                ),
+            ]
+        }),
+        permissions: sections.iter().map(|s| ((*s).to_owned(), all)).collect(),
+    }
+}
+
+/// Queries per second now: a daily wave plus a slow ripple.
+fn rate(t: f64) -> f64 {
+    38.0 + 14.0 * (TAU * t / 86_400.0).sin() + 3.0 * (TAU * t / 900.0).sin()
+}
+
+/// Shares of the rcode and outcome buckets.
+const RCODES: [f64; 4] = [0.885, 0.008, 0.095, 0.002];
+const OUTCOMES: [f64; 5] = [0.06, 0.30, 0.55, 0.09, 0.0];
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn counters(total: f64, clients: u64) -> Counters {
+    let part = |share: f64| Some((total * share).floor() as u64);
+    Counters {
+        total_queries: Some(total.floor() as u64),
+        total_no_error: part(RCODES[0]),
+        total_server_failure: part(RCODES[1]),
+        total_nx_domain: part(RCODES[2]),
+        total_refused: part(RCODES[3]),
+        total_authoritative: part(OUTCOMES[0]),
+        total_recursive: part(OUTCOMES[1]),
+        total_cached: part(OUTCOMES[2]),
+        total_blocked: part(OUTCOMES[3]),
+        total_dropped: part(OUTCOMES[4]),
+        total_clients: Some(clients),
+    }
+}
+
+/// Monotonic: the mean rate times the time since start (the ripple integrates to a bounded term
+/// smaller than the mean, so the total never decreases).
+fn lifetime(state: &State, now: f64) -> Counters {
+    let elapsed = now - state.started;
+    counters(38.0 * elapsed + 2_000.0, 57)
+}
+
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardStats {
+    let seconds = match window {
+        "LastDay" => 86_400.0,
+        "LastWeek" => 604_800.0,
+        "LastMonth" => 2_678_400.0,
+        "LastYear" => 31_536_000.0,
+        _ => 3_600.0,
+    };
+    let total = if seconds > 3_600.0 {
+        38.0 * seconds
+    } else {
+        rate(now) * seconds
+    };
+    let clients = if seconds > 3_600.0 {
+        57
+    } else {
+        31 + (5.0 * (TAU * now / 7_200.0).sin()) as u64
+    };
+    let qtypes: [(&str, f64); 12] = [
+        ("A", 0.52),
+        ("AAAA", 0.21),
+        ("HTTPS", 0.11),
+        ("PTR", 0.05),
+        ("TXT", 0.03),
+        ("SRV", 0.02),
+        ("MX", 0.015),
+        ("SOA", 0.012),
+        ("NS", 0.01),
+        ("CNAME", 0.008),
+        ("DS", 0.003),
+        ("DNSKEY", 0.002),
+    ];
+    let mut labels: Vec<String> = Vec::new();
+    let mut data: Vec<serde_json::Number> = Vec::new();
+    let shown = if full_qtypes { qtypes.len() } else { 9 };
+    for (name, share) in &qtypes[..shown] {
+        labels.push((*name).to_owned());
+        data.push(((total * share) as u64).into());
+    }
+    if !full_qtypes {
+        labels.push("Others".to_owned());
+        data.push(((total * qtypes[10..].iter().map(|(_, s)| s).sum::<f64>()) as u64).into());
+    }
+    let protocols = [("Udp", 0.90), ("Tcp", 0.05), ("Https", 0.03), ("Tls", 0.02)];
+    let chart = |rows: &[(&str, f64)]| ChartData {
+        labels: rows.iter().map(|(l, _)| (*l).to_owned()).collect(),
+        datasets: vec![Dataset {
+            data: rows
+                .iter()
+                .map(|(_, s)| ((total * s) as u64).into())
+                .collect(),
+        }],
+    };
+    let live_zones = state.zones.len() as u64;
+    DashboardStats {
+        stats: Stats {
+            totals: counters(total, clients),
+            zones: Some(live_zones),
+            cached_entries: Some((24_000.0 + 4_000.0 * (TAU * now / 5_400.0).sin()) as u64),
+            allowed_zones: Some(3),
+            blocked_zones: Some(12),
+            allow_list_zones: Some(148),
+            block_list_zones: Some(312_447),
+        },
+        query_type_chart_data: Some(ChartData {
+            labels,
+            datasets: vec![Dataset { data }],
+        }),
+        protocol_type_chart_data: Some(chart(&protocols)),
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn top(kind: &str, limit: usize, now: f64) -> TopStats {
+    let scale = rate(now) / 38.0;
+    let entries = |names: &[(&str, Option<&str>, f64)]| -> Vec<TopEntry> {
+        names
+            .iter()
+            .take(limit)
+            .map(|(n, d, hits)| TopEntry {
+                name: (*n).to_owned(),
+                domain: d.map(str::to_owned),
+                hits: (hits * scale) as u64,
+            })
+            .collect()
+    };
+    match kind {
+        "TopClients" => TopStats {
+            top_clients: Some(entries(&[
+                ("192.168.1.20", Some("tv.demo.lan"), 41_200.0),
+                ("192.168.1.31", Some("laptop.demo.lan"), 22_900.0),
+                ("192.168.1.12", None, 15_300.0),
+                ("192.168.1.45", Some("phone.demo.lan"), 9_870.0),
+                ("10.10.0.17", None, 4_410.0),
+            ])),
+            ..TopStats::default()
+        },
+        "TopDomains" => TopStats {
+            top_domains: Some(entries(&[
+                ("connectivity-check.example.net", None, 18_200.0),
+                ("api.weather.example.com", None, 9_100.0),
+                ("cdn.video.example.org", None, 7_700.0),
+                ("time.example.org", None, 3_050.0),
+            ])),
+            ..TopStats::default()
+        },
+        "TopBlockedDomains" => TopStats {
+            top_blocked_domains: Some(entries(&[
+                ("telemetry.example.com", None, 6_120.0),
+                ("ads.example.net", None, 4_480.0),
+                ("tracker.example.org", None, 1_990.0),
+            ])),
+            ..TopStats::default()
+        },
+        _ => TopStats::default(),
+    }
+}
+
+/// The zone list: three internal zones, the root hint as a secondary, then `n` zones of mixed
+/// types, a few of them in trouble.
+#[allow(clippy::cast_precision_loss)]
+fn make_zones(n: usize, now: f64) -> Vec<Zone> {
+    let zone = |name: String, t: &str| Zone {
+        name,
+        zone_type: t.to_owned(),
+        last_modified: Some(Timestamp(now - 86_400.0 * 12.0)),
+        disabled: false,
+        soa_serial: Some(2_026_112_501),
+        internal: false,
+        dnssec_status: matches!(t, "Primary" | "Secondary").then(|| "Unsigned".to_owned()),
+        expiry: None,
+        is_expired: None,
+        sync_failed: None,
+        notify_failed: matches!(t, "Primary" | "Secondary" | "Forwarder").then_some(false),
+    };
+    let mut zones = Vec::with_capacity(n + 3);
+    for name in ["localhost", "0.in-addr.arpa", "127.in-addr.arpa"] {
+        let mut z = zone(name.to_owned(), "Primary");
+        z.internal = true;
+        z.notify_failed = None;
+        zones.push(z);
+    }
+    for i in 0..n {
+        let (name, t) = match i % 10 {
+            0..=5 => (format!("site{i}.demo.lan"), "Primary"),
+            6 | 7 => (format!("branch{i}.demo.lan"), "Secondary"),
+            8 => (format!("partner{i}.example"), "Forwarder"),
+            _ => (format!("{i}.10.in-addr.arpa"), "Stub"),
+        };
+        let mut z = zone(name, t);
+        z.soa_serial = z.soa_serial.map(|s| s + (i as u64 % 7));
+        if matches!(t, "Secondary" | "Stub") {
+            z.expiry = Some(Timestamp(now + 86_400.0 * (20.0 + (i % 13) as f64)));
+            z.is_expired = Some(false);
+            z.sync_failed = Some(false);
+        }
+        if t == "Primary" && i % 3 == 0 {
+            z.dnssec_status = Some(
+                if i % 2 == 0 {
+                    "SignedWithNSEC3"
+                } else {
+                    "SignedWithNSEC"
+                }
+                .to_owned(),
+            );
+        }
+        match i {
+            6 => {
+                z.is_expired = Some(true);
+                z.sync_failed = Some(true);
+                z.expiry = Some(Timestamp(now - 3_600.0));
+            }
+            7 => z.expiry = Some(Timestamp(now + 86_400.0 * 2.5)),
+            16 => z.sync_failed = Some(true),
+            1 => z.notify_failed = Some(true),
+            4 => z.disabled = true,
+            _ => {}
+        }
+        zones.push(z);
+    }
+    zones
+}
+
+fn dhcp_scopes() -> DhcpScopes {
+    let scope = |name: &str, enabled, start: &str, end: &str| DhcpScope {
+        name: name.to_owned(),
+        enabled,
+        starting_address: start.to_owned(),
+        ending_address: end.to_owned(),
+    };
+    DhcpScopes {
+        scopes: vec![
+            scope("Guest", true, "10.10.0.10", "10.10.0.250"),
+            scope("LAN", true, "192.168.1.100", "192.168.1.199"),
+            scope("Lab", false, "172.16.5.50", "172.16.5.99"),
+        ],
+    }
+}
+
+fn dhcp_leases() -> DhcpLeases {
+    let mut leases = Vec::new();
+    for i in 0..19u8 {
+        leases.push(DhcpLease {
+            scope: "Guest".to_owned(),
+            lease_type: "Dynamic".to_owned(),
+            address: Some(format!("10.10.0.{}", 10 + i)),
+        });
+    }
+    for i in 0..71u8 {
+        let lease_type = if i < 8 { "Reserved" } else { "Dynamic" };
+        leases.push(DhcpLease {
+            scope: "LAN".to_owned(),
+            lease_type: lease_type.to_owned(),
+            address: Some(format!("192.168.1.{}", 100 + i)),
+        });
+    }
+    DhcpLeases { leases }
+}

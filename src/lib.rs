@@ -1,0 +1,18 @@
+//! technitium-exporter: a Prometheus exporter for Technitium DNS Server.
+//!
+//! Data flow, the same for every mode:
+//! `cli` → [`config::Config`] → [`technitium::Client`] → [`collector::Collector::collect`]
+//! (API calls run concurrently) → [`collector::Snapshot`] → [`render`] (text 0.0.4,
+//! OpenMetrics, JSON, table) → a sink (HTTP response, stdout, atomic file).
+//!
+//! The library is usable without the binary: build a [`technitium::Client`], wrap it in a
+//! [`collector::Collector`], and render its snapshots.
+
+pub mod app;
+pub mod cli;
+pub mod collector;
+pub mod config;
+pub mod demo;
+pub mod logging;
+pub mod render;
+pub mod technitium;

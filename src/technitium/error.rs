@@ -1,0 +1,165 @@
+//! Typed errors of the Technitium client.
+//!
+//! Every message names the server by its base URL (never with a token: the token is never part
+//! of the base URL, and request URLs, which may hold `?token=` on old servers, never reach a
+//! message) and says what a person can do about it.
+
+use std::time::Duration;
+
+/// The reason label of `technitium_scrape_error{reason}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// DNS, TCP or TLS failed.
+    Unreachable,
+    /// No complete answer in time.
+    Timeout,
+    /// The token was rejected (or none was configured).
+    InvalidToken,
+    /// The token's user needs a TOTP code (a session token, not an API token).
+    TwoFactorRequired,
+    /// An HTTP status other than 2xx.
+    HttpError,
+    /// Not Technitium's JSON, cut short, or too large.
+    BadResponse,
+    /// Technitium answered `status: error`.
+    ApiError,
+}
+
+impl Reason {
+    /// The label value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unreachable => "unreachable",
+            Self::Timeout => "timeout",
+            Self::InvalidToken => "invalid_token",
+            Self::TwoFactorRequired => "two_factor_required",
+            Self::HttpError => "http_error",
+            Self::BadResponse => "bad_response",
+            Self::ApiError => "api_error",
+        }
+    }
+}
+
+/// What went wrong with one API call.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// Could not connect (DNS, TCP, TLS).
+    #[error(
+        "cannot reach {server} ({endpoint}): {detail}; check --technitium.url and that the server is running"
+    )]
+    Unreachable {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The transport's own words, without any URL.
+        detail: String,
+    },
+    /// No complete answer in time.
+    #[error("{server} did not answer {endpoint} within {}; raise --technitium.timeout or check the server's load", humantime::format_duration(*.timeout))]
+    Timeout {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The limit that was hit.
+        timeout: Duration,
+    },
+    /// No token configured.
+    #[error(
+        "no API token configured for {server}: create one under Administration → Sessions → Create Token and pass it with --technitium.token-file (or TECHNITIUM_TOKEN_FILE)"
+    )]
+    MissingToken {
+        /// Base URL of the server.
+        server: String,
+    },
+    /// `invalid-token`.
+    #[error(
+        "token rejected by {server}: create an API token under Administration → Sessions → Create Token (session tokens expire)"
+    )]
+    InvalidToken {
+        /// Base URL of the server.
+        server: String,
+    },
+    /// `2fa-required`.
+    #[error(
+        "{server} requires a two-factor code for this token's user: use a non-expiring API token (Administration → Sessions → Create Token) instead of a login session"
+    )]
+    TwoFactorRequired {
+        /// Base URL of the server.
+        server: String,
+    },
+    /// Non-2xx HTTP status.
+    #[error("{server} answered {endpoint} with HTTP {status}{hint}")]
+    HttpStatus {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The status code.
+        status: u16,
+        /// Extra advice for well-known statuses.
+        hint: &'static str,
+    },
+    /// The body was not what Technitium sends.
+    #[error(
+        "{server} answered {endpoint} with {detail}; is --technitium.url the Technitium web console (default port 5380)?"
+    )]
+    BadResponse {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// What was wrong with it.
+        detail: String,
+    },
+    /// The body exceeded the size cap.
+    #[error("{server} sent more than {} for {endpoint}; raise --technitium.max-response-size if this server really has that much", bytesize::ByteSize(*.limit))]
+    TooLarge {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// `status: error` with "Access was denied.".
+    #[error(
+        "the token may not read {endpoint} on {server} (access denied): grant {section}: View to the token's user under Administration → Groups"
+    )]
+    PermissionDenied {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The permission section the endpoint needs.
+        section: &'static str,
+    },
+    /// `status: error` with another message.
+    #[error("{server} reported an error for {endpoint}: {message}")]
+    Api {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The server's message (trimmed and shortened).
+        message: String,
+    },
+}
+
+impl ApiError {
+    /// The `technitium_scrape_error` reason for this error.
+    #[must_use]
+    pub fn reason(&self) -> Reason {
+        match self {
+            Self::Unreachable { .. } => Reason::Unreachable,
+            Self::Timeout { .. } => Reason::Timeout,
+            Self::MissingToken { .. } | Self::InvalidToken { .. } => Reason::InvalidToken,
+            Self::TwoFactorRequired { .. } => Reason::TwoFactorRequired,
+            Self::HttpStatus { .. } => Reason::HttpError,
+            Self::BadResponse { .. } | Self::TooLarge { .. } => Reason::BadResponse,
+            Self::PermissionDenied { .. } | Self::Api { .. } => Reason::ApiError,
+        }
+    }
+}

@@ -1,0 +1,486 @@
+//! Serde structures for the parts of Technitium's HTTP API the exporter reads.
+//!
+//! Only the fields the exporter uses are declared: serde skips the rest, so secrets that some
+//! responses carry (the echoed token of `session/get`, TSIG keys in `settings/get`) are never
+//! kept. Every structure also implements `Serialize` so the built-in demo server (`demo.rs`)
+//! answers with exactly the shapes the client parses.
+//!
+//! Fields the server writes only in some versions or states are `Option`s: an absent field gives
+//! an absent series, never a made-up zero.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// Every response: the status, the server's message for a non-ok status, and the payload.
+///
+/// Wrapped calls put their payload under `response`; `session/get` writes it as `info` at the
+/// top level, which the alias covers. No `flatten` here: it would buffer a 100 000-zone list
+/// into an intermediate tree before parsing it.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Envelope<T> {
+    /// `ok`, `error`, `invalid-token` or `2fa-required`.
+    pub status: String,
+    /// The server's message for a non-ok status.
+    #[serde(
+        rename = "errorMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub error_message: Option<String>,
+    /// The payload; present when `status` is `ok`.
+    #[serde(
+        alias = "info",
+        default = "Option::default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub response: Option<T>,
+    /// The node's `dnsServerDomain` (v14+).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+}
+
+/// A point in time as Technitium writes it (ISO-8601, UTC, up to 7 fractional digits), held as
+/// seconds since the Unix epoch.
+///
+/// .NET's "never" (`0001-01-01T00:00:00`) and anything unparsable read as absent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timestamp(pub f64);
+
+impl Timestamp {
+    /// Parses Technitium's date format; `None` for the .NET "never" value or garbage.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        let parsed = OffsetDateTime::parse(s, &Rfc3339)
+            .or_else(|_| OffsetDateTime::parse(&format!("{s}Z"), &Rfc3339))
+            .ok()?;
+        if parsed.year() <= 1 {
+            return None;
+        }
+        let nanos = parsed.unix_timestamp_nanos();
+        #[allow(clippy::cast_precision_loss)]
+        Some(Self(nanos as f64 / 1e9))
+    }
+
+    /// The current time.
+    #[must_use]
+    pub fn now() -> Self {
+        #[allow(clippy::cast_precision_loss)]
+        Self(OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9)
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[allow(clippy::cast_possible_truncation)]
+        let nanos = (self.0 * 1e9) as i128;
+        let dt =
+            OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(serde::ser::Error::custom)?;
+        let text = dt.format(&Rfc3339).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+/// Deserializes an optional timestamp leniently: absent, null, "never" or garbage are `None`.
+fn lenient_timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    let raw: Option<String> = Option::deserialize(d)?;
+    Ok(raw.as_deref().and_then(Timestamp::parse))
+}
+
+/// `info` of `/api/user/session/get`. The echoed `token` beside it is deliberately not declared.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// "Major.Minor[.Build[.Revision]]", e.g. "14.3".
+    pub version: String,
+    /// When the server process started.
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub uptimestamp: Option<Timestamp>,
+    /// The server's own domain name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_server_domain: Option<String>,
+    /// v14+: whether this node is part of a cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_initialized: Option<bool>,
+    /// v14+, when clustered: the cluster's domain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_domain: Option<String>,
+    /// v14+, when clustered: every node as this node sees it (the docs call it `nodes`).
+    #[serde(default, alias = "nodes", skip_serializing_if = "Option::is_none")]
+    pub cluster_nodes: Option<Vec<ClusterNode>>,
+    /// Permission section name → flags, in the server's order.
+    #[serde(default)]
+    pub permissions: Permissions,
+}
+
+/// The token's permission map, keyed by section name (`Dashboard`, `Zones`, `DhcpServer`, ...).
+pub type Permissions = std::collections::BTreeMap<String, Permission>;
+
+/// What the token may do in one section.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Permission {
+    /// View permission: the only one the exporter needs.
+    #[serde(default)]
+    pub can_view: bool,
+    /// Modify permission (read only for the `check` report).
+    #[serde(default)]
+    pub can_modify: bool,
+    /// Delete permission.
+    #[serde(default)]
+    pub can_delete: bool,
+}
+
+/// A cluster node as listed in session info or cluster state.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterNode {
+    /// The node's name (its domain).
+    pub name: String,
+    /// `Primary`, `Secondary` or `Unknown`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub node_type: Option<String>,
+    /// `Self`, `Connected`, `Unreachable` or `Unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Last successful exchange with this node (absent if never seen, and for Self).
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_seen: Option<Timestamp>,
+    /// When the node started, when known.
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub up_since: Option<Timestamp>,
+}
+
+/// `/api/dashboard/metrics/json` (v15+).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricsJson {
+    /// Counters since the server process started.
+    pub lifetime_counters: Counters,
+}
+
+/// The eleven `total*` numbers, shared by the lifetime counters and the window stats.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Counters {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_queries: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_no_error: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_server_failure: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_nx_domain: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_refused: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_authoritative: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_recursive: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_cached: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_blocked: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_dropped: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_clients: Option<u64>,
+}
+
+impl Counters {
+    /// `(rcode label, value)` for the four rcode buckets.
+    #[must_use]
+    pub fn rcodes(&self) -> [(&'static str, Option<u64>); 4] {
+        [
+            ("NOERROR", self.total_no_error),
+            ("SERVFAIL", self.total_server_failure),
+            ("NXDOMAIN", self.total_nx_domain),
+            ("REFUSED", self.total_refused),
+        ]
+    }
+
+    /// `(outcome label, value)` for the five outcome buckets.
+    #[must_use]
+    pub fn outcomes(&self) -> [(&'static str, Option<u64>); 5] {
+        [
+            ("authoritative", self.total_authoritative),
+            ("recursive", self.total_recursive),
+            ("cached", self.total_cached),
+            ("blocked", self.total_blocked),
+            ("dropped", self.total_dropped),
+        ]
+    }
+}
+
+/// `/api/dashboard/stats/get` response.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardStats {
+    /// Window sums and live gauges.
+    pub stats: Stats,
+    /// Query types in the window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_type_chart_data: Option<ChartData>,
+    /// Transport protocols in the window (zero rows omitted by the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_type_chart_data: Option<ChartData>,
+}
+
+/// `stats` of `stats/get`: window sums (`total*`) and live, unwindowed gauges.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Stats {
+    #[serde(flatten)]
+    pub totals: Counters,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cached_entries: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_zones: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_zones: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_list_zones: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_list_zones: Option<u64>,
+}
+
+/// A chart as the web console draws it: parallel `labels` and `datasets[0].data`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ChartData {
+    /// Row names.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Only the first dataset is used.
+    #[serde(default)]
+    pub datasets: Vec<Dataset>,
+}
+
+impl ChartData {
+    /// `(label, value)` pairs; rows without a number are skipped.
+    pub fn rows(&self) -> impl Iterator<Item = (&str, f64)> {
+        let data = self.datasets.first().map_or(&[][..], |d| &d.data[..]);
+        self.labels
+            .iter()
+            .zip(data)
+            .filter_map(|(l, v)| v.as_f64().map(|v| (l.as_str(), v)))
+    }
+}
+
+/// One dataset of a chart.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Dataset {
+    /// Numbers aligned with the chart's labels.
+    #[serde(default)]
+    pub data: Vec<serde_json::Number>,
+}
+
+/// `/api/dashboard/stats/getTop` response: exactly one of the lists is present.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct TopStats {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_clients: Option<Vec<TopEntry>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_domains: Option<Vec<TopEntry>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub top_blocked_domains: Option<Vec<TopEntry>>,
+}
+
+/// A row of a top list.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TopEntry {
+    /// Client address or domain name.
+    pub name: String,
+    /// Client name from a reverse lookup or DHCP (clients only, when known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// Queries in the window.
+    pub hits: u64,
+}
+
+/// `/api/zones/list` response (unpaged).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ZoneList {
+    /// Every zone the token may view.
+    pub zones: Vec<Zone>,
+}
+
+/// One zone of `zones/list`; all but the first five fields depend on the zone type.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Zone {
+    /// ASCII name; the root zone is `""`.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub zone_type: String,
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_modified: Option<Timestamp>,
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soa_serial: Option<u64>,
+    /// Built-in zones (localhost, reverse zones of loopback); only on Primary zones.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnssec_status: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiry: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_expired: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_failed: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_failed: Option<bool>,
+}
+
+/// `/api/dhcp/scopes/list` response.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DhcpScopes {
+    /// Every scope, sorted by name.
+    pub scopes: Vec<DhcpScope>,
+}
+
+/// One DHCP scope.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct DhcpScope {
+    pub name: String,
+    #[serde(default)]
+    pub enabled: bool,
+    pub starting_address: String,
+    pub ending_address: String,
+}
+
+impl DhcpScope {
+    /// Size of the address range (end − start + 1), for IPv4 ranges that parse.
+    #[must_use]
+    pub fn range_size(&self) -> Option<u64> {
+        let start: std::net::Ipv4Addr = self.starting_address.parse().ok()?;
+        let end: std::net::Ipv4Addr = self.ending_address.parse().ok()?;
+        let (s, e) = (u32::from(start), u32::from(end));
+        (e >= s).then(|| u64::from(e - s) + 1)
+    }
+}
+
+/// `/api/dhcp/leases/list` response.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct DhcpLeases {
+    /// Leases of every scope.
+    pub leases: Vec<DhcpLease>,
+}
+
+/// One lease: only its scope and type are used (lease details would be unbounded labels).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[allow(missing_docs)]
+pub struct DhcpLease {
+    pub scope: String,
+    /// `Dynamic` or `Reserved`.
+    #[serde(rename = "type")]
+    pub lease_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// The few fields of `/api/settings/get` the exporter uses. The response also carries secrets
+/// (TSIG keys, proxy password): they are not declared, so they are never kept.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct Settings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_blocking: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub temporary_disable_blocking_till: Option<Timestamp>,
+    #[serde(
+        default,
+        deserialize_with = "lenient_timestamp",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub block_list_next_updated_on: Option<Timestamp>,
+}
+
+/// `/api/user/checkForUpdate` response.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateCheck {
+    /// False also when the server could not check.
+    #[serde(default)]
+    pub update_available: bool,
+    /// The newer version, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_version: Option<String>,
+}
+
+/// Parses "Major.Minor[.Build...]" into `(major, minor)`.
+#[must_use]
+pub fn parse_version(v: &str) -> Option<(u32, u32)> {
+    let mut parts = v.trim().split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().map_or(Some(0), |m| m.parse().ok())?;
+    Some((major, minor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_parse_leniently() {
+        let t = Timestamp::parse("2026-05-09T10:28:36.3757654Z").map(|t| t.0);
+        assert!(matches!(t, Some(v) if (v - 1_778_322_516.375_765_4).abs() < 1e-3));
+        assert_eq!(Timestamp::parse("0001-01-01T00:00:00"), None);
+        assert_eq!(Timestamp::parse("08/25/2020 17:52:51"), None);
+        assert!(Timestamp::parse("2026-05-09T10:28:36").is_some());
+    }
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse_version("13.6"), Some((13, 6)));
+        assert_eq!(parse_version("13.4.1"), Some((13, 4)));
+        assert_eq!(parse_version("15"), Some((15, 0)));
+        assert_eq!(parse_version("x"), None);
+    }
+
+    #[test]
+    fn dhcp_range_size() {
+        let s = DhcpScope {
+            name: "a".into(),
+            enabled: true,
+            starting_address: "192.168.1.1".into(),
+            ending_address: "192.168.1.254".into(),
+        };
+        assert_eq!(s.range_size(), Some(254));
+    }
+}
