@@ -10,7 +10,7 @@ use crate::collector::Collector;
 use crate::config::Config;
 use crate::render::exposition::Format;
 use crate::technitium::Client;
-use crate::{demo, logging, render};
+use crate::{check, demo, logging, render, serve, textfile};
 
 /// Exit codes shared by every subcommand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,10 +78,9 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> ExitCode {
     let collector = Collector::new(client, config.options.clone());
     match cli.command {
         Command::Scrape(args) => scrape(&config, &collector, &args).await.into(),
-        Command::Serve(_) | Command::Textfile(_) | Command::Check(_) => {
-            eprintln!("error: this subcommand is not implemented yet");
-            Exit::Usage.into()
-        }
+        Command::Textfile(args) => textfile::run(&config, &collector, &args).await.into(),
+        Command::Check(args) => check::run(&config, &collector, &args).await.into(),
+        Command::Serve(args) => serve::run(&config, collector, &args).await.into(),
     }
 }
 

@@ -9,10 +9,13 @@
 //! [`collector::Collector`], and render its snapshots.
 
 pub mod app;
+pub mod check;
 pub mod cli;
 pub mod collector;
 pub mod config;
 pub mod demo;
 pub mod logging;
 pub mod render;
+pub mod serve;
 pub mod technitium;
+pub mod textfile;
