@@ -80,7 +80,11 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> ExitCode {
         Command::Scrape(args) => scrape(&config, &collector, &args).await.into(),
         Command::Textfile(args) => textfile::run(&config, &collector, &args).await.into(),
         Command::Check(args) => check::run(&config, &collector, &args).await.into(),
-        Command::Serve(args) => serve::run(&config, collector, &args).await.into(),
+        Command::Serve(args) => {
+            let global = &cli.global;
+            let reload = move || Config::build(global, matches);
+            serve::run(&config, collector, &args, &reload).await.into()
+        }
     }
 }
 

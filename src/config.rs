@@ -41,6 +41,23 @@ pub struct Config {
     pub log_level: LogLevel,
     /// Log format.
     pub log_format: LogFormat,
+    /// Named targets for `/probe`, in name order.
+    pub targets: Vec<TargetConfig>,
+    /// `[web]` from the config file (flags override it in `serve`).
+    pub web_listen_address: Option<Vec<String>>,
+    /// `[web] telemetry_path`.
+    pub web_telemetry_path: Option<String>,
+}
+
+/// A named `/probe` target.
+#[derive(Debug, Clone)]
+pub struct TargetConfig {
+    /// The name in `/probe?target=NAME` and in self-metric labels.
+    pub name: String,
+    /// Upstream settings.
+    pub client: ClientConfig,
+    /// What to collect.
+    pub options: Options,
 }
 
 /// The TOML config file (the parts known so far; unknown keys are errors).
@@ -56,6 +73,21 @@ pub struct FileConfig {
     /// `[log]`.
     #[serde(default)]
     pub log: FileLog,
+    /// `[web]`: the `serve` listener.
+    #[serde(default)]
+    pub web: FileWeb,
+    /// `[targets.NAME]`: servers reachable through `/probe?target=NAME`.
+    #[serde(default)]
+    pub targets: BTreeMap<String, FileTarget>,
+}
+
+/// `[web]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileWeb {
+    pub listen_address: Option<Vec<String>>,
+    pub telemetry_path: Option<String>,
 }
 
 /// Upstream settings in the file.
@@ -71,6 +103,8 @@ pub struct FileTarget {
     pub max_response_size: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub insecure_skip_verify: Option<bool>,
+    /// Per-target collector switches (`collector = { zones = false }`); only in `[targets.NAME]`.
+    pub collector: Option<BTreeMap<String, bool>>,
 }
 
 /// `[collector]`: `NAME = bool` plus `[collector.dashboard]`, `[collector.top]`, `[collector.zones]`.
@@ -327,6 +361,20 @@ impl Config {
         let options = build_options(args, &file.collector)
             .map_err(|e| problems.push(e.0))
             .ok();
+        if t.collector.is_some() {
+            problems.push(
+                "config file: [technitium] has no `collector` key; use the [collector] table"
+                    .to_owned(),
+            );
+        }
+        let targets = build_targets(
+            &file,
+            &token,
+            timeout,
+            max_response_size,
+            options.as_ref(),
+            &mut problems,
+        );
         if !problems.is_empty() {
             return Err(ConfigError(problems.join("\n")));
         }
@@ -354,8 +402,97 @@ impl Config {
                 .log_format
                 .or(file.log.format)
                 .unwrap_or(LogFormat::Logfmt),
+            targets,
+            web_listen_address: file.web.listen_address,
+            web_telemetry_path: file.web.telemetry_path,
         })
     }
+}
+
+/// The `[targets.NAME]` tables; a target without its own token uses the default one.
+fn build_targets(
+    file: &FileConfig,
+    token: &Option<Secret>,
+    timeout: Option<Duration>,
+    max_response_size: Option<u64>,
+    options: Option<&Options>,
+    problems: &mut Vec<String>,
+) -> Vec<TargetConfig> {
+    let mut targets = Vec::new();
+    for (name, target) in &file.targets {
+        let what = format!("config file [targets.{name}]");
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+        {
+            problems.push(format!(
+                "{what}: target names may use letters, digits, '-', '_' and '.'"
+            ));
+        }
+        let Some(url) = target.url.as_deref() else {
+            problems.push(format!("{what}: `url` is missing"));
+            continue;
+        };
+        let url = parse_url(url, &format!("{what} url"))
+            .map_err(|e| problems.push(e.0))
+            .ok();
+        let own_token = match (&target.token, &target.token_file) {
+            (Some(_), Some(_)) => {
+                problems.push(format!("{what}: both token and token_file: keep one"));
+                None
+            }
+            (Some(t), None) => Some(Secret::new(t)),
+            (None, Some(p)) => read_token_file(p)
+                .map_err(|e| problems.push(format!("{what}: {}", e.0)))
+                .ok(),
+            (None, None) => None,
+        };
+        let t_timeout = match &target.timeout {
+            Some(s) => parse_duration(s, &format!("{what} timeout"))
+                .map_err(|e| problems.push(e.0))
+                .ok(),
+            None => timeout,
+        };
+        let mut t_options = options.cloned();
+        if let (Some(switches), Some(o)) = (&target.collector, t_options.as_mut()) {
+            for (key, on) in switches {
+                match CollectorName::OPTIONAL
+                    .into_iter()
+                    .find(|c| c.as_str() == key)
+                {
+                    Some(c) => {
+                        o.enabled.retain(|e| *e != c);
+                        if *on {
+                            o.enabled.push(c);
+                            o.enabled.sort();
+                        }
+                    }
+                    None => {
+                        problems.push(format!("{what}: unknown collector {key:?} in `collector`"))
+                    }
+                }
+            }
+        }
+        if let (Some(url), Some(t_timeout), Some(max), Some(t_options)) =
+            (url, t_timeout, max_response_size, t_options)
+        {
+            targets.push(TargetConfig {
+                name: name.clone(),
+                client: ClientConfig {
+                    url,
+                    token: own_token.or_else(|| token.clone()),
+                    auth: target.auth.unwrap_or_default(),
+                    timeout: t_timeout,
+                    max_response_size: max,
+                    ca_file: target.ca_file.clone(),
+                    insecure_skip_verify: target.insecure_skip_verify.unwrap_or(false),
+                },
+                options: t_options,
+            });
+        }
+    }
+    targets
 }
 
 fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, ConfigError> {
