@@ -385,8 +385,19 @@ impl Client {
             return self.call(Endpoint::SessionGet, &[], self.carrier()).await;
         }
         match self.learned.load(Ordering::Relaxed) {
-            LEARNED_QUERY => self.call(Endpoint::SessionGet, &[], Carrier::Query).await,
-            LEARNED_HEADER => self.call(Endpoint::SessionGet, &[], Carrier::Header).await,
+            learned @ (LEARNED_QUERY | LEARNED_HEADER) => {
+                let carrier = if learned == LEARNED_QUERY {
+                    Carrier::Query
+                } else {
+                    Carrier::Header
+                };
+                let result = self.call(Endpoint::SessionGet, &[], carrier).await;
+                if matches!(result, Err(ApiError::InvalidToken { .. })) {
+                    // A new token or another server version behind the URL: probe again.
+                    self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
+                }
+                result
+            }
             _ => match self.call(Endpoint::SessionGet, &[], Carrier::Header).await {
                 Ok(info) => {
                     self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
