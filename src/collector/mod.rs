@@ -528,6 +528,55 @@ pub fn write_families(snapshot: &Snapshot, enc: &mut Encoder) {
     write_scrape_meta(snapshot, enc);
 }
 
+/// How many series each collector contributes to `snapshot`'s exposition (for `check`): each
+/// collector's families are rendered into a scratch encoder and counted. The scrape's own
+/// `technitium_scrape_*` gauges belong to no collector and are not counted.
+#[must_use]
+pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(CollectorName, usize)> {
+    fn count(write: impl FnOnce(&mut Encoder)) -> usize {
+        let mut enc = Encoder::new(crate::render::exposition::Format::Text);
+        write(&mut enc);
+        enc.samples()
+    }
+    let Ok(session) = &snapshot.session else {
+        return vec![(
+            CollectorName::Session,
+            count(|e| session::write(snapshot, e)),
+        )];
+    };
+    // settings::write renders both opt-in collectors; `update` is its one gauge.
+    let update = usize::from(snapshot.update.is_some());
+    vec![
+        (
+            CollectorName::Session,
+            count(|e| session::write(snapshot, e)),
+        ),
+        (
+            CollectorName::Lifetime,
+            count(|e| lifetime::write(snapshot, session, e)),
+        ),
+        (
+            CollectorName::Dashboard,
+            count(|e| dashboard::write(snapshot, e)),
+        ),
+        (CollectorName::Zones, count(|e| zones::write(snapshot, e))),
+        (CollectorName::Dhcp, count(|e| dhcp::write(snapshot, e))),
+        (
+            CollectorName::Cluster,
+            count(|e| cluster::write(snapshot, session, e)),
+        ),
+        (
+            CollectorName::Top,
+            count(|e| top::write(snapshot, e, usize::MAX)),
+        ),
+        (
+            CollectorName::Settings,
+            count(|e| settings::write(snapshot, e)).saturating_sub(update),
+        ),
+        (CollectorName::Update, update),
+    ]
+}
+
 fn write_scrape_meta(snapshot: &Snapshot, enc: &mut Encoder) {
     enc.family(
         "technitium_scrape_collector_success",
