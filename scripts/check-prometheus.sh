@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Proves the dashboard and the rules against a real Prometheus and the exporter's
+# demo mode, all on loopback ports:
+#
+#   - exporter A: serve --demo (v15.2, every collector), scraped on /metrics
+#     (job technitium); its config file also names a probe target "rejected",
+#     a loopback stand-in that rejects every token, scraped through /probe with
+#     __param_target relabeling (job technitium-probe);
+#   - exporter B: serve --demo --demo.version 13.6 (a server without lifetime
+#     counters or cluster), scraped on /metrics (job technitium-legacy);
+#   - Debian's prometheus with a generated config (2s scrape and rule interval)
+#     that loads contrib/prometheus/alerts.yml.
+#
+# After a few scrapes it runs every dashboard panel query and variable query
+# (with $__rate_interval=1m, $job/$instance=.+, $window=last_hour) and every
+# rule expression through /api/v1/query. It fails when a query errors, when a
+# panel or recording rule returns no series (each panel is meant to show data
+# with these three targets), when an alert that the demo must trigger stays
+# silent or one that must stay silent fires, when a rule's health is not ok,
+# or when a scrape job is not up. Everything it starts is stopped on exit.
+#
+# Usage: scripts/check-prometheus.sh [--bin PATH] [-v]
+#   --bin PATH   the exporter binary (default target/debug/technitium-exporter)
+#   -v           print the number of series of every query
+# Environment: PROMETHEUS (default: prometheus on PATH, else /usr/bin/prometheus).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+dashboard="$root/contrib/grafana/technitium.json"
+rules=("$root/contrib/prometheus/alerts.yml")
+[[ -f $root/contrib/prometheus/rules.yml ]] && rules+=("$root/contrib/prometheus/rules.yml")
+
+# Alerts whose expression must return series on the demo (the design's demo has
+# an expired zone, zones whose sync and notify failed, a cluster node that is
+# unreachable; the probe target rejects the token) ...
+must_fire=(TechnitiumZoneExpired TechnitiumZoneSyncFailed TechnitiumZoneNotifyFailed
+    TechnitiumClusterNodeUnreachable TechnitiumTokenRejected)
+# ... and alerts that must stay silent on it.
+must_not_fire=(TechnitiumExporterDown TechnitiumMetricsAbsent TechnitiumMetricsMissing
+    TechnitiumDown TechnitiumCollectorFailing TechnitiumPermissionMissing
+    TechnitiumScrapeSlow TechnitiumZonesTruncated TechnitiumTextfileStale)
+# Panels or recording rules allowed to return nothing here (titles; none today).
+allow_empty=()
+
+bin="$root/target/debug/technitium-exporter"
+verbose=()
+while (($#)); do
+    case $1 in
+        --bin) bin=${2:?--bin needs a path}; shift 2 ;;
+        -v | --verbose) verbose=(-v); shift ;;
+        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "check-prometheus: unknown argument: $1" >&2; exit 2 ;;
+    esac
+done
+
+prometheus=${PROMETHEUS:-$(command -v prometheus || echo /usr/bin/prometheus)}
+if [[ ! -x $prometheus ]]; then
+    echo "check-prometheus: prometheus not found (install it: apt-get install -y --no-install-recommends prometheus)" >&2
+    exit 1
+fi
+command -v python3 >/dev/null || { echo "check-prometheus: python3 is required" >&2; exit 1; }
+[[ -x $bin ]] || {
+    echo "check-prometheus: $bin is not an executable (build it first: cargo build)" >&2
+    exit 1
+}
+lib="$here/lib/promql_refs.py"
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+    local status=$? pid
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if ((status != 0)) && [[ -d $tmp ]]; then
+        local f
+        for f in "$tmp"/*.log; do
+            [[ -s $f ]] || continue
+            echo "--- last lines of $(basename "$f")" >&2
+            tail -n 15 "$f" >&2
+        done
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # URL SECONDS PID
+    local i
+    for ((i = 0; i < $2 * 10; i++)); do
+        if ! kill -0 "$3" 2>/dev/null; then
+            echo "check-prometheus: the process serving $1 exited" >&2
+            return 1
+        fi
+        if python3 -c 'import sys, urllib.request as u
+u.build_opener(u.ProxyHandler({})).open(sys.argv[1], timeout=2).read()' "$1" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "check-prometheus: $1 did not answer within $2s" >&2
+    return 1
+}
+
+started=$SECONDS
+
+# A Technitium stand-in that rejects every token (HTTP 200, invalid-token envelope).
+reject_port=$(free_port)
+python3 - "$reject_port" >"$tmp/reject.log" 2>&1 <<'PY' &
+import http.server, sys
+BODY = b'{"status":"invalid-token","errorMessage":"Invalid token or session expired."}'
+class H(http.server.BaseHTTPRequestHandler):
+    def answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(BODY)))
+        self.end_headers()
+        self.wfile.write(BODY)
+    do_GET = do_POST = answer
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+pids+=($!)
+wait_http "http://127.0.0.1:$reject_port/" 10 "${pids[-1]}"
+
+cat >"$tmp/exporter.toml" <<EOF
+[targets.rejected]
+url = "http://127.0.0.1:$reject_port"
+token = "check-prometheus-rejected-token"
+EOF
+
+port_a=$(free_port)
+"$bin" serve --demo --collector.top --collector.settings --collector.update \
+    --config.file "$tmp/exporter.toml" --web.listen-address "127.0.0.1:$port_a" >"$tmp/exporter-a.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$port_a/-/ready" 30 "${pids[-1]}"
+
+port_b=$(free_port)
+"$bin" serve --demo --demo.version 13.6 --web.listen-address "127.0.0.1:$port_b" >"$tmp/exporter-b.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$port_b/-/ready" 30 "${pids[-1]}"
+
+port_p=$(free_port)
+cat >"$tmp/prometheus.yml" <<EOF
+global:
+  scrape_interval: 2s
+  scrape_timeout: 2s
+  evaluation_interval: 2s
+rule_files:
+$(for r in "${rules[@]}"; do echo "  - $r"; done)
+scrape_configs:
+  - job_name: technitium
+    static_configs:
+      - targets: ['127.0.0.1:$port_a']
+  - job_name: technitium-probe
+    metrics_path: /probe
+    static_configs:
+      - targets: ['rejected']
+    relabel_configs:
+      - source_labels: [__address__]
+        target_label: __param_target
+      - source_labels: [__param_target]
+        target_label: instance
+      - target_label: __address__
+        replacement: 127.0.0.1:$port_a
+  - job_name: technitium-legacy
+    static_configs:
+      - targets: ['127.0.0.1:$port_b']
+EOF
+"$prometheus" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
+    --web.listen-address="127.0.0.1:$port_p" --log.level=warn >"$tmp/prometheus.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$port_p/-/ready" 30 "${pids[-1]}"
+
+jobs=(--job technitium --job technitium-probe --job technitium-legacy)
+echo "check-prometheus: waiting for scrapes ($((SECONDS - started))s so far)"
+python3 "$lib" live-wait --url "http://127.0.0.1:$port_p" "${jobs[@]}" --samples 5 --timeout 60
+
+args=(--url "http://127.0.0.1:$port_p" --dashboard "$dashboard" "${jobs[@]}")
+for r in "${rules[@]}"; do args+=(--rules "$r"); done
+for a in "${must_fire[@]}"; do args+=(--must-fire "$a"); done
+for a in "${must_not_fire[@]}"; do args+=(--must-not-fire "$a"); done
+for a in "${allow_empty[@]}"; do args+=(--allow-empty "$a"); done
+python3 "$lib" live "${args[@]}" "${verbose[@]}"
+echo "check-prometheus: done in $((SECONDS - started))s"
