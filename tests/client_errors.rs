@@ -1,0 +1,421 @@
+//! Table-driven client tests at HTTP level: every way an upstream call can fail, the
+//! `technitium_scrape_error{reason}` it produces, and that the token never shows up in the
+//! exposition (any format), the table, the snapshot's Debug, or any error's Display or Debug.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    PRIORITY_OVERRIDE, Raw, TOKEN, Version, client_config, collect, collector, default_options,
+    fixture, http_head_and_body, json, mount_fixtures, override_endpoint, raw_server, refused_port,
+    sample, start_mock, text,
+};
+use technitium_exporter::collector::{CollectorName, Outcome, Snapshot};
+use technitium_exporter::render::exposition::Format;
+use technitium_exporter::technitium::{AuthMode, ClientConfig, Endpoint};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Everything a person or a scraper could see of a snapshot, in one string.
+fn everything(snapshot: &Snapshot, server: &str) -> String {
+    let mut all = String::new();
+    for format in [Format::Text, Format::OpenMetrics, Format::Json] {
+        all.push_str(&technitium_exporter::render::render(snapshot, format));
+    }
+    all.push_str(&technitium_exporter::render::table::render(
+        snapshot, server,
+    ));
+    all.push_str(&format!("{snapshot:?}"));
+    if let Err(e) = &snapshot.session {
+        all.push_str(&format!("{e}\n{e:?}\n"));
+    }
+    for r in &snapshot.reports {
+        all.push_str(&r.outcome.describe());
+        if let Outcome::Failed(e) = &r.outcome {
+            all.push_str(&format!("{e}\n{e:?}\n"));
+        }
+    }
+    all
+}
+
+/// Asserts the token appears nowhere a person or a scraper could see it.
+fn assert_no_token(snapshot: &Snapshot, server: &str) {
+    let all = everything(snapshot, server);
+    // The haystack is real output: it names the server.
+    assert!(all.contains(server), "{all}");
+    assert!(
+        !all.contains(TOKEN),
+        "the token leaked into the output:\n{all}"
+    );
+    assert!(!all.contains("token="), "a token parameter leaked:\n{all}");
+}
+
+/// Scrapes once with default collectors and checks `up` and the reason.
+async fn check(config: &ClientConfig, want_reason: Option<&str>) -> (Snapshot, String) {
+    let c = collector(config, default_options());
+    let snapshot = collect(&c, Duration::from_secs(5)).await;
+    let text = text(&snapshot);
+    let errors: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("technitium_scrape_error"))
+        .collect();
+    match want_reason {
+        None => {
+            assert_eq!(sample(&text, "technitium_up"), Some(1.0), "{text}");
+            assert!(errors.is_empty(), "{errors:?}");
+        }
+        Some(reason) => {
+            assert_eq!(sample(&text, "technitium_up"), Some(0.0), "{text}");
+            assert_eq!(
+                errors,
+                vec![format!("technitium_scrape_error{{reason=\"{reason}\"}} 1").as_str()],
+                "{:?}",
+                snapshot.session.as_ref().err()
+            );
+            // A down target still reports how long the scrape took.
+            assert!(text.contains("\ntechnitium_scrape_duration_seconds "));
+        }
+    }
+    assert_no_token(&snapshot, c.client().server());
+    (snapshot, text)
+}
+
+/// A v15.2 mock whose session/get answers with `answer`.
+async fn session_answer(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    override_endpoint(&server, Endpoint::SessionGet, answer).await;
+    mount_fixtures(&server, Version::V15_2).await;
+    server
+}
+
+fn html_page() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(
+        "<!DOCTYPE html><html><head><title>Login</title></head><body>Technitium</body></html>",
+        "text/html",
+    )
+}
+
+#[tokio::test]
+async fn wiremock_cases() {
+    let v = Version::V15_2;
+    let cases: Vec<(&str, ResponseTemplate, Option<&str>)> = vec![
+        (
+            "success",
+            json(fixture(v, "user_session_get_apiToken.json")),
+            None,
+        ),
+        (
+            "HTTP 500",
+            ResponseTemplate::new(500).set_body_string("oops"),
+            Some("http_error"),
+        ),
+        ("HTTP 404", ResponseTemplate::new(404), Some("http_error")),
+        (
+            "status error",
+            json(fixture(v, "error_generic.json")),
+            Some("api_error"),
+        ),
+        (
+            "invalid-token",
+            json(fixture(v, "error_invalid_token.json")),
+            Some("invalid_token"),
+        ),
+        (
+            "2fa-required",
+            json(fixture(v, "error_2fa_required.json")),
+            Some("two_factor_required"),
+        ),
+        (
+            "invalid JSON",
+            json("{\"status\": ok, \"info\": }"),
+            Some("bad_response"),
+        ),
+        ("empty body", json(""), Some("bad_response")),
+        ("HTML page with 200", html_page(), Some("bad_response")),
+        (
+            "unknown status",
+            json("{\"status\":\"maybe\"}"),
+            Some("bad_response"),
+        ),
+        (
+            "ok without payload",
+            json("{\"status\":\"ok\"}"),
+            Some("bad_response"),
+        ),
+    ];
+    for (name, answer, reason) in cases {
+        let server = session_answer(answer).await;
+        let (snapshot, _) = check(&client_config(&server.uri()), reason).await;
+        assert_eq!(snapshot.up(), reason.is_none(), "case {name}");
+    }
+}
+
+#[tokio::test]
+async fn invalid_token_is_retried_once_with_the_query_parameter() {
+    let server = session_answer(json(fixture(Version::V15_2, "error_invalid_token.json"))).await;
+    check(&client_config(&server.uri()), Some("invalid_token")).await;
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2, "one Bearer probe and one query retry");
+    assert!(common::bearer(&requests[0]) && !common::token_in_url(&requests[0]));
+    assert!(common::token_in_url(&requests[1]) && !common::bearer(&requests[1]));
+}
+
+#[tokio::test]
+async fn missing_token_reads_as_invalid_token_without_any_request() {
+    let server = start_mock(Version::V15_2).await;
+    let mut config = client_config(&server.uri());
+    config.token = None;
+    let (snapshot, _) = check(&config, Some("invalid_token")).await;
+    let message = snapshot.session.err().unwrap().to_string();
+    assert!(message.contains("no API token configured"), "{message}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn access_denied_on_an_optional_endpoint_fails_only_that_collector() {
+    let server = MockServer::start().await;
+    override_endpoint(
+        &server,
+        Endpoint::ZonesList,
+        json(fixture(Version::V15_2, "error_access_denied.json")),
+    )
+    .await;
+    mount_fixtures(&server, Version::V15_2).await;
+    let (snapshot, text) = check(&client_config(&server.uri()), None).await;
+    assert_eq!(
+        sample(
+            &text,
+            "technitium_scrape_collector_success{collector=\"zones\"}"
+        ),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(
+            &text,
+            "technitium_scrape_collector_success{collector=\"dashboard\"}"
+        ),
+        Some(1.0)
+    );
+    assert!(!text.contains("technitium_zone_info"));
+    assert!(text.contains("technitium_window_queries{window=\"last_hour\"} 925"));
+    let zones = snapshot.report(CollectorName::Zones).unwrap();
+    let message = zones.outcome.describe();
+    assert!(
+        message.contains("Zones: View") && message.contains("access denied"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn http_timeout_reads_as_timeout() {
+    let server = session_answer(
+        json(fixture(Version::V15_2, "user_session_get_apiToken.json"))
+            .set_delay(Duration::from_secs(3)),
+    )
+    .await;
+    let mut config = client_config(&server.uri());
+    config.timeout = Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let (snapshot, _) = check(&config, Some("timeout")).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let message = snapshot.session.err().unwrap().to_string();
+    assert!(message.contains("300ms"), "{message}");
+}
+
+#[tokio::test]
+async fn connection_refused_reads_as_unreachable() {
+    let config = client_config(&format!("http://127.0.0.1:{}", refused_port()));
+    check(&config, Some("unreachable")).await;
+}
+
+#[tokio::test]
+async fn body_over_the_size_cap_is_a_bad_response() {
+    // With a Content-Length (wiremock always sends one): refused before reading.
+    let server = start_mock(Version::V15_2).await;
+    let mut config = client_config(&server.uri());
+    config.max_response_size = 512;
+    let (snapshot, _) = check(&config, Some("bad_response")).await;
+    let message = snapshot.session.err().unwrap().to_string();
+    assert!(message.contains("max-response-size"), "{message}");
+
+    // Chunked, without a length: cut off while reading.
+    let body = fixture(Version::V15_2, "user_session_get_apiToken.json");
+    let mut chunked =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
+    for part in body.as_bytes().chunks(100) {
+        chunked.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+        chunked.extend_from_slice(part);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let (url, _) = raw_server(Raw::SendAndClose(chunked)).await;
+    let mut config = client_config(&url);
+    config.max_response_size = 512;
+    check(&config, Some("bad_response")).await;
+    // The same chunked body under a normal cap parses: the cap, not the framing, failed it.
+    check(&client_config(&url), None).await;
+}
+
+#[tokio::test]
+async fn truncated_body_is_a_bad_response() {
+    let body = fixture(Version::V15_2, "user_session_get_apiToken.json");
+    let half = &body[..body.len() / 2];
+    let (url, seen) = raw_server(Raw::SendAndClose(http_head_and_body(body.len(), half))).await;
+    check(&client_config(&url), Some("bad_response")).await;
+    assert!(!seen.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn body_that_never_ends_is_a_timeout() {
+    let body = fixture(Version::V15_2, "user_session_get_apiToken.json");
+    let half = &body[..body.len() / 2];
+    let (url, _) = raw_server(Raw::SendAndHang(http_head_and_body(body.len(), half))).await;
+    let mut config = client_config(&url);
+    config.timeout = Duration::from_millis(300);
+    check(&config, Some("timeout")).await;
+}
+
+#[tokio::test]
+async fn headers_that_never_come_are_a_timeout() {
+    let (url, _) = raw_server(Raw::SendAndHang(Vec::new())).await;
+    let mut config = client_config(&url);
+    config.timeout = Duration::from_millis(300);
+    check(&config, Some("timeout")).await;
+}
+
+#[tokio::test]
+async fn garbage_instead_of_http_is_unreachable_or_bad_response() {
+    let (url, _) = raw_server(Raw::SendAndClose(b"SSH-2.0-OpenSSH_9.6\r\n".to_vec())).await;
+    let c = collector(&client_config(&url), default_options());
+    let snapshot = collect(&c, Duration::from_secs(5)).await;
+    let reason = snapshot.session.as_ref().err().unwrap().reason().as_str();
+    assert!(matches!(reason, "unreachable" | "bad_response"), "{reason}");
+    assert_no_token(&snapshot, c.client().server());
+}
+
+/// A pre-v15 target sends the token in the URL: its transport errors (which reqwest builds with
+/// that URL) must still never show it.
+#[tokio::test]
+async fn query_token_target_errors_never_show_the_token() {
+    // Told to use the query parameter, against a refused port.
+    let mut config = client_config(&format!("http://127.0.0.1:{}", refused_port()));
+    config.auth = AuthMode::Query;
+    check(&config, Some("unreachable")).await;
+
+    // Told to use the query parameter, against a server that answers too late.
+    let slow = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            json(fixture(Version::V13_6, "user_session_get_apiToken.json"))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .with_priority(PRIORITY_OVERRIDE)
+        .mount(&slow)
+        .await;
+    let mut config = client_config(&slow.uri());
+    config.auth = AuthMode::Query;
+    config.timeout = Duration::from_millis(300);
+    check(&config, Some("timeout")).await;
+    let requests = slow.received_requests().await.unwrap();
+    assert!(
+        requests.iter().all(common::token_in_url),
+        "query mode puts the token in the URL"
+    );
+
+    // Learned: a v13.6 server first works (the client learns "query"), then gets slow on one
+    // optional endpoint, then goes away. A server of its own, so dropping it closes the port.
+    let server = MockServer::builder().start().await;
+    mount_fixtures(&server, Version::V13_6).await;
+    let mut config = client_config(&server.uri());
+    config.timeout = Duration::from_millis(300);
+    let c = collector(&config, default_options());
+    let first = collect(&c, Duration::from_secs(5)).await;
+    assert!(first.up());
+    assert!(c.client().uses_query_token());
+    assert_no_token(&first, c.client().server());
+
+    server.reset().await;
+    override_endpoint(
+        &server,
+        Endpoint::ZonesList,
+        json(fixture(Version::V13_6, "zones_list_all.json")).set_delay(Duration::from_secs(3)),
+    )
+    .await;
+    mount_fixtures(&server, Version::V13_6).await;
+    let second = collect(&c, Duration::from_secs(5)).await;
+    assert!(second.up());
+    let zones = second.report(CollectorName::Zones).unwrap();
+    assert!(
+        matches!(&zones.outcome, Outcome::Failed(e) if e.reason().as_str() == "timeout"),
+        "{:?}",
+        zones.outcome
+    );
+    assert_no_token(&second, c.client().server());
+    assert_eq!(
+        sample(
+            &text(&second),
+            "technitium_scrape_collector_success{collector=\"zones\"}"
+        ),
+        Some(0.0)
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(requests.iter().all(common::token_in_url));
+
+    // The server goes away: the learned query carrier now meets a closed port.
+    let addr = *server.address();
+    drop(server);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let down = collect(&c, Duration::from_secs(5)).await;
+    assert!(c.client().uses_query_token());
+    assert_eq!(
+        down.session.as_ref().err().unwrap().reason().as_str(),
+        "unreachable",
+        "{:?}",
+        down.session
+    );
+    assert_no_token(&down, c.client().server());
+}
+
+/// Error messages name the server and say what to do; none carries the path's query.
+#[tokio::test]
+async fn messages_read_well() {
+    let server = session_answer(json(fixture(Version::V15_2, "error_invalid_token.json"))).await;
+    let c = collector(&client_config(&server.uri()), default_options());
+    let snapshot = collect(&c, Duration::from_secs(5)).await;
+    let message = snapshot.session.err().unwrap().to_string();
+    assert!(
+        message.starts_with(&format!("token rejected by {}", server.uri())),
+        "{message}"
+    );
+    assert!(message.contains("Create Token"), "{message}");
+
+    let server = session_answer(ResponseTemplate::new(500)).await;
+    let c = collector(&client_config(&server.uri()), default_options());
+    let message = collect(&c, Duration::from_secs(5))
+        .await
+        .session
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("HTTP 500"), "{message}");
+    assert!(message.contains("/api/user/session/get"), "{message}");
+
+    let server = session_answer(html_page()).await;
+    let c = collector(&client_config(&server.uri()), default_options());
+    let message = collect(&c, Duration::from_secs(5))
+        .await
+        .session
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("HTML page"), "{message}");
+}
