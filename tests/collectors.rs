@@ -1,0 +1,542 @@
+//! Collector behaviour at HTTP level: partial and total failure, permissions, applicability,
+//! the zone filters and limit, label rules, absent fields, deadlines. Family and sample counts
+//! are exact so any change in the output shows up here too.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    Version, all_options, assert_golden, client_config, collect, collector, counts,
+    default_options, family_lines, fixture, json, mount_fixtures, override_endpoint, sample, text,
+};
+use serde_json::{Value, json as j};
+use technitium_exporter::collector::{CollectorName, Options, Outcome, Snapshot, ZoneFilter};
+use technitium_exporter::technitium::Endpoint;
+use wiremock::{MockServer, Request, ResponseTemplate};
+
+/// A mock of `version` with some endpoints answering differently.
+async fn mock_with(version: Version, overrides: Vec<(Endpoint, ResponseTemplate)>) -> MockServer {
+    let server = MockServer::start().await;
+    for (endpoint, answer) in overrides {
+        override_endpoint(&server, endpoint, answer).await;
+    }
+    mount_fixtures(&server, version).await;
+    server
+}
+
+async fn scrape(server: &MockServer, options: Options) -> (Snapshot, String) {
+    let c = collector(&client_config(&server.uri()), options);
+    let snapshot = collect(&c, Duration::from_secs(10)).await;
+    let text = text(&snapshot);
+    (snapshot, text)
+}
+
+/// A recorded JSON answer, edited.
+fn edited(version: Version, name: &str, edit: impl FnOnce(&mut Value)) -> ResponseTemplate {
+    let mut v: Value = serde_json::from_str(&fixture(version, name)).unwrap();
+    edit(&mut v);
+    json(v.to_string())
+}
+
+fn success(text: &str, collector: &str) -> Option<f64> {
+    sample(
+        text,
+        &format!("technitium_scrape_collector_success{{collector=\"{collector}\"}}"),
+    )
+}
+
+fn requested(requests: &[Request], endpoint: Endpoint) -> bool {
+    requests.iter().any(|r| r.url.path() == endpoint.path())
+}
+
+#[tokio::test]
+async fn partial_failure_keeps_the_rest() {
+    // One of dhcp's two calls fails: the whole collector fails, nothing else does.
+    let server = mock_with(
+        Version::V15_2,
+        vec![(Endpoint::DhcpLeasesList, ResponseTemplate::new(500))],
+    )
+    .await;
+    let (snapshot, text) = scrape(&server, default_options()).await;
+    assert!(snapshot.up());
+    assert_eq!(success(&text, "dhcp"), Some(0.0));
+    for ok in ["session", "lifetime", "dashboard", "zones", "cluster"] {
+        assert_eq!(success(&text, ok), Some(1.0), "{ok}");
+    }
+    assert!(!text.contains("technitium_dhcp_"));
+    assert!(!text.contains("technitium_scrape_error"));
+    assert!(text.contains("technitium_zone_info{zone=\".\""));
+    assert!(text.contains("technitium_queries_total 21908"));
+    assert!(
+        text.contains("technitium_scrape_collector_duration_seconds{collector=\"dhcp\"} "),
+        "a failed collector still reports its duration"
+    );
+    // v15.2 defaults (41 families, 133 samples) without the 3 dhcp families (8 samples).
+    assert_eq!(counts(&snapshot), (38, 125));
+}
+
+#[tokio::test]
+async fn lifetime_failure_on_v15_is_a_collector_failure() {
+    let server = mock_with(
+        Version::V15_2,
+        vec![(Endpoint::MetricsJson, ResponseTemplate::new(404))],
+    )
+    .await;
+    let (snapshot, text) = scrape(&server, default_options()).await;
+    assert_eq!(success(&text, "lifetime"), Some(0.0));
+    assert_eq!(
+        sample(&text, "technitium_lifetime_counters_supported"),
+        Some(1.0)
+    );
+    assert!(!text.contains("technitium_queries_total"));
+    // v15.2 defaults (41, 133) without the 3 lifetime families (10 samples).
+    assert_eq!(counts(&snapshot), (38, 123));
+}
+
+#[tokio::test]
+async fn total_failure_emits_up_reason_and_duration() {
+    let server = mock_with(
+        Version::V15_2,
+        vec![(
+            Endpoint::SessionGet,
+            json(fixture(Version::V15_2, "error_invalid_token.json")),
+        )],
+    )
+    .await;
+    let (snapshot, text) = scrape(&server, all_options()).await;
+    assert!(!snapshot.up());
+    assert_golden("v15_2_down_invalid_token.prom", &text);
+    assert_eq!(counts(&snapshot), (5, 5));
+    // Nothing but the session probe and its retry was requested.
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.url.path() == Endpoint::SessionGet.path())
+    );
+}
+
+#[tokio::test]
+async fn collectors_without_permission_are_skipped() {
+    let session = edited(Version::V15_2, "user_session_get_apiToken.json", |v| {
+        v["info"]["permissions"]["DhcpServer"]["canView"] = j!(false);
+        v["info"]["permissions"]["Settings"]["canView"] = j!(false);
+        v["info"]["permissions"]["Dashboard"]["canView"] = j!(false);
+    });
+    let server = mock_with(Version::V15_2, vec![(Endpoint::SessionGet, session)]).await;
+    let (snapshot, text) = scrape(&server, all_options()).await;
+    assert!(snapshot.up());
+    for (collector, section) in [
+        ("dhcp", "DhcpServer"),
+        ("settings", "Settings"),
+        ("dashboard", "Dashboard"),
+        ("lifetime", "Dashboard"),
+        ("top", "Dashboard"),
+    ] {
+        assert_eq!(success(&text, collector), Some(0.0), "{collector}");
+        let name = CollectorName::OPTIONAL
+            .into_iter()
+            .find(|c| c.as_str() == collector)
+            .unwrap();
+        let outcome = &snapshot.report(name).unwrap().outcome;
+        assert!(
+            matches!(outcome, Outcome::NoPermission(s) if *s == section),
+            "{outcome:?}"
+        );
+    }
+    for ok in ["zones", "cluster", "update"] {
+        assert_eq!(success(&text, ok), Some(1.0), "{ok}");
+    }
+    for (section, v) in [("dhcp_server", 0.0), ("settings", 0.0), ("zones", 1.0)] {
+        assert_eq!(
+            sample(
+                &text,
+                &format!("technitium_permission_granted{{section=\"{section}\"}}")
+            ),
+            Some(v)
+        );
+    }
+    let requests = server.received_requests().await.unwrap();
+    for endpoint in [
+        Endpoint::DhcpScopesList,
+        Endpoint::DhcpLeasesList,
+        Endpoint::SettingsGet,
+        Endpoint::StatsGet,
+        Endpoint::StatsGetTop,
+        Endpoint::MetricsJson,
+    ] {
+        assert!(!requested(&requests, endpoint), "{endpoint:?} was called");
+    }
+    assert!(requested(&requests, Endpoint::ZonesList));
+}
+
+#[tokio::test]
+async fn not_applicable_collectors_emit_no_success_series() {
+    // v14.3 with the cluster not set up: no cluster call, no cluster success series, and the
+    // cluster reads as not initialised.
+    let session = edited(Version::V14_3, "user_session_get_apiToken.json", |v| {
+        v["info"]["clusterInitialized"] = j!(false);
+        let info = v["info"].as_object_mut().unwrap();
+        info.remove("clusterDomain");
+        info.remove("clusterNodes");
+    });
+    let server = mock_with(Version::V14_3, vec![(Endpoint::SessionGet, session)]).await;
+    let (snapshot, text) = scrape(&server, default_options()).await;
+    assert!(matches!(
+        snapshot.report(CollectorName::Cluster).unwrap().outcome,
+        Outcome::NotApplicable
+    ));
+    assert_eq!(success(&text, "cluster"), None);
+    assert_eq!(success(&text, "lifetime"), None);
+    assert_eq!(sample(&text, "technitium_cluster_initialized"), Some(0.0));
+    assert!(!text.contains("technitium_cluster_node"));
+    assert!(!text.contains("technitium_scrape_collector_duration_seconds{collector=\"cluster\"}"));
+
+    // v13.6: neither lifetime nor cluster apply; neither family nor success series appears.
+    let server = mock_with(Version::V13_6, vec![]).await;
+    let (_, text) = scrape(&server, all_options()).await;
+    assert_eq!(success(&text, "cluster"), None);
+    assert_eq!(success(&text, "lifetime"), None);
+    assert!(!text.contains("technitium_cluster_"));
+    assert!(!text.contains("technitium_queries_total"));
+    assert_eq!(
+        sample(&text, "technitium_lifetime_counters_supported"),
+        Some(0.0)
+    );
+}
+
+fn zone_options(filter: ZoneFilter) -> Options {
+    Options {
+        enabled: vec![CollectorName::Zones],
+        zones: filter,
+        ..Options::default()
+    }
+}
+
+fn zone_names(text: &str) -> Vec<String> {
+    family_lines(text, "technitium_zone_info")
+        .iter()
+        .map(|l| {
+            let start = l.find("zone=\"").unwrap() + 6;
+            let end = start + l[start..].find('"').unwrap();
+            l[start..end].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn zones_leave_out_internal_zones_and_name_the_root_dot() {
+    let server = mock_with(Version::V15_2, vec![]).await;
+    let (_, text) = scrape(&server, zone_options(ZoneFilter::default())).await;
+    assert_eq!(
+        zone_names(&text),
+        [
+            ".",
+            "example.com",
+            "test0.com",
+            "test1.com",
+            "test2.com",
+            "test3.com",
+            "xn--mnchen-3ya.de"
+        ]
+    );
+    // Type-dependent fields: only the zones that have them get the series.
+    let expiry: Vec<&str> = family_lines(&text, "technitium_zone_expiry_timestamp_seconds");
+    assert_eq!(expiry.len(), 2, "{expiry:?}");
+    assert_eq!(
+        sample(
+            &text,
+            "technitium_zone_sync_failed{zone=\"xn--mnchen-3ya.de\"}"
+        ),
+        Some(1.0)
+    );
+    assert_eq!(
+        family_lines(&text, "technitium_zone_notify_failed").len(),
+        6
+    );
+    assert!(text.contains(
+        "technitium_zone_info{zone=\"xn--mnchen-3ya.de\",type=\"stub\",dnssec_status=\"none\"} 1"
+    ));
+}
+
+#[tokio::test]
+async fn zone_filters_and_limit() {
+    let server = mock_with(Version::V15_2, vec![]).await;
+    let re = |s: &str| Some(regex::Regex::new(&format!("^(?:{s})$")).unwrap());
+
+    let (_, text) = scrape(
+        &server,
+        zone_options(ZoneFilter {
+            include: re(r"test\d\.com"),
+            exclude: re("test1.com"),
+            limit: 10_000,
+        }),
+    )
+    .await;
+    assert_eq!(zone_names(&text), ["test0.com", "test2.com", "test3.com"]);
+    assert_eq!(sample(&text, "technitium_zones_truncated"), Some(0.0));
+
+    // Exactly at the limit: kept. Internal zones do not count.
+    let (_, text) = scrape(
+        &server,
+        zone_options(ZoneFilter {
+            limit: 7,
+            ..ZoneFilter::default()
+        }),
+    )
+    .await;
+    assert_eq!(zone_names(&text).len(), 7);
+    assert_eq!(sample(&text, "technitium_zones_truncated"), Some(0.0));
+
+    // One over: every per-zone family is dropped, none partially.
+    let (snapshot, text) = scrape(
+        &server,
+        zone_options(ZoneFilter {
+            limit: 6,
+            ..ZoneFilter::default()
+        }),
+    )
+    .await;
+    assert_eq!(sample(&text, "technitium_zones_truncated"), Some(1.0));
+    assert!(!text.contains("technitium_zone_"), "{text}");
+    assert_eq!(success(&text, "zones"), Some(1.0));
+    assert_eq!(snapshot.zones.as_ref().unwrap().matched, 7);
+
+    // 0 = no limit.
+    let (_, text) = scrape(
+        &server,
+        zone_options(ZoneFilter {
+            limit: 0,
+            ..ZoneFilter::default()
+        }),
+    )
+    .await;
+    assert_eq!(zone_names(&text).len(), 7);
+}
+
+#[tokio::test]
+async fn labels_follow_the_design() {
+    // A stats answer with the server's Others bucket, protocols missing from the chart, and an
+    // odd casing: qtype "other", all five protocols, mnemonics as is.
+    let stats = edited(Version::V15_2, "dashboard_stats_get_LastHour.json", |v| {
+        let r = &mut v["response"];
+        r["queryTypeChartData"]["labels"] = j!(["A", "AAAA", "Others"]);
+        r["queryTypeChartData"]["datasets"][0]["data"] = j!([600, 300, 25]);
+        r["protocolTypeChartData"]["labels"] = j!(["Udp", "Quic"]);
+        r["protocolTypeChartData"]["datasets"][0]["data"] = j!([900, 25]);
+    });
+    let server = mock_with(Version::V15_2, vec![(Endpoint::StatsGet, stats)]).await;
+    let (_, text) = scrape(
+        &server,
+        Options {
+            enabled: vec![CollectorName::Dashboard],
+            ..Options::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        family_lines(&text, "technitium_window_qtype_queries"),
+        [
+            "technitium_window_qtype_queries{window=\"last_hour\",qtype=\"A\"} 600",
+            "technitium_window_qtype_queries{window=\"last_hour\",qtype=\"AAAA\"} 300",
+            "technitium_window_qtype_queries{window=\"last_hour\",qtype=\"other\"} 25",
+        ]
+    );
+    assert_eq!(
+        family_lines(&text, "technitium_window_protocol_queries"),
+        [
+            "technitium_window_protocol_queries{window=\"last_hour\",protocol=\"udp\"} 900",
+            "technitium_window_protocol_queries{window=\"last_hour\",protocol=\"tcp\"} 0",
+            "technitium_window_protocol_queries{window=\"last_hour\",protocol=\"tls\"} 0",
+            "technitium_window_protocol_queries{window=\"last_hour\",protocol=\"https\"} 0",
+            "technitium_window_protocol_queries{window=\"last_hour\",protocol=\"quic\"} 25",
+        ]
+    );
+    let rcodes: Vec<&str> = family_lines(&text, "technitium_window_responses");
+    assert_eq!(rcodes.len(), 4);
+    for rcode in ["NOERROR", "SERVFAIL", "NXDOMAIN", "REFUSED"] {
+        assert!(
+            rcodes
+                .iter()
+                .any(|l| l.contains(&format!("rcode=\"{rcode}\""))),
+            "{rcode}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn absent_fields_give_absent_series() {
+    let session = edited(Version::V15_2, "user_session_get_apiToken.json", |v| {
+        let info = v["info"].as_object_mut().unwrap();
+        info.remove("dnsServerDomain");
+        info.remove("uptimestamp");
+        // A node never seen has no lastSeen: only server3 has one in the recording.
+    });
+    let stats = edited(Version::V15_2, "dashboard_stats_get_LastHour.json", |v| {
+        let r = v["response"].as_object_mut().unwrap();
+        r.remove("protocolTypeChartData");
+        r.remove("queryTypeChartData");
+        let s = r["stats"].as_object_mut().unwrap();
+        for k in [
+            "totalNoError",
+            "totalServerFailure",
+            "totalNxDomain",
+            "totalRefused",
+            "totalClients",
+            "cachedEntries",
+        ] {
+            s.remove(k);
+        }
+    });
+    let metrics = edited(Version::V15_2, "dashboard_metrics_json.json", |v| {
+        let c = v["response"]["lifetimeCounters"].as_object_mut().unwrap();
+        c.remove("totalDropped");
+        c.remove("totalQueries");
+    });
+    let server = mock_with(
+        Version::V15_2,
+        vec![
+            (Endpoint::SessionGet, session),
+            (Endpoint::StatsGet, stats),
+            (Endpoint::MetricsJson, metrics),
+        ],
+    )
+    .await;
+    let (snapshot, text) = scrape(&server, default_options()).await;
+    assert!(snapshot.up());
+    for absent in [
+        "technitium_server_info",
+        "technitium_start_time_seconds",
+        "technitium_window_responses",
+        "technitium_window_clients",
+        "technitium_window_qtype_queries",
+        "technitium_window_protocol_queries",
+        "technitium_cache_entries",
+        "technitium_queries_total",
+        "technitium_query_outcomes_total{outcome=\"dropped\"}",
+    ] {
+        assert!(!text.contains(absent), "{absent} should be absent");
+    }
+    assert!(text.contains("technitium_query_outcomes_total{outcome=\"cached\"} 11485"));
+    assert!(text.contains("technitium_window_queries{window=\"last_hour\"} 925"));
+    assert_eq!(
+        family_lines(&text, "technitium_cluster_node_last_seen_timestamp_seconds").len(),
+        1
+    );
+    // v15.2 defaults (41, 133) without 8 families (19 samples) and one outcome sample.
+    assert_eq!(counts(&snapshot), (33, 113));
+}
+
+#[tokio::test]
+async fn update_and_settings_variants() {
+    // A failed update check reads 0; blocking temporarily disabled has its end time.
+    let update = json(fixture(Version::V15_2, "user_checkForUpdate_failed.json"));
+    let settings = edited(Version::V15_2, "settings_get.json", |v| {
+        v["response"]["enableBlocking"] = j!(false);
+        v["response"]["temporaryDisableBlockingTill"] = j!("2026-05-10T13:00:00Z");
+    });
+    let server = mock_with(
+        Version::V15_2,
+        vec![
+            (Endpoint::CheckForUpdate, update),
+            (Endpoint::SettingsGet, settings),
+        ],
+    )
+    .await;
+    let options = Options {
+        enabled: vec![CollectorName::Settings, CollectorName::Update],
+        ..Options::default()
+    };
+    let (_, text) = scrape(&server, options.clone()).await;
+    assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
+    assert_eq!(success(&text, "update"), Some(1.0));
+    assert_eq!(sample(&text, "technitium_blocking_enabled"), Some(0.0));
+    assert_eq!(
+        sample(
+            &text,
+            "technitium_blocking_disabled_until_timestamp_seconds"
+        ),
+        Some(1_778_418_000.0)
+    );
+    // The settings body carries secrets: none reaches the output.
+    assert!(!text.contains("REDACTED-EXAMPLE"));
+
+    let server = mock_with(
+        Version::V15_2,
+        vec![(
+            Endpoint::CheckForUpdate,
+            json(fixture(Version::V15_2, "user_checkForUpdate_noUpdate.json")),
+        )],
+    )
+    .await;
+    let (_, text) = scrape(&server, options).await;
+    assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
+    assert_eq!(sample(&text, "technitium_blocking_enabled"), Some(1.0));
+}
+
+#[tokio::test]
+async fn the_scrape_deadline_cuts_off_slow_collectors() {
+    let slow_zones =
+        json(fixture(Version::V15_2, "zones_list_all.json")).set_delay(Duration::from_secs(3));
+    let server = mock_with(Version::V15_2, vec![(Endpoint::ZonesList, slow_zones)]).await;
+    let c = collector(&client_config(&server.uri()), default_options());
+    let started = std::time::Instant::now();
+    let snapshot = collect(&c, Duration::from_millis(400)).await;
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let text = text(&snapshot);
+    assert!(snapshot.up());
+    assert!(matches!(
+        snapshot.report(CollectorName::Zones).unwrap().outcome,
+        Outcome::DeadlineExceeded
+    ));
+    assert_eq!(success(&text, "zones"), Some(0.0));
+    assert_eq!(success(&text, "dashboard"), Some(1.0));
+
+    // A session slower than the deadline is a timeout.
+    let slow_session = json(fixture(Version::V15_2, "user_session_get_apiToken.json"))
+        .set_delay(Duration::from_secs(3));
+    let server = mock_with(Version::V15_2, vec![(Endpoint::SessionGet, slow_session)]).await;
+    let c = collector(&client_config(&server.uri()), default_options());
+    let snapshot = collect(&c, Duration::from_millis(300)).await;
+    assert_eq!(
+        snapshot.session.as_ref().err().unwrap().reason().as_str(),
+        "timeout"
+    );
+}
+
+#[tokio::test]
+async fn families_never_hold_duplicate_series() {
+    // Duplicate rows upstream (the same client twice, a repeated qtype) still give one series.
+    let stats = edited(Version::V15_2, "dashboard_stats_get_LastHour.json", |v| {
+        let r = &mut v["response"];
+        r["queryTypeChartData"]["labels"] = j!(["A", "A", "Others", "others"]);
+        r["queryTypeChartData"]["datasets"][0]["data"] = j!([1, 2, 3, 4]);
+    });
+    let top = edited(
+        Version::V15_2,
+        "dashboard_stats_getTop_TopClients.json",
+        |v| {
+            let list = v["response"]["topClients"].as_array_mut().unwrap();
+            let first = list[0].clone();
+            list.push(first);
+        },
+    );
+    let server = mock_with(
+        Version::V15_2,
+        vec![(Endpoint::StatsGet, stats), (Endpoint::StatsGetTop, top)],
+    )
+    .await;
+    let (_, text) = scrape(&server, all_options()).await;
+    let mut seen = std::collections::HashSet::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let series = line.rsplit_once(' ').unwrap().0;
+        assert!(seen.insert(series.to_owned()), "duplicate series {series}");
+    }
+    let mut families = std::collections::HashSet::new();
+    for line in text.lines().filter(|l| l.starts_with("# TYPE ")) {
+        assert!(families.insert(line.to_owned()), "duplicate family {line}");
+    }
+}
