@@ -1,0 +1,364 @@
+//! `serve` end to end: the real binary on a loopback port, in front of wiremock servers playing
+//! Technitium (or the built-in demo), spoken to over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{TOKEN, Version, recorded, start_mock};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP client (installs the TLS crypto provider reqwest needs).
+fn http() -> reqwest::Client {
+    technitium_exporter::technitium::client::http_client(None, false).unwrap()
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `serve` with `args` and waits until `/-/healthy` answers.
+async fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
+    let port = free_port();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"));
+    cmd.arg("serve")
+        .arg("--web.listen-address")
+        .arg(format!("127.0.0.1:{port}"))
+        .args(args)
+        .env_remove("TECHNITIUM_TOKEN")
+        .env_remove("TECHNITIUM_TOKEN_FILE")
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..100 {
+        if let Ok(r) = http()
+            .get(format!("{}/-/healthy", server.base))
+            .send()
+            .await
+        {
+            if r.status() == 200 {
+                return server;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("serve did not come up");
+}
+
+async fn get(url: &str) -> (u16, String) {
+    let r = http().get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn demo_serves_metrics_landing_health_and_errors() {
+    let s = serve(&["--demo"], &[]).await;
+    let (status, body) = get(&format!("{}/metrics", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("technitium_up 1\n"), "{body}");
+    assert!(body.contains("technitium_exporter_build_info{"));
+    assert!(
+        body.contains("technitium_exporter_scrapes_total{result=\"success\",target=\"default\"} 1")
+    );
+    assert!(body.contains("process_resident_memory_bytes"));
+    let (status, body) = get(&format!("{}/", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Technitium exporter") && body.contains("__param_target"));
+    assert_eq!(get(&format!("{}/-/ready", s.base)).await.0, 200);
+    assert_eq!(get(&format!("{}/nope", s.base)).await.0, 404);
+    let (status, body) = get(&format!("{}/probe?target=nope", s.base)).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("unknown target"));
+    assert_eq!(get(&format!("{}/probe", s.base)).await.0, 400);
+}
+
+#[tokio::test]
+async fn openmetrics_and_gzip_are_negotiated() {
+    let s = serve(&["--demo"], &[]).await;
+    let client = http();
+    let r = client
+        .get(format!("{}/metrics", s.base))
+        .header(
+            "Accept",
+            "application/openmetrics-text; version=1.0.0,text/plain;q=0.5",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let body = r.text().await.unwrap();
+    assert!(body.ends_with("# EOF\n"));
+    assert!(body.contains("# TYPE technitium_queries counter\n"));
+    assert!(body.contains("\ntechnitium_queries_total "));
+
+    let r = client
+        .get(format!("{}/metrics", s.base))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let bytes = r.bytes().await.unwrap();
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(text.contains("technitium_up 1\n"));
+}
+
+async fn mock_with_token(token: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/user/session/get"))
+        .and(header("authorization", format!("Bearer {token}").as_str()))
+        .respond_with(recorded(Version::V15_2, "user_session_get_apiToken.json"))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn write_config(path: &Path, targets: &[(&str, &str, &str)]) {
+    let mut text = String::new();
+    for (name, url, token) in targets {
+        text.push_str(&format!(
+            "[targets.{name}]\nurl = \"{url}\"\ntoken = \"{token}\"\n"
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[tokio::test]
+async fn probe_uses_each_targets_own_url_and_token_and_sighup_reloads() {
+    let a = mock_with_token("token-a").await;
+    let b = mock_with_token("token-b").await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    write_config(&config, &[("a", &a.uri(), "token-a")]);
+    let s = serve(
+        &[
+            "--collector.disable-defaults",
+            "--config.file",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+
+    let (status, body) = get(&format!("{}/probe?target=a", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("technitium_up 1\n"), "{body}");
+    assert!(
+        !body.contains("technitium_exporter_"),
+        "self metrics only on /metrics"
+    );
+    assert_eq!(get(&format!("{}/probe?target=b", s.base)).await.0, 400);
+
+    // A valid new file adds b.
+    write_config(
+        &config,
+        &[("a", &a.uri(), "token-a"), ("b", &b.uri(), "token-b")],
+    );
+    hup(&s);
+    let mut ok = false;
+    for _ in 0..50 {
+        let (status, body) = get(&format!("{}/probe?target=b", s.base)).await;
+        if status == 200 {
+            assert!(body.contains("technitium_up 1\n"), "{body}");
+            ok = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(ok, "SIGHUP did not load target b");
+
+    // An invalid file is rejected and the old configuration kept.
+    std::fs::write(&config, "[targets.c]\nurll = \"x\"\n").unwrap();
+    hup(&s);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(get(&format!("{}/probe?target=b", s.base)).await.0, 200);
+    assert_eq!(get(&format!("{}/probe?target=a", s.base)).await.0, 200);
+    // Wrong tokens never crossed: each mock saw only its own.
+    for (mock, token) in [(&a, "token-a"), (&b, "token-b")] {
+        for r in mock.received_requests().await.unwrap() {
+            let auth = r
+                .headers
+                .get("authorization")
+                .map(|v| v.to_str().unwrap().to_owned());
+            assert_eq!(auth.as_deref(), Some(format!("Bearer {token}").as_str()));
+        }
+    }
+}
+
+fn signal(s: &Server, sig: &str) {
+    let status = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(s.child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn hup(s: &Server) {
+    signal(s, "HUP");
+}
+
+#[tokio::test]
+async fn concurrent_scrapes_share_one_upstream_fetch() {
+    let mock = start_mock(Version::V15_2).await;
+    common::override_endpoint(
+        &mock,
+        technitium_exporter::technitium::Endpoint::SessionGet,
+        recorded(Version::V15_2, "user_session_get_apiToken.json")
+            .set_delay(Duration::from_millis(400)),
+    )
+    .await;
+    let s = serve(
+        &["--technitium.url", &mock.uri(), "--technitium.token", TOKEN],
+        &[],
+    )
+    .await;
+    let url = format!("{}/metrics", s.base);
+    let requests: Vec<_> = (0..8)
+        .map(|_| tokio::spawn(get_owned(url.clone())))
+        .collect();
+    for r in requests {
+        let (status, body) = r.await.unwrap();
+        assert_eq!(status, 200);
+        assert!(body.contains("technitium_up 1\n"));
+    }
+    let seen = mock.received_requests().await.unwrap();
+    for endpoint in [
+        "/api/user/session/get",
+        "/api/zones/list",
+        "/api/dashboard/stats/get",
+    ] {
+        let n = seen.iter().filter(|r| r.url.path() == endpoint).count();
+        assert_eq!(
+            n, 1,
+            "{endpoint} was called {n} times for 8 concurrent scrapes"
+        );
+    }
+}
+
+async fn get_owned(url: String) -> (u16, String) {
+    get(&url).await
+}
+
+#[tokio::test]
+async fn a_hanging_collector_is_cut_off_at_the_scrape_deadline() {
+    let mock = start_mock(Version::V15_2).await;
+    common::override_endpoint(
+        &mock,
+        technitium_exporter::technitium::Endpoint::ZonesList,
+        recorded(Version::V15_2, "zones_list_all.json").set_delay(Duration::from_secs(30)),
+    )
+    .await;
+    let s = serve(
+        &[
+            "--technitium.url",
+            &mock.uri(),
+            "--technitium.token",
+            TOKEN,
+            "--technitium.timeout",
+            "20s",
+        ],
+        &[],
+    )
+    .await;
+    let r = http()
+        .get(format!("{}/metrics", s.base))
+        .header("X-Prometheus-Scrape-Timeout-Seconds", "1")
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .expect("the page must come back long before the hanging endpoint answers");
+    let body = r.text().await.unwrap();
+    assert!(body.contains("technitium_up 1\n"));
+    assert!(
+        body.contains("technitium_scrape_collector_success{collector=\"zones\"} 0"),
+        "{body}"
+    );
+    assert!(body.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 1"));
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_scrape_finish_then_exits_zero() {
+    let mock = start_mock(Version::V15_2).await;
+    common::override_endpoint(
+        &mock,
+        technitium_exporter::technitium::Endpoint::ZonesList,
+        recorded(Version::V15_2, "zones_list_all.json").set_delay(Duration::from_millis(1200)),
+    )
+    .await;
+    let mut s = serve(
+        &["--technitium.url", &mock.uri(), "--technitium.token", TOKEN],
+        &[],
+    )
+    .await;
+    let url = format!("{}/metrics", s.base);
+    let in_flight = tokio::spawn(get_owned(url));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    signal(&s, "TERM");
+    let (status, body) = in_flight.await.unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("technitium_scrape_collector_success{collector=\"zones\"} 1"));
+    let mut code = None;
+    for _ in 0..100 {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            code = st.code();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(code, Some(0));
+}
+
+#[tokio::test]
+async fn starts_without_a_token_and_reports_invalid_token() {
+    let s = serve(&["--technitium.url", "http://127.0.0.1:9"], &[]).await;
+    let (status, body) = get(&format!("{}/metrics", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("technitium_up 0\n"));
+    assert!(body.contains("technitium_scrape_error{reason=\"invalid_token\"} 1"));
+}
