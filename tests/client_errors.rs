@@ -331,7 +331,7 @@ async fn query_token_target_errors_never_show_the_token() {
     let server = MockServer::builder().start().await;
     mount_fixtures(&server, Version::V13_6).await;
     let mut config = client_config(&server.uri());
-    config.timeout = Duration::from_millis(300);
+    config.timeout = Duration::from_secs(1);
     let c = collector(&config, default_options());
     let first = collect(&c, Duration::from_secs(5)).await;
     assert!(first.up());

@@ -484,8 +484,8 @@ async fn the_scrape_deadline_cuts_off_slow_collectors() {
     let server = mock_with(Version::V15_2, vec![(Endpoint::ZonesList, slow_zones)]).await;
     let c = collector(&client_config(&server.uri()), default_options());
     let started = std::time::Instant::now();
-    let snapshot = collect(&c, Duration::from_millis(400)).await;
-    assert!(started.elapsed() < Duration::from_secs(2));
+    let snapshot = collect(&c, Duration::from_secs(1)).await;
+    assert!(started.elapsed() < Duration::from_millis(2500));
     let text = text(&snapshot);
     assert!(snapshot.up());
     assert!(matches!(
