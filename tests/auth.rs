@@ -148,13 +148,13 @@ async fn a_later_invalid_token_makes_the_client_probe_again() {
     assert!(up, "the client never probed again after invalid-token");
     assert!(c.client().uses_query_token());
 
-    // Learned "query" on a v13 server; the server is upgraded to v15: query still works there,
-    // so nothing changes (documented: the token is in the URL until the exporter restarts).
+    // Learned "query" on a v13 server; the server is upgraded to v15 in place. The query token
+    // still works there, so the scrape stays up. (Known gap, not pinned here: the client keeps
+    // sending the token in URLs to that v15 server until the exporter restarts, which the
+    // design's "a v15+ server never sees a token it accepts in a URL" does not allow.)
     server.reset().await;
     mount_fixtures(&server, Version::V15_2).await;
     assert!(collect(&c, Duration::from_secs(5)).await.up());
-    let requests = server.received_requests().await.unwrap();
-    assert!(requests.iter().all(token_in_url));
 }
 
 #[tokio::test]
