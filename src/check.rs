@@ -1068,6 +1068,7 @@ fn collector_rows(config: &Config, snapshot: Option<&Snapshot>) -> Vec<Collector
                     }
                 }
                 Outcome::NoPermission(section) => {
+                    row.duration_ms = None;
                     row.status = Status::NoPermission;
                     row.detail = format!("token lacks {section}: View");
                 }
@@ -1116,16 +1117,20 @@ fn finish(
         .chain(collectors.iter().map(|c| c.status))
         .filter(|s| *s == Status::Warning)
         .count();
-    let bad: Vec<&str> = collectors
+    let bad: Vec<String> = collectors
         .iter()
         .filter(|c| matches!(c.status, Status::Failed | Status::NoPermission))
-        .map(|c| c.name)
+        .map(|c| format!("{}: {}", c.name, with_hint(&c.detail, c.hint.as_ref())))
         .collect();
     let (verdict, summary) = if let Some(step) = steps.0.iter().find(|s| s.status == Status::Failed)
     {
         (
             Verdict::Failed,
-            format!("failed at {}: {}", step.title, step.detail),
+            format!(
+                "failed at {}: {}",
+                step.title,
+                with_hint(&step.detail, step.hint.as_ref())
+            ),
         )
     } else if let Some(snapshot) = snapshot.filter(|s| !s.up()) {
         // The session worked a moment ago but the collection's did not.
@@ -1140,13 +1145,8 @@ fn finish(
         (
             Verdict::Degraded,
             format!(
-                "degraded: {target} answers and the token works, but {} {} (see above)",
-                bad.join(", "),
-                if bad.len() == 1 {
-                    "does not work"
-                } else {
-                    "do not work"
-                }
+                "degraded: {target} answers and the token works, but {}",
+                bad.join("; ")
             ),
         )
     } else {
