@@ -1,0 +1,518 @@
+//! `textfile` against the built binary: golden content from a wiremock server replaying the v15.2
+//! fixtures (tests/fixtures/textfile/, copied from the shared recordings), file mode, temp-file
+//! hygiene, a down server, unwritable directories, and atomicity under SIGKILL.
+//!
+//! `UPDATE_GOLDEN=1 cargo test --test textfile` rewrites tests/fixtures/textfile/technitium.prom;
+//! review the diff before committing it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The token the fixtures' session/get echoes back: it must never reach any output.
+const TOKEN: &str = "5e1c8d0f3a7b29e64c0d1f8a9b2e7c3d4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/textfile")
+}
+
+fn fixture(name: &str) -> String {
+    fs::read_to_string(fixtures().join(name)).unwrap()
+}
+
+/// The binary with a clean environment (no TECHNITIUM_* or RUST_LOG from the caller).
+fn exporter() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"));
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("TECHNITIUM_") || k == "RUST_LOG" || k == "CREDENTIALS_DIRECTORY" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "application/json; charset=utf-8")
+}
+
+/// A v15.2 server answering every call the default collectors make.
+async fn upstream() -> MockServer {
+    let server = MockServer::start().await;
+    for (p, file) in [
+        ("/api/user/session/get", "user_session_get_apiToken.json"),
+        ("/api/dashboard/metrics/json", "dashboard_metrics_json.json"),
+        (
+            "/api/dashboard/stats/get",
+            "dashboard_stats_get_LastHour.json",
+        ),
+        ("/api/zones/list", "zones_list_all.json"),
+        ("/api/dhcp/scopes/list", "dhcp_scopes_list.json"),
+        ("/api/dhcp/leases/list", "dhcp_leases_list.json"),
+    ] {
+        Mock::given(path(p))
+            .respond_with(json(fixture(file)))
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+/// Duration values change every run: replace them with 0.
+fn normalise(exposition: &str) -> String {
+    exposition
+        .lines()
+        .map(|l| {
+            if l.starts_with("technitium_scrape_duration_seconds")
+                || l.starts_with("technitium_scrape_collector_duration_seconds")
+            {
+                let (series, _) = l.rsplit_once(' ').unwrap();
+                format!("{series} 0\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
+
+/// Checks that `text` is a complete exposition: every line is a comment or `series value`, every
+/// sample follows its family's TYPE line, no timestamps, and the scrape duration comes last.
+fn assert_complete(text: &str) {
+    assert!(
+        text.starts_with("# HELP technitium_up "),
+        "starts with: {:?}",
+        &text[..text.len().min(80)]
+    );
+    assert!(text.ends_with('\n'), "no final newline");
+    let mut family = String::new();
+    let mut last = "";
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            family = rest.split(' ').next().unwrap().to_owned();
+            continue;
+        }
+        if line.starts_with("# HELP ") {
+            continue;
+        }
+        assert!(!line.starts_with('#'), "stray comment {line:?}");
+        // `name{labels} value`: label values may hold spaces, the value never does.
+        let (series, value) = line.rsplit_once(' ').unwrap();
+        assert!(
+            value.parse::<f64>().is_ok() || ["+Inf", "-Inf", "NaN"].contains(&value),
+            "bad value in {line:?}"
+        );
+        let name = series.split('{').next().unwrap();
+        assert_eq!(name, family, "sample outside its family: {line:?}");
+        assert!(
+            !series.contains('{') || series.ends_with('}'),
+            "timestamp or junk after the labels: {line:?}"
+        );
+        last = line;
+    }
+    assert!(
+        last.starts_with("technitium_scrape_duration_seconds "),
+        "last sample is {last:?}"
+    );
+}
+
+fn temp_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".technitium.prom."))
+        .collect()
+}
+
+fn set_age(file: &Path, age: Duration) {
+    fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(SystemTime::now() - age)
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn writes_the_golden_file_atomically_with_mode_0644() {
+    let server = upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    // A stale temp file of a killed run (older than a minute), a fresh one that may belong to a
+    // run still writing, and somebody else's file.
+    let stale = dir.path().join(".technitium.prom.AbC123");
+    let fresh = dir.path().join(".technitium.prom.XyZ789");
+    let other = dir.path().join(".other.prom.AbC123");
+    for f in [&stale, &fresh, &other] {
+        fs::write(f, "partial").unwrap();
+    }
+    set_age(&stale, Duration::from_secs(120));
+    set_age(&other, Duration::from_secs(120));
+
+    let out = run(exporter()
+        .arg("textfile")
+        .args(["--technitium.url", &server.uri()])
+        .args(["--technitium.token", TOKEN])
+        .arg("--output.dir")
+        .arg(dir.path()));
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(stdout.is_empty(), "stdout: {stdout}");
+
+    let target = dir.path().join("technitium.prom");
+    let written = fs::read_to_string(&target).unwrap();
+    assert_complete(&written);
+    let golden = fixtures().join("technitium.prom");
+    let normalised = normalise(&written);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::write(&golden, &normalised).unwrap();
+    }
+    assert_eq!(normalised, fs::read_to_string(&golden).unwrap());
+
+    // node_exporter's own families and the exporter's self metrics stay out.
+    for line in written.lines() {
+        let name = line
+            .trim_start_matches("# HELP ")
+            .trim_start_matches("# TYPE ");
+        assert!(
+            !name.starts_with("process_")
+                && !name.starts_with("go_")
+                && !name.starts_with("technitium_exporter_"),
+            "{line}"
+        );
+    }
+    assert!(written.contains("technitium_up 1\n"));
+
+    let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "mode {mode:o}");
+    // The stale temp file is gone; the fresh one and the foreign file are not ours to remove.
+    assert_eq!(temp_files(dir.path()), vec![".technitium.prom.XyZ789"]);
+    assert!(other.exists());
+
+    // One info line with the path and the series count.
+    let series = written.lines().filter(|l| !l.starts_with('#')).count();
+    let info: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("textfile written"))
+        .collect();
+    assert_eq!(info.len(), 1, "stderr: {stderr}");
+    assert!(
+        info[0].contains(&format!("path={}", target.display())),
+        "{stderr}"
+    );
+    assert!(info[0].contains(&format!("series={series}")), "{stderr}");
+
+    for output in [&stdout, &stderr, &written] {
+        assert!(!output.contains(TOKEN));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn output_file_names_a_bare_prom_file() {
+    let server = upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(exporter()
+        .arg("textfile")
+        .args(["--technitium.url", &server.uri()])
+        .args(["--technitium.token", TOKEN])
+        .arg("--output.dir")
+        .arg(dir.path())
+        .args(["--output.file", "dns2.prom"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_complete(&fs::read_to_string(dir.path().join("dns2.prom")).unwrap());
+
+    for (name, message) in [
+        ("technitium.txt", "must end in .prom"),
+        ("sub/technitium.prom", "bare file name"),
+        ("../technitium.prom", "bare file name"),
+        (".prom", "must not start with a dot"),
+    ] {
+        let out = run(exporter()
+            .args(["textfile", "--demo", "--output.file", name])
+            .arg("--output.dir")
+            .arg(dir.path()));
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(message), "{name}: {stderr}");
+    }
+    let mut left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, vec!["dns2.prom"]);
+}
+
+#[test]
+fn a_down_server_still_gets_its_file_with_up_0() {
+    let dir = tempfile::tempdir().unwrap();
+    // A port nobody listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let target = dir.path().join("technitium.prom");
+    for (fail_on_down, code) in [(false, 0), (true, 1)] {
+        let _ = fs::remove_file(&target);
+        let mut cmd = exporter();
+        cmd.arg("textfile")
+            .args(["--technitium.url", &url, "--technitium.token", TOKEN])
+            .arg("--output.dir")
+            .arg(dir.path());
+        if fail_on_down {
+            cmd.arg("--fail-on-down");
+        }
+        let out = run(&mut cmd);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        let written = fs::read_to_string(&target).unwrap();
+        assert_complete(&written);
+        assert!(written.contains("technitium_up 0\n"), "{written}");
+        assert!(
+            written.contains("technitium_scrape_error{reason=\"unreachable\"} 1\n"),
+            "{written}"
+        );
+        assert!(stderr.contains("cannot reach"), "{stderr}");
+        assert!(!stderr.contains(TOKEN) && !written.contains(TOKEN));
+    }
+}
+
+#[test]
+fn an_unwritable_directory_is_a_clear_error_and_the_old_file_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory path whose parent is a regular file: nobody can create it, not even root.
+    let file = dir.path().join("plain-file");
+    fs::write(&file, "x").unwrap();
+    let out = run(exporter()
+        .args(["textfile", "--demo", "--output.dir"])
+        .arg(file.join("sub")));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(stderr.contains("is not a directory"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
+
+    // A directory that does not exist.
+    let out = run(exporter()
+        .args(["textfile", "--demo", "--output.dir"])
+        .arg(dir.path().join("missing")));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(!dir.path().join("missing").exists());
+
+    // A real permission error needs a user without CAP_DAC_OVERRIDE: as root, drop to nobody.
+    if !running_as_root() || !Path::new("/usr/bin/setpriv").exists() {
+        eprintln!("skipping the permission-denied part: needs root and setpriv");
+        return;
+    }
+    let locked = dir.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    let old = locked.join("technitium.prom");
+    fs::write(&old, "# the old, complete file\ntechnitium_up 1\n").unwrap();
+    fs::set_permissions(&old, fs::Permissions::from_mode(0o644)).unwrap();
+    let as_nobody = |args: &[&str]| {
+        let mut cmd = Command::new("/usr/bin/setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_technitium-exporter"))
+            .args(args)
+            .env_remove("TECHNITIUM_EXPORTER_OUTPUT_DIR")
+            .env_remove("TECHNITIUM_EXPORTER_OUTPUT_FILE")
+            .stdin(Stdio::null());
+        cmd.output().unwrap()
+    };
+    let locked_str = locked.to_str().unwrap();
+    let out = as_nobody(&["textfile", "--demo", "--output.dir", locked_str]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot write {locked_str}: permission denied")),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(&old).unwrap(),
+        "# the old, complete file\ntechnitium_up 1\n"
+    );
+    assert_eq!(fs::read_dir(&locked).unwrap().count(), 1);
+
+    // Without --output.dir, the default directory: whatever state it is in on this machine
+    // (missing, or root's), nobody cannot write there and is told about --output.dir.
+    let out = as_nobody(&["textfile", "--demo"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot write /var/lib/prometheus/node-exporter"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --output.dir"), "{stderr}");
+}
+
+fn running_as_root() -> bool {
+    fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// A small xorshift generator: random kill points without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Self {
+        let seed = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+            ^ u64::from(std::process::id());
+        eprintln!("atomicity seed: {seed}");
+        Self(seed | 1)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+#[test]
+fn sigkill_at_any_moment_leaves_a_complete_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("technitium.prom");
+    // About 116 000 series, 8 MB: writing it takes long enough to be interrupted.
+    let args = |cmd: &mut Command| {
+        cmd.args([
+            "textfile",
+            "--demo",
+            "--demo.zones",
+            "20000",
+            "--collector.zones.limit",
+            "0",
+            "--log.level",
+            "warn",
+            "--output.dir",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    };
+    // Before the first write the file is absent; afterwards it must always be complete.
+    assert!(!target.exists());
+    let started = Instant::now();
+    let status = {
+        let mut cmd = exporter();
+        args(&mut cmd);
+        cmd.status().unwrap()
+    };
+    let full_run = started.elapsed();
+    assert!(status.success());
+    assert_complete(&fs::read_to_string(&target).unwrap());
+
+    // A reader that keeps opening the file while writers are being killed.
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicUsize::new(0));
+    let reader = {
+        let (stop, reads, target) = (stop.clone(), reads.clone(), target.clone());
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                let body = fs::read(&target).expect("the target vanished");
+                assert!(
+                    body.starts_with(b"# HELP technitium_up ")
+                        && body.ends_with(b"\n")
+                        && body[..body.len() - 1]
+                            .rsplit(|b| *b == b'\n')
+                            .next()
+                            .is_some_and(|l| l.starts_with(b"technitium_scrape_duration_seconds ")),
+                    "the reader saw a partial file of {} bytes",
+                    body.len()
+                );
+                reads.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(15));
+            }
+        })
+    };
+
+    let mut rng = Rng::new();
+    let budget = Duration::from_secs(12);
+    let loop_start = Instant::now();
+    let mut kills = 0;
+    let max_ms = u64::try_from(full_run.as_millis()).unwrap() * 11 / 10;
+    for _ in 0..20 {
+        if loop_start.elapsed() + full_run > budget {
+            break;
+        }
+        let mut cmd = exporter();
+        args(&mut cmd);
+        let before = temp_files(dir.path());
+        let mut child = cmd.spawn().unwrap();
+        if rng.below(2) == 0 {
+            // Anywhere in the run (mostly the demo start and the collection).
+            std::thread::sleep(Duration::from_millis(rng.below(max_ms)));
+        } else {
+            // Inside the write: as soon as a new temp file appears, plus 0–7 ms.
+            let spawned = Instant::now();
+            while spawned.elapsed() < full_run * 2
+                && temp_files(dir.path()).iter().all(|t| before.contains(t))
+            {
+                std::thread::sleep(Duration::from_micros(300));
+            }
+            std::thread::sleep(Duration::from_millis(rng.below(8)));
+        }
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        kills += 1;
+        assert_complete(&fs::read_to_string(&target).unwrap());
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+    }
+    stop.store(true, Ordering::Relaxed);
+    reader.join().expect("reader failed");
+    assert!(kills >= 5, "only {kills} kills in the time budget");
+    assert!(reads.load(Ordering::Relaxed) > 0);
+
+    // Each killed run leaves at most its preflight and its real temp file.
+    let left = temp_files(dir.path());
+    eprintln!(
+        "{kills} kills, {} reads, {} temp files left by killed writers",
+        reads.load(Ordering::Relaxed),
+        left.len()
+    );
+    assert!(
+        left.len() <= 2 * kills,
+        "{} temp files: {left:?}",
+        left.len()
+    );
+    // Once they are older than a minute, the next successful run removes them all.
+    for name in &left {
+        set_age(&dir.path().join(name), Duration::from_secs(90));
+    }
+    let mut cmd = exporter();
+    args(&mut cmd);
+    assert!(cmd.status().unwrap().success());
+    assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    assert_complete(&fs::read_to_string(&target).unwrap());
+}
