@@ -1,0 +1,651 @@
+//! `check` against the built binary: the all-green demo, each failure class with its exit code
+//! and human message, the JSON schema, TLS with a private CA, and that the token never shows.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use wiremock::matchers::path;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The token the fixtures' session/get echoes back: it must never reach any output.
+const TOKEN: &str = "5e1c8d0f3a7b29e64c0d1f8a9b2e7c3d4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn fixture(name: &str) -> String {
+    fs::read_to_string(fixtures().join("textfile").join(name)).unwrap()
+}
+
+fn exporter() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"));
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("TECHNITIUM_") || k == "RUST_LOG" || k == "CREDENTIALS_DIRECTORY" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+/// What a run printed.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// The verdict line (the table's last line).
+    fn verdict(&self) -> &str {
+        self.stdout.lines().last().unwrap_or("")
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+fn check(url: &str, extra: &[&str]) -> Run {
+    let mut cmd = exporter();
+    cmd.args([
+        "check",
+        "--technitium.url",
+        url,
+        "--technitium.token",
+        TOKEN,
+    ])
+    .args(extra);
+    finish(&cmd.output().unwrap())
+}
+
+fn finish(out: &Output) -> Run {
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    // Never the token; never an animation when stderr is not a terminal.
+    for text in [&run.stdout, &run.stderr] {
+        assert!(!text.contains(TOKEN), "the token leaked: {text}");
+        assert!(
+            !text.contains('\r') && !text.contains('\u{1b}'),
+            "animated output: {text:?}"
+        );
+    }
+    run
+}
+
+fn json(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body, "application/json; charset=utf-8")
+}
+
+/// A v15.2 server for the default collectors; `overrides` win over the fixtures.
+async fn upstream(overrides: Vec<(&str, ResponseTemplate)>) -> MockServer {
+    let server = MockServer::start().await;
+    for (p, response) in overrides {
+        Mock::given(path(p))
+            .respond_with(response)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+    }
+    for (p, file) in [
+        ("/api/user/session/get", "user_session_get_apiToken.json"),
+        ("/api/dashboard/metrics/json", "dashboard_metrics_json.json"),
+        (
+            "/api/dashboard/stats/get",
+            "dashboard_stats_get_LastHour.json",
+        ),
+        ("/api/zones/list", "zones_list_all.json"),
+        ("/api/dhcp/scopes/list", "dhcp_scopes_list.json"),
+        ("/api/dhcp/leases/list", "dhcp_leases_list.json"),
+    ] {
+        Mock::given(path(p))
+            .respond_with(json(fixture(file)))
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+fn step<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no step {id}"))
+}
+
+fn collector<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no collector {name}"))
+}
+
+#[test]
+fn demo_is_all_green() {
+    let run = finish(&exporter().args(["check", "--demo"]).output().unwrap());
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    assert!(run.verdict().starts_with("✓ all good: "), "{}", run.stdout);
+    assert!(run.verdict().ends_with("(exit 0)"), "{}", run.stdout);
+    for mark in ["✗", "!"] {
+        assert!(!run.stdout.contains(mark), "{}", run.stdout);
+    }
+    for row in [
+        "DNS resolution",
+        "TCP connect",
+        "TLS handshake",
+        "HTTP (session/get)",
+        "API token",
+        "Technitium 15.2 (supported: 13.x–15.x)",
+        "│ ✓ ┆ zones ",
+        "│ ✓ ┆ lifetime ",
+    ] {
+        assert!(run.stdout.contains(row), "{row}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn old_demo_lists_not_applicable_collectors_without_degrading() {
+    let run = finish(
+        &exporter()
+            .args([
+                "check",
+                "--demo",
+                "--demo.version",
+                "13.6",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
+    let report = run.json();
+    assert_eq!(report["verdict"], "ok");
+    assert_eq!(report["server"]["token_in_query"], true);
+    for name in ["lifetime", "cluster"] {
+        let c = collector(&report, name);
+        assert_eq!(c["status"], "not_applicable", "{c}");
+        assert_eq!(c["series"], Value::Null);
+    }
+}
+
+#[test]
+fn json_output_follows_the_schema() {
+    let run = finish(
+        &exporter()
+            .args(["check", "--demo", "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let report = run.json();
+    let keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = vec![
+        "schema_version",
+        "exporter_version",
+        "target",
+        "verdict",
+        "exit_code",
+        "summary",
+        "warnings",
+        "series",
+        "server",
+        "steps",
+        "collectors",
+    ];
+    want.sort_unstable();
+    let mut keys = keys;
+    keys.sort_unstable();
+    assert_eq!(keys, want);
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["verdict"], "ok");
+    assert_eq!(report["exit_code"], 0);
+    assert_eq!(report["warnings"], 0);
+    assert!(report["series"].as_u64().unwrap() > 100);
+    assert!(
+        report["target"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+    assert_eq!(report["server"]["version"], "15.2");
+    assert_eq!(report["server"]["supported"], true);
+    assert_eq!(report["server"]["token_in_query"], false);
+    assert!(report["server"]["domain"].is_string());
+
+    let ids: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "config", "url", "dns", "tcp", "tls", "http", "token", "version"
+        ]
+    );
+    for s in report["steps"].as_array().unwrap() {
+        let mut k: Vec<&String> = s.as_object().unwrap().keys().collect();
+        k.sort();
+        assert_eq!(
+            k,
+            ["detail", "duration_ms", "hint", "id", "status", "title"]
+        );
+        assert!(
+            ["ok", "not_applicable"].contains(&s["status"].as_str().unwrap()),
+            "{s}"
+        );
+    }
+    assert_eq!(step(&report, "tls")["status"], "not_applicable");
+
+    let names: Vec<&str> = report["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "session",
+            "lifetime",
+            "dashboard",
+            "zones",
+            "dhcp",
+            "cluster",
+            "top",
+            "settings",
+            "update"
+        ]
+    );
+    let mut sum = 0;
+    for c in report["collectors"].as_array().unwrap() {
+        let mut k: Vec<&String> = c.as_object().unwrap().keys().collect();
+        k.sort();
+        assert_eq!(
+            k,
+            [
+                "detail",
+                "duration_ms",
+                "enabled",
+                "hint",
+                "name",
+                "permission",
+                "permission_granted",
+                "series",
+                "status"
+            ]
+        );
+        if c["enabled"] == true {
+            assert_eq!(c["status"], "ok", "{c}");
+            assert!(c["duration_ms"].is_number(), "{c}");
+            sum += c["series"].as_u64().unwrap();
+        } else {
+            assert_eq!(c["status"], "disabled", "{c}");
+            assert_eq!(c["series"], Value::Null);
+        }
+    }
+    // Per-collector series plus the scrape's own gauges make up the whole exposition.
+    let total = report["series"].as_u64().unwrap();
+    assert!(sum < total && total - sum < 20, "{sum} of {total}");
+    let zones = collector(&report, "zones");
+    assert_eq!(zones["permission"], "Zones");
+    assert_eq!(zones["permission_granted"], true);
+    assert_eq!(collector(&report, "cluster")["permission"], Value::Null);
+}
+
+#[test]
+fn a_bad_url_is_a_usage_error() {
+    let out = exporter()
+        .args(["check", "--technitium.url", "not a url"])
+        .output()
+        .unwrap();
+    let run = finish(&out);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: --technitium.url: \"not a url\" is not a URL (relative URL without a base); expected e.g. http://dns.lan:5380"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+
+    let out = exporter()
+        .args(["check", "--technitium.url", "ftp://dns.lan"])
+        .output()
+        .unwrap();
+    let run = finish(&out);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("must be http or https"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_refused_port_fails_at_tcp_connect() {
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let run = check(&url, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict()
+            .starts_with("✗ failed at TCP connect: cannot connect to 127.0.0.1:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.verdict()
+            .contains("connection refused — nothing listens there")
+    );
+    assert!(run.stdout.contains("not checked: TCP connect failed"));
+
+    let report = check(&url, &["--format", "json"]).json();
+    assert_eq!(report["verdict"], "failed");
+    assert_eq!(report["exit_code"], 1);
+    assert_eq!(report["server"], Value::Null);
+    assert_eq!(report["series"], Value::Null);
+    assert_eq!(step(&report, "dns")["status"], "ok");
+    assert_eq!(step(&report, "tcp")["status"], "failed");
+    assert!(step(&report, "tcp")["hint"].is_string());
+    for id in ["tls", "http", "token", "version"] {
+        assert_eq!(step(&report, id)["status"], "skipped", "{id}");
+    }
+    assert_eq!(collector(&report, "zones")["status"], "skipped");
+}
+
+#[test]
+fn an_unresolvable_host_fails_at_dns() {
+    let report = check(
+        "http://no-such-host.invalid:5380",
+        &["--technitium.timeout", "3s", "--format", "json"],
+    )
+    .json();
+    assert_eq!(report["exit_code"], 1);
+    let dns = step(&report, "dns");
+    assert_eq!(dns["status"], "failed", "{dns}");
+    // "cannot resolve …", or "no answer for …" where no resolver answers at all.
+    assert!(
+        dns["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-host.invalid"),
+        "{dns}"
+    );
+    assert!(dns["hint"].as_str().unwrap().contains("--technitium.url"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_token_fails() {
+    let server = upstream(vec![(
+        "/api/user/session/get",
+        json(fixture("error_invalid_token.json")),
+    )])
+    .await;
+    let run = check(&server.uri(), &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict().starts_with(&format!(
+            "✗ failed at API token: token rejected by {}",
+            server.uri()
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Create Token"));
+    let report = check(&server.uri(), &["--format", "json"]).json();
+    assert_eq!(step(&report, "http")["status"], "ok");
+    assert_eq!(step(&report, "token")["status"], "failed");
+    assert_eq!(step(&report, "version")["status"], "skipped");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_permission_degrades() {
+    let session = fixture("user_session_get_apiToken.json").replacen(
+        "\"Zones\": {\n\t\t\t\t\"canView\": true",
+        "\"Zones\": {\n\t\t\t\t\"canView\": false",
+        1,
+    );
+    assert!(session.contains("\"Zones\": {\n\t\t\t\t\"canView\": false"));
+    let server = upstream(vec![("/api/user/session/get", json(session))]).await;
+    let run = check(&server.uri(), &[]);
+    assert_eq!(run.code, Some(3), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.verdict().contains(
+            "zones: token lacks Zones: View — grant it under Administration → Groups, or pass --no-collector.zones"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.verdict().starts_with("! degraded: "), "{}", run.stdout);
+    assert!(run.stdout.contains("Zones: View ✗"), "{}", run.stdout);
+
+    let report = check(&server.uri(), &["--format", "json"]).json();
+    assert_eq!(report["verdict"], "degraded");
+    assert_eq!(report["exit_code"], 3);
+    let zones = collector(&report, "zones");
+    assert_eq!(zones["status"], "no_permission");
+    assert_eq!(zones["permission_granted"], false);
+    assert_eq!(zones["detail"], "token lacks Zones: View");
+    assert_eq!(
+        zones["hint"],
+        "grant it under Administration → Groups, or pass --no-collector.zones"
+    );
+    assert_eq!(collector(&report, "dhcp")["status"], "ok");
+
+    // Turning the collector off is the other fix.
+    let run = check(&server.uri(), &["--no-collector.zones"]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn http_500_on_an_optional_endpoint_degrades() {
+    let server = upstream(vec![(
+        "/api/dhcp/scopes/list",
+        ResponseTemplate::new(500).set_body_string("boom"),
+    )])
+    .await;
+    let run = check(&server.uri(), &[]);
+    assert_eq!(run.code, Some(3), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.verdict().contains(&format!(
+            "dhcp: {} answered /api/dhcp/scopes/list with HTTP 500 (the server failed: see its logs) — or pass --no-collector.dhcp",
+            server.uri()
+        )),
+        "{}",
+        run.stdout
+    );
+    let report = check(&server.uri(), &["--format", "json"]).json();
+    assert_eq!(collector(&report, "dhcp")["status"], "failed");
+    assert_eq!(collector(&report, "dhcp")["series"], 0);
+    assert_eq!(collector(&report, "zones")["status"], "ok");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn garbage_json_on_session_get_fails() {
+    let server = upstream(vec![(
+        "/api/user/session/get",
+        json("{\"status\": \"ok\", \"info\": {".to_owned()),
+    )])
+    .await;
+    let run = check(&server.uri(), &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict().starts_with(&format!(
+            "✗ failed at HTTP (session/get): {} answered /api/user/session/get with JSON that ends too early (truncated)",
+            server.uri()
+        )),
+        "{}",
+        run.stdout
+    );
+
+    let server = upstream(vec![(
+        "/api/user/session/get",
+        ResponseTemplate::new(200).set_body_raw("<html>router login</html>", "text/html"),
+    )])
+    .await;
+    let run = check(&server.uri(), &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict().contains("an HTML page instead of JSON"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_to_a_plain_http_port_fails() {
+    let server = upstream(vec![]).await;
+    let url = server.uri().replace("http://", "https://");
+    let run = check(&url, &[]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict()
+            .starts_with("✗ failed at TLS handshake: the server did not answer with TLS"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.verdict().contains("use http:// for it"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// An https Technitium stand-in: a certificate for 127.0.0.1 signed by the test CA, answering
+/// session/get for every request.
+async fn tls_upstream() -> u16 {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(fixtures().join("check/cert.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(fixtures().join("check/server.key")).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let body = fixture("user_session_get_apiToken.json");
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let (acceptor, body) = (acceptor.clone(), body.clone());
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(response.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_with_a_private_ca() {
+    let port = tls_upstream().await;
+    let url = format!("https://127.0.0.1:{port}");
+    let ca = fixtures().join("check/ca.pem");
+    let ca = ca.to_str().unwrap();
+
+    // Trusted through --technitium.ca-file: verified, with the expiry date.
+    let report = check(
+        &url,
+        &[
+            "--technitium.ca-file",
+            ca,
+            "--collector.disable-defaults",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    assert_eq!(report["verdict"], "ok", "{report:#}");
+    let tls = step(&report, "tls");
+    assert_eq!(tls["status"], "ok");
+    assert_eq!(
+        tls["detail"].as_str().unwrap().split("(").next().unwrap(),
+        "TLS 1.3; certificate verified; certificate valid until 2126-11-01 "
+    );
+
+    // Without the CA: not trusted.
+    let run = check(&url, &["--collector.disable-defaults"]);
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict().starts_with(
+            "✗ failed at TLS handshake: the certificate is not signed by a trusted CA — pass --technitium.ca-file"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    // Insecure: works, with a warning that says why it would not verify.
+    let report = check(
+        &url,
+        &[
+            "--technitium.insecure-skip-verify",
+            "--collector.disable-defaults",
+            "--format",
+            "json",
+        ],
+    )
+    .json();
+    assert_eq!(report["verdict"], "ok", "{report:#}");
+    assert_eq!(report["warnings"], 1);
+    let tls = step(&report, "tls");
+    assert_eq!(tls["status"], "warning");
+    assert!(
+        tls["detail"]
+            .as_str()
+            .unwrap()
+            .contains("certificate NOT verified (the certificate is not signed by a trusted CA)"),
+        "{tls}"
+    );
+}
