@@ -158,7 +158,7 @@ pub struct GlobalArgs {
 }
 
 macro_rules! collector_flags {
-    ($( $field:ident, $no_field:ident, $flag:literal, $no_flag:literal, $env:literal, $help:literal, $no_help:literal; )*) => {
+    ($( $field:ident, $no_field:ident, $interval:ident, $flag:literal, $no_flag:literal, $env:literal, $help:literal, $no_help:literal; )*) => {
         /// `--collector.NAME` / `--no-collector.NAME` for each optional collector.
         #[derive(Debug, Args, Default)]
         #[allow(clippy::struct_excessive_bools)]
@@ -171,6 +171,10 @@ macro_rules! collector_flags {
                 #[doc = $no_help]
                 #[arg(long = $no_flag, global = true, help_heading = "Collectors")]
                 pub $no_field: bool,
+                #[doc = "Reuse this collector's data while younger than this (serve; 0 = fresh every scrape) [default: 0s]"]
+                #[arg(long = concat!($flag, ".min-interval"), env = concat!($env, "_MIN_INTERVAL"),
+                      value_name = "DURATION", global = true, help_heading = "Collectors")]
+                pub $interval: Option<String>,
             )*
             /// Turn every optional collector off (then enable the ones you want)
             #[arg(long = "collector.disable-defaults", env = "TECHNITIUM_EXPORTER_COLLECTOR_DISABLE_DEFAULTS",
@@ -205,13 +209,15 @@ macro_rules! collector_flags {
         }
 
         impl CollectorArgs {
-            /// `(name, --collector.NAME value, --no-collector.NAME given)` per collector.
+            /// `(name, --collector.NAME value, --no-collector.NAME given, --collector.NAME.min-interval)`
+            /// per collector.
             #[must_use]
-            pub fn switches(&self) -> Vec<(&'static str, Option<bool>, bool)> {
+            pub fn switches(&self) -> Vec<(&'static str, Option<bool>, bool, Option<&str>)> {
                 vec![$( (
                     $flag.trim_start_matches("collector."),
                     self.$field,
                     self.$no_field,
+                    self.$interval.as_deref(),
                 ), )*]
             }
         }
@@ -219,21 +225,21 @@ macro_rules! collector_flags {
 }
 
 collector_flags! {
-    lifetime, no_lifetime, "collector.lifetime", "no-collector.lifetime", "TECHNITIUM_EXPORTER_COLLECTOR_LIFETIME",
+    lifetime, no_lifetime, lifetime_min_interval, "collector.lifetime", "no-collector.lifetime", "TECHNITIUM_EXPORTER_COLLECTOR_LIFETIME",
         "Lifetime counters from v15+ servers [default: on]", "Disable the lifetime collector";
-    dashboard, no_dashboard, "collector.dashboard", "no-collector.dashboard", "TECHNITIUM_EXPORTER_COLLECTOR_DASHBOARD",
+    dashboard, no_dashboard, dashboard_min_interval, "collector.dashboard", "no-collector.dashboard", "TECHNITIUM_EXPORTER_COLLECTOR_DASHBOARD",
         "Dashboard window and live gauges [default: on]", "Disable the dashboard collector";
-    zones, no_zones, "collector.zones", "no-collector.zones", "TECHNITIUM_EXPORTER_COLLECTOR_ZONES",
+    zones, no_zones, zones_min_interval, "collector.zones", "no-collector.zones", "TECHNITIUM_EXPORTER_COLLECTOR_ZONES",
         "Per-zone health [default: on]", "Disable the zones collector";
-    dhcp, no_dhcp, "collector.dhcp", "no-collector.dhcp", "TECHNITIUM_EXPORTER_COLLECTOR_DHCP",
+    dhcp, no_dhcp, dhcp_min_interval, "collector.dhcp", "no-collector.dhcp", "TECHNITIUM_EXPORTER_COLLECTOR_DHCP",
         "DHCP scopes and leases [default: on]", "Disable the dhcp collector";
-    cluster, no_cluster, "collector.cluster", "no-collector.cluster", "TECHNITIUM_EXPORTER_COLLECTOR_CLUSTER",
+    cluster, no_cluster, cluster_min_interval, "collector.cluster", "no-collector.cluster", "TECHNITIUM_EXPORTER_COLLECTOR_CLUSTER",
         "Cluster nodes, from the session (v14+) [default: on]", "Disable the cluster collector";
-    top, no_top, "collector.top", "no-collector.top", "TECHNITIUM_EXPORTER_COLLECTOR_TOP",
+    top, no_top, top_min_interval, "collector.top", "no-collector.top", "TECHNITIUM_EXPORTER_COLLECTOR_TOP",
         "Top clients and domains [default: off]", "Disable the top collector";
-    settings, no_settings, "collector.settings", "no-collector.settings", "TECHNITIUM_EXPORTER_COLLECTOR_SETTINGS",
+    settings, no_settings, settings_min_interval, "collector.settings", "no-collector.settings", "TECHNITIUM_EXPORTER_COLLECTOR_SETTINGS",
         "Blocking settings (needs Settings: View, which also exposes secrets) [default: off]", "Disable the settings collector";
-    update, no_update, "collector.update", "no-collector.update", "TECHNITIUM_EXPORTER_COLLECTOR_UPDATE",
+    update, no_update, update_min_interval, "collector.update", "no-collector.update", "TECHNITIUM_EXPORTER_COLLECTOR_UPDATE",
         "Update availability (the server calls out to check) [default: off]", "Disable the update collector";
 }
 

@@ -113,15 +113,46 @@ pub struct FileTarget {
 #[allow(missing_docs)]
 pub struct FileCollectors {
     pub disable_defaults: Option<bool>,
-    pub lifetime: Option<bool>,
+    pub lifetime: Option<FileSwitch<FileBasic>>,
     pub dashboard: Option<FileSwitch<FileDashboard>>,
     pub zones: Option<FileSwitch<FileZones>>,
-    pub dhcp: Option<bool>,
-    pub cluster: Option<bool>,
+    pub dhcp: Option<FileSwitch<FileBasic>>,
+    pub cluster: Option<FileSwitch<FileBasic>>,
     pub top: Option<FileSwitch<FileTop>>,
-    pub settings: Option<bool>,
-    pub update: Option<bool>,
+    pub settings: Option<FileSwitch<FileBasic>>,
+    pub update: Option<FileSwitch<FileBasic>>,
 }
+
+/// `[collector.NAME]` of a collector with no options of its own.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileBasic {
+    pub enabled: Option<bool>,
+    pub min_interval: Option<String>,
+}
+
+/// What every `[collector.NAME]` table has: an on/off switch and a minimum interval.
+pub trait CollectorTable {
+    /// `enabled = bool`.
+    fn enabled(&self) -> Option<bool>;
+    /// `min_interval = "1m"`.
+    fn min_interval(&self) -> Option<&str>;
+}
+
+macro_rules! collector_table {
+    ($($t:ty),*) => {$(
+        impl CollectorTable for $t {
+            fn enabled(&self) -> Option<bool> {
+                self.enabled
+            }
+            fn min_interval(&self) -> Option<&str> {
+                self.min_interval.as_deref()
+            }
+        }
+    )*};
+}
+collector_table!(FileBasic, FileDashboard, FileTop, FileZones);
 
 /// A collector key that is either `NAME = bool` or a `[collector.NAME]` table of options.
 #[derive(Debug, Deserialize)]
@@ -138,6 +169,7 @@ pub enum FileSwitch<T> {
 #[allow(missing_docs)]
 pub struct FileDashboard {
     pub enabled: Option<bool>,
+    pub min_interval: Option<String>,
     pub window: Option<Vec<Window>>,
 }
 
@@ -147,6 +179,7 @@ pub struct FileDashboard {
 #[allow(missing_docs)]
 pub struct FileTop {
     pub enabled: Option<bool>,
+    pub min_interval: Option<String>,
     pub limit: Option<usize>,
     pub reverse_lookup: Option<bool>,
 }
@@ -157,6 +190,7 @@ pub struct FileTop {
 #[allow(missing_docs)]
 pub struct FileZones {
     pub enabled: Option<bool>,
+    pub min_interval: Option<String>,
     pub include: Option<String>,
     pub exclude: Option<String>,
     pub limit: Option<usize>,
@@ -171,13 +205,23 @@ pub struct FileLog {
     pub format: Option<LogFormat>,
 }
 
-impl<T> FileSwitch<T> {
-    fn parts(&self, enabled: impl Fn(&T) -> Option<bool>) -> (Option<bool>, Option<&T>) {
+impl<T: CollectorTable> FileSwitch<T> {
+    /// `(enabled, min_interval, options table)`.
+    fn parts(&self) -> (Option<bool>, Option<&str>, Option<&T>) {
         match self {
-            Self::On(b) => (Some(*b), None),
-            Self::Options(t) => (enabled(t), Some(t)),
+            Self::On(b) => (Some(*b), None, None),
+            Self::Options(t) => (t.enabled(), t.min_interval(), Some(t)),
         }
     }
+}
+
+fn basic(s: Option<&FileSwitch<FileBasic>>) -> (Option<bool>, Option<&str>) {
+    let (on, every, _) = parts(s);
+    (on, every)
+}
+
+fn parts<T: CollectorTable>(s: Option<&FileSwitch<T>>) -> (Option<bool>, Option<&str>, Option<&T>) {
+    s.map_or((None, None, None), FileSwitch::parts)
 }
 
 /// Reads and parses a config file.
@@ -501,52 +545,50 @@ fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, Co
         .disable_defaults
         .or(file.disable_defaults)
         .unwrap_or(false);
-    let (dash_on, dash) = file
-        .dashboard
-        .as_ref()
-        .map_or((None, None), |s| s.parts(|d| d.enabled));
-    let (zones_on, zones) = file
-        .zones
-        .as_ref()
-        .map_or((None, None), |s| s.parts(|z| z.enabled));
-    let (top_on, top) = file
-        .top
-        .as_ref()
-        .map_or((None, None), |s| s.parts(|t| t.enabled));
-    let file_switch: BTreeMap<&str, Option<bool>> = [
-        ("lifetime", file.lifetime),
-        ("dashboard", dash_on),
-        ("zones", zones_on),
-        ("dhcp", file.dhcp),
-        ("cluster", file.cluster),
-        ("top", top_on),
-        ("settings", file.settings),
-        ("update", file.update),
+    let (dash_on, dash_every, dash) = parts(file.dashboard.as_ref());
+    let (zones_on, zones_every, zones) = parts(file.zones.as_ref());
+    let (top_on, top_every, top) = parts(file.top.as_ref());
+    let file_switch: BTreeMap<&str, (Option<bool>, Option<&str>)> = [
+        ("lifetime", basic(file.lifetime.as_ref())),
+        ("dashboard", (dash_on, dash_every)),
+        ("zones", (zones_on, zones_every)),
+        ("dhcp", basic(file.dhcp.as_ref())),
+        ("cluster", basic(file.cluster.as_ref())),
+        ("top", (top_on, top_every)),
+        ("settings", basic(file.settings.as_ref())),
+        ("update", basic(file.update.as_ref())),
     ]
     .into_iter()
     .collect();
-    let cli: BTreeMap<&str, (Option<bool>, bool)> = c
+    let cli: BTreeMap<&str, (Option<bool>, bool, Option<&str>)> = c
         .switches()
         .into_iter()
-        .map(|(n, on, off)| (n, (on, off)))
+        .map(|(n, on, off, every)| (n, (on, off, every)))
         .collect();
     let mut enabled = Vec::new();
+    let mut min_interval = BTreeMap::new();
     for name in CollectorName::OPTIONAL {
         let key = name.as_str();
         let mut on = !disable_defaults && name.default_enabled();
-        if let Some(Some(v)) = file_switch.get(key) {
-            on = *v;
+        let (file_on, file_every) = file_switch.get(key).copied().unwrap_or_default();
+        let (flag, no_flag, flag_every) = cli.get(key).copied().unwrap_or_default();
+        if let Some(v) = file_on {
+            on = v;
         }
-        if let Some((flag, no_flag)) = cli.get(key) {
-            if let Some(v) = flag {
-                on = *v;
-            }
-            if *no_flag {
-                on = false;
-            }
+        if let Some(v) = flag {
+            on = v;
+        }
+        if no_flag {
+            on = false;
         }
         if on {
             enabled.push(name);
+        }
+        if let Some(every) = flag_every.or(file_every) {
+            let d = parse_duration(every, &format!("--collector.{key}.min-interval"))?;
+            if !d.is_zero() {
+                min_interval.insert(name, d);
+            }
         }
     }
     let mut windows = c
@@ -591,6 +633,7 @@ fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, Co
                 .or(zones.and_then(|z| z.limit))
                 .unwrap_or(10_000),
         },
+        min_interval,
     })
 }
 

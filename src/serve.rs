@@ -614,24 +614,12 @@ async fn scrape(
 
 /// What a scrape reports when it could not even wait for the shared fetch in time.
 fn timed_out_snapshot(target: &Target, arrived: Instant) -> Snapshot {
-    let client = target.collector.client();
-    Snapshot {
-        session: Err(crate::technitium::ApiError::Timeout {
-            server: client.server().to_owned(),
-            endpoint: Endpoint::SessionGet.path(),
-            timeout: arrived.elapsed(),
-        }),
-        lifetime: None,
-        dashboard: Vec::new(),
-        zones: None,
-        dhcp: None,
-        top: Vec::new(),
-        settings: None,
-        update: None,
-        reports: Vec::new(),
-        duration: arrived.elapsed(),
-        cache_age: None,
-    }
+    let error = crate::technitium::ApiError::Timeout {
+        server: target.collector.client().server().to_owned(),
+        endpoint: Endpoint::SessionGet.path(),
+        timeout: arrived.elapsed(),
+    };
+    Snapshot::failed(error, arrived.elapsed())
 }
 
 /// Writes `prometheus` crate families (self and process metrics) through our encoder, so both

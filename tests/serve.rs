@@ -61,14 +61,12 @@ async fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
         base: format!("http://127.0.0.1:{port}"),
     };
     for _ in 0..100 {
-        if let Ok(r) = http()
+        let healthy = http()
             .get(format!("{}/-/healthy", server.base))
             .send()
-            .await
-        {
-            if r.status() == 200 {
-                return server;
-            }
+            .await;
+        if healthy.is_ok_and(|r| r.status() == 200) {
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -361,4 +359,48 @@ async fn starts_without_a_token_and_reports_invalid_token() {
     assert_eq!(status, 200);
     assert!(body.contains("technitium_up 0\n"));
     assert!(body.contains("technitium_scrape_error{reason=\"invalid_token\"} 1"));
+}
+
+#[tokio::test]
+async fn min_interval_reuses_a_collectors_data_and_reports_its_age() {
+    let mock = start_mock(Version::V15_2).await;
+    let s = serve(
+        &[
+            "--technitium.url",
+            &mock.uri(),
+            "--technitium.token",
+            TOKEN,
+            "--collector.zones.min-interval",
+            "1h",
+        ],
+        &[],
+    )
+    .await;
+    let url = format!("{}/metrics", s.base);
+    let (_, first) = get(&url).await;
+    assert!(
+        first.contains("technitium_scrape_cache_age_seconds 0\n"),
+        "{first}"
+    );
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let (_, second) = get(&url).await;
+    let age = second
+        .lines()
+        .find_map(|l| l.strip_prefix("technitium_scrape_cache_age_seconds "))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap();
+    assert!(age > 0.0, "{second}");
+    assert!(second.contains("technitium_zone_info{"));
+    let seen = mock.received_requests().await.unwrap();
+    let count = |p: &str| seen.iter().filter(|r| r.url.path() == p).count();
+    assert_eq!(
+        count("/api/zones/list"),
+        1,
+        "zones/list must be reused within the interval"
+    );
+    assert_eq!(
+        count("/api/user/session/get"),
+        2,
+        "the session is fetched every scrape"
+    );
 }

@@ -26,7 +26,7 @@ pub(super) async fn fetch(
 
 #[allow(clippy::cast_precision_loss)]
 pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
-    let windows = &snapshot.dashboard;
+    let windows: &[(Window, DashboardStats)] = &snapshot.dashboard;
     if windows.is_empty() {
         return;
     }

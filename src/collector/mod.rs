@@ -15,9 +15,11 @@ mod settings;
 mod top;
 mod zones;
 
-use std::collections::HashMap;
+use std::any::Any;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -122,6 +124,8 @@ pub struct Options {
     pub top_reverse_lookup: bool,
     /// Zone include/exclude filters and the per-zone series limit.
     pub zones: ZoneFilter,
+    /// Collectors whose data may be reused while younger than this (`--collector.NAME.min-interval`).
+    pub min_interval: BTreeMap<CollectorName, Duration>,
 }
 
 impl Default for Options {
@@ -135,6 +139,7 @@ impl Default for Options {
             top_limit: 10,
             top_reverse_lookup: false,
             zones: ZoneFilter::default(),
+            min_interval: BTreeMap::new(),
         }
     }
 }
@@ -195,6 +200,8 @@ pub struct Report {
     pub outcome: Outcome,
     /// How long it took.
     pub duration: Duration,
+    /// Age of the reused data when the collector's minimum interval had not passed.
+    pub cached: Option<Duration>,
 }
 
 /// Zones after filtering.
@@ -251,28 +258,52 @@ pub struct Snapshot {
     /// Session facts, or why the server is down for us.
     pub session: Result<SessionData, ApiError>,
     /// v15+ lifetime counters.
-    pub lifetime: Option<Counters>,
+    pub lifetime: Option<Arc<Counters>>,
     /// Dashboard stats per window.
-    pub dashboard: Vec<(Window, DashboardStats)>,
+    pub dashboard: Arc<Vec<(Window, DashboardStats)>>,
     /// Zones.
-    pub zones: Option<ZonesData>,
+    pub zones: Option<Arc<ZonesData>>,
     /// DHCP.
-    pub dhcp: Option<DhcpData>,
+    pub dhcp: Option<Arc<DhcpData>>,
     /// Top lists per window.
-    pub top: Vec<(Window, TopData)>,
+    pub top: Arc<Vec<(Window, TopData)>>,
     /// Blocking settings.
-    pub settings: Option<Settings>,
+    pub settings: Option<Arc<Settings>>,
     /// Update check.
-    pub update: Option<UpdateCheck>,
+    pub update: Option<Arc<UpdateCheck>>,
     /// One report per collector that was considered.
     pub reports: Vec<Report>,
     /// Whole fetch time.
     pub duration: Duration,
-    /// Age of a cached snapshot when served from cache (`serve` only).
+    /// Age of the oldest cached part, when a collector has a minimum interval (0 when every
+    /// part was fetched for this scrape); `None` when no collector has one.
     pub cache_age: Option<Duration>,
 }
 
 impl Snapshot {
+    /// A snapshot of a scrape that failed before any collector ran.
+    #[must_use]
+    pub fn failed(error: ApiError, duration: Duration) -> Self {
+        Self {
+            reports: vec![Report {
+                name: CollectorName::Session,
+                outcome: Outcome::Failed(error.clone()),
+                duration,
+                cached: None,
+            }],
+            session: Err(error),
+            lifetime: None,
+            dashboard: Arc::default(),
+            zones: None,
+            dhcp: None,
+            top: Arc::default(),
+            settings: None,
+            update: None,
+            duration,
+            cache_age: None,
+        }
+    }
+
     /// `technitium_up`.
     #[must_use]
     pub fn up(&self) -> bool {
@@ -292,7 +323,12 @@ pub struct Collector {
     client: Client,
     options: Options,
     warned: Mutex<HashMap<CollectorName, bool>>,
+    /// Last successful data of collectors with a minimum interval, with when it was fetched.
+    cache: Mutex<HashMap<CollectorName, Cached>>,
 }
+
+/// A collector's data kept for its minimum interval, with when it was fetched.
+type Cached = (Instant, Arc<dyn Any + Send + Sync>);
 
 /// What to do with a collector this scrape.
 enum Plan {
@@ -310,6 +346,7 @@ impl Collector {
             client,
             options,
             warned: Mutex::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         }
     }
 
@@ -341,6 +378,7 @@ impl Collector {
             info,
         });
         let session_report = Report {
+            cached: None,
             name: CollectorName::Session,
             outcome: match &session {
                 Ok(_) => Outcome::Success,
@@ -351,16 +389,17 @@ impl Collector {
         let mut snapshot = Snapshot {
             session,
             lifetime: None,
-            dashboard: Vec::new(),
+            dashboard: Arc::default(),
             zones: None,
             dhcp: None,
-            top: Vec::new(),
+            top: Arc::default(),
             settings: None,
             update: None,
             reports: vec![session_report],
             duration: Duration::ZERO,
             cache_age: None,
         };
+        let mut oldest = Duration::ZERO;
         if let Ok(session) = &snapshot.session {
             let c = &self.client;
             let o = &self.options;
@@ -406,7 +445,15 @@ impl Collector {
                 settings.1,
                 update.1,
             ];
+            for report in reports.iter().flatten() {
+                if let Some(age) = report.cached {
+                    oldest = oldest.max(age);
+                }
+            }
             snapshot.reports.extend(reports.into_iter().flatten());
+        }
+        if !self.options.min_interval.is_empty() {
+            snapshot.cache_age = Some(oldest);
         }
         self.log_changes(&snapshot);
         snapshot.duration = started.elapsed();
@@ -446,30 +493,74 @@ impl Collector {
         session: &SessionData,
         deadline: Instant,
         fetch: F,
-    ) -> (Option<T>, Option<Report>)
+    ) -> (Option<Arc<T>>, Option<Report>)
     where
+        T: Send + Sync + 'static,
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, ApiError>>,
     {
         let started = Instant::now();
-        let (data, outcome) = match self.plan(name, session) {
-            Plan::Skip => return (None, None),
-            Plan::NotApplicable => (None, Outcome::NotApplicable),
-            Plan::NoPermission(section) => (None, Outcome::NoPermission(section)),
-            Plan::Run => match tokio::time::timeout_at(deadline, fetch()).await {
-                Ok(Ok(data)) => (Some(data), Outcome::Success),
-                Ok(Err(e)) => (None, Outcome::Failed(e)),
-                Err(_) => (None, Outcome::DeadlineExceeded),
-            },
+        let report = |outcome, cached| Report {
+            name,
+            outcome,
+            duration: started.elapsed(),
+            cached,
         };
-        (
-            data,
-            Some(Report {
-                name,
-                outcome,
-                duration: started.elapsed(),
-            }),
-        )
+        match self.plan(name, session) {
+            Plan::Skip => return (None, None),
+            Plan::NotApplicable => return (None, Some(report(Outcome::NotApplicable, None))),
+            Plan::NoPermission(section) => {
+                return (None, Some(report(Outcome::NoPermission(section), None)));
+            }
+            Plan::Run => {}
+        }
+        let interval = self
+            .options
+            .min_interval
+            .get(&name)
+            .copied()
+            .unwrap_or_default();
+        if let Some((age, data)) = self.cached::<T>(name, interval) {
+            return (Some(data), Some(report(Outcome::Success, Some(age))));
+        }
+        match tokio::time::timeout_at(deadline, fetch()).await {
+            Ok(Ok(data)) => {
+                let data = Arc::new(data);
+                if !interval.is_zero()
+                    && let Ok(mut cache) = self.cache.lock()
+                {
+                    let shared: Arc<dyn Any + Send + Sync> = Arc::clone(&data) as _;
+                    cache.insert(name, (Instant::now(), shared));
+                }
+                (
+                    Some(data),
+                    Some(report(
+                        Outcome::Success,
+                        Some(Duration::ZERO).filter(|_| !interval.is_zero()),
+                    )),
+                )
+            }
+            Ok(Err(e)) => (None, Some(report(Outcome::Failed(e), None))),
+            Err(_) => (None, Some(report(Outcome::DeadlineExceeded, None))),
+        }
+    }
+
+    /// Data of `name` fetched less than `interval` ago, with its age.
+    fn cached<T: Send + Sync + 'static>(
+        &self,
+        name: CollectorName,
+        interval: Duration,
+    ) -> Option<(Duration, Arc<T>)> {
+        if interval.is_zero() {
+            return None;
+        }
+        let cache = self.cache.lock().ok()?;
+        let (at, data) = cache.get(&name)?;
+        let age = at.elapsed();
+        if age >= interval {
+            return None;
+        }
+        Arc::clone(data).downcast::<T>().ok().map(|d| (age, d))
     }
 
     /// Logs a collector's failure once when it starts failing and once when it recovers.
@@ -602,7 +693,7 @@ fn write_scrape_meta(snapshot: &Snapshot, enc: &mut Encoder) {
         enc.family(
             "technitium_scrape_cache_age_seconds",
             Kind::Gauge,
-            "Age of the served snapshot (0 when fetched for this scrape).",
+            "Age of the oldest reused collector data in this scrape (0 when all was fetched fresh); only with a --collector.NAME.min-interval.",
         );
         enc.sample(&[], age.as_secs_f64());
     }

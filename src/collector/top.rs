@@ -51,7 +51,7 @@ fn list<'a>(
 
 #[allow(clippy::cast_precision_loss)]
 pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder, limit: usize) {
-    let top = &snapshot.top;
+    let top: &[(Window, TopData)] = &snapshot.top;
     if top.is_empty() {
         return;
     }

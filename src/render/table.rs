@@ -63,7 +63,7 @@ pub fn render(snapshot: &Snapshot, server: &str) -> String {
     if let Some(q) = snapshot.lifetime.as_ref().and_then(|c| c.total_queries) {
         head.add_row(vec!["queries since start".to_owned(), q.to_string()]);
     }
-    for (w, s) in &snapshot.dashboard {
+    for (w, s) in snapshot.dashboard.iter() {
         let t = &s.stats.totals;
         if let Some(q) = t.total_queries {
             let mut line = q.to_string();
