@@ -149,12 +149,26 @@ async fn a_later_invalid_token_makes_the_client_probe_again() {
     assert!(c.client().uses_query_token());
 
     // Learned "query" on a v13 server; the server is upgraded to v15 in place. The query token
-    // still works there, so the scrape stays up. (Known gap, not pinned here: the client keeps
-    // sending the token in URLs to that v15 server until the exporter restarts, which the
-    // design's "a v15+ server never sees a token it accepts in a URL" does not allow.)
+    // still works there, so the scrape stays up, and session/get now says v15: the client moves
+    // to the header at once, so only that one session call carried the token in its URL.
     server.reset().await;
     mount_fixtures(&server, Version::V15_2).await;
     assert!(collect(&c, Duration::from_secs(5)).await.up());
+    assert!(!c.client().uses_query_token());
+    let in_url: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(token_in_url)
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(in_url, ["/api/user/session/get"]);
+    server.reset().await;
+    mount_fixtures(&server, Version::V15_2).await;
+    assert!(collect(&c, Duration::from_secs(5)).await.up());
+    let requests = server.received_requests().await.unwrap();
+    assert!(!requests.is_empty() && requests.iter().all(|r| !token_in_url(r)));
 }
 
 #[tokio::test]

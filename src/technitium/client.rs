@@ -12,7 +12,7 @@
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
@@ -286,6 +286,8 @@ pub struct Client {
     token: Option<Secret>,
     auth: AuthMode,
     learned: AtomicU8,
+    /// A v15+ server rejected the header once while accepting the query token (a proxy strips it).
+    header_stripped: AtomicBool,
     timeout: Duration,
     max_response_size: u64,
     observer: Option<Arc<dyn RequestObserver>>,
@@ -328,6 +330,7 @@ impl Client {
             token: config.token.clone().filter(|t| !t.is_empty()),
             auth: config.auth,
             learned: AtomicU8::new(LEARNED_UNKNOWN),
+            header_stripped: AtomicBool::new(false),
             timeout: config.timeout,
             max_response_size: config.max_response_size,
             observer: None,
@@ -392,9 +395,22 @@ impl Client {
                     Carrier::Header
                 };
                 let result = self.call(Endpoint::SessionGet, &[], carrier).await;
-                if matches!(result, Err(ApiError::InvalidToken { .. })) {
+                match &result {
                     // A new token or another server version behind the URL: probe again.
-                    self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
+                    Err(ApiError::InvalidToken { .. }) => {
+                        self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed)
+                    }
+                    // Upgraded in place to v15+, which reads the header: stop putting the token
+                    // in URLs (unless the header was seen rejected by a v15+ server before).
+                    Ok(info)
+                        if carrier == Carrier::Query
+                            && is_v15(info)
+                            && !self.header_stripped.load(Ordering::Relaxed) =>
+                    {
+                        tracing::info!(server = %self.server, "server is now v15 or later: sending the token in the Bearer header");
+                        self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+                    }
+                    _ => {}
                 }
                 result
             }
@@ -405,10 +421,18 @@ impl Client {
                 }
                 Err(ApiError::InvalidToken { .. }) => {
                     let info = self.call(Endpoint::SessionGet, &[], Carrier::Query).await?;
-                    tracing::info!(
-                        server = %self.server,
-                        "server ignores the Bearer header (Technitium before v15): sending the token as a query parameter"
-                    );
+                    if is_v15(&info) {
+                        self.header_stripped.store(true, Ordering::Relaxed);
+                        tracing::warn!(
+                            server = %self.server,
+                            "a v15+ server rejected the Bearer header but accepted the token as a query parameter: is a proxy stripping the Authorization header? Sending the token in URLs"
+                        );
+                    } else {
+                        tracing::info!(
+                            server = %self.server,
+                            "server ignores the Bearer header (Technitium before v15): sending the token as a query parameter"
+                        );
+                    }
                     self.learned.store(LEARNED_QUERY, Ordering::Relaxed);
                     Ok(info)
                 }
@@ -695,6 +719,11 @@ impl Client {
             }),
         }
     }
+}
+
+/// Whether session info says v15 or later (the Bearer header works).
+fn is_v15(info: &SessionInfo) -> bool {
+    super::types::parse_version(&info.version).is_some_and(|(major, _)| major >= 15)
 }
 
 /// The base URL without userinfo, query or fragment: what messages and logs may show.
