@@ -118,8 +118,12 @@ fn write_atomically(dir: &Path, name: &str, content: &[u8]) -> io::Result<()> {
     tmp.as_file()
         .set_permissions(Permissions::from_mode(0o644))?;
     tmp.persist(dir.join(name)).map_err(|e| e.error)?;
-    // The rename is durable only once the directory is synced.
-    File::open(dir)?.sync_all()
+    // The rename is durable only once the directory is synced. The new file is in place either
+    // way, so a directory we may write but not open (mode -wx) is a warning, not a failure.
+    if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::warn!(dir = %dir.display(), "cannot fsync the directory after the rename: {e}");
+    }
+    Ok(())
 }
 
 /// Removes `.<name>.*` temp files older than a minute, left by a run killed before its rename.
