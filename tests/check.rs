@@ -649,3 +649,57 @@ async fn tls_with_a_private_ca() {
         "{tls}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_token_fails_at_the_token_step() {
+    let server = upstream(vec![]).await;
+    let mut cmd = exporter();
+    cmd.args(["check", "--technitium.url", &server.uri()]);
+    let run = finish(&cmd.output().unwrap());
+    assert_eq!(run.code, Some(1), "{}", run.stdout);
+    assert!(
+        run.verdict().starts_with(&format!(
+            "✗ failed at API token: no API token configured for {}",
+            server.uri()
+        )),
+        "{}",
+        run.stdout
+    );
+    // Nothing was sent without a token.
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn untested_server_versions_are_a_warning_not_a_failure() {
+    for (version, words) in [
+        ("16.0", "is newer than the latest tested (13.x–15.x)"),
+        ("12.1", "is older than the oldest tested (13.x–15.x)"),
+    ] {
+        let session = fixture("user_session_get_apiToken.json").replacen(
+            "\"version\": \"15.2\"",
+            &format!("\"version\": \"{version}\""),
+            1,
+        );
+        let server = upstream(vec![("/api/user/session/get", json(session))]).await;
+        let report = check(&server.uri(), &["--format", "json"]).json();
+        assert_eq!(report["exit_code"], 0, "{report:#}");
+        assert_eq!(report["verdict"], "ok");
+        assert_eq!(report["server"]["supported"], false);
+        let v = step(&report, "version");
+        assert_eq!(v["status"], "warning");
+        assert_eq!(v["detail"], format!("Technitium {version} {words}"));
+        assert!(v["hint"].is_string());
+        let run = check(&server.uri(), &[]);
+        assert_eq!(run.code, Some(0));
+        assert!(
+            run.stdout.contains("│ ! ┆ server version"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.verdict().contains("(1 warning above)"),
+            "{}",
+            run.stdout
+        );
+    }
+}
