@@ -158,8 +158,10 @@ step "throwaway $SUITE root"
 key=$(printf '%s %s %s' "$SUITE" "$ROOT_PACKAGES" "$MIRROR" | sha256sum | cut -c1-12)
 tarball="$CACHE_DIR/$SUITE-minbase-$key.tar"
 mkdir -p "$CACHE_DIR"
-# A root older than two weeks is rebuilt, so point releases come in.
+# A root older than two weeks is rebuilt, so point releases come in; roots
+# made for another package list are dropped.
 find "$CACHE_DIR" -maxdepth 1 -name "$SUITE-minbase-*.tar" -mtime +14 -delete
+find "$CACHE_DIR" -maxdepth 1 -name "$SUITE-minbase-*.tar" ! -name "${tarball##*/}" -delete
 if [ ! -s "$tarball" ]; then
     echo "debootstrap --variant=minbase --include=$ROOT_PACKAGES $SUITE (cached afterwards in $CACHE_DIR)"
     rm -rf "$CACHE_DIR/build-root"
@@ -383,7 +385,7 @@ else
     # The demo server behind the same sandbox: a full scrape, then a reload.
     # A token file as the admin writes it (the demo ignores its value).
     ct sh -c "umask 027 && printf 'ci-dummy-token\n' > /etc/$PKG/token && chgrp $PKG /etc/$PKG/token"
-    sed -i 's/^ARGS=.*/ARGS="--demo"/; s/^TEXTFILE_ARGS=.*/TEXTFILE_ARGS="--demo"/' "$ROOT/etc/default/$PKG"
+    sed -i 's/^ARGS=.*/ARGS="--demo"/; s/^TEXTFILE_ARGS=.*/TEXTFILE_ARGS="--demo"/' "$ROOT/etc/default/$PKG" || true
     ct systemctl restart $PKG.service || true
     if wait_active $PKG.service && wait_metrics '^technitium_up 1'; then
         ok "$PKG.service with --demo: technitium_up 1, $(http_get 9274 /metrics | grep -c '^technitium_') technitium_* series"
@@ -405,7 +407,7 @@ else
         sh -c "! nsenter -t '$CT_PID' -a cat /proc/$pid/cmdline | tr '\0' ' ' | grep -q token"
     check "the credential technitium-token is in place for the service" \
         ct test -e /run/credentials/$PKG.service/technitium-token
-    ct systemctl stop $PKG.service
+    ct systemctl stop $PKG.service || true
 
     # The textfile unit: write access through the ACL, node_exporter reads it.
     if ct systemctl start $PKG-textfile.service; then
