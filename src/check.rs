@@ -1,15 +1,19 @@
 //! `check`: configuration, connectivity, token and permissions, step by step, with a verdict.
 //!
 //! The configuration was validated before this runs (every problem is reported there, exit 2).
-//! `check` then walks the chain to the configured target one step at a time, stopping at the
-//! first failure (later steps are `skipped`): URL, DNS resolution, TCP connect, TLS handshake
-//! (https only; same trust as the client: system roots plus `--technitium.ca-file`), HTTP
-//! reachability and token validity (`session/get`), server version, and then every collector:
-//! permission, result, latency and the number of series it produces (one real collection).
+//! `check` then walks the chain to each target — the default one (`[technitium]`, flags,
+//! environment), then every `[targets.NAME]` of the config file — one step at a time, stopping
+//! at a target's first failure (its later steps are `skipped`): URL, DNS resolution, TCP
+//! connect, TLS handshake (https only; the client's trust: system roots through
+//! rustls-platform-verifier plus `--technitium.ca-file`; certificate expiry shown), HTTP
+//! reachability and token validity (`session/get`), server version (13.x–15.x supported, others
+//! a warning), and then every collector: permission, result, latency and the number of series it
+//! produces (one real collection).
 //!
-//! Exit codes: 0 all good (warnings allowed), 1 failed (unreachable, TLS, HTTP, token),
+//! Exit codes, for the worst target: 1 failed (unreachable, TLS, HTTP, token rejected), else
 //! 3 degraded (an enabled collector failed or its token lacks permission; a collector that does
-//! not apply to the server never degrades). The token is never printed.
+//! not apply to the server never degrades), else 0 (warnings allowed). The token is never
+//! printed. A spinner runs on stderr only when stderr is a terminal.
 //!
 //! # `--format json`
 //!
@@ -19,46 +23,54 @@
 //! {
 //!   "schema_version": 1,
 //!   "exporter_version": "0.1.0",
-//!   "target": "http://127.0.0.1:5380",          // base URL, never with a token
-//!   "verdict": "ok" | "degraded" | "failed",
+//!   "verdict": "ok" | "degraded" | "failed",   // the worst target's
 //!   "exit_code": 0 | 1 | 3,
 //!   "summary": "…",                             // the verdict line, without its mark
-//!   "warnings": 0,                              // rows with status "warning"
-//!   "series": 337 | null,                       // series the exposition would hold; null when down
-//!   "server": null | {                          // null when session/get did not succeed
-//!     "version": "15.2",
-//!     "supported": true,                        // 13.x–15.x
-//!     "domain": "dns1.example.com" | null,
-//!     "token_in_query": false                   // true: the server is before v15 (?token=)
-//!   },
-//!   "steps": [                                  // in this order
+//!   "targets": [                                // "default" first, then [targets.NAME] by name
 //!     {
-//!       "id": "config" | "url" | "dns" | "tcp" | "tls" | "http" | "token" | "version",
-//!       "title": "TCP connect",
-//!       "status": "ok" | "warning" | "failed" | "skipped" | "not_applicable",
-//!       "detail": "…",
-//!       "hint": "…" | null,                     // what to do about it
-//!       "duration_ms": 1.2 | null
-//!     }
-//!   ],
-//!   "collectors": [                             // session first, then every optional collector
-//!     {
-//!       "name": "zones",
-//!       "enabled": true,
-//!       "permission": "Zones" | null,           // section whose View right it needs
-//!       "permission_granted": true | false | null,  // null: none needed, or not known (down)
-//!       "status": "ok" | "warning" | "failed" | "no_permission" | "not_applicable"
-//!                 | "disabled" | "skipped",
-//!       "detail": "…",
-//!       "hint": "…" | null,
-//!       "duration_ms": 3.4 | null,
-//!       "series": 42 | null                     // null when it did not run
+//!       "name": "default" | "NAME",
+//!       "target": "http://127.0.0.1:5380",      // base URL, never with a token
+//!       "verdict": "ok" | "degraded" | "failed",
+//!       "exit_code": 0 | 1 | 3,
+//!       "summary": "…",
+//!       "warnings": 0,                          // rows with status "warning"
+//!       "series": 337 | null,                   // series the exposition would hold; null when down
+//!       "server": null | {                      // null when session/get did not succeed
+//!         "version": "15.2",
+//!         "supported": true,                    // 13.x–15.x
+//!         "domain": "dns1.example.com" | null,
+//!         "token_in_query": false               // true: the server is before v15 (?token=)
+//!       },
+//!       "steps": [                              // always all eight, in this order
+//!         {
+//!           "id": "config" | "url" | "dns" | "tcp" | "tls" | "http" | "token" | "version",
+//!           "title": "TCP connect",
+//!           "status": "ok" | "warning" | "failed" | "skipped" | "not_applicable",
+//!           "detail": "…",
+//!           "hint": "…" | null,                 // what to do about it
+//!           "duration_ms": 1.2 | null
+//!         }
+//!       ],
+//!       "collectors": [                         // session first, then every optional collector
+//!         {
+//!           "name": "zones",
+//!           "enabled": true,
+//!           "permission": "Zones" | null,       // section whose View right it needs
+//!           "permission_granted": true | false | null,  // null: none needed, or not known
+//!           "status": "ok" | "warning" | "failed" | "no_permission" | "not_applicable"
+//!                     | "disabled" | "skipped",
+//!           "detail": "…",
+//!           "hint": "…" | null,
+//!           "duration_ms": 3.4 | null,
+//!           "series": 42 | null                 // null when it did not run
+//!         }
+//!       ]
 //!     }
 //!   ]
 //! }
 //! ```
-//! `failed` steps make the verdict `failed`; `failed` and `no_permission` collectors make it
-//! `degraded`; `warning`s never change it.
+//! A `failed` step makes a target `failed`; a `failed` or `no_permission` collector makes it
+//! `degraded`; `warning`s never change a verdict.
 
 use std::io::IsTerminal as _;
 use std::net::{IpAddr, SocketAddr};
@@ -79,13 +91,15 @@ use url::Host;
 
 use crate::app::Exit;
 use crate::cli::{CheckArgs, CheckFormat};
+use crate::collector::Options;
 use crate::collector::{
     Collector, CollectorName, Outcome, SessionData, Snapshot, series_per_collector, write_families,
 };
 use crate::config::Config;
 use crate::render::exposition::{Encoder, Format};
+use crate::technitium::client::display_base;
 use crate::technitium::types::{SessionInfo, parse_version};
-use crate::technitium::{ApiError, ClientConfig};
+use crate::technitium::{ApiError, Client, ClientConfig};
 
 /// Oldest and newest Technitium major versions the exporter is tested with.
 const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 13..=15;
@@ -159,11 +173,10 @@ enum Verdict {
     Failed,
 }
 
-/// The whole report (the `--format json` object).
+/// One target's report.
 #[derive(Debug, Serialize)]
-struct Report {
-    schema_version: u32,
-    exporter_version: &'static str,
+struct TargetReport {
+    name: String,
     target: String,
     verdict: Verdict,
     exit_code: u8,
@@ -173,6 +186,25 @@ struct Report {
     server: Option<Server>,
     steps: Vec<Step>,
     collectors: Vec<CollectorRow>,
+}
+
+/// The whole report (the `--format json` object).
+#[derive(Debug, Serialize)]
+struct Report {
+    schema_version: u32,
+    exporter_version: &'static str,
+    verdict: Verdict,
+    exit_code: u8,
+    summary: String,
+    targets: Vec<TargetReport>,
+}
+
+/// What `check` needs to know about one target.
+#[derive(Debug, Clone, Copy)]
+struct Target<'a> {
+    name: &'a str,
+    client: &'a ClientConfig,
+    options: &'a Options,
 }
 
 const STEPS: [(&str, &str); 8] = [
@@ -262,9 +294,9 @@ impl Progress {
         Self(Some(pb))
     }
 
-    fn step(&self, what: &str) {
+    fn step(&self, target: &str, what: &str) {
         if let Some(pb) = &self.0 {
-            pb.set_message(format!("{what}…"));
+            pb.set_message(format!("{target}: {what}…"));
         }
     }
 
@@ -278,8 +310,39 @@ impl Progress {
 /// Runs `check`.
 pub async fn run(config: &Config, collector: &Collector, args: &CheckArgs) -> Exit {
     let progress = Progress::new();
-    let report = walk(config, collector, &progress).await;
+    let mut reports = Vec::with_capacity(1 + config.targets.len());
+    let default = Target {
+        name: "default",
+        client: &config.client,
+        options: &config.options,
+    };
+    reports.push(walk(default, collector, &progress).await);
+    // The named `/probe` targets of the config file, each with its own client.
+    for t in &config.targets {
+        let target = Target {
+            name: &t.name,
+            client: &t.client,
+            options: &t.options,
+        };
+        let report = match Client::new(&t.client) {
+            Ok(client) => {
+                walk(
+                    target,
+                    &Collector::new(client, t.options.clone()),
+                    &progress,
+                )
+                .await
+            }
+            Err(e) => {
+                let mut steps = Steps::default();
+                steps.push("config", Status::Failed, e, None, None);
+                finish(target, steps, None, None, &display_base(&t.client.url))
+            }
+        };
+        reports.push(report);
+    }
     progress.finish();
+    let report = overall(reports);
     let text = match args.format {
         CheckFormat::Table => render_table(&report),
         CheckFormat::Json => serde_json::to_string_pretty(&report)
@@ -301,9 +364,59 @@ pub async fn run(config: &Config, collector: &Collector, args: &CheckArgs) -> Ex
     }
 }
 
+/// The worst target decides: failed, then degraded, then ok.
+fn overall(targets: Vec<TargetReport>) -> Report {
+    let verdict = if targets.iter().any(|t| t.verdict == Verdict::Failed) {
+        Verdict::Failed
+    } else if targets.iter().any(|t| t.verdict == Verdict::Degraded) {
+        Verdict::Degraded
+    } else {
+        Verdict::Ok
+    };
+    let summary = match targets.as_slice() {
+        [only] => only.summary.clone(),
+        _ => {
+            let each: Vec<String> = targets
+                .iter()
+                .map(|t| format!("{} {}", t.name, verdict_word(t.verdict)))
+                .collect();
+            format!(
+                "{} targets checked, {}: {}",
+                targets.len(),
+                verdict_word(verdict),
+                each.join(", ")
+            )
+        }
+    };
+    Report {
+        schema_version: 1,
+        exporter_version: env!("CARGO_PKG_VERSION"),
+        verdict,
+        exit_code: exit_code(verdict),
+        summary,
+        targets,
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "ok",
+        Verdict::Degraded => "degraded",
+        Verdict::Failed => "failed",
+    }
+}
+
+fn exit_code(v: Verdict) -> u8 {
+    match v {
+        Verdict::Ok => Exit::Ok as u8,
+        Verdict::Failed => Exit::Down as u8,
+        Verdict::Degraded => Exit::Degraded as u8,
+    }
+}
+
 #[allow(clippy::too_many_lines)]
-async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Report {
-    let client_config = &config.client;
+async fn walk(target: Target<'_>, collector: &Collector, progress: &Progress) -> TargetReport {
+    let client_config = target.client;
     let url = &client_config.url;
     let timeout = client_config.timeout;
     let server_shown = collector.client().server().to_owned();
@@ -312,7 +425,7 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
     // Configuration: already validated, or we would not be here.
     let enabled: Vec<&str> = CollectorName::OPTIONAL
         .into_iter()
-        .filter(|c| config.options.is_enabled(*c))
+        .filter(|c| target.options.is_enabled(*c))
         .map(CollectorName::as_str)
         .collect();
     steps.push(
@@ -328,7 +441,7 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
     );
 
     // URL.
-    progress.step("URL");
+    progress.step(target.name, "URL");
     let port = url.port_or_known_default();
     let (host, port) = match (url.host(), port) {
         (Some(h), Some(p)) => (h.to_owned(), p),
@@ -340,7 +453,7 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
                 Some("set --technitium.url to e.g. http://dns.lan:5380".to_owned()),
                 None,
             );
-            return finish(config, steps, None, None, &server_shown);
+            return finish(target, steps, None, None, &server_shown);
         }
     };
     steps.push(
@@ -352,7 +465,7 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
     );
 
     // DNS.
-    progress.step("DNS resolution");
+    progress.step(target.name, "DNS resolution");
     let started = Instant::now();
     let addrs = match resolve(&host, port, timeout).await {
         Ok(addrs) => {
@@ -377,13 +490,13 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
                 Some(hint),
                 Some(started.elapsed()),
             );
-            return finish(config, steps, None, None, &server_shown);
+            return finish(target, steps, None, None, &server_shown);
         }
     };
     let loopback = addrs.iter().all(|a| a.ip().is_loopback());
 
     // TCP.
-    progress.step("TCP connect");
+    progress.step(target.name, "TCP connect");
     let started = Instant::now();
     let stream = match connect(&addrs, timeout).await {
         Ok((stream, addr)) => {
@@ -404,18 +517,18 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
                 Some(hint),
                 Some(started.elapsed()),
             );
-            return finish(config, steps, None, None, &server_shown);
+            return finish(target, steps, None, None, &server_shown);
         }
     };
 
     // TLS.
     if url.scheme() == "https" {
-        progress.step("TLS handshake");
+        progress.step(target.name, "TLS handshake");
         let started = Instant::now();
         let (status, detail, hint) = tls_step(client_config, &host, stream, timeout).await;
         steps.push("tls", status, detail, hint, Some(started.elapsed()));
         if status == Status::Failed {
-            return finish(config, steps, None, None, &server_shown);
+            return finish(target, steps, None, None, &server_shown);
         }
     } else {
         drop(stream);
@@ -442,7 +555,7 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
     }
 
     // HTTP and token.
-    progress.step("HTTP and token (session/get)");
+    progress.step(target.name, "HTTP and token (session/get)");
     let started = Instant::now();
     let session = collector.client().session().await;
     let elapsed = started.elapsed();
@@ -450,7 +563,7 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
         Ok(info) => info,
         Err(e) => {
             token_failure(&mut steps, &e, elapsed);
-            return finish(config, steps, None, None, &server_shown);
+            return finish(target, steps, None, None, &server_shown);
         }
     };
     steps.push(
@@ -477,11 +590,11 @@ async fn walk(config: &Config, collector: &Collector, progress: &Progress) -> Re
     let server = version_step(&mut steps, &info, token_in_query);
 
     // Collectors: one real collection.
-    progress.step("collectors");
+    progress.step(target.name, "collectors");
     let snapshot = collector
         .collect(Instant::now() + client_config.timeout)
         .await;
-    finish(config, steps, Some(server), Some(&snapshot), &server_shown)
+    finish(target, steps, Some(server), Some(&snapshot), &server_shown)
 }
 
 /// Reports a failed session/get on the http and token rows.
@@ -1003,8 +1116,8 @@ fn not_applicable_detail(name: CollectorName, session: &SessionData) -> String {
     }
 }
 
-fn collector_rows(config: &Config, snapshot: Option<&Snapshot>) -> Vec<CollectorRow> {
-    let timeout = config.client.timeout;
+fn collector_rows(target: Target<'_>, snapshot: Option<&Snapshot>) -> Vec<CollectorRow> {
+    let timeout = target.client.timeout;
     let session = snapshot.and_then(|s| s.session.as_ref().ok());
     let series = snapshot.map(series_per_collector).unwrap_or_default();
     let mut names = vec![CollectorName::Session];
@@ -1012,7 +1125,7 @@ fn collector_rows(config: &Config, snapshot: Option<&Snapshot>) -> Vec<Collector
     names
         .into_iter()
         .map(|name| {
-            let enabled = config.options.is_enabled(name);
+            let enabled = target.options.is_enabled(name);
             let permission = name.section();
             let permission_granted = match (permission, session) {
                 (Some(section), Some(s)) => Some(
@@ -1059,7 +1172,7 @@ fn collector_rows(config: &Config, snapshot: Option<&Snapshot>) -> Vec<Collector
                         row.status = Status::Warning;
                         row.detail = format!(
                             "{} zones match, more than --collector.zones.limit ({}): per-zone series dropped",
-                            z.matched, config.options.zones.limit
+                            z.matched, target.options.zones.limit
                         );
                         row.hint = Some(
                             "narrow --collector.zones.include/exclude or raise --collector.zones.limit"
@@ -1095,16 +1208,16 @@ fn collector_rows(config: &Config, snapshot: Option<&Snapshot>) -> Vec<Collector
 }
 
 fn finish(
-    config: &Config,
+    target: Target<'_>,
     mut steps: Steps,
     server: Option<Server>,
     snapshot: Option<&Snapshot>,
-    target: &str,
-) -> Report {
+    shown: &str,
+) -> TargetReport {
     if steps.failed() {
         steps.skip_rest();
     }
-    let collectors = collector_rows(config, snapshot);
+    let collectors = collector_rows(target, snapshot);
     let series = snapshot.filter(|s| s.up()).map(|s| {
         let mut enc = Encoder::new(Format::Text);
         write_families(s, &mut enc);
@@ -1145,7 +1258,7 @@ fn finish(
         (
             Verdict::Degraded,
             format!(
-                "degraded: {target} answers and the token works, but {}",
+                "degraded: {shown} answers and the token works, but {}",
                 bad.join("; ")
             ),
         )
@@ -1158,22 +1271,16 @@ fn finish(
         (
             Verdict::Ok,
             format!(
-                "all good: {target} answers, the token works and every enabled collector succeeded; {} series{warn}",
+                "all good: {shown} answers, the token works and every enabled collector succeeded; {} series{warn}",
                 series.unwrap_or(0)
             ),
         )
     };
-    let exit_code = match verdict {
-        Verdict::Ok => 0,
-        Verdict::Failed => 1,
-        Verdict::Degraded => 3,
-    };
-    Report {
-        schema_version: 1,
-        exporter_version: env!("CARGO_PKG_VERSION"),
-        target: target.to_owned(),
+    TargetReport {
+        name: target.name.to_owned(),
+        target: shown.to_owned(),
         verdict,
-        exit_code,
+        exit_code: exit_code(verdict),
         summary,
         warnings,
         series,
@@ -1199,7 +1306,38 @@ fn with_hint(detail: &str, hint: Option<&String>) -> String {
     }
 }
 
+fn mark(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "✓",
+        Verdict::Degraded => "!",
+        Verdict::Failed => "✗",
+    }
+}
+
 fn render_table(report: &Report) -> String {
+    let many = report.targets.len() > 1;
+    let mut out = String::new();
+    for t in &report.targets {
+        if many {
+            out.push_str(&format!("target {} ({})\n", t.name, t.target));
+        }
+        out.push_str(&render_target(t, !many));
+        if many {
+            out.push('\n');
+        }
+    }
+    if many {
+        out.push_str(&format!(
+            "{} {} (exit {})\n",
+            mark(report.verdict),
+            report.summary,
+            report.exit_code
+        ));
+    }
+    out
+}
+
+fn render_target(report: &TargetReport, show_exit: bool) -> String {
     let mut steps = table(&["", "check", "result", "time"]);
     for s in &report.steps {
         steps.add_row(vec![
@@ -1231,14 +1369,15 @@ fn render_table(report: &Report) -> String {
     } else {
         "– collectors: not checked (the server is not reachable with this token)\n".to_owned()
     };
-    let mark = match report.verdict {
-        Verdict::Ok => "✓",
-        Verdict::Degraded => "!",
-        Verdict::Failed => "✗",
+    let exit = if show_exit {
+        format!(" (exit {})", report.exit_code)
+    } else {
+        String::new()
     };
     format!(
-        "{steps}\n{collectors}{mark} {} (exit {})\n",
-        report.summary, report.exit_code
+        "{steps}\n{collectors}{} {}{exit}\n",
+        mark(report.verdict),
+        report.summary,
     )
 }
 

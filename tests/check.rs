@@ -49,8 +49,23 @@ impl Run {
         self.stdout.lines().last().unwrap_or("")
     }
 
-    fn json(&self) -> Value {
+    /// The whole JSON object.
+    fn full(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+
+    /// The default target's report (the only one without a config file); the top level agrees.
+    fn json(&self) -> Value {
+        let full = self.full();
+        let targets = full["targets"].as_array().unwrap();
+        assert_eq!(targets.len(), 1, "{full:#}");
+        let t = targets[0].clone();
+        assert_eq!(t["name"], "default");
+        for key in ["verdict", "exit_code", "summary"] {
+            assert_eq!(full[key], t[key], "{key}");
+        }
+        assert_eq!(Some(i64::from(self.code.unwrap())), t["exit_code"].as_i64());
+        t
     }
 }
 
@@ -198,31 +213,50 @@ fn json_output_follows_the_schema() {
             .unwrap(),
     );
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let report = run.json();
-    let keys: Vec<&str> = report
+    let full = run.full();
+    let mut keys: Vec<&str> = full
         .as_object()
         .unwrap()
         .keys()
         .map(String::as_str)
         .collect();
-    let mut want = vec![
-        "schema_version",
-        "exporter_version",
-        "target",
-        "verdict",
-        "exit_code",
-        "summary",
-        "warnings",
-        "series",
-        "server",
-        "steps",
-        "collectors",
-    ];
-    want.sort_unstable();
-    let mut keys = keys;
     keys.sort_unstable();
-    assert_eq!(keys, want);
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(
+        keys,
+        [
+            "exit_code",
+            "exporter_version",
+            "schema_version",
+            "summary",
+            "targets",
+            "verdict"
+        ]
+    );
+    assert_eq!(full["schema_version"], 1);
+    assert_eq!(full["exporter_version"], env!("CARGO_PKG_VERSION"));
+    let report = run.json();
+    let mut keys: Vec<&str> = report
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "collectors",
+            "exit_code",
+            "name",
+            "series",
+            "server",
+            "steps",
+            "summary",
+            "target",
+            "verdict",
+            "warnings"
+        ]
+    );
     assert_eq!(report["verdict"], "ok");
     assert_eq!(report["exit_code"], 0);
     assert_eq!(report["warnings"], 0);
@@ -702,4 +736,84 @@ async fn untested_server_versions_are_a_warning_not_a_failure() {
             run.stdout
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_configured_target_is_checked_and_the_worst_decides() {
+    let good = upstream(vec![]).await;
+    let session = fixture("user_session_get_apiToken.json").replacen(
+        "\"DhcpServer\": {\n\t\t\t\t\"canView\": true",
+        "\"DhcpServer\": {\n\t\t\t\t\"canView\": false",
+        1,
+    );
+    let degraded = upstream(vec![("/api/user/session/get", json(session))]).await;
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let write = |targets: &str| {
+        fs::write(
+            &config,
+            format!(
+                "[technitium]\nurl = \"{}\"\ntoken = \"{TOKEN}\"\n{targets}",
+                good.uri()
+            ),
+        )
+        .unwrap();
+    };
+    let run_with_config = || {
+        let mut cmd = exporter();
+        cmd.args(["check", "--format", "json", "--config.file"])
+            .arg(&config);
+        finish(&cmd.output().unwrap())
+    };
+
+    // A degraded named target: exit 3.
+    write(&format!("[targets.dns2]\nurl = \"{}\"\n", degraded.uri()));
+    let run = run_with_config();
+    assert_eq!(run.code, Some(3), "{}\n{}", run.stdout, run.stderr);
+    let full = run.full();
+    let names: Vec<&str> = full["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["default", "dns2"]);
+    assert_eq!(full["targets"][0]["verdict"], "ok");
+    assert_eq!(full["targets"][1]["verdict"], "degraded");
+    assert_eq!(full["verdict"], "degraded");
+    assert_eq!(
+        full["summary"],
+        "2 targets checked, degraded: default ok, dns2 degraded"
+    );
+
+    // Add one that is down: failed wins, exit 1.
+    write(&format!(
+        "[targets.dns2]\nurl = \"{}\"\n[targets.dns3]\nurl = \"{dead}\"\n",
+        degraded.uri()
+    ));
+    let run = run_with_config();
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    let full = run.full();
+    assert_eq!(full["verdict"], "failed");
+    assert_eq!(full["targets"][2]["name"], "dns3");
+    assert_eq!(full["targets"][2]["target"], dead);
+    assert_eq!(full["targets"][2]["verdict"], "failed");
+
+    // The table names each target and ends with the overall verdict.
+    let mut cmd = exporter();
+    cmd.args(["check", "--config.file"]).arg(&config);
+    let run = finish(&cmd.output().unwrap());
+    assert_eq!(run.code, Some(1));
+    for heading in [
+        format!("target default ({})", good.uri()),
+        format!("target dns2 ({})", degraded.uri()),
+        format!("target dns3 ({dead})"),
+    ] {
+        assert!(run.stdout.contains(&heading), "{heading}: {}", run.stdout);
+    }
+    assert_eq!(
+        run.verdict(),
+        "✗ 3 targets checked, failed: default ok, dns2 degraded, dns3 failed (exit 1)"
+    );
 }
