@@ -43,10 +43,23 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Named targets for `/probe`, in name order.
     pub targets: Vec<TargetConfig>,
-    /// `[web]` from the config file (flags override it in `serve`).
-    pub web_listen_address: Option<Vec<String>>,
-    /// `[web] telemetry_path`.
-    pub web_telemetry_path: Option<String>,
+    /// Modules for URL targets, in name order.
+    pub modules: Vec<ModuleConfig>,
+    /// `[web]` of the config file (flags override listen address and telemetry path).
+    pub web: FileWeb,
+}
+
+/// A `[modules.NAME]`: the settings a URL target gets.
+#[derive(Debug, Clone)]
+pub struct ModuleConfig {
+    /// The name in `module=NAME` and in self-metric labels.
+    pub name: String,
+    /// Whether `/probe?target=URL` may use this module (must be set explicitly).
+    pub allow_url_targets: bool,
+    /// Upstream settings; `url` is a placeholder replaced by the probed URL.
+    pub client: ClientConfig,
+    /// What to collect.
+    pub options: Options,
 }
 
 /// A named `/probe` target.
@@ -79,15 +92,37 @@ pub struct FileConfig {
     /// `[targets.NAME]`: servers reachable through `/probe?target=NAME`.
     #[serde(default)]
     pub targets: BTreeMap<String, FileTarget>,
+    /// `[modules.NAME]`: what a URL target probed with `module=NAME` gets.
+    #[serde(default)]
+    pub modules: BTreeMap<String, FileModule>,
 }
 
 /// `[web]`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct FileWeb {
     pub listen_address: Option<Vec<String>>,
     pub telemetry_path: Option<String>,
+    pub tls_cert_file: Option<PathBuf>,
+    pub tls_key_file: Option<PathBuf>,
+    pub basic_auth_users: Option<BTreeMap<String, String>>,
+}
+
+/// `[modules.NAME]`: settings for URL targets (`/probe?target=URL&module=NAME`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileModule {
+    #[serde(default)]
+    pub allow_url_targets: bool,
+    pub token: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub auth: Option<AuthMode>,
+    pub timeout: Option<String>,
+    pub ca_file: Option<PathBuf>,
+    pub insecure_skip_verify: Option<bool>,
+    pub collector: Option<BTreeMap<String, bool>>,
 }
 
 /// Upstream settings in the file.
@@ -411,6 +446,24 @@ impl Config {
                     .to_owned(),
             );
         }
+        let modules = build_modules(
+            &file,
+            timeout,
+            max_response_size,
+            options.as_ref(),
+            &mut problems,
+        );
+        if let Some(users) = &file.web.basic_auth_users
+            && let Err(e) = crate::web::BasicAuth::new(users.clone())
+        {
+            problems.push(format!("config file: {e}"));
+        }
+        if file.web.tls_cert_file.is_some() != file.web.tls_key_file.is_some() {
+            problems.push(
+                "config file: [web] needs both tls_cert_file and tls_key_file, or neither"
+                    .to_owned(),
+            );
+        }
         let targets = build_targets(
             &file,
             &token,
@@ -447,10 +500,94 @@ impl Config {
                 .or(file.log.format)
                 .unwrap_or(LogFormat::Logfmt),
             targets,
-            web_listen_address: file.web.listen_address,
-            web_telemetry_path: file.web.telemetry_path,
+            modules,
+            web: file.web,
         })
     }
+}
+
+/// Applies a target's or module's `collector = { NAME = bool }` switches.
+fn apply_switches(
+    options: Option<&Options>,
+    switches: Option<&BTreeMap<String, bool>>,
+    what: &str,
+    problems: &mut Vec<String>,
+) -> Option<Options> {
+    let mut options = options.cloned()?;
+    for (key, on) in switches.into_iter().flatten() {
+        match CollectorName::OPTIONAL
+            .into_iter()
+            .find(|c| c.as_str() == key)
+        {
+            Some(c) => {
+                options.enabled.retain(|e| *e != c);
+                if *on {
+                    options.enabled.push(c);
+                    options.enabled.sort();
+                }
+            }
+            None => problems.push(format!("{what}: unknown collector {key:?} in `collector`")),
+        }
+    }
+    Some(options)
+}
+
+/// The `[modules.NAME]` tables. A module that allows URL targets must bring its own token: the
+/// default token never goes to a host a caller chose.
+fn build_modules(
+    file: &FileConfig,
+    timeout: Option<Duration>,
+    max_response_size: Option<u64>,
+    options: Option<&Options>,
+    problems: &mut Vec<String>,
+) -> Vec<ModuleConfig> {
+    let mut modules = Vec::new();
+    for (name, m) in &file.modules {
+        let what = format!("config file [modules.{name}]");
+        let token = match (&m.token, &m.token_file) {
+            (Some(_), Some(_)) => {
+                problems.push(format!("{what}: both token and token_file: keep one"));
+                None
+            }
+            (Some(t), None) => Some(Secret::new(t)),
+            (None, Some(p)) => read_token_file(p)
+                .map_err(|e| problems.push(format!("{what}: {}", e.0)))
+                .ok(),
+            (None, None) => None,
+        };
+        if m.allow_url_targets && m.token.is_none() && m.token_file.is_none() {
+            problems.push(format!(
+                "{what}: allow_url_targets needs the module's own token or token_file (the default token is never sent to a host a caller chose)"
+            ));
+        }
+        let m_timeout = match &m.timeout {
+            Some(s) => parse_duration(s, &format!("{what} timeout"))
+                .map_err(|e| problems.push(e.0))
+                .ok(),
+            None => timeout,
+        };
+        let m_options = apply_switches(options, m.collector.as_ref(), &what, problems);
+        let Ok(placeholder) = Url::parse("http://module.invalid") else {
+            continue;
+        };
+        if let (Some(t), Some(max), Some(o)) = (m_timeout, max_response_size, m_options) {
+            modules.push(ModuleConfig {
+                name: name.clone(),
+                allow_url_targets: m.allow_url_targets,
+                client: ClientConfig {
+                    url: placeholder,
+                    token,
+                    auth: m.auth.unwrap_or_default(),
+                    timeout: t,
+                    max_response_size: max,
+                    ca_file: m.ca_file.clone(),
+                    insecure_skip_verify: m.insecure_skip_verify.unwrap_or(false),
+                },
+                options: o,
+            });
+        }
+    }
+    modules
 }
 
 /// The `[targets.NAME]` tables; a target without its own token uses the default one.
@@ -498,26 +635,7 @@ fn build_targets(
                 .ok(),
             None => timeout,
         };
-        let mut t_options = options.cloned();
-        if let (Some(switches), Some(o)) = (&target.collector, t_options.as_mut()) {
-            for (key, on) in switches {
-                match CollectorName::OPTIONAL
-                    .into_iter()
-                    .find(|c| c.as_str() == key)
-                {
-                    Some(c) => {
-                        o.enabled.retain(|e| *e != c);
-                        if *on {
-                            o.enabled.push(c);
-                            o.enabled.sort();
-                        }
-                    }
-                    None => {
-                        problems.push(format!("{what}: unknown collector {key:?} in `collector`"))
-                    }
-                }
-            }
-        }
+        let t_options = apply_switches(options, target.collector.as_ref(), &what, problems);
         if let (Some(url), Some(t_timeout), Some(max), Some(t_options)) =
             (url, t_timeout, max_response_size, t_options)
         {

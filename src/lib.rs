@@ -19,3 +19,4 @@ pub mod render;
 pub mod serve;
 pub mod technitium;
 pub mod textfile;
+pub mod web;

@@ -26,7 +26,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use prometheus::proto::{MetricFamily, MetricType};
 use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
 use tokio::net::TcpListener;
@@ -36,10 +36,12 @@ use tokio::time::Instant;
 use crate::app::Exit;
 use crate::cli::ServeArgs;
 use crate::collector::{Collector, Snapshot, write_families};
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, ModuleConfig};
 use crate::render::encoder_for;
 use crate::render::exposition::{Encoder, Format, Kind};
+use crate::technitium::client::http_client;
 use crate::technitium::{Client, ClientConfig, Endpoint, RequestObserver};
+use crate::web::BasicAuth;
 
 /// Default listen address.
 pub const DEFAULT_LISTEN: &str = ":9274";
@@ -180,11 +182,70 @@ impl Target {
     }
 }
 
+/// Most URL targets kept at once (their clients and auth state); the set is cleared when full.
+const URL_TARGET_LIMIT: usize = 256;
+
+/// A `[modules.NAME]` with the HTTP client of its TLS profile.
+#[derive(Debug)]
+struct Module {
+    config: ModuleConfig,
+    http: reqwest::Client,
+}
+
 /// The configured targets, replaced whole on SIGHUP.
 #[derive(Debug)]
 struct Targets {
     default: Arc<Target>,
     named: HashMap<String, Arc<Target>>,
+    modules: HashMap<String, Module>,
+    /// URL targets seen through modules, by (module, base URL).
+    by_url: std::sync::Mutex<HashMap<(String, String), Arc<Target>>>,
+}
+
+impl Targets {
+    /// The target for `/probe?target=URL&module=NAME`, or why there is none (for a 400).
+    fn url_target(
+        &self,
+        module: &str,
+        target: &str,
+        metrics: &Arc<SelfMetrics>,
+    ) -> Result<Arc<Target>, String> {
+        let Some(m) = self.modules.get(module) else {
+            return Err(format!(
+                "unknown module {:?}: modules come from [modules.NAME] in the config file",
+                truncate(module)
+            ));
+        };
+        if !m.config.allow_url_targets {
+            return Err(format!(
+                "module {module:?} does not allow URL targets (allow_url_targets = true)"
+            ));
+        }
+        let url = crate::config::parse_url(target, "target").map_err(|e| e.0)?;
+        let key = (
+            module.to_owned(),
+            crate::technitium::client::display_base(&url),
+        );
+        let mut by_url = self
+            .by_url
+            .lock()
+            .map_err(|_| "internal error".to_owned())?;
+        if let Some(t) = by_url.get(&key) {
+            return Ok(Arc::clone(t));
+        }
+        if by_url.len() >= URL_TARGET_LIMIT {
+            by_url.clear();
+        }
+        let config = ClientConfig {
+            url,
+            ..m.config.client.clone()
+        };
+        let client =
+            Client::with_http(m.http.clone(), &config).with_observer(observer(module, metrics));
+        let t = Target::new(module, Collector::new(client, m.config.options.clone()));
+        by_url.insert(key, Arc::clone(&t));
+        Ok(t)
+    }
 }
 
 #[derive(Debug)]
@@ -193,39 +254,65 @@ struct Shared {
     metrics: Arc<SelfMetrics>,
     telemetry_path: String,
     max_timeout: Duration,
+    auth: Option<BasicAuth>,
 }
 
-fn client_for(
-    name: &str,
-    cfg: &ClientConfig,
-    metrics: &Arc<SelfMetrics>,
-) -> Result<Client, String> {
-    Ok(Client::new(cfg)?.with_observer(Arc::new(Observer {
+fn observer(name: &str, metrics: &Arc<SelfMetrics>) -> Arc<dyn RequestObserver> {
+    Arc::new(Observer {
         target: name.to_owned(),
         metrics: Arc::clone(metrics),
-    })))
+    })
 }
 
-fn build_targets(
-    config: &Config,
-    default: Collector,
-    metrics: &Arc<SelfMetrics>,
-) -> Result<Targets, String> {
+/// One `reqwest::Client` per distinct TLS profile (CA file, verification on or off), shared by
+/// every target that uses it.
+#[derive(Default)]
+struct Profiles(HashMap<(Option<std::path::PathBuf>, bool), reqwest::Client>);
+
+impl Profiles {
+    fn http(&mut self, what: &str, cfg: &ClientConfig) -> Result<reqwest::Client, String> {
+        if cfg.insecure_skip_verify {
+            tracing::warn!(target_name = %what, "TLS certificate verification is OFF: anyone on the path can read this target's token");
+        }
+        let key = (cfg.ca_file.clone(), cfg.insecure_skip_verify);
+        if let Some(c) = self.0.get(&key) {
+            return Ok(c.clone());
+        }
+        let c = http_client(cfg.ca_file.as_deref(), cfg.insecure_skip_verify)
+            .map_err(|e| format!("{what}: {e}"))?;
+        self.0.insert(key, c.clone());
+        Ok(c)
+    }
+}
+
+fn build_targets(config: &Config, metrics: &Arc<SelfMetrics>) -> Result<Targets, String> {
+    let mut profiles = Profiles::default();
+    let mut collector = |name: &str, cfg: &ClientConfig, options: &crate::collector::Options| {
+        let http = profiles.http(name, cfg)?;
+        let client = Client::with_http(http, cfg).with_observer(observer(name, metrics));
+        Ok::<_, String>(Target::new(name, Collector::new(client, options.clone())))
+    };
+    let default = collector(DEFAULT_TARGET, &config.client, &config.options)?;
     let mut named = HashMap::new();
     for t in &config.targets {
-        if t.client.insecure_skip_verify {
-            tracing::warn!(target_name = %t.name, "TLS certificate verification is OFF for this target: anyone on the path can read its token");
-        }
-        let client = client_for(&t.name, &t.client, metrics)
-            .map_err(|e| format!("target {}: {e}", t.name))?;
-        named.insert(
-            t.name.clone(),
-            Target::new(&t.name, Collector::new(client, t.options.clone())),
+        named.insert(t.name.clone(), collector(&t.name, &t.client, &t.options)?);
+    }
+    let mut modules = HashMap::new();
+    for m in &config.modules {
+        let http = profiles.http(&m.name, &m.client)?;
+        modules.insert(
+            m.name.clone(),
+            Module {
+                config: m.clone(),
+                http,
+            },
         );
     }
     Ok(Targets {
-        default: Target::new(DEFAULT_TARGET, default),
+        default,
         named,
+        modules,
+        by_url: std::sync::Mutex::new(HashMap::new()),
     })
 }
 
@@ -243,20 +330,14 @@ pub async fn run(
             return Exit::Usage;
         }
     };
-    // Rebuild the default client with the observer attached.
-    let default = match client_for(DEFAULT_TARGET, &config.client, &metrics) {
-        Ok(c) => Collector::new(c, collector.options().clone()),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Exit::Usage;
-        }
-    };
+    // The default target is rebuilt with the self-metric observer attached.
+    drop(collector);
     if config.client.token.is_none() {
         tracing::warn!(
             "no API token configured: every scrape reports technitium_up 0 (reason invalid_token) until one is set with --technitium.token-file, TECHNITIUM_TOKEN_FILE or the systemd credential technitium-token, followed by a reload"
         );
     }
-    let targets = match build_targets(config, default, &metrics) {
+    let targets = match build_targets(config, &metrics) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {e}");
@@ -266,7 +347,7 @@ pub async fn run(
     let telemetry_path = args
         .telemetry_path
         .clone()
-        .or_else(|| config.web_telemetry_path.clone())
+        .or_else(|| config.web.telemetry_path.clone())
         .unwrap_or_else(|| "/metrics".to_owned());
     if !telemetry_path.starts_with('/')
         || matches!(
@@ -282,7 +363,7 @@ pub async fn run(
     let addresses = args
         .listen_address
         .clone()
-        .or_else(|| config.web_listen_address.clone())
+        .or_else(|| config.web.listen_address.clone())
         .unwrap_or_else(|| vec![DEFAULT_LISTEN.to_owned()]);
     let mut listeners = Vec::new();
     for a in &addresses {
@@ -294,15 +375,39 @@ pub async fn run(
             }
         }
     }
+    let tls = match (&config.web.tls_cert_file, &config.web.tls_key_file) {
+        (Some(cert), Some(key)) => match crate::web::tls_acceptor(cert, key) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Usage;
+            }
+        },
+        _ => None,
+    };
+    let auth = match config
+        .web
+        .basic_auth_users
+        .clone()
+        .map(BasicAuth::new)
+        .transpose()
+    {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::Usage;
+        }
+    };
     let shared = Arc::new(Shared {
         targets: RwLock::new(Arc::new(targets)),
         metrics: Arc::clone(&metrics),
         telemetry_path,
         max_timeout: config.client.timeout,
+        auth,
     });
     for l in &listeners {
         if let Ok(addr) = l.local_addr() {
-            tracing::info!(address = %addr, "listening");
+            tracing::info!(address = %addr, tls = tls.is_some(), basic_auth = shared.auth.is_some(), "listening");
         }
     }
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -311,6 +416,7 @@ pub async fn run(
     let idle = (config.client.timeout * 2).max(Duration::from_secs(60));
     let mut accept_tasks = Vec::new();
     for listener in listeners {
+        let tls = tls.clone();
         let shared = Arc::clone(&shared);
         let mut stop = stop_rx.clone();
         let graceful = Arc::clone(&graceful);
@@ -333,21 +439,28 @@ pub async fn run(
                     _ = stop.changed() => break,
                 };
                 let shared = Arc::clone(&shared);
-                let mut io = tokio_io_timeout::TimeoutStream::new(stream);
-                io.set_read_timeout(Some(idle));
-                io.set_write_timeout(Some(WRITE_TIMEOUT));
-                let io = TokioIo::new(Box::pin(io));
-                let service = hyper::service::service_fn(move |req| {
-                    let shared = Arc::clone(&shared);
-                    async move { Ok::<_, Infallible>(handle(&shared, req).await) }
-                });
-                let conn = hyper::server::conn::http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(HEADER_READ_TIMEOUT)
-                    .serve_connection(io, service);
-                let conn = graceful.watch(conn);
+                let watcher = graceful.watcher();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = conn.await {
+                    let mut io = tokio_io_timeout::TimeoutStream::new(stream);
+                    io.set_read_timeout(Some(idle));
+                    io.set_write_timeout(Some(WRITE_TIMEOUT));
+                    let io = Box::pin(io);
+                    let result = match tls {
+                        None => serve_connection(io, shared, watcher).await,
+                        Some(acceptor) => match tokio::time::timeout(HEADER_READ_TIMEOUT, acceptor.accept(io)).await {
+                            Ok(Ok(tls_io)) => serve_connection(tls_io, shared, watcher).await,
+                            Ok(Err(e)) => {
+                                tracing::debug!(peer = %peer, error = %e, "TLS handshake failed");
+                                Ok(())
+                            }
+                            Err(_) => {
+                                tracing::debug!(peer = %peer, "TLS handshake timed out");
+                                Ok(())
+                            }
+                        },
+                    };
+                    if let Err(e) = result {
                         tracing::debug!(peer = %peer, error = %e, "connection ended with an error");
                     }
                     drop(permit);
@@ -371,25 +484,17 @@ pub async fn run(
                     _ = stop.changed() => return,
                 }
                 match reload() {
-                    Ok(new) => {
-                        let default = client_for(DEFAULT_TARGET, &new.client, &shared.metrics)
-                            .map(|c| Collector::new(c, new.options.clone()))
-                            .and_then(|d| build_targets(&new, d, &shared.metrics));
-                        match default {
-                            Ok(t) => {
-                                if let Ok(mut slot) = shared.targets.write() {
-                                    *slot = Arc::new(t);
-                                }
-                                tracing::info!(
-                                    targets = new.targets.len(),
-                                    "configuration reloaded"
-                                );
+                    Ok(new) => match build_targets(&new, &shared.metrics) {
+                        Ok(t) => {
+                            if let Ok(mut slot) = shared.targets.write() {
+                                *slot = Arc::new(t);
                             }
-                            Err(e) => {
-                                tracing::error!("reload failed, keeping the old configuration: {e}")
-                            }
+                            tracing::info!(targets = new.targets.len(), "configuration reloaded");
                         }
-                    }
+                        Err(e) => {
+                            tracing::error!("reload failed, keeping the old configuration: {e}")
+                        }
+                    },
                     Err(e) => tracing::error!(
                         "reload failed, keeping the old configuration: {}",
                         e.0.replace('\n', "; ")
@@ -421,6 +526,26 @@ pub async fn run(
         tracing::warn!("drain timeout reached; closing the remaining connections");
     }
     Exit::Ok
+}
+
+/// Serves HTTP/1 on one connection until it closes, watched for graceful shutdown.
+async fn serve_connection<I>(
+    io: I,
+    shared: Arc<Shared>,
+    watcher: Watcher,
+) -> Result<(), hyper::Error>
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
+{
+    let service = hyper::service::service_fn(move |req| {
+        let shared = Arc::clone(&shared);
+        async move { Ok::<_, Infallible>(handle(&shared, req).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(TokioIo::new(io), service);
+    watcher.watch(conn).await
 }
 
 /// Binds an address; Go-style `:PORT` means every interface (IPv6 and IPv4 when possible).
@@ -495,6 +620,20 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
+    if let Some(auth) = &shared.auth {
+        let header = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        if !auth.check(header) {
+            let mut r = text(StatusCode::UNAUTHORIZED, "unauthorized\n".to_owned());
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"technitium-exporter\""),
+            );
+            return r;
+        }
+    }
     let path = req.uri().path().to_owned();
     let targets = match shared.targets.read() {
         Ok(t) => Arc::clone(&t),
@@ -514,18 +653,18 @@ async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>
                     "missing ?target=NAME (a [targets.NAME] of the config file)\n".to_owned(),
                 );
             };
-            if query_param(&req, "module").is_some() {
-                return text(
-                    StatusCode::BAD_REQUEST,
-                    "modules (URL targets) are not supported by this version\n".to_owned(),
-                );
+            if let Some(module) = query_param(&req, "module") {
+                return match targets.url_target(&module, &name, &shared.metrics) {
+                    Ok(t) => scrape(shared, &req, &t, false).await,
+                    Err(reason) => text(StatusCode::BAD_REQUEST, format!("{reason}\n")),
+                };
             }
             match targets.named.get(&name) {
                 Some(t) => scrape(shared, &req, t, false).await,
                 None => text(
                     StatusCode::BAD_REQUEST,
                     format!(
-                        "unknown target {:?}: only [targets.NAME] from the config file can be probed\n",
+                        "unknown target {:?}: only [targets.NAME] from the config file can be probed (URL targets need &module=NAME)\n",
                         truncate(&name)
                     ),
                 ),

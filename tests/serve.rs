@@ -404,3 +404,139 @@ async fn min_interval_reuses_a_collectors_data_and_reports_its_age() {
         "the session is fetched every scrape"
     );
 }
+
+#[tokio::test]
+async fn url_targets_need_a_module_that_allows_them_with_its_own_token() {
+    let lab = mock_with_token("token-lab").await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[modules.lab]\nallow_url_targets = true\ntoken = \"token-lab\"\n[modules.closed]\ntoken = \"x\"\n",
+    )
+    .unwrap();
+    let s = serve(
+        &[
+            "--collector.disable-defaults",
+            "--config.file",
+            config.to_str().unwrap(),
+            "--technitium.token",
+            "default-token",
+        ],
+        &[],
+    )
+    .await;
+    let probe =
+        |target: &str, module: &str| format!("{}/probe?target={target}&module={module}", s.base);
+    let (status, body) = get(&probe(&lab.uri(), "lab")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("technitium_up 1\n"), "{body}");
+    assert_eq!(get(&probe(&lab.uri(), "closed")).await.0, 400);
+    assert_eq!(get(&probe(&lab.uri(), "nope")).await.0, 400);
+    assert_eq!(get(&probe("ftp://x", "lab")).await.0, 400);
+    // The default token never went to the caller-chosen host.
+    for r in lab.received_requests().await.unwrap() {
+        let auth = r
+            .headers
+            .get("authorization")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(auth.as_deref(), Some("Bearer token-lab"));
+        assert!(!r.url.as_str().contains("default-token"));
+    }
+    // Self metrics label the module, never the URL.
+    let (_, metrics) = get(&format!("{}/metrics", s.base)).await;
+    assert!(
+        metrics.contains("technitium_exporter_scrapes_total{result=\"success\",target=\"lab\"} 1"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains(&lab.uri()));
+}
+
+#[test]
+fn a_module_allowing_url_targets_without_its_own_token_is_a_config_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[modules.lab]\nallow_url_targets = true\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
+        .args([
+            "serve",
+            "--web.listen-address",
+            "127.0.0.1:0",
+            "--config.file",
+            config.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("[modules.lab]") && stderr.contains("own token"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn tls_and_basic_auth_protect_the_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    let hash = bcrypt::hash("right", 4).unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[web]\ntls_cert_file = \"{}\"\ntls_key_file = \"{}\"\nbasic_auth_users = {{ prometheus = \"{hash}\" }}\n",
+            cert.display(),
+            key.display()
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
+        .args(["serve", "--demo", "--config.file", config.to_str().unwrap()])
+        .args(["--web.listen-address", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let client = technitium_exporter::technitium::client::http_client(Some(&cert), false).unwrap();
+    let url = format!("https://localhost:{port}/metrics");
+    let mut status = None;
+    for _ in 0..100 {
+        if let Ok(r) = client
+            .get(&url)
+            .basic_auth("prometheus", Some("wrong"))
+            .send()
+            .await
+        {
+            status = Some(r.status().as_u16());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, Some(401), "wrong password");
+    let r = client.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 401, "no credentials");
+    assert!(r.headers().contains_key("www-authenticate"));
+    let r = client
+        .get(&url)
+        .basic_auth("prometheus", Some("right"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("technitium_up 1\n"));
+    // Plain HTTP to the TLS port gets no metrics.
+    let plain = http()
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await;
+    assert!(
+        plain.map_or(true, |r| r.status() != 200),
+        "plain HTTP must not get metrics from the TLS listener"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
