@@ -1,0 +1,399 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_technitium_exporter_global_optspecs
+    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.disable-defaults= collector.dashboard.window= collector.top.limit= collector.top.reverse-lookup= collector.zones.include= collector.zones.exclude= collector.zones.limit= log.level= log.format= demo demo.version= demo.zones= h/help V/version
+end
+
+function __fish_technitium_exporter_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_technitium_exporter_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_technitium_exporter_using_subcommand
+    set -l cmd (__fish_technitium_exporter_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.auth -d 'How to send the token: auto probes the Bearer header, then the query parameter (pre-v15) [default: auto]' -r -f -a "auto\t'Bearer header first; fall back to the query parameter once if the server rejects it (Technitium before v15), and remember which one worked'
+header\t'Always the `Authorization: Bearer` header (v15+)'
+query\t'Always the `token` query parameter (before v15; the token then appears in the server\'s request URLs)'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.timeout -d 'Timeout of one upstream request, and of a whole scrape [default: 10s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.max-response-size -d 'Largest accepted API response [default: 64MiB]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.ca-file -d 'Extra CA bundle (PEM) to trust for https URLs [default: system roots]' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l technitium.insecure-skip-verify -d 'Accept any TLS certificate from the server (insecure) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l config.file -d 'TOML configuration file (see the README)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.lifetime -d 'Lifetime counters from v15+ servers [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.lifetime.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
+last_day\t'The last 24 hours'
+last_week\t'The last 7 days'
+last_month\t'The last 31 days'
+last_year\t'The last 12 months'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l log.format -d 'Log format [default: logfmt]' -r -f -a "logfmt\t'`key=value` lines'
+json\t'One JSON object per line'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
+14.3\t'v14.3: cluster, still query-string token only'
+15.2\t'v15.2: Bearer header, lifetime counters'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo.zones -d 'Number of zones the demo server has' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.lifetime -d 'Disable the lifetime collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.zones -d 'Disable the zones collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dhcp -d 'Disable the dhcp collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.top -d 'Disable the top collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.settings -d 'Disable the settings collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -s V -l version -d 'Print version'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f -a "serve" -d 'Serve /metrics, /probe and a landing page over HTTP (the daemon mode)'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f -a "scrape" -d 'Fetch once and print the metrics (or a table) to stdout'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f -a "textfile" -d 'Fetch once and write a .prom file for node_exporter\'s textfile collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f -a "check" -d 'Check configuration, connectivity, token and permissions, step by step'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l web.listen-address -d 'Address to listen on, repeatable; Go-style ":9274" means every interface [default: :9274]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l web.telemetry-path -d 'Path of the exporter\'s metrics [default: /metrics]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.auth -d 'How to send the token: auto probes the Bearer header, then the query parameter (pre-v15) [default: auto]' -r -f -a "auto\t'Bearer header first; fall back to the query parameter once if the server rejects it (Technitium before v15), and remember which one worked'
+header\t'Always the `Authorization: Bearer` header (v15+)'
+query\t'Always the `token` query parameter (before v15; the token then appears in the server\'s request URLs)'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.timeout -d 'Timeout of one upstream request, and of a whole scrape [default: 10s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.max-response-size -d 'Largest accepted API response [default: 64MiB]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.ca-file -d 'Extra CA bundle (PEM) to trust for https URLs [default: system roots]' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.insecure-skip-verify -d 'Accept any TLS certificate from the server (insecure) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l config.file -d 'TOML configuration file (see the README)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.lifetime -d 'Lifetime counters from v15+ servers [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.lifetime.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
+last_day\t'The last 24 hours'
+last_week\t'The last 7 days'
+last_month\t'The last 31 days'
+last_year\t'The last 12 months'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l log.format -d 'Log format [default: logfmt]' -r -f -a "logfmt\t'`key=value` lines'
+json\t'One JSON object per line'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
+14.3\t'v14.3: cluster, still query-string token only'
+15.2\t'v15.2: Bearer header, lifetime counters'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo.zones -d 'Number of zones the demo server has' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.lifetime -d 'Disable the lifetime collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.zones -d 'Disable the zones collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dhcp -d 'Disable the dhcp collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.top -d 'Disable the top collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.settings -d 'Disable the settings collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l format -d 'Output format' -r -f -a "text\t'Prometheus text format 0.0.4'
+openmetrics\t'OpenMetrics 1.0'
+json\t'The families as JSON'
+table\t'A table for people'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.auth -d 'How to send the token: auto probes the Bearer header, then the query parameter (pre-v15) [default: auto]' -r -f -a "auto\t'Bearer header first; fall back to the query parameter once if the server rejects it (Technitium before v15), and remember which one worked'
+header\t'Always the `Authorization: Bearer` header (v15+)'
+query\t'Always the `token` query parameter (before v15; the token then appears in the server\'s request URLs)'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.timeout -d 'Timeout of one upstream request, and of a whole scrape [default: 10s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.max-response-size -d 'Largest accepted API response [default: 64MiB]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.ca-file -d 'Extra CA bundle (PEM) to trust for https URLs [default: system roots]' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.insecure-skip-verify -d 'Accept any TLS certificate from the server (insecure) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l config.file -d 'TOML configuration file (see the README)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.lifetime -d 'Lifetime counters from v15+ servers [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.lifetime.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
+last_day\t'The last 24 hours'
+last_week\t'The last 7 days'
+last_month\t'The last 31 days'
+last_year\t'The last 12 months'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l log.format -d 'Log format [default: logfmt]' -r -f -a "logfmt\t'`key=value` lines'
+json\t'One JSON object per line'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
+14.3\t'v14.3: cluster, still query-string token only'
+15.2\t'v15.2: Bearer header, lifetime counters'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo.zones -d 'Number of zones the demo server has' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l table -d 'Same as --format table'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.lifetime -d 'Disable the lifetime collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.zones -d 'Disable the zones collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dhcp -d 'Disable the dhcp collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.top -d 'Disable the top collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.settings -d 'Disable the settings collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l output.dir -d 'Directory node_exporter\'s textfile collector reads [default: /var/lib/prometheus/node-exporter]' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l output.file -d 'File name, a bare name ending in .prom [default: technitium.prom]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.auth -d 'How to send the token: auto probes the Bearer header, then the query parameter (pre-v15) [default: auto]' -r -f -a "auto\t'Bearer header first; fall back to the query parameter once if the server rejects it (Technitium before v15), and remember which one worked'
+header\t'Always the `Authorization: Bearer` header (v15+)'
+query\t'Always the `token` query parameter (before v15; the token then appears in the server\'s request URLs)'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.timeout -d 'Timeout of one upstream request, and of a whole scrape [default: 10s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.max-response-size -d 'Largest accepted API response [default: 64MiB]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.ca-file -d 'Extra CA bundle (PEM) to trust for https URLs [default: system roots]' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.insecure-skip-verify -d 'Accept any TLS certificate from the server (insecure) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l config.file -d 'TOML configuration file (see the README)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.lifetime -d 'Lifetime counters from v15+ servers [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.lifetime.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
+last_day\t'The last 24 hours'
+last_week\t'The last 7 days'
+last_month\t'The last 31 days'
+last_year\t'The last 12 months'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l log.format -d 'Log format [default: logfmt]' -r -f -a "logfmt\t'`key=value` lines'
+json\t'One JSON object per line'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
+14.3\t'v14.3: cluster, still query-string token only'
+15.2\t'v15.2: Bearer header, lifetime counters'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo.zones -d 'Number of zones the demo server has' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l fail-on-down -d 'Exit 1 when the server is down (the file is still written)'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.lifetime -d 'Disable the lifetime collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.zones -d 'Disable the zones collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dhcp -d 'Disable the dhcp collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.top -d 'Disable the top collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.settings -d 'Disable the settings collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t'A table for people'
+json\t'JSON for scripts'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.auth -d 'How to send the token: auto probes the Bearer header, then the query parameter (pre-v15) [default: auto]' -r -f -a "auto\t'Bearer header first; fall back to the query parameter once if the server rejects it (Technitium before v15), and remember which one worked'
+header\t'Always the `Authorization: Bearer` header (v15+)'
+query\t'Always the `token` query parameter (before v15; the token then appears in the server\'s request URLs)'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.timeout -d 'Timeout of one upstream request, and of a whole scrape [default: 10s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.max-response-size -d 'Largest accepted API response [default: 64MiB]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.ca-file -d 'Extra CA bundle (PEM) to trust for https URLs [default: system roots]' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l technitium.insecure-skip-verify -d 'Accept any TLS certificate from the server (insecure) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l config.file -d 'TOML configuration file (see the README)' -r -F
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.lifetime -d 'Lifetime counters from v15+ servers [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.lifetime.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
+last_day\t'The last 24 hours'
+last_week\t'The last 7 days'
+last_month\t'The last 31 days'
+last_year\t'The last 12 months'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
+debug\t''
+info\t''
+warn\t''
+error\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l log.format -d 'Log format [default: logfmt]' -r -f -a "logfmt\t'`key=value` lines'
+json\t'One JSON object per line'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
+14.3\t'v14.3: cluster, still query-string token only'
+15.2\t'v15.2: Bearer header, lifetime counters'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo.zones -d 'Number of zones the demo server has' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.lifetime -d 'Disable the lifetime collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.zones -d 'Disable the zones collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dhcp -d 'Disable the dhcp collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.top -d 'Disable the top collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.settings -d 'Disable the settings collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "serve" -d 'Serve /metrics, /probe and a landing page over HTTP (the daemon mode)'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "scrape" -d 'Fetch once and print the metrics (or a table) to stdout'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "textfile" -d 'Fetch once and write a .prom file for node_exporter\'s textfile collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "check" -d 'Check configuration, connectivity, token and permissions, step by step'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
