@@ -383,11 +383,17 @@ fn resolve_token(
             let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") else {
                 return Ok(None);
             };
+            // The packaged unit passes an empty credential until the admin writes a token:
+            // that is "no token yet" (up 0, invalid_token), not a configuration error.
             let path = PathBuf::from(dir).join(CREDENTIAL_NAME);
-            if path.exists() {
-                read_token_file(&path).map(Some)
-            } else {
-                Ok(None)
+            match std::fs::read_to_string(&path) {
+                Ok(text) if text.trim().is_empty() => Ok(None),
+                Ok(text) => Ok(Some(Secret::new(&text))),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(ConfigError(format!(
+                    "cannot read systemd credential {}: {e}",
+                    path.display()
+                ))),
             }
         }
     }

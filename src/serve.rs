@@ -57,6 +57,10 @@ const DEFAULT_TARGET: &str = "default";
 /// The exporter's own metrics (served on the telemetry path only).
 #[derive(Debug)]
 struct SelfMetrics {
+    /// When this process started: `process_start_time_seconds` falls back to it where the
+    /// sandbox hides `/proc/stat` (systemd's `ProcSubset=pid`), which the process collector
+    /// needs for its own computation and otherwise reports as 0.
+    started: f64,
     registry: Registry,
     scrapes: IntCounterVec,
     upstream_requests: IntCounterVec,
@@ -111,7 +115,11 @@ impl SelfMetrics {
         registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
         ))?;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64().floor());
         Ok(Self {
+            started,
             registry,
             scrapes,
             upstream_requests,
@@ -720,7 +728,11 @@ async fn scrape(
     let mut enc = encoder_for(&snapshot, format);
     write_families(&snapshot, &mut enc);
     if with_self {
-        write_self_metrics(&shared.metrics.registry.gather(), &mut enc);
+        write_self_metrics(
+            &shared.metrics.registry.gather(),
+            shared.metrics.started,
+            &mut enc,
+        );
     }
     let body = enc.finish();
     let mut response = if gzip {
@@ -764,7 +776,7 @@ fn timed_out_snapshot(target: &Target, arrived: Instant) -> Snapshot {
 /// Writes `prometheus` crate families (self and process metrics) through our encoder, so both
 /// exposition formats carry them.
 #[allow(clippy::cast_precision_loss)]
-fn write_self_metrics(families: &[MetricFamily], enc: &mut Encoder) {
+fn write_self_metrics(families: &[MetricFamily], started: f64, enc: &mut Encoder) {
     for f in families {
         let kind = match f.get_field_type() {
             MetricType::COUNTER => Kind::Counter,
@@ -780,7 +792,13 @@ fn write_self_metrics(families: &[MetricFamily], enc: &mut Encoder) {
                 .collect();
             match kind {
                 Kind::Counter => enc.sample(&labels, m.get_counter().get_value()),
-                Kind::Gauge => enc.sample(&labels, m.get_gauge().get_value()),
+                Kind::Gauge => {
+                    let mut v = m.get_gauge().get_value();
+                    if v == 0.0 && f.name() == "process_start_time_seconds" {
+                        v = started;
+                    }
+                    enc.sample(&labels, v);
+                }
                 Kind::Histogram => {
                     let h = m.get_histogram();
                     for b in h.get_bucket() {
