@@ -5,14 +5,23 @@
 # families) and the technitium_* series. Done twice: a healthy demo server (technitium_up 1) and a
 # server that is down (technitium_up 0 with technitium_scrape_error{reason}).
 #
-# Usage: scripts/check-node-exporter.sh [path/to/technitium-exporter]
-#   default binary: $TECHNITIUM_EXPORTER_BIN, else target/debug/technitium-exporter
-#   node_exporter:  $NODE_EXPORTER, else /usr/bin/prometheus-node-exporter
+# Usage: scripts/check-node-exporter.sh [--bin PATH]
+#   --bin PATH   the exporter binary (default: $TECHNITIUM_EXPORTER_BIN, else
+#                target/debug/technitium-exporter)
+# Environment: NODE_EXPORTER (default /usr/bin/prometheus-node-exporter).
 # Fails (never skips) when either binary is missing. Listens on loopback only.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-bin=${1:-${TECHNITIUM_EXPORTER_BIN:-target/debug/technitium-exporter}}
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bin=${TECHNITIUM_EXPORTER_BIN:-target/debug/technitium-exporter}
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --bin) [[ $# -ge 2 ]] || { echo "usage: $0 [--bin PATH]" >&2; exit 2; }; bin=$2; shift 2 ;;
+        --bin=*) bin=${1#--bin=}; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "usage: $0 [--bin PATH]" >&2; exit 2 ;;
+    esac
+done
 node_exporter=${NODE_EXPORTER:-/usr/bin/prometheus-node-exporter}
 
 fail() {
