@@ -23,7 +23,7 @@
 #     no container can be booted, this step says so and is skipped.
 #
 # Environment: CACHE_DIR (default /var/cache/technitium-exporter-ci),
-# DEBIAN_MIRROR (default http://deb.debian.org/debian), KEEP_WORK=1 keeps the
+# DEBIAN_MIRROR (default: the first Debian archive in this machine's apt sources), KEEP_WORK=1 keeps the
 # work directory, SKIP_BUILD=1 packages the existing release build.
 set -euo pipefail
 
@@ -31,7 +31,16 @@ readonly PKG=technitium-exporter
 readonly SUITE=bookworm
 readonly THRESHOLD=1.5
 readonly CACHE_DIR=${CACHE_DIR:-/var/cache/technitium-exporter-ci}
-readonly MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The archive this machine's apt already uses, so the script reaches only what apt reaches.
+apt_mirror() {
+    local uri
+    uri=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+        | grep -v -- '-security' | sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' \
+        | awk '{print $1; exit}')
+    printf '%s' "${uri:?no Debian archive found in the apt sources; set DEBIAN_MIRROR}"
+}
+MIRROR=${DEBIAN_MIRROR:-$(apt_mirror)}
+readonly MIRROR
 # Packages the throwaway root needs beyond minbase: our Depends (adduser, acl,
 # ca-certificates), /bin/kill for ExecReload (procps), systemd to boot it and
 # to verify units against it, and node_exporter for the textfile round trip.
