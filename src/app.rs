@@ -61,7 +61,14 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> ExitCode {
             return Exit::Usage.into();
         }
     };
-    logging::init(config.log_level, config.log_format);
+    // `check` reports every problem in its own table: the collectors' warnings would repeat it,
+    // so unless a level was asked for, it logs errors only.
+    let level = if matches!(cli.command, Command::Check(_)) && cli.global.log_level.is_none() {
+        crate::cli::LogLevel::Error
+    } else {
+        config.log_level
+    };
+    logging::init(level, config.log_format);
     if config.client.insecure_skip_verify {
         tracing::warn!(
             "TLS certificate verification is OFF for {}: anyone on the path can read the token",

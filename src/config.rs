@@ -47,6 +47,8 @@ pub struct Config {
     pub modules: Vec<ModuleConfig>,
     /// `[web]` of the config file (flags override listen address and telemetry path).
     pub web: FileWeb,
+    /// `[output]` of the config file (the textfile flags override it).
+    pub output: FileOutput,
 }
 
 /// A `[modules.NAME]`: the settings a URL target gets.
@@ -95,6 +97,18 @@ pub struct FileConfig {
     /// `[modules.NAME]`: what a URL target probed with `module=NAME` gets.
     #[serde(default)]
     pub modules: BTreeMap<String, FileModule>,
+    /// `[output]`: where `textfile` writes.
+    #[serde(default)]
+    pub output: FileOutput,
+}
+
+/// `[output]` (`--output.dir`, `--output.file`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct FileOutput {
+    pub dir: Option<PathBuf>,
+    pub file: Option<String>,
 }
 
 /// `[web]`.
@@ -508,6 +522,7 @@ impl Config {
             targets,
             modules,
             web: file.web,
+            output: file.output,
         })
     }
 }

@@ -32,16 +32,21 @@ const STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// Runs `textfile`.
 pub async fn run(config: &Config, collector: &Collector, args: &TextfileArgs) -> Exit {
-    let name = args.output_file.as_deref().unwrap_or(DEFAULT_FILE);
+    let name = args
+        .output_file
+        .as_deref()
+        .or(config.output.file.as_deref())
+        .unwrap_or(DEFAULT_FILE);
     if let Err(msg) = check_file_name(name) {
         eprintln!("error: --output.file {name:?}: {msg}");
         return Exit::Usage;
     }
-    let explicit_dir = args.output_dir.is_some();
-    let dir = args
+    let configured = args
         .output_dir
         .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
+        .or_else(|| config.output.dir.clone());
+    let explicit_dir = configured.is_some();
+    let dir = configured.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
     let target = dir.join(name);
 
     // Fail before a possibly long collection when the directory cannot take the file.
