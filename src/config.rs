@@ -527,6 +527,26 @@ impl Config {
     }
 }
 
+/// The token of a `[targets.NAME]` or `[modules.NAME]` table, if it has one of its own.
+fn own_token(
+    literal: Option<&str>,
+    file: Option<&Path>,
+    what: &str,
+    problems: &mut Vec<String>,
+) -> Option<Secret> {
+    match (literal, file) {
+        (Some(_), Some(_)) => {
+            problems.push(format!("{what}: both token and token_file: keep one"));
+            None
+        }
+        (Some(t), None) => Some(Secret::new(t)),
+        (None, Some(p)) => read_token_file(p)
+            .map_err(|e| problems.push(format!("{what}: {}", e.0)))
+            .ok(),
+        (None, None) => None,
+    }
+}
+
 /// Applies a target's or module's `collector = { NAME = bool }` switches.
 fn apply_switches(
     options: Option<&Options>,
@@ -565,17 +585,7 @@ fn build_modules(
     let mut modules = Vec::new();
     for (name, m) in &file.modules {
         let what = format!("config file [modules.{name}]");
-        let token = match (&m.token, &m.token_file) {
-            (Some(_), Some(_)) => {
-                problems.push(format!("{what}: both token and token_file: keep one"));
-                None
-            }
-            (Some(t), None) => Some(Secret::new(t)),
-            (None, Some(p)) => read_token_file(p)
-                .map_err(|e| problems.push(format!("{what}: {}", e.0)))
-                .ok(),
-            (None, None) => None,
-        };
+        let token = own_token(m.token.as_deref(), m.token_file.as_deref(), &what, problems);
         if m.allow_url_targets && m.token.is_none() && m.token_file.is_none() {
             problems.push(format!(
                 "{what}: allow_url_targets needs the module's own token or token_file (the default token is never sent to a host a caller chose)"
@@ -639,17 +649,12 @@ fn build_targets(
         let url = parse_url(url, &format!("{what} url"))
             .map_err(|e| problems.push(e.0))
             .ok();
-        let own_token = match (&target.token, &target.token_file) {
-            (Some(_), Some(_)) => {
-                problems.push(format!("{what}: both token and token_file: keep one"));
-                None
-            }
-            (Some(t), None) => Some(Secret::new(t)),
-            (None, Some(p)) => read_token_file(p)
-                .map_err(|e| problems.push(format!("{what}: {}", e.0)))
-                .ok(),
-            (None, None) => None,
-        };
+        let own_token = own_token(
+            target.token.as_deref(),
+            target.token_file.as_deref(),
+            &what,
+            problems,
+        );
         let t_timeout = match &target.timeout {
             Some(s) => parse_duration(s, &format!("{what} timeout"))
                 .map_err(|e| problems.push(e.0))

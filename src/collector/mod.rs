@@ -284,14 +284,21 @@ impl Snapshot {
     /// A snapshot of a scrape that failed before any collector ran.
     #[must_use]
     pub fn failed(error: ApiError, duration: Duration) -> Self {
+        let report = Report {
+            name: CollectorName::Session,
+            outcome: Outcome::Failed(error.clone()),
+            duration,
+            cached: None,
+        };
+        let mut snapshot = Self::new(Err(error), report);
+        snapshot.duration = duration;
+        snapshot
+    }
+
+    /// A snapshot with the session's result and no collector data yet.
+    fn new(session: Result<SessionData, ApiError>, session_report: Report) -> Self {
         Self {
-            reports: vec![Report {
-                name: CollectorName::Session,
-                outcome: Outcome::Failed(error.clone()),
-                duration,
-                cached: None,
-            }],
-            session: Err(error),
+            session,
             lifetime: None,
             dashboard: Arc::default(),
             zones: None,
@@ -299,7 +306,8 @@ impl Snapshot {
             top: Arc::default(),
             settings: None,
             update: None,
-            duration,
+            reports: vec![session_report],
+            duration: Duration::ZERO,
             cache_age: None,
         }
     }
@@ -386,19 +394,7 @@ impl Collector {
             },
             duration: started.elapsed(),
         };
-        let mut snapshot = Snapshot {
-            session,
-            lifetime: None,
-            dashboard: Arc::default(),
-            zones: None,
-            dhcp: None,
-            top: Arc::default(),
-            settings: None,
-            update: None,
-            reports: vec![session_report],
-            duration: Duration::ZERO,
-            cache_age: None,
-        };
+        let mut snapshot = Snapshot::new(session, session_report);
         let mut oldest = Duration::ZERO;
         if let Ok(session) = &snapshot.session {
             let c = &self.client;
