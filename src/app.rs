@@ -98,10 +98,8 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> ExitCode {
 /// `scrape`: one collection printed to stdout.
 async fn scrape(config: &Config, collector: &Collector, args: &ScrapeArgs) -> Exit {
     let deadline = tokio::time::Instant::now() + config.client.timeout;
+    // A failure is logged once by the collector; the exit code says it too.
     let snapshot = collector.collect(deadline).await;
-    if let Err(e) = &snapshot.session {
-        tracing::error!("{e}");
-    }
     let format = if args.table {
         ScrapeFormat::Table
     } else {

@@ -325,8 +325,13 @@ pub fn parse_url(s: &str, what: &str) -> Result<Url, ConfigError> {
         ))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
+        let hint = if s.contains("://") {
+            String::new()
+        } else {
+            format!(" (write it as http://{})", s.trim())
+        };
         return Err(ConfigError(format!(
-            "{what}: the scheme must be http or https, not {:?}",
+            "{what}: the scheme must be http or https, not {:?}{hint}",
             url.scheme()
         )));
     }

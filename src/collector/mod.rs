@@ -574,12 +574,16 @@ impl Collector {
                     ),
                     _ => String::new(),
                 };
-                tracing::warn!(
-                    server = %self.client.server(),
-                    collector = %report.name,
-                    "collector failed: {}{hint}",
-                    report.outcome.describe()
-                );
+                if report.name == CollectorName::Session {
+                    tracing::warn!(server = %self.client.server(), "technitium_up 0: {}", report.outcome.describe());
+                } else {
+                    tracing::warn!(
+                        server = %self.client.server(),
+                        collector = %report.name,
+                        "collector failed: {}{hint}",
+                        report.outcome.describe()
+                    );
+                }
             } else if !failing && was_failing {
                 tracing::info!(server = %self.client.server(), collector = %report.name, "collector recovered");
             }

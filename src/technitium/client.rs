@@ -750,18 +750,18 @@ fn status_hint(status: u16) -> &'static str {
 }
 
 /// The error and its sources, joined, without any URL (`without_url` was applied).
+///
+/// The wrappers on the way down (reqwest's, hyper-util's) say only "error sending request"; the
+/// innermost cause says what happened ("Connection refused (os error 111)", "failed to lookup
+/// address information: …", "invalid peer certificate: UnknownIssuer"), so that is what people see.
 fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
+    let mut innermost = error.to_string();
     let mut source = error.source();
     while let Some(inner) = source {
-        let s = inner.to_string();
-        if !text.contains(&s) {
-            text.push_str(": ");
-            text.push_str(&s);
-        }
+        innermost = inner.to_string();
         source = inner.source();
     }
-    text
+    innermost
 }
 
 fn describe_bad_body(body: &[u8], error: &serde_json::Error) -> String {
