@@ -196,4 +196,11 @@ for a in "${must_fire[@]}"; do args+=(--must-fire "$a"); done
 for a in "${must_not_fire[@]}"; do args+=(--must-not-fire "$a"); done
 for a in "${allow_empty[@]}"; do args+=(--allow-empty "$a"); done
 python3 "$lib" live "${args[@]}" "${verbose[@]}"
+# Prometheus logs at warn level what it could not scrape, parse or append (OpenMetrics or text
+# problems included): its log must be clean.
+if grep -E 'level=(warn|error)' "$tmp/prometheus.log" >&2; then
+    echo "check-prometheus: FAIL: Prometheus logged the warnings above" >&2
+    exit 1
+fi
+echo "check-prometheus: Prometheus logged no warnings or errors"
 echo "check-prometheus: done in $((SECONDS - started))s"
