@@ -35,7 +35,7 @@ use tokio::time::Instant;
 
 use crate::app::Exit;
 use crate::cli::ServeArgs;
-use crate::collector::{Collector, Snapshot, write_families};
+use crate::collector::{Collector, Snapshot, write_families_waited};
 use crate::config::{Config, ConfigError, ModuleConfig};
 use crate::render::encoder_for;
 use crate::render::exposition::{Encoder, Format, Kind};
@@ -726,7 +726,7 @@ async fn scrape(
         .with_label_values(&[target.name.as_str(), result])
         .inc();
     let mut enc = encoder_for(&snapshot, format);
-    write_families(&snapshot, &mut enc);
+    write_families_waited(&snapshot, arrived.elapsed(), &mut enc);
     if with_self {
         write_self_metrics(
             &shared.metrics.registry.gather(),

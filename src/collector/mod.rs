@@ -606,6 +606,12 @@ impl Collector {
 
 /// Writes every family of a snapshot: the target's metrics and the scrape's own gauges.
 pub fn write_families(snapshot: &Snapshot, enc: &mut Encoder) {
+    write_families_waited(snapshot, snapshot.duration, enc);
+}
+
+/// [`write_families`] for a scrape that waited `waited` for a shared fetch (`serve`'s
+/// coalescing): each response reports its own wait as `technitium_scrape_duration_seconds`.
+pub fn write_families_waited(snapshot: &Snapshot, waited: Duration, enc: &mut Encoder) {
     session::write(snapshot, enc);
     if let Ok(session) = &snapshot.session {
         lifetime::write(snapshot, session, enc);
@@ -613,10 +619,10 @@ pub fn write_families(snapshot: &Snapshot, enc: &mut Encoder) {
         zones::write(snapshot, enc);
         dhcp::write(snapshot, enc);
         cluster::write(snapshot, session, enc);
-        top::write(snapshot, enc, usize::MAX);
+        top::write(snapshot, enc);
         settings::write(snapshot, enc);
     }
-    write_scrape_meta(snapshot, enc);
+    write_scrape_meta(snapshot, waited, enc);
 }
 
 /// How many series each collector contributes to `snapshot`'s exposition (for `check`): each
@@ -656,10 +662,7 @@ pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(CollectorName, usize)> 
             CollectorName::Cluster,
             count(|e| cluster::write(snapshot, session, e)),
         ),
-        (
-            CollectorName::Top,
-            count(|e| top::write(snapshot, e, usize::MAX)),
-        ),
+        (CollectorName::Top, count(|e| top::write(snapshot, e))),
         (
             CollectorName::Settings,
             count(|e| settings::write(snapshot, e)).saturating_sub(update),
@@ -668,7 +671,7 @@ pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(CollectorName, usize)> 
     ]
 }
 
-fn write_scrape_meta(snapshot: &Snapshot, enc: &mut Encoder) {
+fn write_scrape_meta(snapshot: &Snapshot, duration: Duration, enc: &mut Encoder) {
     enc.family(
         "technitium_scrape_collector_success",
         Kind::Gauge,
@@ -702,7 +705,7 @@ fn write_scrape_meta(snapshot: &Snapshot, enc: &mut Encoder) {
         Kind::Gauge,
         "Time this scrape of the Technitium API took.",
     );
-    enc.sample(&[], snapshot.duration.as_secs_f64());
+    enc.sample(&[], duration.as_secs_f64());
 }
 
 /// Writes a gauge family with one unlabelled sample when the value is known.

@@ -14,11 +14,22 @@ pub(super) async fn fetch(
 ) -> Result<Vec<(Window, TopData)>, ApiError> {
     let (limit, reverse) = (o.top_limit, o.top_reverse_lookup);
     try_join_all(o.windows.iter().map(|w| async move {
-        let (clients, domains, blocked) = tokio::try_join!(
+        let (mut clients, mut domains, mut blocked) = tokio::try_join!(
             client.top(*w, TopKind::Clients, limit, reverse),
             client.top(*w, TopKind::Domains, limit, reverse),
             client.top(*w, TopKind::BlockedDomains, limit, reverse),
         )?;
+        // The server honours `limit`; cut anyway, so cardinality never depends on it.
+        for list in [
+            &mut clients.top_clients,
+            &mut domains.top_domains,
+            &mut blocked.top_blocked_domains,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            list.truncate(limit);
+        }
         Ok((
             *w,
             TopData {
@@ -35,13 +46,12 @@ pub(super) async fn fetch(
 fn list<'a>(
     enc: &mut Encoder,
     top: &'a [(Window, TopData)],
-    limit: usize,
     pick: impl Fn(&'a TopData) -> Option<&'a Vec<TopEntry>>,
     write: impl Fn(&mut Encoder, Window, &TopEntry),
 ) {
     for (w, data) in top {
         let mut seen = std::collections::HashSet::new();
-        for entry in pick(data).into_iter().flatten().take(limit) {
+        for entry in pick(data).into_iter().flatten() {
             if seen.insert(entry.name.as_str()) {
                 write(enc, *w, entry);
             }
@@ -50,7 +60,7 @@ fn list<'a>(
 }
 
 #[allow(clippy::cast_precision_loss)]
-pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder, limit: usize) {
+pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
     let top: &[(Window, TopData)] = &snapshot.top;
     if top.is_empty() {
         return;
@@ -63,7 +73,6 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder, limit: usize) {
     list(
         enc,
         top,
-        limit,
         |d| d.clients.top_clients.as_ref(),
         |enc, w, e| {
             let name = e
@@ -89,7 +98,6 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder, limit: usize) {
     list(
         enc,
         top,
-        limit,
         |d| d.domains.top_domains.as_ref(),
         |enc, w, e| {
             enc.sample(&[("window", w.label()), ("domain", &e.name)], e.hits as f64);
@@ -103,7 +111,6 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder, limit: usize) {
     list(
         enc,
         top,
-        limit,
         |d| d.blocked.top_blocked_domains.as_ref(),
         |enc, w, e| {
             enc.sample(&[("window", w.label()), ("domain", &e.name)], e.hits as f64);
