@@ -229,9 +229,10 @@ async fn probe_uses_each_targets_own_url_and_token_and_sighup_reloads() {
 }
 
 fn signal(s: &Server, sig: &str) {
-    let status = Command::new("kill")
-        .arg(format!("-{sig}"))
-        .arg(s.child.id().to_string())
+    // The shell's own `kill`: no procps needed on a bare machine.
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -{sig} {}", s.child.id()))
         .status()
         .unwrap();
     assert!(status.success());
