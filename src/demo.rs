@@ -31,6 +31,12 @@ use crate::technitium::{Endpoint, Secret};
 
 const DOMAIN: &str = "dns1.demo.lan";
 
+/// With this variable set to `1`, the demo prints its URL and token on stderr (for benchmarks
+/// that point other programs at it).
+pub const PRINT_ENV: &str = "TECHNITIUM_EXPORTER_DEMO_PRINT";
+/// Milliseconds the demo waits before each answer (a slow upstream, for coalescing checks).
+pub const DELAY_ENV: &str = "TECHNITIUM_EXPORTER_DEMO_DELAY_MS";
+
 /// A running demo server; dropping it stops the server.
 #[derive(Debug)]
 pub struct Demo {
@@ -45,7 +51,11 @@ struct State {
     version: DemoVersion,
     token: String,
     started: f64,
-    zones: Vec<Zone>,
+    /// Number of zones, internal ones included (the dashboard's `zones` gauge).
+    zone_count: usize,
+    /// The whole `zones/list` answer, serialized once: the list does not change, and at
+    /// 100 000 zones serializing it per request would dominate the demo's cost.
+    zones_body: Bytes,
 }
 
 /// Starts the demo server on `127.0.0.1:0`.
@@ -60,12 +70,20 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         std::process::id() as u64 ^ (Timestamp::now().0.to_bits() >> 7)
     );
     let now = Timestamp::now().0;
+    let zones = make_zones(zones, now);
     let state = Arc::new(State {
         version,
         token: token.clone(),
         started: now - 3.0 * 86_400.0 - 4.0 * 3600.0 - 17.0 * 60.0,
-        zones: make_zones(zones, now),
+        zone_count: zones.len(),
+        zones_body: envelope_bytes(version, "ok", None, Some(ZoneListRef { zones: &zones })),
     });
+    drop(zones);
+    let delay = std::env::var(DELAY_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map(std::time::Duration::from_millis);
     let (stop, mut stopped) = watch::channel(false);
     tokio::spawn(async move {
         loop {
@@ -78,7 +96,12 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |req| {
                     let state = Arc::clone(&state);
-                    async move { Ok::<_, Infallible>(handle(&state, &req)) }
+                    async move {
+                        if let Some(delay) = delay {
+                            tokio::time::sleep(delay).await;
+                        }
+                        Ok::<_, Infallible>(handle(&state, &req))
+                    }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
@@ -88,6 +111,11 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
     });
     let url = Url::parse(&format!("http://{addr}")).map_err(std::io::Error::other)?;
     tracing::info!(url = %url, version = ?version, "demo Technitium server started");
+    // benches/load.sh points other exporters at this server; the demo token is not a secret,
+    // but normal output stays clean unless asked.
+    if std::env::var_os(PRINT_ENV).is_some_and(|v| v == "1") {
+        eprintln!("demo: url={url} token={token}");
+    }
     Ok(Demo {
         url,
         token: Secret::new(&token),
@@ -103,25 +131,37 @@ fn version_str(v: DemoVersion) -> &'static str {
     }
 }
 
+fn envelope_bytes<T: Serialize>(
+    version: DemoVersion,
+    status: &str,
+    message: Option<&str>,
+    body: Option<T>,
+) -> Bytes {
+    let envelope = Envelope {
+        status: status.to_owned(),
+        error_message: message.map(str::to_owned),
+        response: body,
+        server: (version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
+    };
+    Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default())
+}
+
+fn json_bytes_response(bytes: Bytes) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(bytes));
+    resp.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
 fn json_response<T: Serialize>(
     state: &State,
     status: &str,
     message: Option<&str>,
     body: Option<T>,
 ) -> Response<Full<Bytes>> {
-    let envelope = Envelope {
-        status: status.to_owned(),
-        error_message: message.map(str::to_owned),
-        response: body,
-        server: (state.version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
-    };
-    let bytes = serde_json::to_vec(&envelope).unwrap_or_default();
-    let mut resp = Response::new(Full::new(Bytes::from(bytes)));
-    resp.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("application/json"),
-    );
-    resp
+    json_bytes_response(envelope_bytes(state.version, status, message, body))
 }
 
 /// Session/get writes `info` at the top level, not under `response`.
@@ -137,6 +177,8 @@ struct SessionBody<'a> {
 }
 
 fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
+    // benches/load.sh counts upstream calls per scrape from these lines.
+    tracing::debug!(endpoint = req.uri().path(), "demo request");
     let query: Vec<(String, String)> = req
         .uri()
         .query()
@@ -214,7 +256,15 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
         Endpoint::StatsGet => {
             let window = param("type").unwrap_or("LastHour");
             let full = v != DemoVersion::V13_6 && param("dontTrimQueryTypeData") == Some("true");
-            json_response(state, "ok", None, Some(stats(window, full, state, now)))
+            json_response(
+                state,
+                "ok",
+                None,
+                Some(StatsBody {
+                    main_chart_data: main_chart(window, now),
+                    stats: stats(window, full, state, now),
+                }),
+            )
         }
         Endpoint::StatsGetTop => {
             let limit = param("limit")
@@ -227,14 +277,7 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
                 Some(top(param("statsType").unwrap_or(""), limit, now)),
             )
         }
-        Endpoint::ZonesList => json_response(
-            state,
-            "ok",
-            None,
-            Some(ZoneListRef {
-                zones: &state.zones,
-            }),
-        ),
+        Endpoint::ZonesList => json_bytes_response(state.zones_body.clone()),
         Endpoint::DhcpScopesList => json_response(state, "ok", None, Some(dhcp_scopes())),
         Endpoint::DhcpLeasesList => json_response(state, "ok", None, Some(dhcp_leases())),
         Endpoint::SettingsGet => json_response(
@@ -258,6 +301,89 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
                 update_version: (v != DemoVersion::V15_2).then(|| "15.2".to_owned()),
             }),
         ),
+    }
+}
+
+/// `stats/get` as the server sends it: the web console's main chart comes too. The exporter does
+/// not read it (it parses [`DashboardStats`] and skips the rest), but other exporters do, and its
+/// size is part of what a real answer costs to parse.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatsBody {
+    #[serde(flatten)]
+    stats: DashboardStats,
+    main_chart_data: MainChart,
+}
+
+#[derive(Serialize)]
+struct MainChart {
+    labels: Vec<String>,
+    datasets: Vec<MainDataset>,
+}
+
+#[derive(Serialize)]
+struct MainDataset {
+    label: &'static str,
+    data: Vec<u64>,
+}
+
+/// The main chart of a window: one point per minute (last hour), hour (last day), day (last
+/// week, month) or month (last year), per series, oldest first.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn main_chart(window: &str, now: f64) -> MainChart {
+    let (points, step) = match window {
+        "LastDay" => (24, 3_600.0),
+        "LastWeek" => (7, 86_400.0),
+        "LastMonth" => (31, 86_400.0),
+        "LastYear" => (12, 2_678_400.0),
+        _ => (60, 60.0),
+    };
+    let start = (now / step).floor() * step - step * f64::from(points - 1);
+    let times: Vec<f64> = (0..points).map(|i| start + step * f64::from(i)).collect();
+    let labels = times
+        .iter()
+        .map(|t| {
+            time::OffsetDateTime::from_unix_timestamp(*t as i64)
+                .ok()
+                .and_then(|d| {
+                    d.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let series = |label: &'static str, share: f64| MainDataset {
+        label,
+        data: times
+            .iter()
+            .map(|t| (rate(*t) * step * share) as u64)
+            .collect(),
+    };
+    MainChart {
+        labels,
+        datasets: vec![
+            series("Total", 1.0),
+            series("No Error", RCODES[0]),
+            series("Server Failure", RCODES[1]),
+            series("NX Domain", RCODES[2]),
+            series("Refused", RCODES[3]),
+            series("Authoritative", OUTCOMES[0]),
+            series("Recursive", OUTCOMES[1]),
+            series("Cached", OUTCOMES[2]),
+            series("Blocked", OUTCOMES[3]),
+            series("Dropped", OUTCOMES[4]),
+            MainDataset {
+                label: "Clients",
+                data: times
+                    .iter()
+                    .map(|t| (31.0 + 5.0 * (TAU * t / 7_200.0).sin()) as u64)
+                    .collect(),
+            },
+        ],
     }
 }
 
@@ -415,7 +541,7 @@ fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardS
                 .collect(),
         }],
     };
-    let live_zones = state.zones.len() as u64;
+    let live_zones = state.zone_count as u64;
     DashboardStats {
         stats: Stats {
             totals: counters(total, clients),
