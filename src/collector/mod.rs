@@ -721,6 +721,12 @@ pub(crate) fn gauge_opt(enc: &mut Encoder, name: &str, help: &str, value: Option
 #[must_use]
 pub fn snake_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
+    snake_case_into(&mut out, s);
+    out
+}
+
+/// [`snake_case`] appended to `out`, so a loop can reuse one buffer.
+pub fn snake_case_into(out: &mut String, s: &str) {
     let mut prev_lower = false;
     for c in s.chars() {
         if c.is_ascii_uppercase() {
@@ -737,7 +743,6 @@ pub fn snake_case(s: &str) -> String {
             prev_lower = false;
         }
     }
-    out
 }
 
 #[cfg(test)]

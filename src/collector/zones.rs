@@ -5,7 +5,7 @@
 
 use regex::Regex;
 
-use super::{Snapshot, ZonesData, snake_case};
+use super::{Snapshot, ZonesData, snake_case_into};
 use crate::render::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
 use crate::technitium::{ApiError, Client};
@@ -106,12 +106,17 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         Kind::Gauge,
         "A zone's type and DNSSEC status, as labels; always 1.",
     );
+    // Two label buffers reused across zones: no allocation per zone.
+    let mut zone_type = String::new();
+    let mut dnssec = String::new();
     for z in zones {
-        let zone_type = snake_case(&z.zone_type);
-        let dnssec = z
-            .dnssec_status
-            .as_deref()
-            .map_or_else(|| "none".to_owned(), snake_case);
+        zone_type.clear();
+        snake_case_into(&mut zone_type, &z.zone_type);
+        dnssec.clear();
+        match z.dnssec_status.as_deref() {
+            Some(status) => snake_case_into(&mut dnssec, status),
+            None => dnssec.push_str("none"),
+        }
         enc.sample(
             &[
                 ("zone", zone_label(&z.name)),
