@@ -21,8 +21,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
+use http_body_util::{Either, Full, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -37,8 +37,8 @@ use crate::app::Exit;
 use crate::cli::ServeArgs;
 use crate::collector::{Collector, Snapshot, write_families_waited};
 use crate::config::{Config, ConfigError, ModuleConfig};
-use crate::render::encoder_for;
-use crate::render::exposition::{Encoder, Format, Kind};
+use crate::render::exposition::{Encoder, Format, Kind, Sink};
+use crate::render::{encoder_for, estimated_size};
 use crate::technitium::client::http_client;
 use crate::technitium::{Client, ClientConfig, Endpoint, RequestObserver};
 use crate::web::BasicAuth;
@@ -53,6 +53,34 @@ const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The name of the `/metrics` target in self-metric labels.
 const DEFAULT_TARGET: &str = "default";
+/// Expositions expected to be larger than this (about 2 500 zones) are streamed in pieces
+/// instead of being built whole: a 100 000-zone exposition is about 42 MB of text.
+const STREAM_ABOVE: usize = 1024 * 1024;
+/// Size of one streamed piece (before compression).
+const STREAM_PIECE: usize = 256 * 1024;
+
+/// A response body: whole for small answers, streamed in pieces for large expositions.
+type Body = Either<Full<Bytes>, StreamBody<Pieces>>;
+
+/// The pieces of a streamed exposition, as a blocking task renders them.
+struct Pieces(tokio::sync::mpsc::Receiver<Bytes>);
+
+impl futures_util::Stream for Pieces {
+    type Item = Result<Frame<Bytes>, Infallible>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0
+            .poll_recv(cx)
+            .map(|piece| piece.map(|b| Ok(Frame::data(b))))
+    }
+}
+
+fn whole(body: impl Into<Bytes>) -> Response<Body> {
+    Response::new(Either::Left(Full::new(body.into())))
+}
 
 /// The exporter's own metrics (served on the telemetry path only).
 #[derive(Debug)]
@@ -586,8 +614,8 @@ async fn shutdown_signal() {
     }
 }
 
-fn text(status: StatusCode, body: String) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from(body)));
+fn text(status: StatusCode, body: String) -> Response<Body> {
+    let mut r = whole(body);
     *r.status_mut() = status;
     r.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -618,7 +646,7 @@ fn deadline(req: &Request<Incoming>, ours: Duration) -> Instant {
     Instant::now() + theirs.map_or(ours, |t| t.min(ours))
 }
 
-async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = text(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -697,7 +725,7 @@ async fn scrape(
     req: &Request<Incoming>,
     target: &Target,
     with_self: bool,
-) -> Response<Full<Bytes>> {
+) -> Response<Body> {
     let arrived = Instant::now();
     let deadline = deadline(req, shared.max_timeout);
     let accept = req
@@ -725,6 +753,10 @@ async fn scrape(
         .scrapes
         .with_label_values(&[target.name.as_str(), result])
         .inc();
+    if estimated_size(&snapshot) > STREAM_ABOVE {
+        let waited = arrived.elapsed();
+        return streamed(&shared.metrics, snapshot, waited, format, gzip, with_self);
+    }
     let mut enc = encoder_for(&snapshot, format);
     write_families_waited(&snapshot, arrived.elapsed(), &mut enc);
     if with_self {
@@ -742,16 +774,21 @@ async fn scrape(
         );
         match gz.write_all(body.as_bytes()).and_then(|()| gz.finish()) {
             Ok(bytes) => {
-                let mut r = Response::new(Full::new(Bytes::from(bytes)));
+                let mut r = whole(bytes);
                 r.headers_mut()
                     .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
                 r
             }
-            Err(_) => Response::new(Full::new(Bytes::from(body))),
+            Err(_) => whole(body),
         }
     } else {
-        Response::new(Full::new(Bytes::from(body)))
+        whole(body)
     };
+    exposition_headers(&mut response, format);
+    response
+}
+
+fn exposition_headers(response: &mut Response<Body>, format: Format) {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),
@@ -760,6 +797,72 @@ async fn scrape(
         header::VARY,
         HeaderValue::from_static("Accept, Accept-Encoding"),
     );
+}
+
+/// A large exposition, rendered on a blocking thread and sent in pieces of about
+/// [`STREAM_PIECE`] bytes as the client reads them (gzip-compressed piece by piece when asked):
+/// memory holds a few pieces, not the whole text. The content is the same as a whole render.
+fn streamed(
+    metrics: &Arc<SelfMetrics>,
+    snapshot: Arc<Snapshot>,
+    waited: Duration,
+    format: Format,
+    gzip: bool,
+    with_self: bool,
+) -> Response<Body> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+    let metrics = Arc::clone(metrics);
+    tokio::task::spawn_blocking(move || {
+        // A client that went away makes the sends fail; the render then finishes unsent.
+        let send = move |bytes: Vec<u8>| {
+            if !bytes.is_empty() {
+                let _ = tx.blocking_send(Bytes::from(bytes));
+            }
+        };
+        let gz = gzip.then(|| {
+            Arc::new(std::sync::Mutex::new(flate2::write::GzEncoder::new(
+                Vec::new(),
+                flate2::Compression::fast(),
+            )))
+        });
+        let sink: Sink = match &gz {
+            Some(gz) => {
+                let gz = Arc::clone(gz);
+                let send = send.clone();
+                Box::new(move |piece: String| {
+                    if let Ok(mut gz) = gz.lock()
+                        && gz.write_all(piece.as_bytes()).is_ok()
+                    {
+                        send(std::mem::take(gz.get_mut()));
+                    }
+                })
+            }
+            None => {
+                let send = send.clone();
+                Box::new(move |piece: String| send(piece.into_bytes()))
+            }
+        };
+        let mut enc = Encoder::streaming(format, STREAM_PIECE, sink);
+        write_families_waited(&snapshot, waited, &mut enc);
+        drop(snapshot);
+        if with_self {
+            write_self_metrics(&metrics.registry.gather(), metrics.started, &mut enc);
+        }
+        let _ = enc.finish();
+        if let Some(gz) = gz.and_then(Arc::into_inner)
+            && let Ok(gz) = gz.into_inner()
+            && let Ok(rest) = gz.finish()
+        {
+            send(rest);
+        }
+    });
+    let mut response = Response::new(Either::Right(StreamBody::new(Pieces(rx))));
+    if gzip {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    exposition_headers(&mut response, format);
     response
 }
 
@@ -826,7 +929,7 @@ fn format_le(v: f64) -> String {
     }
 }
 
-fn landing(shared: &Shared, targets: &Targets) -> Response<Full<Bytes>> {
+fn landing(shared: &Shared, targets: &Targets) -> Response<Body> {
     let mut names: Vec<&str> = targets.named.keys().map(String::as_str).collect();
     names.sort_unstable();
     let list = if names.is_empty() {
@@ -847,7 +950,7 @@ fn landing(shared: &Shared, targets: &Targets) -> Response<Full<Bytes>> {
         version = env!("CARGO_PKG_VERSION"),
         example = html_escape(example),
     );
-    let mut r = Response::new(Full::new(Bytes::from(body)));
+    let mut r = whole(body);
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),

@@ -541,3 +541,72 @@ async fn tls_and_basic_auth_protect_the_listener() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[tokio::test]
+async fn large_expositions_are_streamed_with_the_same_content() {
+    // 5 000 zones is above the streaming threshold (about 2 500 zones).
+    let args = [
+        "--demo",
+        "--demo.zones",
+        "5000",
+        "--collector.zones.limit",
+        "0",
+    ];
+    let s = serve(&args, &[]).await;
+    let client = http();
+    let zone_info = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("technitium_zone_info{"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let r = client
+        .get(format!("{}/metrics", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.content_length(), None, "a large exposition is streamed");
+    let plain = r.text().await.unwrap();
+    assert_eq!(zone_info(&plain).len(), 5000);
+    assert_eq!(
+        plain.matches("# TYPE technitium_zone_info gauge\n").count(),
+        1
+    );
+    assert!(plain.contains("\ntechnitium_up 1\n"));
+    assert!(plain.contains("\ntechnitium_exporter_build_info{"));
+    assert!(plain.ends_with('\n'));
+    for line in plain.lines().filter(|l| !l.starts_with('#')) {
+        let value = line.rsplit(' ').next().unwrap();
+        assert!(
+            value.parse::<f64>().is_ok() || value == "+Inf",
+            "bad sample line {line:?}"
+        );
+    }
+
+    let r = client
+        .get(format!("{}/metrics", s.base))
+        .header("Accept-Encoding", "gzip")
+        .header("Accept", "application/openmetrics-text; version=1.0.0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let bytes = r.bytes().await.unwrap();
+    let mut om = String::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_string(&mut om)
+        .unwrap();
+    assert!(om.ends_with("# EOF\n"));
+    assert_eq!(om.matches("# EOF").count(), 1);
+    assert_eq!(zone_info(&om), zone_info(&plain));
+
+    // The whole render of `scrape` has the same per-zone series.
+    let out = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
+        .arg("scrape")
+        .args(args)
+        .output()
+        .unwrap();
+    let whole = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(zone_info(&whole), zone_info(&plain));
+}

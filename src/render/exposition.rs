@@ -51,8 +51,10 @@ impl Kind {
     }
 }
 
+/// Receives the output of a streaming encoder in pieces (see [`Encoder::streaming`]).
+pub type Sink = Box<dyn FnMut(String) + Send>;
+
 /// Writes families and samples into a string, counting both.
-#[derive(Debug)]
 pub struct Encoder {
     out: String,
     format: Format,
@@ -60,6 +62,20 @@ pub struct Encoder {
     families: usize,
     samples: usize,
     samples_in_family: usize,
+    /// When set, `out` is handed over whenever it reaches `chunk` bytes.
+    sink: Option<Sink>,
+    chunk: usize,
+}
+
+impl std::fmt::Debug for Encoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Encoder")
+            .field("format", &self.format)
+            .field("families", &self.families)
+            .field("samples", &self.samples)
+            .field("streaming", &self.sink.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Encoder {
@@ -83,6 +99,30 @@ impl Encoder {
             families: 0,
             samples: 0,
             samples_in_family: 0,
+            sink: None,
+            chunk: 0,
+        }
+    }
+
+    /// An encoder that hands its output to `sink` in pieces of about `chunk` bytes instead of
+    /// keeping all of it: the memory of a 100 000-zone exposition stays at one piece. The
+    /// pieces, concatenated, are exactly what [`Encoder::finish`] would have returned.
+    #[must_use]
+    pub fn streaming(format: Format, chunk: usize, sink: Sink) -> Self {
+        let mut enc = Self::with_capacity(format, chunk + 4 * 1024);
+        enc.sink = Some(sink);
+        enc.chunk = chunk;
+        enc
+    }
+
+    /// Hands a full piece to the sink, if streaming.
+    fn maybe_flush(&mut self) {
+        if self.out.len() >= self.chunk
+            && let Some(sink) = &mut self.sink
+        {
+            let piece =
+                std::mem::replace(&mut self.out, String::with_capacity(self.chunk + 4 * 1024));
+            sink(piece);
         }
     }
 
@@ -106,6 +146,7 @@ impl Encoder {
 
     /// Starts a family. A counter's `name` ends in `_total`; OpenMetrics headers drop it.
     pub fn family(&mut self, name: &str, kind: Kind, help: &str) {
+        self.maybe_flush();
         self.close_json_family();
         self.families += 1;
         self.samples_in_family = 0;
@@ -150,6 +191,7 @@ impl Encoder {
 
     /// Writes a sample named family name + `suffix` (histogram `_bucket`, `_sum`, `_count`).
     pub fn sample_with_suffix(&mut self, suffix: &str, labels: &[(&str, &str)], value: f64) {
+        self.maybe_flush();
         self.samples += 1;
         self.samples_in_family += 1;
         if self.format == Format::Json {
@@ -201,7 +243,8 @@ impl Encoder {
         }
     }
 
-    /// Ends the exposition and returns it.
+    /// Ends the exposition and returns it (a streaming encoder hands the rest to its sink and
+    /// returns an empty string).
     #[must_use]
     pub fn finish(mut self) -> String {
         match self.format {
@@ -212,7 +255,15 @@ impl Encoder {
                 self.out.push_str("]\n");
             }
         }
-        self.out
+        match self.sink.take() {
+            Some(mut sink) => {
+                if !self.out.is_empty() {
+                    sink(std::mem::take(&mut self.out));
+                }
+                String::new()
+            }
+            None => self.out,
+        }
     }
 }
 
@@ -274,6 +325,37 @@ mod tests {
             e.sample(&[("y", "z")], f64::INFINITY);
             assert_eq!((e.families(), e.samples()), (2, 3));
             assert_eq!(e.finish(), expected);
+        }
+    }
+
+    #[test]
+    fn streaming_pieces_add_up_to_the_whole() {
+        use std::sync::{Arc, Mutex};
+        for format in [Format::Text, Format::OpenMetrics, Format::Json] {
+            let write = |e: &mut Encoder| {
+                for f in 0..20 {
+                    e.family(&format!("f{f}"), Kind::Gauge, "Help.");
+                    for i in 0..50 {
+                        e.sample(&[("i", &i.to_string())], f64::from(i) / 4.0);
+                    }
+                }
+            };
+            let mut whole = Encoder::new(format);
+            write(&mut whole);
+            let whole = whole.finish();
+            let pieces = Arc::new(Mutex::new(Vec::new()));
+            let seen = Arc::clone(&pieces);
+            let mut e = Encoder::streaming(
+                format,
+                1000,
+                Box::new(move |p| seen.lock().unwrap_or_else(|e| e.into_inner()).push(p)),
+            );
+            write(&mut e);
+            assert_eq!(e.finish(), "");
+            let pieces = pieces.lock().unwrap_or_else(|e| e.into_inner());
+            assert!(pieces.len() > 10);
+            assert!(pieces.iter().all(|p| p.len() < 1200));
+            assert_eq!(pieces.concat(), whole);
         }
     }
 
