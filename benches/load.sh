@@ -111,13 +111,14 @@ def upstream_counts(url):
     return counts
 
 def proc(pid):
-    """CPU ticks (utime + stime), VmRSS and VmHWM in KiB of a process."""
+    """CPU ticks (utime + stime), VmRSS, VmHWM, RssAnon and RssFile (KiB) of a process."""
     stat = open(f"/proc/{pid}/stat").read()
     fields = stat[stat.rindex(")") + 2:].split()
     ticks = int(fields[11]) + int(fields[12])
     status = open(f"/proc/{pid}/status").read()
     kb = lambda k: int(re.search(rf"^{k}:\s+(\d+)", status, re.M).group(1))
-    return {"ticks": ticks, "rss_kib": kb("VmRSS"), "hwm_kib": kb("VmHWM")}
+    return {"ticks": ticks, "rss_kib": kb("VmRSS"), "hwm_kib": kb("VmHWM"),
+            "anon_kib": kb("RssAnon"), "file_kib": kb("RssFile"), "threads": kb("Threads")}
 
 def demo_calls(log):
     return sum(1 for line in open(log, errors="replace") if "demo request" in line)
@@ -133,6 +134,8 @@ def measure(name, url, pid, log, n):
     return {"name": name, "scrapes": n, "errors": s["errors"],
             "cpu_ms_per_scrape": (after["ticks"] - before["ticks"]) * 1000 / hz / n,
             "rss_mib": after["rss_kib"] / 1024, "hwm_mib": after["hwm_kib"] / 1024,
+            "anon_mib": after["anon_kib"] / 1024, "file_mib": after["file_kib"] / 1024,
+            "threads": after["threads"],
             "p50_ms": s["p50_ms"], "p99_ms": s["p99_ms"],
             "upstream_calls_per_scrape": (calls1 - calls0) / n, "bytes": s["bytes"],
             "series": s["series"]}
@@ -220,6 +223,20 @@ start_demo_exporter() {
   wait_ready "$EX_URL/-/ready"
 }
 
+# curl_times URL N [curl args]: end-to-end time of N sequential requests with curl (a python
+# client would spend more time than the exporter reading 40 MB), as JSON.
+curl_times() {
+  local url=$1 n=$2 i
+  shift 2
+  for i in $(seq 1 "$n"); do
+    curl -fsS -o /dev/null -w '%{time_total} %{size_download}\n' "$@" "$url"
+  done | python3 -c '
+import json, sys
+rows = [line.split() for line in sys.stdin if line.strip()]
+t = sorted(float(a) * 1000 for a, _ in rows)
+print(json.dumps({"p50_ms": t[len(t) // 2], "max_ms": t[-1], "bytes": int(rows[-1][1])}))'
+}
+
 stop() { # PID
   kill "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
@@ -304,15 +321,17 @@ log "steady-state RSS of serve --demo after 50 scrapes"
 start_demo_exporter steady
 py seq "$EX_URL/metrics" 50 >/dev/null
 sleep 1
-result "serve --demo: steady RSS after 50 scrapes" "$(py proc "$EX_PID" | jget 'f"{rss_kib/1024:.1f} MiB (VmHWM {hwm_kib/1024:.1f} MiB)"')"
+result "serve --demo: steady RSS after 50 scrapes" "$(py proc "$EX_PID" | jget 'f"{rss_kib/1024:.1f} MiB (anonymous {anon_kib/1024:.1f}, file {file_kib/1024:.1f}; VmHWM {hwm_kib/1024:.1f} MiB)"')"
 stop "$EX_PID"
 
 log "steady-state RSS of serve alone (demo upstream in another process)"
 start_upstream up40 40
-start_exporter steady-alone
+# The same upstream as a /probe target too: /probe carries the target's metrics only.
+printf '[targets.demo]\nurl = "%s"\ntoken_file = "%s"\n' "$UP_URL" "$UP_TOKEN_FILE" >"$WORK/probe.toml"
+start_exporter steady-alone --config.file "$WORK/probe.toml"
 py seq "$EX_URL/metrics" 50 >/dev/null
 sleep 1
-result "serve (upstream elsewhere): steady RSS after 50 scrapes" "$(py proc "$EX_PID" | jget 'f"{rss_kib/1024:.1f} MiB (VmHWM {hwm_kib/1024:.1f} MiB)"')"
+result "serve (upstream elsewhere): steady RSS after 50 scrapes" "$(py proc "$EX_PID" | jget 'f"{rss_kib/1024:.1f} MiB (anonymous {anon_kib/1024:.1f}, file {file_kib/1024:.1f}; VmHWM {hwm_kib/1024:.1f} MiB)"')"
 
 # --- CPU per default scrape ------------------------------------------------------------------
 log "CPU, latency and upstream calls per default scrape (1000 sequential scrapes)"
@@ -321,7 +340,7 @@ result "default scrape: exporter CPU per scrape" "$(jget 'f"{cpu_ms_per_scrape:.
 result "default scrape: latency p50 / p99 (python client)" "$(jget 'f"{p50_ms:.2f} / {p99_ms:.2f} ms"' <<<"$M")"
 result "default scrape: upstream calls per scrape" "$(jget 'f"{upstream_calls_per_scrape:.2f}"' <<<"$M")"
 result "default scrape: /metrics body" "$(jget 'f"{bytes} bytes, {series} series"' <<<"$M")"
-result "default scrape: RSS after" "$(jget 'f"{rss_mib:.1f} MiB"' <<<"$M")"
+result "default scrape: RSS after (anonymous + file-backed)" "$(jget 'f"{rss_mib:.1f} MiB ({anon_mib:.1f} + {file_mib:.1f}), {threads} threads"' <<<"$M")"
 
 # --- added latency ---------------------------------------------------------------------------
 log "upstream's own latency per endpoint (wrk, 1 connection, 3 s each)"
@@ -359,6 +378,11 @@ for conc in 1 10; do
     result "/metrics at $conc scrapers ($mode): added p50 / p99" "$added"
   done
 done
+log "/probe (no self or process metrics) at 10 concurrent scrapers, closed loop (wrk, 10 s)"
+read -r p50 p99 rps errs < <(wrk_run 10 2 10 "$EX_URL/probe?target=demo")
+added=$(python3 -c 'import sys; a,b,c=map(float,sys.argv[1:]); print(f"{a-c:.3f} / {b-c:.3f} ms")' "$p50" "$p99" "$UPSTREAM_CP")
+result "/probe at 10 scrapers (closed): p50 / p99, req/s" "$p50 / $p99 ms, $rps req/s (non-2xx: $errs)"
+result "/probe at 10 scrapers (closed): added p50 / p99" "$added"
 stop "$EX_PID"
 
 # --- warm min-interval cache -----------------------------------------------------------------
@@ -411,8 +435,8 @@ stop "$UP_PID"
 log "100 000 zones, per-zone series on: serve --demo --demo.zones 100000 --collector.zones.limit 0"
 start_demo_exporter big --demo.zones 100000 --collector.zones.limit 0
 idle=$(py proc "$EX_PID")
-plain=$(py seq "$EX_URL/metrics" 5)
-gz=$(py seq "$EX_URL/metrics" 5 gzip)
+plain=$(curl_times "$EX_URL/metrics" 5)
+gz=$(curl_times "$EX_URL/metrics" 5 --compressed)
 peak=$(py proc "$EX_PID")
 result "100k zones, serve --demo: RSS before the first scrape" "$(jget 'f"{rss_kib/1024:.1f} MiB"' <<<"$idle")"
 result "100k zones, serve --demo: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$plain")"
@@ -424,11 +448,11 @@ log "100 000 zones, exporter alone (demo upstream in another process)"
 start_upstream up100k 100000
 start_exporter big-alone --collector.zones.limit 0
 idle=$(py proc "$EX_PID")
-plain=$(py seq "$EX_URL/metrics" 5)
-gz=$(py seq "$EX_URL/metrics" 5 gzip)
+plain=$(curl_times "$EX_URL/metrics" 5)
+gz=$(curl_times "$EX_URL/metrics" 5 --compressed)
 peak=$(py proc "$EX_PID")
 result "100k zones, serve alone: RSS before the first scrape" "$(jget 'f"{rss_kib/1024:.1f} MiB"' <<<"$idle")"
-result "100k zones, serve alone: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms"' <<<"$plain")"
+result "100k zones, serve alone: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$plain")"
 result "100k zones, serve alone: scrape p50 / max (gzip)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$gz")"
 result "100k zones, serve alone: peak RSS (VmHWM)" "$(jget 'f"{hwm_kib/1024:.1f} MiB (RSS after {rss_kib/1024:.1f} MiB)"' <<<"$peak")"
 M=$(py measure ours-100k "$EX_URL/metrics" "$EX_PID" "$UP_LOG" 10)
