@@ -7,7 +7,7 @@ use clap::ArgMatches;
 
 use crate::cli::{Cli, Command, ScrapeArgs, ScrapeFormat};
 use crate::collector::Collector;
-use crate::config::Config;
+use crate::config::{Config, TargetConfig};
 use crate::render::exposition::Format;
 use crate::technitium::Client;
 use crate::{check, demo, logging, render, serve, textfile};
@@ -52,7 +52,9 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> ExitCode {
             }
         }
     }
-    let config = match Config::build(&cli.global, matches) {
+    // Only `serve` has /probe; `check` would walk the same server twice.
+    let demo = cli.global.demo && matches!(cli.command, Command::Serve(_));
+    let config = match Config::build(&cli.global, matches).map(|c| with_demo_target(c, demo)) {
         Ok(c) => c,
         Err(e) => {
             for line in e.0.lines() {
@@ -89,10 +91,23 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> ExitCode {
         Command::Check(args) => check::run(&config, &collector, &args).await.into(),
         Command::Serve(args) => {
             let global = &cli.global;
-            let reload = move || Config::build(global, matches);
+            let reload = move || Config::build(global, matches).map(|c| with_demo_target(c, demo));
             serve::run(&config, collector, &args, &reload).await.into()
         }
     }
+}
+
+/// With `--demo`, the demo server is also the `/probe?target=demo` target, so every route can be
+/// tried without a config file.
+fn with_demo_target(mut config: Config, demo: bool) -> Config {
+    if demo && !config.targets.iter().any(|t| t.name == "demo") {
+        config.targets.push(TargetConfig {
+            name: "demo".to_owned(),
+            client: config.client.clone(),
+            options: config.options.clone(),
+        });
+    }
+    config
 }
 
 /// `scrape`: one collection printed to stdout.

@@ -98,6 +98,13 @@ async fn demo_serves_metrics_landing_health_and_errors() {
     assert_eq!(status, 400);
     assert!(body.contains("unknown target"));
     assert_eq!(get(&format!("{}/probe", s.base)).await.0, 400);
+    // Under --demo the demo server is also a /probe target.
+    let (status, body) = get(&format!("{}/probe?target=demo", s.base)).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("technitium_up 1\n") && !body.contains("technitium_exporter_"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
