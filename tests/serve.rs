@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{TOKEN, Version, recorded, start_mock};
+use common::{TOKEN, Version, free_port, recorded, start_mock};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer};
 
@@ -29,14 +29,6 @@ impl Drop for Server {
 /// A plain HTTP client (installs the TLS crypto provider reqwest needs).
 fn http() -> reqwest::Client {
     technitium_exporter::technitium::client::http_client(None, false).unwrap()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts `serve` with `args` and waits until `/-/healthy` answers.

@@ -1,45 +1,27 @@
 //! `textfile` against the built binary: golden content from a wiremock server replaying the v15.2
-//! fixtures (tests/fixtures/textfile/, copied from the shared recordings), file mode, temp-file
+//! fixtures (tests/fixtures/technitium/15.2, shared with the other tests), file mode, temp-file
 //! hygiene, a down server, unwritable directories, and atomicity under SIGKILL.
 //!
-//! `UPDATE_GOLDEN=1 cargo test --test textfile` rewrites tests/fixtures/textfile/technitium.prom;
+//! `UPDATE_GOLDEN=1 cargo test --test textfile` rewrites tests/golden/textfile_v15_2.prom;
 //! review the diff before committing it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use wiremock::matchers::path;
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// The token the fixtures' session/get echoes back: it must never reach any output.
-const TOKEN: &str = "5e1c8d0f3a7b29e64c0d1f8a9b2e7c3d4f6a8b0c1d2e3f4a5b6c7d8e9f0a1b2c";
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/textfile")
-}
-
-fn fixture(name: &str) -> String {
-    fs::read_to_string(fixtures().join(name)).unwrap()
-}
+use common::{TOKEN, Version, exporter_command, start_mock};
 
 /// The binary with a clean environment (no TECHNITIUM_* or RUST_LOG from the caller).
 fn exporter() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"));
-    for (key, _) in std::env::vars_os() {
-        let k = key.to_string_lossy();
-        if k.starts_with("TECHNITIUM_") || k == "RUST_LOG" || k == "CREDENTIALS_DIRECTORY" {
-            cmd.env_remove(&key);
-        }
-    }
-    cmd.stdin(Stdio::null());
-    cmd
+    exporter_command()
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -48,32 +30,6 @@ fn run(cmd: &mut Command) -> Output {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn json(body: String) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "application/json; charset=utf-8")
-}
-
-/// A v15.2 server answering every call the default collectors make.
-async fn upstream() -> MockServer {
-    let server = MockServer::start().await;
-    for (p, file) in [
-        ("/api/user/session/get", "user_session_get_apiToken.json"),
-        ("/api/dashboard/metrics/json", "dashboard_metrics_json.json"),
-        (
-            "/api/dashboard/stats/get",
-            "dashboard_stats_get_LastHour.json",
-        ),
-        ("/api/zones/list", "zones_list_all.json"),
-        ("/api/dhcp/scopes/list", "dhcp_scopes_list.json"),
-        ("/api/dhcp/leases/list", "dhcp_leases_list.json"),
-    ] {
-        Mock::given(path(p))
-            .respond_with(json(fixture(file)))
-            .mount(&server)
-            .await;
-    }
-    server
 }
 
 /// Duration values change every run: replace them with 0.
@@ -152,7 +108,7 @@ fn set_age(file: &Path, age: Duration) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn writes_the_golden_file_atomically_with_mode_0644() {
-    let server = upstream().await;
+    let server = start_mock(Version::V15_2).await;
     let dir = tempfile::tempdir().unwrap();
     // A stale temp file of a killed run (older than a minute), a fresh one that may belong to a
     // run still writing, and somebody else's file.
@@ -178,7 +134,7 @@ async fn writes_the_golden_file_atomically_with_mode_0644() {
     let target = dir.path().join("technitium.prom");
     let written = fs::read_to_string(&target).unwrap();
     assert_complete(&written);
-    let golden = fixtures().join("technitium.prom");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/textfile_v15_2.prom");
     let normalised = normalise(&written);
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         fs::write(&golden, &normalised).unwrap();
@@ -225,7 +181,7 @@ async fn writes_the_golden_file_atomically_with_mode_0644() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn output_file_names_a_bare_prom_file() {
-    let server = upstream().await;
+    let server = start_mock(Version::V15_2).await;
     let dir = tempfile::tempdir().unwrap();
     let out = run(exporter()
         .arg("textfile")

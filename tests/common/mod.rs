@@ -64,6 +64,40 @@ impl Version {
     }
 }
 
+/// The built binary with a clean environment (no TECHNITIUM_*, RUST_LOG or systemd credentials
+/// from the caller) and no standard input.
+pub fn exporter_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_technitium-exporter"));
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("TECHNITIUM_") || k == "RUST_LOG" || k == "CREDENTIALS_DIRECTORY" {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.stdin(std::process::Stdio::null());
+    cmd
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Mounts answers by path (any query) that beat the recorded ones.
+pub async fn override_paths(server: &MockServer, overrides: Vec<(&str, ResponseTemplate)>) {
+    for (p, answer) in overrides {
+        Mock::given(path(p))
+            .respond_with(answer)
+            .with_priority(PRIORITY_OVERRIDE)
+            .mount(server)
+            .await;
+    }
+}
+
 /// `tests/fixtures/technitium`.
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/technitium")
