@@ -126,27 +126,7 @@ run_scrape "$tmp/demo-13.prom" "0" --demo --demo.version 13.6 "${all[@]}"
 
 echo "check-metric-names: scrape against a server that rejects the token"
 reject_port=$(free_port)
-python3 - "$reject_port" >"$tmp/reject.log" 2>&1 <<'PY' &
-# Answers every request the way Technitium answers a rejected token: HTTP 200
-# with the invalid-token envelope.
-import http.server, sys
-BODY = b'{"status":"invalid-token","errorMessage":"Invalid token or session expired."}'
-class H(http.server.BaseHTTPRequestHandler):
-    def answer(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        if n:
-            self.rfile.read(n)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(BODY)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(BODY)
-    do_GET = do_POST = do_HEAD = answer
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
+python3 "$here/lib/reject_server.py" "$reject_port" >"$tmp/reject.log" 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:$reject_port/" 10
 run_scrape "$tmp/rejected.prom" "0 1" --technitium.url "http://127.0.0.1:$reject_port" \

@@ -116,24 +116,7 @@ started=$SECONDS
 
 # A Technitium stand-in that rejects every token (HTTP 200, invalid-token envelope).
 reject_port=$(free_port)
-python3 - "$reject_port" >"$tmp/reject.log" 2>&1 <<'PY' &
-import http.server, sys
-BODY = b'{"status":"invalid-token","errorMessage":"Invalid token or session expired."}'
-class H(http.server.BaseHTTPRequestHandler):
-    def answer(self):
-        n = int(self.headers.get("Content-Length") or 0)
-        if n:
-            self.rfile.read(n)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(BODY)))
-        self.end_headers()
-        self.wfile.write(BODY)
-    do_GET = do_POST = answer
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
+python3 "$here/lib/reject_server.py" "$reject_port" >"$tmp/reject.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$reject_port/" 10 "${pids[-1]}"
 
