@@ -53,7 +53,7 @@ _technitium__exporter() {
 
     case "${cmd}" in
         technitium__exporter)
-            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --collector.dashboard.window --collector.top.limit --collector.top.reverse-lookup --collector.zones.include --collector.zones.exclude --collector.zones.limit --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
+            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,11 +111,27 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dashboard.window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.zones)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --collector.zones.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -143,6 +159,14 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.top.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.top.reverse-lookup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.settings)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -161,30 +185,6 @@ _technitium__exporter() {
                     ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.dashboard.window)
-                    COMPREPLY=($(compgen -W "last_hour last_day last_week last_month last_year" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.reverse-lookup)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.include)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.exclude)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log.level)
@@ -211,7 +211,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__check)
-            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --collector.dashboard.window --collector.top.limit --collector.top.reverse-lookup --collector.zones.include --collector.zones.exclude --collector.zones.limit --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -273,11 +273,27 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dashboard.window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.zones)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --collector.zones.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -305,6 +321,14 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.top.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.top.reverse-lookup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.settings)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -323,30 +347,6 @@ _technitium__exporter() {
                     ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.dashboard.window)
-                    COMPREPLY=($(compgen -W "last_hour last_day last_week last_month last_year" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.reverse-lookup)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.include)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.exclude)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log.level)
@@ -457,7 +457,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__scrape)
-            opts="-h --format --table --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --collector.dashboard.window --collector.top.limit --collector.top.reverse-lookup --collector.zones.include --collector.zones.exclude --collector.zones.limit --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --table --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,11 +519,27 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dashboard.window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.zones)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --collector.zones.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -551,6 +567,14 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.top.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.top.reverse-lookup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.settings)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -569,30 +593,6 @@ _technitium__exporter() {
                     ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.dashboard.window)
-                    COMPREPLY=($(compgen -W "last_hour last_day last_week last_month last_year" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.reverse-lookup)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.include)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.exclude)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log.level)
@@ -619,7 +619,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__serve)
-            opts="-h --web.listen-address --web.telemetry-path --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --collector.dashboard.window --collector.top.limit --collector.top.reverse-lookup --collector.zones.include --collector.zones.exclude --collector.zones.limit --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --web.listen-address --web.telemetry-path --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,11 +685,27 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dashboard.window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.zones)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --collector.zones.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -717,6 +733,14 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.top.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.top.reverse-lookup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.settings)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -735,30 +759,6 @@ _technitium__exporter() {
                     ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.dashboard.window)
-                    COMPREPLY=($(compgen -W "last_hour last_day last_week last_month last_year" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.reverse-lookup)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.include)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.exclude)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log.level)
@@ -785,7 +785,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__textfile)
-            opts="-h --output.dir --output.file --fail-on-down --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --collector.dashboard.window --collector.top.limit --collector.top.reverse-lookup --collector.zones.include --collector.zones.exclude --collector.zones.limit --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --output.dir --output.file --fail-on-down --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,11 +851,27 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dashboard.window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.zones)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --collector.zones.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.zones.limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -883,6 +899,14 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.top.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.top.reverse-lookup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.settings)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -901,30 +925,6 @@ _technitium__exporter() {
                     ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.dashboard.window)
-                    COMPREPLY=($(compgen -W "last_hour last_day last_week last_month last_year" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.top.reverse-lookup)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.include)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.exclude)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --collector.zones.limit)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --log.level)

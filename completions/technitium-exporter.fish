@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_technitium_exporter_global_optspecs
-    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.disable-defaults= collector.dashboard.window= collector.top.limit= collector.top.reverse-lookup= collector.zones.include= collector.zones.exclude= collector.zones.limit= log.level= log.format= demo demo.version= demo.zones= h/help V/version
+    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
 end
 
 function __fish_technitium_exporter_needs_command
@@ -42,9 +42,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -54,6 +58,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.limit -d 'Rows per top list (at least 1) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -62,17 +68,6 @@ false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
-last_day\t'The last 24 hours'
-last_week\t'The last 7 days'
-last_month\t'The last 31 days'
-last_year\t'The last 12 months'"
-complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
-false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
 debug\t''
 info\t''
@@ -120,9 +115,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -132,6 +131,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.limit -d 'Rows per top list (at least 1) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -140,17 +141,6 @@ false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
-last_day\t'The last 24 hours'
-last_week\t'The last 7 days'
-last_month\t'The last 31 days'
-last_year\t'The last 12 months'"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
-false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
 debug\t''
 info\t''
@@ -194,9 +184,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -206,6 +200,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.limit -d 'Rows per top list (at least 1) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -214,17 +210,6 @@ false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
-last_day\t'The last 24 hours'
-last_week\t'The last 7 days'
-last_month\t'The last 31 days'
-last_year\t'The last 12 months'"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
-false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
 debug\t''
 info\t''
@@ -267,9 +252,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -279,6 +268,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.limit -d 'Rows per top list (at least 1) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -287,17 +278,6 @@ false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
-last_day\t'The last 24 hours'
-last_week\t'The last 7 days'
-last_month\t'The last 31 days'
-last_year\t'The last 12 months'"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
-false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
 debug\t''
 info\t''
@@ -340,9 +320,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard -d 'Dashboard window and live gauges [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dhcp -d 'DHCP scopes and leases [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dhcp.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -352,6 +336,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.limit -d 'Rows per top list (at least 1) [default: 10]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.settings -d 'Blocking settings (needs Settings: View, which also exposes secrets) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.settings.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -360,17 +346,6 @@ false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r -f -a "last_hour\t'The last 60 complete minutes'
-last_day\t'The last 24 hours'
-last_week\t'The last 7 days'
-last_month\t'The last 31 days'
-last_year\t'The last 12 months'"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.limit -d 'Rows per top list (top collector) [default: 10]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.reverse-lookup -d 'Let the server resolve client names for top clients (slow) [default: false]' -r -f -a "true\t''
-false\t''"
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.include -d 'Only zones whose name matches this regex get per-zone series [default: all]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.exclude -d 'Zones whose name matches this regex get no per-zone series [default: none]' -r
-complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.limit -d 'Drop all per-zone series when more zones match (0 = no limit) [default: 10000]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
 debug\t''
 info\t''

@@ -1,16 +1,26 @@
-//! Command-line interface: every flag, its environment variable and its help text.
+//! Command-line interface: every flag, its environment variable and its help text. No other
+//! module uses clap types: `config.rs` reads the values parsed here, and `app.rs` maps the
+//! per-invocation choices onto each mode's own options.
 //!
 //! Layered options are `Option`s here so `config.rs` can tell "not given" from "given": the
-//! order is defaults < config file < environment < flags. Defaults are applied in `config.rs`
-//! and shown in the help text. Environment rule: `--technitium.X` ↔ `TECHNITIUM_X`; every other
-//! flag ↔ `TECHNITIUM_EXPORTER_` + the flag upper-cased with `.` and `-` as `_`; repeatable flags
-//! take comma-separated values there.
+//! order is defaults < config file < environment < flags. Defaults live in `config.rs` (and in
+//! each collector's settings); a test keeps the `[default: …]` of every help text equal to
+//! them. Environment rule: `--technitium.X` ↔ `TECHNITIUM_X`; every other flag ↔
+//! `TECHNITIUM_EXPORTER_` + the flag upper-cased with `.` and `-` as `_`; repeatable flags take
+//! comma-separated values there.
+//!
+//! The collector flags are not written out here: [`CollectorArgs`] generates
+//! `--collector.NAME`, `--no-collector.NAME`, `--collector.NAME.min-interval` and one
+//! `--collector.NAME.KEY` per collector option from the collector registry.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::ValueParser;
+use clap::error::ErrorKind;
+use clap::parser::ValueSource;
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-use crate::technitium::{AuthMode, Window};
+use crate::collector::{self, Given, OptKind, OptSpec, Spec};
 
 /// Prometheus exporter for Technitium DNS Server.
 ///
@@ -42,7 +52,6 @@ pub enum Command {
 
 /// Upstream, collector, logging and demo options (accepted before or after the subcommand).
 #[derive(Debug, Args, Default)]
-#[allow(clippy::struct_excessive_bools)]
 pub struct GlobalArgs {
     /// Technitium web console URL [default: http://localhost:5380]
     #[arg(
@@ -76,7 +85,7 @@ pub struct GlobalArgs {
         value_name = "MODE",
         global = true
     )]
-    pub auth: Option<AuthMode>,
+    pub auth: Option<AuthArg>,
     /// Timeout of one upstream request, and of a whole scrape [default: 10s]
     #[arg(
         long = "technitium.timeout",
@@ -115,7 +124,7 @@ pub struct GlobalArgs {
     )]
     pub config_file: Option<PathBuf>,
 
-    /// Collector switches.
+    /// Collector switches and options.
     #[command(flatten)]
     pub collectors: CollectorArgs,
 
@@ -126,7 +135,7 @@ pub struct GlobalArgs {
         value_name = "LEVEL",
         global = true
     )]
-    pub log_level: Option<LogLevel>,
+    pub log_level: Option<LogLevelArg>,
     /// Log format [default: logfmt]
     #[arg(
         long = "log.format",
@@ -134,7 +143,7 @@ pub struct GlobalArgs {
         value_name = "FORMAT",
         global = true
     )]
-    pub log_format: Option<LogFormat>,
+    pub log_format: Option<LogFormatArg>,
 
     /// Run against a built-in simulated Technitium server on a random loopback port
     #[arg(long, global = true)]
@@ -146,7 +155,7 @@ pub struct GlobalArgs {
         default_value = "15.2",
         global = true
     )]
-    pub demo_version: DemoVersion,
+    pub demo_version: DemoVersionArg,
     /// Number of zones the demo server has
     #[arg(
         long = "demo.zones",
@@ -157,97 +166,23 @@ pub struct GlobalArgs {
     pub demo_zones: usize,
 }
 
-macro_rules! collector_flags {
-    ($( $field:ident, $no_field:ident, $interval:ident, $flag:literal, $no_flag:literal, $env:literal, $help:literal, $no_help:literal; )*) => {
-        /// `--collector.NAME` / `--no-collector.NAME` for each optional collector.
-        #[derive(Debug, Args, Default)]
-        #[allow(clippy::struct_excessive_bools)]
-        pub struct CollectorArgs {
-            $(
-                #[doc = $help]
-                #[arg(long = $flag, env = $env, value_name = "BOOL", num_args = 0..=1,
-                      default_missing_value = "true", global = true, help_heading = "Collectors")]
-                pub $field: Option<bool>,
-                #[doc = $no_help]
-                #[arg(long = $no_flag, global = true, help_heading = "Collectors")]
-                pub $no_field: bool,
-                #[doc = "Reuse this collector's data while younger than this (serve; 0 = fresh every scrape) [default: 0s]"]
-                #[arg(long = concat!($flag, ".min-interval"), env = concat!($env, "_MIN_INTERVAL"),
-                      value_name = "DURATION", global = true, help_heading = "Collectors")]
-                pub $interval: Option<String>,
-            )*
-            /// Turn every optional collector off (then enable the ones you want)
-            #[arg(long = "collector.disable-defaults", env = "TECHNITIUM_EXPORTER_COLLECTOR_DISABLE_DEFAULTS",
-                  value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", global = true,
-                  help_heading = "Collectors")]
-            pub disable_defaults: Option<bool>,
-            /// Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]
-            #[arg(long = "collector.dashboard.window", env = "TECHNITIUM_EXPORTER_COLLECTOR_DASHBOARD_WINDOW",
-                  value_name = "WINDOW", value_delimiter = ',', global = true, help_heading = "Collectors")]
-            pub dashboard_window: Option<Vec<Window>>,
-            /// Rows per top list (top collector) [default: 10]
-            #[arg(long = "collector.top.limit", env = "TECHNITIUM_EXPORTER_COLLECTOR_TOP_LIMIT",
-                  value_name = "N", global = true, help_heading = "Collectors")]
-            pub top_limit: Option<usize>,
-            /// Let the server resolve client names for top clients (slow) [default: false]
-            #[arg(long = "collector.top.reverse-lookup", env = "TECHNITIUM_EXPORTER_COLLECTOR_TOP_REVERSE_LOOKUP",
-                  value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", global = true,
-                  help_heading = "Collectors")]
-            pub top_reverse_lookup: Option<bool>,
-            /// Only zones whose name matches this regex get per-zone series [default: all]
-            #[arg(long = "collector.zones.include", env = "TECHNITIUM_EXPORTER_COLLECTOR_ZONES_INCLUDE",
-                  value_name = "REGEX", global = true, help_heading = "Collectors")]
-            pub zones_include: Option<String>,
-            /// Zones whose name matches this regex get no per-zone series [default: none]
-            #[arg(long = "collector.zones.exclude", env = "TECHNITIUM_EXPORTER_COLLECTOR_ZONES_EXCLUDE",
-                  value_name = "REGEX", global = true, help_heading = "Collectors")]
-            pub zones_exclude: Option<String>,
-            /// Drop all per-zone series when more zones match (0 = no limit) [default: 10000]
-            #[arg(long = "collector.zones.limit", env = "TECHNITIUM_EXPORTER_COLLECTOR_ZONES_LIMIT",
-                  value_name = "N", global = true, help_heading = "Collectors")]
-            pub zones_limit: Option<usize>,
-        }
-
-        impl CollectorArgs {
-            /// `(name, --collector.NAME value, --no-collector.NAME given, --collector.NAME.min-interval)`
-            /// per collector.
-            #[must_use]
-            pub fn switches(&self) -> Vec<(&'static str, Option<bool>, bool, Option<&str>)> {
-                vec![$( (
-                    $flag.trim_start_matches("collector."),
-                    self.$field,
-                    self.$no_field,
-                    self.$interval.as_deref(),
-                ), )*]
-            }
-        }
-    };
+/// `--technitium.auth` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuthArg {
+    /// Bearer header first; fall back to the query parameter once if the server rejects it
+    /// (Technitium before v15), and remember which one worked.
+    Auto,
+    /// Always the `Authorization: Bearer` header (v15+).
+    Header,
+    /// Always the `token` query parameter (before v15; the token then appears in the server's
+    /// request URLs).
+    Query,
 }
 
-collector_flags! {
-    lifetime, no_lifetime, lifetime_min_interval, "collector.lifetime", "no-collector.lifetime", "TECHNITIUM_EXPORTER_COLLECTOR_LIFETIME",
-        "Lifetime counters from v15+ servers [default: on]", "Disable the lifetime collector";
-    dashboard, no_dashboard, dashboard_min_interval, "collector.dashboard", "no-collector.dashboard", "TECHNITIUM_EXPORTER_COLLECTOR_DASHBOARD",
-        "Dashboard window and live gauges [default: on]", "Disable the dashboard collector";
-    zones, no_zones, zones_min_interval, "collector.zones", "no-collector.zones", "TECHNITIUM_EXPORTER_COLLECTOR_ZONES",
-        "Per-zone health [default: on]", "Disable the zones collector";
-    dhcp, no_dhcp, dhcp_min_interval, "collector.dhcp", "no-collector.dhcp", "TECHNITIUM_EXPORTER_COLLECTOR_DHCP",
-        "DHCP scopes and leases [default: on]", "Disable the dhcp collector";
-    cluster, no_cluster, cluster_min_interval, "collector.cluster", "no-collector.cluster", "TECHNITIUM_EXPORTER_COLLECTOR_CLUSTER",
-        "Cluster nodes, from the session (v14+) [default: on]", "Disable the cluster collector";
-    top, no_top, top_min_interval, "collector.top", "no-collector.top", "TECHNITIUM_EXPORTER_COLLECTOR_TOP",
-        "Top clients and domains [default: off]", "Disable the top collector";
-    settings, no_settings, settings_min_interval, "collector.settings", "no-collector.settings", "TECHNITIUM_EXPORTER_COLLECTOR_SETTINGS",
-        "Blocking settings (needs Settings: View, which also exposes secrets) [default: off]", "Disable the settings collector";
-    update, no_update, update_min_interval, "collector.update", "no-collector.update", "TECHNITIUM_EXPORTER_COLLECTOR_UPDATE",
-        "Update availability (the server calls out to check) [default: off]", "Disable the update collector";
-}
-
-/// Log levels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// `--log.level` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[allow(missing_docs)]
-pub enum LogLevel {
+pub enum LogLevelArg {
     Trace,
     Debug,
     Info,
@@ -255,10 +190,9 @@ pub enum LogLevel {
     Error,
 }
 
-/// Log formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
+/// `--log.format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
     /// `key=value` lines.
     Logfmt,
     /// One JSON object per line.
@@ -267,7 +201,7 @@ pub enum LogFormat {
 
 /// Versions the demo server can imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum DemoVersion {
+pub enum DemoVersionArg {
     /// v13.6: query-string token only, no cluster, no lifetime counters.
     #[value(name = "13.6")]
     V13_6,
@@ -363,6 +297,182 @@ pub struct ServeArgs {
     pub telemetry_path: Option<String>,
 }
 
+/// The collector flags, generated from the collector registry.
+#[derive(Debug, Clone, Default)]
+pub struct CollectorArgs {
+    /// `--collector.disable-defaults`.
+    pub disable_defaults: Option<bool>,
+    /// What was given per collector, in registry order (collectors with nothing given are
+    /// absent).
+    pub collectors: Vec<CollectorFlags>,
+}
+
+/// What the command line and environment say about one collector.
+#[derive(Debug, Clone)]
+pub struct CollectorFlags {
+    /// The collector.
+    pub name: &'static str,
+    /// `--collector.NAME` (or its variable), overridden by `--no-collector.NAME`.
+    pub enabled: Option<bool>,
+    /// `--collector.NAME.min-interval`.
+    pub min_interval: Option<Given>,
+    /// `--collector.NAME.KEY` values.
+    pub options: Vec<(&'static str, Given)>,
+}
+
+const COLLECTORS: &str = "Collectors";
+
+/// The environment variable of a `TECHNITIUM_EXPORTER_` flag.
+#[must_use]
+pub fn env_name(flag: &str) -> String {
+    format!(
+        "TECHNITIUM_EXPORTER_{}",
+        flag.to_ascii_uppercase().replace(['.', '-'], "_")
+    )
+}
+
+fn on_off(on: bool) -> &'static str {
+    if on { "on" } else { "off" }
+}
+
+fn switch_args(spec: &Spec) -> [Arg; 3] {
+    let flag = format!("collector.{}", spec.name);
+    let interval = format!("{flag}.min-interval");
+    [
+        Arg::new(flag.clone())
+            .long(flag.clone())
+            .env(env_name(&flag))
+            .value_name("BOOL")
+            .num_args(0..=1)
+            .default_missing_value("true")
+            .value_parser(clap::value_parser!(bool))
+            .help(format!("{} [default: {}]", spec.help, on_off(spec.default_enabled))),
+        Arg::new(format!("no-{flag}"))
+            .long(format!("no-{flag}"))
+            .action(ArgAction::SetTrue)
+            .help(format!("Disable the {} collector", spec.name)),
+        Arg::new(interval.clone())
+            .long(interval.clone())
+            .env(env_name(&interval))
+            .value_name("DURATION")
+            .help(format!(
+                "Reuse this collector's data while younger than this (serve; 0 = fresh every scrape) [default: {}]",
+                humantime::format_duration(spec.default_min_interval)
+            )),
+    ]
+}
+
+fn option_arg(spec: &Spec, opt: &OptSpec) -> Arg {
+    let flag = format!("collector.{}.{}", spec.name, opt.key);
+    let help = if opt.default.is_empty() {
+        opt.help.to_owned()
+    } else {
+        format!("{} [default: {}]", opt.help, opt.default)
+    };
+    let arg = Arg::new(flag.clone())
+        .long(flag.clone())
+        .env(env_name(&flag))
+        .value_name(opt.value_name)
+        .value_parser(ValueParser::string())
+        .help(help);
+    match opt.kind {
+        OptKind::List => arg.action(ArgAction::Append).value_delimiter(','),
+        OptKind::Bool => arg.num_args(0..=1).default_missing_value("true"),
+        OptKind::Count | OptKind::Text | OptKind::Regex | OptKind::Duration => arg,
+    }
+}
+
+impl Args for CollectorArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for spec in collector::specs() {
+            for arg in switch_args(spec) {
+                cmd = cmd.arg(arg.global(true).help_heading(COLLECTORS));
+            }
+            for opt in spec.options {
+                cmd = cmd.arg(option_arg(spec, opt).global(true).help_heading(COLLECTORS));
+            }
+        }
+        let flag = "collector.disable-defaults";
+        cmd.arg(
+            Arg::new(flag)
+                .long(flag)
+                .env(env_name(flag))
+                .value_name("BOOL")
+                .num_args(0..=1)
+                .default_missing_value("true")
+                .value_parser(clap::value_parser!(bool))
+                .global(true)
+                .help_heading(COLLECTORS)
+                .help("Turn every optional collector off (then enable the ones you want)"),
+        )
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+/// Where a value came from: the flag, or its environment variable.
+fn origin(m: &ArgMatches, id: &str) -> String {
+    match m.value_source(id) {
+        Some(ValueSource::EnvVariable) => env_name(id),
+        _ => format!("--{id}"),
+    }
+}
+
+fn given(m: &ArgMatches, id: &str) -> Option<Given> {
+    let values: Vec<String> = m.get_many::<String>(id)?.cloned().collect();
+    Some(Given {
+        values,
+        origin: origin(m, id),
+    })
+}
+
+fn flags_of(m: &ArgMatches, spec: &Spec) -> Result<CollectorFlags, clap::Error> {
+    let flag = format!("collector.{}", spec.name);
+    let on = m.get_one::<bool>(&flag).copied();
+    let off = m.get_flag(&format!("no-{flag}"));
+    if off && on.is_some() && m.value_source(&flag) == Some(ValueSource::CommandLine) {
+        return Err(clap::Error::raw(
+            ErrorKind::ArgumentConflict,
+            format!("--{flag} and --no-{flag} are both given: keep one\n"),
+        ));
+    }
+    let options = spec
+        .options
+        .iter()
+        .filter_map(|o| Some((o.key, given(m, &format!("{flag}.{}", o.key))?)))
+        .collect();
+    Ok(CollectorFlags {
+        name: spec.name,
+        enabled: if off { Some(false) } else { on },
+        min_interval: given(m, &format!("{flag}.min-interval")),
+        options,
+    })
+}
+
+impl FromArgMatches for CollectorArgs {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut collectors = Vec::new();
+        for spec in collector::specs() {
+            let flags = flags_of(m, spec)?;
+            if flags.enabled.is_some() || flags.min_interval.is_some() || !flags.options.is_empty()
+            {
+                collectors.push(flags);
+            }
+        }
+        Ok(Self {
+            disable_defaults: m.get_one::<bool>("collector.disable-defaults").copied(),
+            collectors,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
@@ -370,5 +480,17 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn env_names_follow_the_rule() {
+        assert_eq!(
+            super::env_name("collector.zones.limit"),
+            "TECHNITIUM_EXPORTER_COLLECTOR_ZONES_LIMIT"
+        );
+        assert_eq!(
+            super::env_name("collector.top.reverse-lookup"),
+            "TECHNITIUM_EXPORTER_COLLECTOR_TOP_REVERSE_LOOKUP"
+        );
     }
 }

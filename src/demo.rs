@@ -21,7 +21,6 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use url::Url;
 
-use crate::cli::DemoVersion;
 use crate::technitium::types::{
     ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
     DhcpScopes, Envelope, MetricsJson, Permission, SessionInfo, Settings, Stats, Timestamp,
@@ -30,6 +29,18 @@ use crate::technitium::types::{
 use crate::technitium::{Endpoint, Secret};
 
 const DOMAIN: &str = "dns1.demo.lan";
+
+/// Versions the demo server can imitate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DemoVersion {
+    /// v13.6: query-string token only, no cluster, no lifetime counters.
+    V13_6,
+    /// v14.3: cluster, still query-string token only.
+    V14_3,
+    /// v15.2: Bearer header, lifetime counters.
+    #[default]
+    V15_2,
+}
 
 /// With this variable set to `1`, the demo prints its URL and token on stderr (for benchmarks
 /// that point other programs at it).
@@ -176,24 +187,41 @@ struct SessionBody<'a> {
     server: Option<&'a str>,
 }
 
-fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
-    // benches/load.sh counts upstream calls per scrape from these lines.
-    tracing::debug!(endpoint = req.uri().path(), "demo request");
-    let query: Vec<(String, String)> = req
-        .uri()
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let param = |k: &str| {
-        query
+fn not_found() -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::new()));
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    r
+}
+
+/// The query parameters of a request.
+struct Query(Vec<(String, String)>);
+
+impl Query {
+    fn of(req: &Request<Incoming>) -> Self {
+        Self(
+            req.uri()
+                .query()
+                .map(|q| {
+                    url::form_urlencoded::parse(q.as_bytes())
+                        .into_owned()
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    }
+
+    fn get(&self, k: &str) -> Option<&str> {
+        self.0
             .iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.as_str())
-    };
+    }
+}
+
+fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
+    // benches/load.sh counts upstream calls per scrape from these lines.
+    tracing::debug!(endpoint = req.uri().path(), "demo request");
+    let query = Query::of(req);
     let bearer = req
         .headers()
         .get(hyper::header::AUTHORIZATION)
@@ -201,16 +229,14 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
         .and_then(|v| v.strip_prefix("Bearer "));
     // Before v15 the server reads only the query parameter.
     let presented = match state.version {
-        DemoVersion::V15_2 => bearer.or(param("token")),
-        _ => param("token"),
+        DemoVersion::V15_2 => bearer.or(query.get("token")),
+        _ => query.get("token"),
     };
     let Some(endpoint) = Endpoint::ALL
         .into_iter()
         .find(|e| e.path() == req.uri().path())
     else {
-        let mut r = Response::new(Full::new(Bytes::new()));
-        *r.status_mut() = StatusCode::NOT_FOUND;
-        return r;
+        return not_found();
     };
     if presented != Some(state.token.as_str()) {
         return json_response::<()>(
@@ -220,87 +246,76 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
             None,
         );
     }
-    let now = Timestamp::now().0;
+    answer(state, endpoint, &query, Timestamp::now().0)
+}
+
+fn session_response(state: &State, now: f64) -> Response<Full<Bytes>> {
+    let body = SessionBody {
+        status: "ok",
+        username: "exporter",
+        token_name: "prometheus",
+        info: session_info(state, now),
+        server: (state.version != DemoVersion::V13_6).then_some(DOMAIN),
+    };
+    json_bytes_response(Bytes::from(serde_json::to_vec(&body).unwrap_or_default()))
+}
+
+/// The answer to an authorised call of `endpoint`.
+fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Full<Bytes>> {
     let v = state.version;
     match endpoint {
-        Endpoint::SessionGet => {
-            let body = SessionBody {
-                status: "ok",
-                username: "exporter",
-                token_name: "prometheus",
-                info: session_info(state, now),
-                server: (v != DemoVersion::V13_6).then_some(DOMAIN),
-            };
-            let mut resp = Response::new(Full::new(Bytes::from(
-                serde_json::to_vec(&body).unwrap_or_default(),
-            )));
-            resp.headers_mut().insert(
-                hyper::header::CONTENT_TYPE,
-                hyper::header::HeaderValue::from_static("application/json"),
-            );
-            resp
-        }
-        Endpoint::MetricsJson if v == DemoVersion::V15_2 => json_response(
-            state,
-            "ok",
-            None,
-            Some(MetricsJson {
-                lifetime_counters: lifetime(state, now),
-            }),
-        ),
-        Endpoint::MetricsJson => {
-            let mut r = Response::new(Full::new(Bytes::new()));
-            *r.status_mut() = StatusCode::NOT_FOUND;
-            r
-        }
-        Endpoint::StatsGet => {
-            let window = param("type").unwrap_or("LastHour");
-            let full = v != DemoVersion::V13_6 && param("dontTrimQueryTypeData") == Some("true");
+        Endpoint::SessionGet => session_response(state, now),
+        Endpoint::MetricsJson if v == DemoVersion::V15_2 => {
+            let counters = lifetime(state, now);
             json_response(
                 state,
                 "ok",
                 None,
-                Some(StatsBody {
-                    main_chart_data: main_chart(window, now),
-                    stats: stats(window, full, state, now),
+                Some(MetricsJson {
+                    lifetime_counters: counters,
                 }),
             )
         }
+        Endpoint::MetricsJson => not_found(),
+        Endpoint::StatsGet => {
+            let window = q.get("type").unwrap_or("LastHour");
+            let full = v != DemoVersion::V13_6 && q.get("dontTrimQueryTypeData") == Some("true");
+            let body = StatsBody {
+                main_chart_data: main_chart(window, now),
+                stats: stats(window, full, state, now),
+            };
+            json_response(state, "ok", None, Some(body))
+        }
         Endpoint::StatsGetTop => {
-            let limit = param("limit")
+            let limit = q
+                .get("limit")
                 .and_then(|l| l.parse().ok())
                 .unwrap_or(1000usize);
-            json_response(
-                state,
-                "ok",
-                None,
-                Some(top(param("statsType").unwrap_or(""), limit, now)),
-            )
+            let kind = q.get("statsType").unwrap_or("");
+            json_response(state, "ok", None, Some(top(kind, limit, now)))
         }
         Endpoint::ZonesList => json_bytes_response(state.zones_body.clone()),
         Endpoint::DhcpScopesList => json_response(state, "ok", None, Some(dhcp_scopes())),
         Endpoint::DhcpLeasesList => json_response(state, "ok", None, Some(dhcp_leases())),
-        Endpoint::SettingsGet => json_response(
-            state,
-            "ok",
-            None,
-            Some(Settings {
-                enable_blocking: Some(true),
-                temporary_disable_blocking_till: None,
-                block_list_next_updated_on: Some(Timestamp(
-                    ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
-                )),
-            }),
-        ),
-        Endpoint::CheckForUpdate => json_response(
-            state,
-            "ok",
-            None,
-            Some(UpdateCheck {
-                update_available: v != DemoVersion::V15_2,
-                update_version: (v != DemoVersion::V15_2).then(|| "15.2".to_owned()),
-            }),
-        ),
+        Endpoint::SettingsGet => json_response(state, "ok", None, Some(settings(now))),
+        Endpoint::CheckForUpdate => {
+            let newer = v != DemoVersion::V15_2;
+            let body = UpdateCheck {
+                update_available: newer,
+                update_version: newer.then(|| "15.2".to_owned()),
+            };
+            json_response(state, "ok", None, Some(body))
+        }
+    }
+}
+
+fn settings(now: f64) -> Settings {
+    Settings {
+        enable_blocking: Some(true),
+        temporary_disable_blocking_till: None,
+        block_list_next_updated_on: Some(Timestamp(
+            ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
+        )),
     }
 }
 

@@ -5,6 +5,9 @@
 //! (API calls run concurrently) → [`collector::Snapshot`] → [`render`] (text 0.0.4,
 //! OpenMetrics, JSON, table) → a sink (HTTP response, stdout, atomic file).
 //!
+//! Dependencies point down: `app` (the dispatch) → the modes (`serve`, `scrape`, `textfile`,
+//! `check`) → `config` → `cli` → `collector` → `technitium` and `render::exposition` (leaves).
+//!
 //! The library is usable without the binary: build a [`technitium::Client`], wrap it in a
 //! [`collector::Collector`], and render its snapshots.
 
@@ -14,8 +17,10 @@ pub mod cli;
 pub mod collector;
 pub mod config;
 pub mod demo;
+pub mod exit;
 pub mod logging;
 pub mod render;
+pub mod scrape;
 pub mod serve;
 pub mod technitium;
 pub mod textfile;

@@ -1,10 +1,12 @@
-//! Entry point: parse the command line, run the chosen mode, exit with its code.
+//! Entry point: parse the command line, build the runtime, run the chosen mode, print a fatal
+//! error once, exit with the mode's code.
 
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 use technitium_exporter::app;
 use technitium_exporter::cli::Cli;
+use technitium_exporter::exit::Fatal;
 
 /// Every mode runs on one thread (a current-thread tokio runtime; large `serve` expositions
 /// render on tokio's blocking pool). The exporter mostly waits on the upstream, and the API calls
@@ -14,19 +16,17 @@ use technitium_exporter::cli::Cli;
 /// (BENCHMARKS.md has the figures).
 fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::from(1);
+        .map_err(Fatal::Runtime)
+        .and_then(|runtime| runtime.block_on(app::run(cli, &matches)));
+    match result {
+        Ok(exit) => exit.into(),
+        Err(fatal) => {
+            fatal.report();
+            fatal.exit().into()
         }
-    };
-    runtime.block_on(app::run(cli, &matches))
+    }
 }

@@ -13,47 +13,33 @@
 use std::fs::{self, File, Permissions};
 use std::io::{self, Write as _};
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use crate::app::Exit;
-use crate::cli::TextfileArgs;
 use crate::collector::{Collector, write_families};
-use crate::config::Config;
+use crate::config::{Config, OutputConfig};
+use crate::exit::{Exit, Fatal};
 use crate::render::encoder_for;
 use crate::render::exposition::Format;
 
-/// Where Debian's node_exporter reads textfiles.
-pub const DEFAULT_DIR: &str = "/var/lib/prometheus/node-exporter";
-/// The default file name.
-pub const DEFAULT_FILE: &str = "technitium.prom";
 /// Temp files of earlier runs older than this are removed.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 
-/// Runs `textfile`.
-pub async fn run(config: &Config, collector: &Collector, args: &TextfileArgs) -> Exit {
-    let name = args
-        .output_file
-        .as_deref()
-        .or(config.output.file.as_deref())
-        .unwrap_or(DEFAULT_FILE);
-    if let Err(msg) = check_file_name(name) {
-        eprintln!("error: --output.file {name:?}: {msg}");
-        return Exit::Usage;
-    }
-    let configured = args
-        .output_dir
-        .clone()
-        .or_else(|| config.output.dir.clone());
-    let explicit_dir = configured.is_some();
-    let dir = configured.unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
-    let target = dir.join(name);
+/// `textfile`'s per-invocation options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Exit 1 when the server is down (the file is still written).
+    pub fail_on_down: bool,
+}
 
+/// Runs `textfile`.
+///
+/// # Errors
+/// When the file cannot be written (the old one stays); the message says what to do.
+pub async fn run(config: &Config, collector: &Collector, options: Options) -> Result<Exit, Fatal> {
+    let out = &config.output;
     // Fail before a possibly long collection when the directory cannot take the file.
-    if let Err(e) = preflight(&dir, name) {
-        eprintln!("error: {}", describe_io(&dir, &target, &e, explicit_dir));
-        return Exit::Down;
-    }
+    preflight(&out.dir, &out.file).map_err(|e| Fatal::Output(describe_io(out, &e)))?;
 
     let deadline = tokio::time::Instant::now() + config.client.timeout;
     // A down server is logged by the collector (once) and still written: `technitium_up 0`.
@@ -63,36 +49,20 @@ pub async fn run(config: &Config, collector: &Collector, args: &TextfileArgs) ->
     let series = enc.samples();
     let text = enc.finish();
 
-    if let Err(e) = write_atomically(&dir, name, text.as_bytes()) {
-        eprintln!("error: {}", describe_io(&dir, &target, &e, explicit_dir));
-        return Exit::Down;
-    }
-    remove_stale_temps(&dir, name);
+    write_atomically(&out.dir, &out.file, text.as_bytes())
+        .map_err(|e| Fatal::Output(describe_io(out, &e)))?;
+    remove_stale_temps(&out.dir, &out.file);
     tracing::info!(
-        path = %target.display(),
+        path = %out.path().display(),
         series,
         up = u8::from(snapshot.up()),
         "textfile written"
     );
-    if args.fail_on_down && !snapshot.up() {
+    Ok(if options.fail_on_down && !snapshot.up() {
         Exit::Down
     } else {
         Exit::Ok
-    }
-}
-
-/// A bare file name ending in `.prom` (node_exporter reads only those).
-fn check_file_name(name: &str) -> Result<(), &'static str> {
-    if name.contains(['/', '\0']) {
-        return Err("give a bare file name; put the directory in --output.dir");
-    }
-    if name.starts_with('.') {
-        return Err("the name must not start with a dot (hidden files are ours: temp files)");
-    }
-    match name.strip_suffix(".prom") {
-        Some(stem) if !stem.is_empty() => Ok(()),
-        _ => Err("the name must end in .prom (node_exporter reads only *.prom files)"),
-    }
+    })
 }
 
 fn temp_prefix(name: &str) -> String {
@@ -170,8 +140,9 @@ fn remove_stale_temps(dir: &Path, name: &str) {
 }
 
 /// One line a person can act on, instead of a bare `Permission denied (os error 13)`.
-fn describe_io(dir: &Path, target: &Path, e: &io::Error, explicit_dir: bool) -> String {
-    let or_flag = if explicit_dir {
+fn describe_io(out: &OutputConfig, e: &io::Error) -> String {
+    let (dir, target) = (&out.dir, out.path());
+    let or_flag = if out.dir_given {
         ""
     } else {
         " or pass --output.dir"
@@ -205,42 +176,25 @@ fn describe_io(dir: &Path, target: &Path, e: &io::Error, explicit_dir: bool) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
-    #[test]
-    fn file_names_are_bare_and_end_in_prom() {
-        assert!(check_file_name("technitium.prom").is_ok());
-        assert!(check_file_name("dns-2.prom").is_ok());
-        for bad in [
-            "technitium",
-            ".prom",
-            "a/b.prom",
-            "../x.prom",
-            ".hidden.prom",
-            "x.prom.tmp",
-            "",
-        ] {
-            assert!(check_file_name(bad).is_err(), "{bad}");
+    fn out(dir_given: bool) -> OutputConfig {
+        OutputConfig {
+            dir: PathBuf::from("/var/lib/prometheus/node-exporter"),
+            file: "technitium.prom".to_owned(),
+            dir_given,
         }
     }
 
     #[test]
     fn errors_say_what_to_do() {
-        let dir = Path::new("/var/lib/prometheus/node-exporter");
-        let target = dir.join("technitium.prom");
         let msg = describe_io(
-            dir,
-            &target,
+            &out(false),
             &io::Error::from(io::ErrorKind::PermissionDenied),
-            false,
         );
         assert!(msg.contains("permission denied"), "{msg}");
         assert!(msg.contains("--output.dir"), "{msg}");
-        let msg = describe_io(
-            dir,
-            &target,
-            &io::Error::from(io::ErrorKind::NotFound),
-            true,
-        );
+        let msg = describe_io(&out(true), &io::Error::from(io::ErrorKind::NotFound));
         assert!(
             msg.contains("does not exist") && !msg.contains("--output.dir"),
             "{msg}"

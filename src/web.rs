@@ -18,6 +18,40 @@ use tokio_rustls::TlsAcceptor;
 /// Most remembered successful checks; the set is cleared when full.
 const CACHE_LIMIT: usize = 256;
 
+/// TLS for the listener: the acceptor built from the configured files, and the files' paths.
+#[derive(Clone)]
+pub struct TlsListener {
+    /// Accepts TLS connections with the loaded certificate.
+    pub acceptor: TlsAcceptor,
+    /// The certificate file.
+    pub cert_file: std::path::PathBuf,
+    /// The key file.
+    pub key_file: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for TlsListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsListener")
+            .field("cert_file", &self.cert_file)
+            .field("key_file", &self.key_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TlsListener {
+    /// Loads and checks the certificate and key.
+    ///
+    /// # Errors
+    /// When a file cannot be read or parsed, or the key does not fit the certificate.
+    pub fn load(cert_file: &Path, key_file: &Path) -> Result<Self, String> {
+        Ok(Self {
+            acceptor: tls_acceptor(cert_file, key_file)?,
+            cert_file: cert_file.to_owned(),
+            key_file: key_file.to_owned(),
+        })
+    }
+}
+
 /// Builds a TLS acceptor from PEM files.
 ///
 /// # Errors

@@ -10,9 +10,8 @@
 
 use std::time::Duration;
 
-use technitium_exporter::cli::DemoVersion;
-use technitium_exporter::collector::{Collector, Options, Snapshot, ZoneFilter};
-use technitium_exporter::demo::Demo;
+use technitium_exporter::collector::{Collector, Given, Options, Snapshot};
+use technitium_exporter::demo::{Demo, DemoVersion};
 use technitium_exporter::technitium::{AuthMode, Client, ClientConfig};
 
 /// Zone counts the benches use; 40 is `--demo`'s default.
@@ -45,13 +44,14 @@ pub fn collector(demo: &Demo, zone_limit: usize) -> Collector {
         insecure_skip_verify: false,
     })
     .expect("client");
-    let options = Options {
-        zones: ZoneFilter {
-            limit: zone_limit,
-            ..ZoneFilter::default()
-        },
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options
+        .set_option(
+            "zones",
+            "limit",
+            Given::one(zone_limit.to_string(), "bench"),
+        )
+        .expect("zones.limit");
     Collector::new(client, options)
 }
 

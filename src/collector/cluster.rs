@@ -1,14 +1,59 @@
 //! `cluster`: the cluster as this node sees it, from session/get (v14+; no extra call).
 
-use super::{CollectorName, SessionData, Snapshot, snake_case};
+use std::time::Duration;
+
+use super::{Collect, Cx, OptionError, OptionValues, Requires, SessionData, Spec, WriteCx, flag, snake_case};
 use crate::render::exposition::{Encoder, Kind};
+use crate::technitium::ApiError;
+use crate::technitium::types::ClusterNode;
 
 /// Every node state, so the state set always has all members.
 const STATES: [&str; 4] = ["self", "connected", "unreachable", "unknown"];
 
-pub(super) fn write(snapshot: &Snapshot, session: &SessionData, enc: &mut Encoder) {
-    let ran = snapshot.report(CollectorName::Cluster).is_some();
-    if !ran || !session.at_least(14) {
+/// The `cluster` collector.
+#[derive(Debug)]
+pub struct Cluster;
+
+impl Collect for Cluster {
+    type Settings = ();
+    /// Nothing of its own: the nodes come with the session.
+    type Data = ();
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "cluster",
+        help: "Cluster nodes, from the session (v14+)",
+        default_enabled: true,
+        sections: &[],
+        requires: Requires::Cluster,
+        endpoints: &[],
+        options: &[],
+        default_min_interval: Duration::ZERO,
+    };
+
+    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
+        Ok(())
+    }
+
+    async fn fetch(_: Cx<'_, Self>) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    fn write((): &(), cx: &WriteCx<'_>, enc: &mut Encoder) {
+        if let Some(session) = cx.session {
+            write(session, enc);
+        }
+    }
+
+    /// A v14+ server outside a cluster still says so: `technitium_cluster_initialized 0`.
+    fn write_not_applicable(cx: &WriteCx<'_>, enc: &mut Encoder) {
+        if let Some(session) = cx.session {
+            write(session, enc);
+        }
+    }
+}
+
+fn write(session: &SessionData, enc: &mut Encoder) {
+    if !session.at_least(14) {
         return;
     }
     let info = &session.info;
@@ -18,11 +63,15 @@ pub(super) fn write(snapshot: &Snapshot, session: &SessionData, enc: &mut Encode
         Kind::Gauge,
         "Whether this server is part of a Technitium cluster (1) or not (0).",
     );
-    enc.sample(&[], if initialized { 1.0 } else { 0.0 });
+    enc.sample(&[], flag(initialized));
     let nodes = match (&info.cluster_nodes, initialized) {
         (Some(nodes), true) if !nodes.is_empty() => nodes,
         _ => return,
     };
+    write_nodes(nodes, enc);
+}
+
+fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
     enc.family(
         "technitium_cluster_node_info",
         Kind::Gauge,
@@ -68,5 +117,56 @@ pub(super) fn write(snapshot: &Snapshot, session: &SessionData, enc: &mut Encode
                 enc.sample(&[("node", &n.name)], t.0);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+    use crate::technitium::types::SessionInfo;
+
+    fn session(version: &str, nodes: Option<Vec<ClusterNode>>) -> SessionData {
+        SessionData::new(SessionInfo {
+            version: version.to_owned(),
+            uptimestamp: None,
+            dns_server_domain: None,
+            cluster_initialized: Some(nodes.is_some()),
+            cluster_domain: None,
+            cluster_nodes: nodes,
+            permissions: Default::default(),
+        })
+    }
+
+    fn render(s: &SessionData) -> String {
+        let mut enc = Encoder::new(Format::Text);
+        Cluster::write(&(), &WriteCx { session: Some(s) }, &mut enc);
+        enc.finish()
+    }
+
+    #[test]
+    fn every_state_is_written_once_per_node_and_odd_states_are_unknown() {
+        let node = |name: &str, state: &str| ClusterNode {
+            name: name.to_owned(),
+            node_type: Some("Secondary".to_owned()),
+            state: Some(state.to_owned()),
+            last_seen: None,
+            up_since: None,
+        };
+        let text = render(&session("14.3", Some(vec![node("a", "Connected"), node("b", "Weird")])));
+        assert!(text.contains("technitium_cluster_initialized 1\n"));
+        assert!(text.contains("technitium_cluster_node_state{node=\"a\",state=\"connected\"} 1\n"));
+        assert!(text.contains("technitium_cluster_node_state{node=\"b\",state=\"unknown\"} 1\n"));
+        assert_eq!(text.matches("node=\"b\",state=").count(), 4);
+        assert!(!text.contains("last_seen"), "no node was seen: no family");
+    }
+
+    #[test]
+    fn outside_a_cluster_only_the_flag_and_never_before_v14() {
+        assert_eq!(
+            render(&session("14.3", None)).lines().last(),
+            Some("technitium_cluster_initialized 0")
+        );
+        assert_eq!(render(&session("13.6", None)), "");
     }
 }

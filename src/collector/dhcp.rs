@@ -1,19 +1,56 @@
 //! `dhcp`: scopes and lease counts (scopes/list and leases/list, called concurrently).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
-use super::{DhcpData, Snapshot};
+use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count, flag};
 use crate::render::exposition::{Encoder, Kind};
-use crate::technitium::{ApiError, Client};
+use crate::technitium::types::{DhcpLeases, DhcpScopes};
+use crate::technitium::{ApiError, Endpoint, Section};
 
-pub(super) async fn fetch(client: &Client) -> Result<DhcpData, ApiError> {
-    let (scopes, leases) = tokio::try_join!(client.dhcp_scopes(), client.dhcp_leases())?;
-    Ok(DhcpData { scopes, leases })
+/// The `dhcp` collector.
+#[derive(Debug)]
+pub struct Dhcp;
+
+/// DHCP scopes and their leases.
+#[derive(Debug, Default)]
+pub struct DhcpData {
+    /// Scopes.
+    pub scopes: DhcpScopes,
+    /// Leases of all scopes.
+    pub leases: DhcpLeases,
 }
 
-#[allow(clippy::cast_precision_loss)]
-pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
-    let Some(data) = &snapshot.dhcp else { return };
+impl Collect for Dhcp {
+    type Settings = ();
+    type Data = DhcpData;
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "dhcp",
+        help: "DHCP scopes and leases",
+        default_enabled: true,
+        sections: &[Section::DhcpServer],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::DhcpScopesList, Endpoint::DhcpLeasesList],
+        options: &[],
+        default_min_interval: Duration::ZERO,
+    };
+
+    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
+        Ok(())
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<DhcpData, ApiError> {
+        let (scopes, leases) = tokio::try_join!(cx.client.dhcp_scopes(), cx.client.dhcp_leases())?;
+        Ok(DhcpData { scopes, leases })
+    }
+
+    fn write(data: &DhcpData, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write(data, enc);
+    }
+}
+
+fn write(data: &DhcpData, enc: &mut Encoder) {
     let scopes = &data.scopes.scopes;
     if scopes.is_empty() {
         return;
@@ -24,7 +61,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         "Whether a DHCP scope is enabled (1) or not (0).",
     );
     for s in scopes {
-        enc.sample(&[("scope", &s.name)], if s.enabled { 1.0 } else { 0.0 });
+        enc.sample(&[("scope", &s.name)], flag(s.enabled));
     }
     let mut counts: HashMap<(&str, &str), u64> = HashMap::new();
     for lease in &data.leases.leases {
@@ -43,7 +80,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
     for s in scopes {
         for kind in ["dynamic", "reserved"] {
             let n = counts.get(&(s.name.as_str(), kind)).copied().unwrap_or(0);
-            enc.sample(&[("scope", &s.name), ("type", kind)], n as f64);
+            enc.sample(&[("scope", &s.name), ("type", kind)], count(n));
         }
     }
     if scopes.iter().any(|s| s.range_size().is_some()) {
@@ -54,8 +91,42 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         );
         for s in scopes {
             if let Some(n) = s.range_size() {
-                enc.sample(&[("scope", &s.name)], n as f64);
+                enc.sample(&[("scope", &s.name)], count(n));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+    use crate::technitium::types::{DhcpLease, DhcpScope};
+
+    #[test]
+    fn both_lease_types_are_always_written() {
+        let data = DhcpData {
+            scopes: DhcpScopes {
+                scopes: vec![DhcpScope {
+                    name: "LAN".into(),
+                    enabled: true,
+                    starting_address: "10.0.0.10".into(),
+                    ending_address: "10.0.0.19".into(),
+                }],
+            },
+            leases: DhcpLeases {
+                leases: vec![DhcpLease {
+                    scope: "LAN".into(),
+                    lease_type: "Dynamic".into(),
+                    address: None,
+                }],
+            },
+        };
+        let mut enc = Encoder::new(Format::Text);
+        Dhcp::write(&data, &WriteCx { session: None }, &mut enc);
+        let text = enc.finish();
+        assert!(text.contains("technitium_dhcp_scope_leases{scope=\"LAN\",type=\"dynamic\"} 1\n"));
+        assert!(text.contains("technitium_dhcp_scope_leases{scope=\"LAN\",type=\"reserved\"} 0\n"));
+        assert!(text.contains("technitium_dhcp_scope_addresses{scope=\"LAN\"} 10\n"));
     }
 }

@@ -1,24 +1,55 @@
 //! `lifetime`: true counters since the server process started (v15+ `dashboard/metrics/json`).
 
-use super::{SessionData, Snapshot};
+use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count};
 use crate::render::exposition::{Encoder, Kind};
 use crate::technitium::types::Counters;
-use crate::technitium::{ApiError, Client};
+use crate::technitium::{ApiError, Endpoint, Section};
 
-pub(super) async fn fetch(client: &Client) -> Result<Counters, ApiError> {
-    Ok(client.metrics_json().await?.lifetime_counters)
+/// The `lifetime` collector.
+#[derive(Debug)]
+pub struct Lifetime;
+
+impl Collect for Lifetime {
+    type Settings = ();
+    type Data = Counters;
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "lifetime",
+        help: "Lifetime counters from v15+ servers",
+        default_enabled: true,
+        sections: &[Section::Dashboard],
+        requires: Requires::Version {
+            major: 15,
+            what: "lifetime counters",
+        },
+        endpoints: &[Endpoint::MetricsJson],
+        options: &[],
+        default_min_interval: std::time::Duration::ZERO,
+    };
+
+    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
+        Ok(())
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<Counters, ApiError> {
+        Ok(cx.client.metrics_json().await?.lifetime_counters)
+    }
+
+    fn write(c: &Counters, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write_counters(c, enc);
+    }
 }
 
-#[allow(clippy::cast_precision_loss)]
-pub(super) fn write(snapshot: &Snapshot, _session: &SessionData, enc: &mut Encoder) {
-    let Some(c) = &snapshot.lifetime else { return };
+/// `technitium_queries_total`, `technitium_responses_total{rcode}` and
+/// `technitium_query_outcomes_total{outcome}` from counters that can only go up.
+pub fn write_counters(c: &Counters, enc: &mut Encoder) {
     if let Some(q) = c.total_queries {
         enc.family(
             "technitium_queries_total",
             Kind::Counter,
             "DNS queries the server has received since it started.",
         );
-        enc.sample(&[], q as f64);
+        enc.sample(&[], count(q));
     }
     let rcodes = c.rcodes();
     if rcodes.iter().any(|(_, v)| v.is_some()) {
@@ -29,7 +60,7 @@ pub(super) fn write(snapshot: &Snapshot, _session: &SessionData, enc: &mut Encod
         );
         for (rcode, v) in rcodes {
             if let Some(v) = v {
-                enc.sample(&[("rcode", rcode)], v as f64);
+                enc.sample(&[("rcode", rcode)], count(v));
             }
         }
     }
@@ -42,8 +73,31 @@ pub(super) fn write(snapshot: &Snapshot, _session: &SessionData, enc: &mut Encod
         );
         for (outcome, v) in outcomes {
             if let Some(v) = v {
-                enc.sample(&[("outcome", outcome)], v as f64);
+                enc.sample(&[("outcome", outcome)], count(v));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+
+    #[test]
+    fn writes_only_the_counters_the_server_sent() {
+        let c = Counters {
+            total_queries: Some(10),
+            total_no_error: Some(9),
+            total_blocked: Some(1),
+            ..Counters::default()
+        };
+        let mut enc = Encoder::new(Format::Text);
+        Lifetime::write(&c, &WriteCx { session: None }, &mut enc);
+        let text = enc.finish();
+        assert!(text.contains("technitium_queries_total 10\n"), "{text}");
+        assert!(text.contains("technitium_responses_total{rcode=\"NOERROR\"} 9\n"));
+        assert!(!text.contains("SERVFAIL"), "absent field, no series: {text}");
+        assert!(text.contains("technitium_query_outcomes_total{outcome=\"blocked\"} 1\n"));
     }
 }

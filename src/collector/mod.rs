@@ -1,242 +1,131 @@
 //! Collectors: fetch a [`Snapshot`] of one target concurrently, then turn it into metric
 //! families with a pure, synchronous function ([`write_families`]).
 //!
-//! Nothing here keeps metric values between scrapes: every scrape fetches fresh data and builds
-//! fresh families. The only state across scrapes is [`Collector::warned`], which remembers each
-//! collector's last outcome so a failing collector logs one warning per change, not one per
-//! scrape.
+//! # The contract
+//! A collector is one file in this directory: a unit struct implementing [`Collect`] — its
+//! [`Spec`] (name, default, permission sections, when it applies, the endpoints it calls, its
+//! options), how it parses its options into typed settings, how it fetches its data and how it
+//! writes its families — plus one row in the [`collectors!`] list below. The command line, the
+//! config file, the permission check, `check`'s rows and the `collector` label all come from
+//! that row. CONTRIBUTING.md walks through adding one.
+//!
+//! # State between scrapes
+//! Every scrape fetches fresh data and builds fresh families. What [`Collector`] keeps across
+//! scrapes, and why:
+//! - each collector's last outcome, so a failure or a warning is logged once per change, not
+//!   once per scrape;
+//! - a collector's last data while it is younger than its `--collector.NAME.min-interval`
+//!   (only when one is set);
+//! - a collector's own [`Collect::State`] (empty for all but collectors that derive counters).
 
-mod cluster;
-mod dashboard;
-mod dhcp;
-mod lifetime;
-mod session;
-mod settings;
-mod top;
-mod zones;
+pub mod progress;
+mod registry;
+pub mod snapshot;
+pub mod spec;
 
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use futures_util::future::join_all;
+use tokio::sync::OnceCell;
 use tokio::time::Instant;
+use url::Url;
 
-use crate::render::exposition::{Encoder, Kind};
-use crate::technitium::types::{
-    Counters, DashboardStats, DhcpLeases, DhcpScopes, SessionInfo, Settings, TopStats, UpdateCheck,
-    Zone, parse_version,
+use crate::render::exposition::{Encoder, Format, Kind};
+use crate::technitium::types::{DashboardStats, SessionInfo, parse_version};
+use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
+use registry::{AnySettings, DynCollect, DynCx, Erased, State};
+
+pub use progress::{Deadline, DeadlineSetter, Progress};
+pub use snapshot::{Outcome, Part, Report, Snapshot, Warning};
+pub use spec::{Given, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
+
+/// A collector: one file under `src/collector/`, one row in [`collectors!`].
+pub trait Collect: Send + Sync + 'static {
+    /// Typed settings parsed from the collector's options. `Default` is the real default of
+    /// every option (a test keeps the help text's `[default: …]` equal to it).
+    type Settings: Default + std::fmt::Debug + Send + Sync + 'static;
+    /// What one fetch returns, rendered by [`Collect::write`].
+    type Data: std::fmt::Debug + Send + Sync + 'static;
+    /// State kept per target across scrapes (`()` for most collectors).
+    type State: Default + std::fmt::Debug + Send + Sync + 'static;
+    /// The collector's metadata.
+    const SPEC: &'static Spec;
+
+    /// Parses the given option values; keys not given keep their default.
+    ///
+    /// # Errors
+    /// A bad value, with its origin.
+    fn settings(values: &OptionValues<'_>) -> Result<Self::Settings, OptionError>;
+
+    /// Fetches this scrape's data (the orchestrator bounds it by the scrape deadline).
+    fn fetch(cx: Cx<'_, Self>) -> impl Future<Output = Result<Self::Data, ApiError>> + Send;
+
+    /// Writes the collector's families.
+    fn write(data: &Self::Data, cx: &WriteCx<'_>, enc: &mut Encoder);
+
+    /// Something about the data people should know (logged once per change).
+    fn warning(_data: &Self::Data, _settings: &Self::Settings) -> Option<Warning> {
+        None
+    }
+
+    /// What the collector writes when it does not apply to the server (nothing, for most;
+    /// `cluster` says `technitium_cluster_initialized 0` on a v14+ server outside a cluster).
+    fn write_not_applicable(_cx: &WriteCx<'_>, _enc: &mut Encoder) {}
+}
+
+/// Declares the collector modules and the registry, in output order.
+macro_rules! collectors {
+    ($($module:ident :: $ty:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        $(pub use $module::$ty;)*
+        /// Every switchable collector, in output order.
+        static REGISTRY: &[&dyn DynCollect] = &[$(&Erased::<$module::$ty>(PhantomData)),*];
+    };
+}
+
+collectors! {
+    lifetime::Lifetime,
+    dashboard::Dashboard,
+    zones::Zones,
+    dhcp::Dhcp,
+    cluster::Cluster,
+    top::Top,
+    settings::Settings,
+    update::Update,
+}
+
+mod session;
+
+/// The session's spec: always on, first, cannot be switched off (`technitium_up`).
+pub static SESSION: Spec = Spec {
+    name: "session",
+    help: "Server version, start time and the token's permissions (always on)",
+    default_enabled: true,
+    sections: &[],
+    requires: Requires::Session,
+    endpoints: &[Endpoint::SessionGet],
+    options: &[],
+    default_min_interval: Duration::ZERO,
 };
-use crate::technitium::{ApiError, Client, Window};
 
-pub use zones::{ZoneFilter, zone_label as zones_label};
-
-/// A collector's name, as in `--collector.NAME` and the `collector` label.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CollectorName {
-    /// `session/get`: up, version, permissions. Always on.
-    Session,
-    /// v15+ lifetime counters.
-    Lifetime,
-    /// Dashboard window gauges and live gauges.
-    Dashboard,
-    /// Per-zone health.
-    Zones,
-    /// DHCP scopes and leases.
-    Dhcp,
-    /// Cluster nodes (from the session; no extra call).
-    Cluster,
-    /// Top clients and domains (opt-in).
-    Top,
-    /// Blocking settings (opt-in; the endpoint returns secrets we never keep).
-    Settings,
-    /// Update availability (opt-in; makes the server call out).
-    Update,
+/// Every switchable collector's spec, in output order.
+pub fn specs() -> impl Iterator<Item = &'static Spec> {
+    REGISTRY.iter().map(|c| c.spec())
 }
 
-impl CollectorName {
-    /// Every collector that can be switched, in output order.
-    pub const OPTIONAL: [Self; 8] = [
-        Self::Lifetime,
-        Self::Dashboard,
-        Self::Zones,
-        Self::Dhcp,
-        Self::Cluster,
-        Self::Top,
-        Self::Settings,
-        Self::Update,
-    ];
-
-    /// The label value and flag name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Session => "session",
-            Self::Lifetime => "lifetime",
-            Self::Dashboard => "dashboard",
-            Self::Zones => "zones",
-            Self::Dhcp => "dhcp",
-            Self::Cluster => "cluster",
-            Self::Top => "top",
-            Self::Settings => "settings",
-            Self::Update => "update",
-        }
-    }
-
-    /// Whether the collector is on unless switched off.
-    #[must_use]
-    pub fn default_enabled(self) -> bool {
-        !matches!(self, Self::Top | Self::Settings | Self::Update)
-    }
-
-    /// The permission section whose View right the collector needs.
-    #[must_use]
-    pub fn section(self) -> Option<&'static str> {
-        match self {
-            Self::Lifetime | Self::Dashboard | Self::Top => Some("Dashboard"),
-            Self::Zones => Some("Zones"),
-            Self::Dhcp => Some("DhcpServer"),
-            Self::Settings => Some("Settings"),
-            Self::Session | Self::Cluster | Self::Update => None,
-        }
-    }
-}
-
-impl fmt::Display for CollectorName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What to collect and how much.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Enabled optional collectors.
-    pub enabled: Vec<CollectorName>,
-    /// Dashboard (and top) windows.
-    pub windows: Vec<Window>,
-    /// Rows per top list.
-    pub top_limit: usize,
-    /// Ask the server for client names in top lists (slow: reverse lookups).
-    pub top_reverse_lookup: bool,
-    /// Zone include/exclude filters and the per-zone series limit.
-    pub zones: ZoneFilter,
-    /// Collectors whose data may be reused while younger than this (`--collector.NAME.min-interval`).
-    pub min_interval: BTreeMap<CollectorName, Duration>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            enabled: CollectorName::OPTIONAL
-                .into_iter()
-                .filter(|c| c.default_enabled())
-                .collect(),
-            windows: vec![Window::LastHour],
-            top_limit: 10,
-            top_reverse_lookup: false,
-            zones: ZoneFilter::default(),
-            min_interval: BTreeMap::new(),
-        }
-    }
-}
-
-impl Options {
-    /// Whether an optional collector is on.
-    #[must_use]
-    pub fn is_enabled(&self, name: CollectorName) -> bool {
-        name == CollectorName::Session || self.enabled.contains(&name)
-    }
-}
-
-/// How one collector ended in this scrape.
-#[derive(Debug)]
-pub enum Outcome {
-    /// Every call worked.
-    Success,
-    /// A call failed (the first error is kept).
-    Failed(ApiError),
-    /// The scrape deadline cut it off.
-    DeadlineExceeded,
-    /// The token lacks View on this section; not called.
-    NoPermission(&'static str),
-    /// Does not apply to this server (lifetime before v15, cluster before v14 or not set up).
-    NotApplicable,
-}
-
-impl Outcome {
-    /// Value of `technitium_scrape_collector_success`; `None` when no series is emitted.
-    #[must_use]
-    pub fn success_value(&self) -> Option<f64> {
-        match self {
-            Self::Success => Some(1.0),
-            Self::NotApplicable => None,
-            _ => Some(0.0),
-        }
-    }
-
-    /// A one-line description for people.
-    #[must_use]
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Success => "ok".to_owned(),
-            Self::Failed(e) => e.to_string(),
-            Self::DeadlineExceeded => "cut off by the scrape deadline".to_owned(),
-            Self::NoPermission(section) => format!("token lacks {section}: View"),
-            Self::NotApplicable => "not applicable to this server".to_owned(),
-        }
-    }
-}
-
-/// One collector's result in a scrape.
-#[derive(Debug)]
-pub struct Report {
-    /// Which collector.
-    pub name: CollectorName,
-    /// How it ended.
-    pub outcome: Outcome,
-    /// How long it took.
-    pub duration: Duration,
-    /// Age of the reused data when the collector's minimum interval had not passed.
-    pub cached: Option<Duration>,
-}
-
-/// Zones after filtering.
-#[derive(Debug, Default)]
-pub struct ZonesData {
-    /// Zones that passed the filters (empty when truncated).
-    pub zones: Vec<Zone>,
-    /// Zones left after filtering, before the limit.
-    pub matched: usize,
-    /// The limit was exceeded: every per-zone family is dropped.
-    pub truncated: bool,
-}
-
-/// DHCP scopes and their leases.
-#[derive(Debug, Default)]
-pub struct DhcpData {
-    /// Scopes.
-    pub scopes: DhcpScopes,
-    /// Leases of all scopes.
-    pub leases: DhcpLeases,
-}
-
-/// The three top lists of one window.
-#[derive(Debug, Default)]
-pub struct TopData {
-    /// Top clients.
-    pub clients: TopStats,
-    /// Top domains.
-    pub domains: TopStats,
-    /// Top blocked domains.
-    pub blocked: TopStats,
+/// The spec of the switchable collector `name`.
+#[must_use]
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    specs().find(|s| s.name == name)
 }
 
 /// The server facts from `session/get`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SessionData {
     /// `info` of session/get.
     pub info: SessionInfo,
@@ -245,115 +134,331 @@ pub struct SessionData {
 }
 
 impl SessionData {
+    /// Session facts from `info`.
+    #[must_use]
+    pub fn new(info: SessionInfo) -> Self {
+        Self {
+            version: parse_version(&info.version),
+            info,
+        }
+    }
+
     /// Whether the server is at least `major`.
     #[must_use]
     pub fn at_least(&self, major: u32) -> bool {
         self.version.is_some_and(|(m, _)| m >= major)
     }
-}
 
-/// Everything one scrape fetched: plain data, rendered by [`write_families`].
-#[derive(Debug)]
-pub struct Snapshot {
-    /// Session facts, or why the server is down for us.
-    pub session: Result<SessionData, ApiError>,
-    /// v15+ lifetime counters.
-    pub lifetime: Option<Arc<Counters>>,
-    /// Dashboard stats per window.
-    pub dashboard: Arc<Vec<(Window, DashboardStats)>>,
-    /// Zones.
-    pub zones: Option<Arc<ZonesData>>,
-    /// DHCP.
-    pub dhcp: Option<Arc<DhcpData>>,
-    /// Top lists per window.
-    pub top: Arc<Vec<(Window, TopData)>>,
-    /// Blocking settings.
-    pub settings: Option<Arc<Settings>>,
-    /// Update check.
-    pub update: Option<Arc<UpdateCheck>>,
-    /// One report per collector that was considered.
-    pub reports: Vec<Report>,
-    /// Whole fetch time.
-    pub duration: Duration,
-    /// Age of the oldest cached part, when a collector has a minimum interval (0 when every
-    /// part was fetched for this scrape); `None` when no collector has one.
-    pub cache_age: Option<Duration>,
-}
-
-impl Snapshot {
-    /// A snapshot of a scrape that failed before any collector ran.
+    /// Whether the token may view `section`.
     #[must_use]
-    pub fn failed(error: ApiError, duration: Duration) -> Self {
-        let report = Report {
-            name: CollectorName::Session,
-            outcome: Outcome::Failed(error.clone()),
-            duration,
-            cached: None,
-        };
-        let mut snapshot = Self::new(Err(error), report);
-        snapshot.duration = duration;
-        snapshot
+    pub fn can_view(&self, section: Section) -> bool {
+        self.info
+            .permissions
+            .get(section.api_name())
+            .is_some_and(|p| p.can_view)
     }
 
-    /// A snapshot with the session's result and no collector data yet.
-    fn new(session: Result<SessionData, ApiError>, session_report: Report) -> Self {
+    /// Whether this server is part of an initialised cluster (v14+).
+    #[must_use]
+    pub fn clustered(&self) -> bool {
+        self.at_least(14) && self.info.cluster_initialized == Some(true)
+    }
+}
+
+/// What a collector may know about its target besides the client: its URL and TLS settings
+/// (for collectors that talk to the server other than through the API).
+#[derive(Debug, Clone)]
+pub struct TargetInfo {
+    /// The API's base URL.
+    pub url: Url,
+    /// Extra CA bundle for TLS.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Whether certificate checks are off.
+    pub insecure_skip_verify: bool,
+}
+
+impl TargetInfo {
+    /// The target of a client configuration.
+    #[must_use]
+    pub fn of(config: &ClientConfig) -> Self {
         Self {
+            url: config.url.clone(),
+            ca_file: config.ca_file.clone(),
+            insecure_skip_verify: config.insecure_skip_verify,
+        }
+    }
+}
+
+/// One memoised call: made once, its result shared.
+type Memo<T> = Arc<OnceCell<Result<Arc<T>, ApiError>>>;
+
+/// Per-scrape memo of API calls several collectors need: each is made at most once per scrape,
+/// whoever asks first (the others wait for it).
+#[derive(Debug)]
+pub struct Shared<'a> {
+    client: &'a Client,
+    session: Option<&'a SessionData>,
+    stats: Mutex<HashMap<Window, Memo<DashboardStats>>>,
+}
+
+impl<'a> Shared<'a> {
+    fn new(client: &'a Client, session: Option<&'a SessionData>) -> Self {
+        Self {
+            client,
             session,
-            lifetime: None,
-            dashboard: Arc::default(),
-            zones: None,
-            dhcp: None,
-            top: Arc::default(),
-            settings: None,
-            update: None,
-            reports: vec![session_report],
-            duration: Duration::ZERO,
-            cache_age: None,
+            stats: Mutex::new(HashMap::new()),
         }
     }
 
-    /// `technitium_up`.
-    #[must_use]
-    pub fn up(&self) -> bool {
-        self.session.is_ok()
-    }
-
-    /// The report of one collector, if it ran or was considered.
-    #[must_use]
-    pub fn report(&self, name: CollectorName) -> Option<&Report> {
-        self.reports.iter().find(|r| r.name == name)
+    /// `stats/get` for `window`, with every query type on v14+ (`dontTrimQueryTypeData`).
+    ///
+    /// # Errors
+    /// The call's error.
+    pub async fn stats(&self, window: Window) -> Result<Arc<DashboardStats>, ApiError> {
+        let cell = Arc::clone(lock(&self.stats).entry(window).or_default());
+        let full = self.session.is_some_and(|s| s.at_least(14));
+        cell.get_or_init(|| async move { self.client.stats(window, full).await.map(Arc::new) })
+            .await
+            .clone()
     }
 }
 
-/// Fetches snapshots of one target and keeps only the log de-duplication state.
+/// What [`Collect::fetch`] gets.
+#[derive(Debug)]
+pub struct Cx<'a, C: Collect + ?Sized> {
+    /// The target's API client.
+    pub client: &'a Client,
+    /// The session's facts (`None` only for [`Requires::Nothing`] collectors when session/get
+    /// failed).
+    pub session: Option<&'a SessionData>,
+    /// The collector's settings.
+    pub settings: &'a C::Settings,
+    /// The collector's state for this target.
+    pub state: &'a C::State,
+    /// When the scrape ends.
+    pub deadline: Instant,
+    /// Calls shared with other collectors in this scrape.
+    pub shared: &'a Shared<'a>,
+    /// The target's URL and TLS settings.
+    pub target: &'a TargetInfo,
+    /// The target's options (another collector's settings, e.g. `top` uses `dashboard`'s
+    /// windows).
+    pub options: &'a Options,
+}
+
+/// What [`Collect::write`] gets.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteCx<'a> {
+    /// The session's facts, when session/get worked.
+    pub session: Option<&'a SessionData>,
+}
+
+/// One collector's switch, interval and settings for one target.
+#[derive(Clone)]
+struct Entry {
+    enabled: bool,
+    min_interval: Duration,
+    values: BTreeMap<&'static str, Given>,
+    settings: Arc<dyn AnySettings>,
+}
+
+impl std::fmt::Debug for Entry {
+    /// The resolved switch, interval and settings (not the raw values they came from).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("enabled", &self.enabled)
+            .field("min_interval", &self.min_interval)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What to collect from one target: each collector's switch, minimum interval and settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    entries: Vec<Entry>,
+}
+
+impl Default for Options {
+    /// Every collector at its defaults.
+    fn default() -> Self {
+        Self {
+            entries: REGISTRY
+                .iter()
+                .map(|c| Entry {
+                    enabled: c.spec().default_enabled,
+                    min_interval: c.spec().default_min_interval,
+                    values: BTreeMap::new(),
+                    settings: c.default_settings(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Options {
+    /// Every collector on, at its defaults.
+    #[must_use]
+    pub fn all() -> Self {
+        let mut o = Self::default();
+        for e in &mut o.entries {
+            e.enabled = true;
+        }
+        o
+    }
+
+    fn index(name: &str) -> Option<usize> {
+        REGISTRY.iter().position(|c| c.spec().name == name)
+    }
+
+    /// Whether a collector is on (the session always is).
+    #[must_use]
+    pub fn is_enabled(&self, name: &str) -> bool {
+        name == SESSION.name
+            || Self::index(name)
+                .and_then(|i| self.entries.get(i))
+                .is_some_and(|e| e.enabled)
+    }
+
+    /// Switches a collector on or off; `false` when there is no such collector.
+    pub fn set_enabled(&mut self, name: &str, on: bool) -> bool {
+        match Self::index(name).and_then(|i| self.entries.get_mut(i)) {
+            Some(e) => {
+                e.enabled = on;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Switches every collector off (`--collector.disable-defaults`).
+    pub fn disable_all(&mut self) {
+        for e in &mut self.entries {
+            e.enabled = false;
+        }
+    }
+
+    /// The enabled collectors' specs, in output order.
+    pub fn enabled(&self) -> impl Iterator<Item = &'static Spec> + '_ {
+        REGISTRY
+            .iter()
+            .zip(&self.entries)
+            .filter(|(_, e)| e.enabled)
+            .map(|(c, _)| c.spec())
+    }
+
+    /// Sets a collector's minimum interval.
+    pub fn set_min_interval(&mut self, name: &str, interval: Duration) -> bool {
+        match Self::index(name).and_then(|i| self.entries.get_mut(i)) {
+            Some(e) => {
+                e.min_interval = interval;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A collector's minimum interval (0: fresh every scrape).
+    #[must_use]
+    pub fn min_interval(&self, name: &str) -> Duration {
+        Self::index(name)
+            .and_then(|i| self.entries.get(i))
+            .map_or(Duration::ZERO, |e| e.min_interval)
+    }
+
+    /// Whether any collector reuses data (some minimum interval is set).
+    #[must_use]
+    pub fn caches(&self) -> bool {
+        self.entries.iter().any(|e| !e.min_interval.is_zero())
+    }
+
+    /// Gives option `key` of collector `name` a value (replacing an earlier one) and re-parses
+    /// the collector's settings.
+    ///
+    /// # Errors
+    /// An unknown collector or key, or a bad value.
+    pub fn set_option(&mut self, name: &str, key: &str, given: Given) -> Result<(), OptionError> {
+        let unknown = |what: String| OptionError {
+            origin: given.origin.clone(),
+            message: what,
+        };
+        let i = Self::index(name).ok_or_else(|| unknown(format!("no collector named {name:?}")))?;
+        let collector = REGISTRY[i];
+        let opt = collector
+            .spec()
+            .option(key)
+            .ok_or_else(|| unknown(format!("collector {name} has no option {key:?}")))?;
+        let entry = &mut self.entries[i];
+        entry.values.insert(opt.key, given);
+        entry.settings = collector.settings(&OptionValues::new(&entry.values))?;
+        Ok(())
+    }
+
+    /// Collector `C`'s settings.
+    #[must_use]
+    pub fn settings<C: Collect>(&self) -> Option<&C::Settings> {
+        let entry = self.entries.get(Self::index(C::SPEC.name)?)?;
+        let any: &dyn Any = &*entry.settings;
+        any.downcast_ref::<C::Settings>()
+    }
+}
+
+/// Locks a mutex, recovering it when a panic elsewhere poisoned it: every value behind our locks
+/// stays consistent between statements (maps of small values), so the data is still good.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Fetches snapshots of one target.
 #[derive(Debug)]
 pub struct Collector {
     client: Client,
     options: Options,
-    warned: Mutex<HashMap<CollectorName, bool>>,
+    target: TargetInfo,
+    /// Each collector's state for this target, in registry order.
+    states: Vec<State>,
+    /// Last logged state per (collector, kind of event), for one log line per change.
+    logged: Mutex<HashMap<(&'static str, Logged), bool>>,
     /// Last successful data of collectors with a minimum interval, with when it was fetched.
-    cache: Mutex<HashMap<CollectorName, Cached>>,
+    cache: Mutex<HashMap<&'static str, (Instant, snapshot::Data)>>,
 }
 
-/// A collector's data kept for its minimum interval, with when it was fetched.
-type Cached = (Instant, Arc<dyn Any + Send + Sync>);
+/// What a log de-duplication key is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Logged {
+    Failing,
+    Warning,
+}
 
 /// What to do with a collector this scrape.
 enum Plan {
-    Skip,
     NotApplicable,
-    NoPermission(&'static str),
+    NoPermission(Section),
     Run,
 }
 
 impl Collector {
-    /// A collector over a client.
+    /// A collector over a client; `target` tells collectors that do not use the API (DNS
+    /// probes) where the server is.
     #[must_use]
     pub fn new(client: Client, options: Options) -> Self {
+        let target = TargetInfo {
+            url: client.base_url().clone(),
+            ca_file: None,
+            insecure_skip_verify: false,
+        };
+        Self::with_target(client, options, target)
+    }
+
+    /// [`Collector::new`] with the target's TLS settings.
+    #[must_use]
+    pub fn with_target(client: Client, options: Options, target: TargetInfo) -> Self {
         Self {
             client,
             options,
-            warned: Mutex::new(HashMap::new()),
+            target,
+            states: REGISTRY.iter().map(|c| c.new_state()).collect(),
+            logged: Mutex::new(HashMap::new()),
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -372,233 +477,201 @@ impl Collector {
 
     /// Fetches one snapshot; every collector is cut off at `deadline`.
     pub async fn collect(&self, deadline: Instant) -> Snapshot {
+        self.collect_with(&Deadline::fixed(deadline), None).await
+    }
+
+    /// [`Collector::collect`] under a deadline that may move later, publishing its progress
+    /// (`serve`'s coalescing: requests that wait for this collection read it).
+    pub async fn collect_with(&self, deadline: &Deadline, progress: Option<&Progress>) -> Snapshot {
         let started = Instant::now();
-        let session = match tokio::time::timeout_at(deadline, self.client.session()).await {
-            Ok(result) => result,
-            Err(_) => Err(ApiError::Timeout {
+        let session = match deadline.within(self.client.session()).await {
+            Some(result) => result.map(SessionData::new),
+            None => Err(ApiError::Timeout {
                 server: self.client.server().to_owned(),
-                endpoint: crate::technitium::Endpoint::SessionGet.path(),
-                timeout: deadline.saturating_duration_since(started),
+                endpoint: Endpoint::SessionGet.path(),
+                timeout: deadline.at().saturating_duration_since(started),
             }),
         };
-        let session = session.map(|info| SessionData {
-            version: parse_version(&info.version),
-            info,
-        });
         let session_report = Report {
-            cached: None,
-            name: CollectorName::Session,
+            spec: &SESSION,
             outcome: match &session {
                 Ok(_) => Outcome::Success,
                 Err(e) => Outcome::Failed(e.clone()),
             },
             duration: started.elapsed(),
+            cached: None,
         };
-        let mut snapshot = Snapshot::new(session, session_report);
-        let mut oldest = Duration::ZERO;
-        if let Ok(session) = &snapshot.session {
-            let c = &self.client;
-            let o = &self.options;
-            let v14 = session.at_least(14);
-            let (lifetime, dashboard, zones, dhcp, top, settings, update) = tokio::join!(
-                self.run(CollectorName::Lifetime, session, deadline, || {
-                    lifetime::fetch(c)
-                }),
-                self.run(CollectorName::Dashboard, session, deadline, || {
-                    dashboard::fetch(c, &o.windows, v14)
-                }),
-                self.run(CollectorName::Zones, session, deadline, || zones::fetch(
-                    c, &o.zones
-                )),
-                self.run(CollectorName::Dhcp, session, deadline, || dhcp::fetch(c)),
-                self.run(CollectorName::Top, session, deadline, || top::fetch(c, o)),
-                self.run(CollectorName::Settings, session, deadline, || {
-                    settings::fetch_settings(c)
-                }),
-                self.run(CollectorName::Update, session, deadline, || {
-                    settings::fetch_update(c)
-                }),
-            );
-            let cluster = self
-                .run(CollectorName::Cluster, session, deadline, || async {
-                    Ok(())
-                })
-                .await;
-            snapshot.lifetime = lifetime.0;
-            snapshot.dashboard = dashboard.0.unwrap_or_default();
-            snapshot.zones = zones.0;
-            snapshot.dhcp = dhcp.0;
-            snapshot.top = top.0.unwrap_or_default();
-            snapshot.settings = settings.0;
-            snapshot.update = update.0;
-            let reports = [
-                lifetime.1,
-                dashboard.1,
-                zones.1,
-                dhcp.1,
-                cluster.1,
-                top.1,
-                settings.1,
-                update.1,
-            ];
-            for report in reports.iter().flatten() {
-                if let Some(age) = report.cached {
-                    oldest = oldest.max(age);
-                }
-            }
-            snapshot.reports.extend(reports.into_iter().flatten());
+        if let Some(p) = progress {
+            p.session(&session, &session_report);
         }
-        if !self.options.min_interval.is_empty() {
-            snapshot.cache_age = Some(oldest);
+        let parts = {
+            let shared = Shared::new(&self.client, session.as_ref().ok());
+            let runs = REGISTRY
+                .iter()
+                .zip(&self.options.entries)
+                .zip(&self.states)
+                .filter(|((_, entry), _)| entry.enabled)
+                .map(|((c, entry), state)| async {
+                    let part = self
+                        .run(*c, entry, state, session.as_ref().ok(), deadline, &shared)
+                        .await;
+                    if let (Some(p), Some(part)) = (progress, &part) {
+                        p.part(part);
+                    }
+                    part
+                });
+            join_all(runs).await.into_iter().flatten().collect()
+        };
+        let mut snapshot = Snapshot {
+            session,
+            session_report,
+            parts,
+            duration: Duration::ZERO,
+            cache_age: None,
+        };
+        if self.options.caches() {
+            let oldest = snapshot.parts.iter().filter_map(|p| p.report.cached).max();
+            snapshot.cache_age = Some(oldest.unwrap_or_default());
         }
         self.log_changes(&snapshot);
         snapshot.duration = started.elapsed();
         snapshot
     }
 
-    fn plan(&self, name: CollectorName, session: &SessionData) -> Plan {
-        if !self.options.is_enabled(name) {
-            return Plan::Skip;
-        }
-        let applicable = match name {
-            CollectorName::Lifetime => session.at_least(15),
-            CollectorName::Cluster => {
-                session.at_least(14) && session.info.cluster_initialized == Some(true)
-            }
-            _ => true,
+    fn plan(spec: &Spec, session: &SessionData) -> Plan {
+        let applicable = match spec.requires {
+            Requires::Session | Requires::Nothing => true,
+            Requires::Version { major, .. } => session.at_least(major),
+            Requires::Cluster => session.clustered(),
         };
         if !applicable {
             return Plan::NotApplicable;
         }
-        if let Some(section) = name.section() {
-            let granted = session
-                .info
-                .permissions
-                .get(section)
-                .is_some_and(|p| p.can_view);
-            if !granted {
-                return Plan::NoPermission(section);
-            }
+        match spec.sections.iter().find(|s| !session.can_view(**s)) {
+            Some(missing) => Plan::NoPermission(*missing),
+            None => Plan::Run,
         }
-        Plan::Run
     }
 
-    async fn run<T, F, Fut>(
+    /// Runs one collector: its plan, its cache, its fetch under the deadline.
+    async fn run(
         &self,
-        name: CollectorName,
-        session: &SessionData,
-        deadline: Instant,
-        fetch: F,
-    ) -> (Option<Arc<T>>, Option<Report>)
-    where
-        T: Send + Sync + 'static,
-        F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<T, ApiError>>,
-    {
+        collector: &'static dyn DynCollect,
+        entry: &Entry,
+        state: &State,
+        session: Option<&SessionData>,
+        deadline: &Deadline,
+        shared: &Shared<'_>,
+    ) -> Option<Part> {
+        let spec = collector.spec();
         let started = Instant::now();
-        let report = |outcome, cached| Report {
-            name,
-            outcome,
-            duration: started.elapsed(),
-            cached,
+        let part = |outcome, cached, data: Option<snapshot::Data>| {
+            let warning = data
+                .as_deref()
+                .and_then(|d| collector.warning(d, &*entry.settings));
+            Part {
+                report: Report {
+                    spec,
+                    outcome,
+                    duration: started.elapsed(),
+                    cached,
+                },
+                collector,
+                data,
+                warning,
+            }
         };
-        match self.plan(name, session) {
-            Plan::Skip => return (None, None),
-            Plan::NotApplicable => return (None, Some(report(Outcome::NotApplicable, None))),
-            Plan::NoPermission(section) => {
-                return (None, Some(report(Outcome::NoPermission(section), None)));
-            }
-            Plan::Run => {}
-        }
-        let interval = self
-            .options
-            .min_interval
-            .get(&name)
-            .copied()
-            .unwrap_or_default();
-        if let Some((age, data)) = self.cached::<T>(name, interval) {
-            return (Some(data), Some(report(Outcome::Success, Some(age))));
-        }
-        match tokio::time::timeout_at(deadline, fetch()).await {
-            Ok(Ok(data)) => {
-                let data = Arc::new(data);
-                if !interval.is_zero()
-                    && let Ok(mut cache) = self.cache.lock()
-                {
-                    let shared: Arc<dyn Any + Send + Sync> = Arc::clone(&data) as _;
-                    cache.insert(name, (Instant::now(), shared));
+        match session {
+            None if spec.requires != Requires::Nothing => return None,
+            Some(s) => match Self::plan(spec, s) {
+                Plan::NotApplicable => return Some(part(Outcome::NotApplicable, None, None)),
+                Plan::NoPermission(section) => {
+                    return Some(part(Outcome::NoPermission(section), None, None));
                 }
-                (
-                    Some(data),
-                    Some(report(
-                        Outcome::Success,
-                        Some(Duration::ZERO).filter(|_| !interval.is_zero()),
-                    )),
-                )
+                Plan::Run => {}
+            },
+            None => {}
+        }
+        if let Some((age, data)) = self.cached(spec, entry.min_interval) {
+            return Some(part(Outcome::Success, Some(age), Some(data)));
+        }
+        let cx = DynCx {
+            client: &self.client,
+            session,
+            settings: &*entry.settings,
+            state: &**state,
+            deadline: deadline.at(),
+            shared,
+            target: &self.target,
+            options: &self.options,
+        };
+        match deadline.within(collector.fetch(cx)).await {
+            Some(Ok(data)) => {
+                let fresh = (!entry.min_interval.is_zero()).then(|| {
+                    lock(&self.cache).insert(spec.name, (Instant::now(), Arc::clone(&data)));
+                    Duration::ZERO
+                });
+                Some(part(Outcome::Success, fresh, Some(data)))
             }
-            Ok(Err(e)) => (None, Some(report(Outcome::Failed(e), None))),
-            Err(_) => (None, Some(report(Outcome::DeadlineExceeded, None))),
+            Some(Err(e)) => Some(part(Outcome::Failed(e), None, None)),
+            None => Some(part(Outcome::DeadlineExceeded, None, None)),
         }
     }
 
-    /// Data of `name` fetched less than `interval` ago, with its age.
-    fn cached<T: Send + Sync + 'static>(
-        &self,
-        name: CollectorName,
-        interval: Duration,
-    ) -> Option<(Duration, Arc<T>)> {
+    /// Data of `spec` fetched less than `interval` ago, with its age.
+    fn cached(&self, spec: &Spec, interval: Duration) -> Option<(Duration, snapshot::Data)> {
         if interval.is_zero() {
             return None;
         }
-        let cache = self.cache.lock().ok()?;
-        let (at, data) = cache.get(&name)?;
+        let cache = lock(&self.cache);
+        let (at, data) = cache.get(spec.name)?;
         let age = at.elapsed();
-        if age >= interval {
-            return None;
-        }
-        Arc::clone(data).downcast::<T>().ok().map(|d| (age, d))
+        (age < interval).then(|| (age, Arc::clone(data)))
     }
 
-    /// Logs a collector's failure once when it starts failing and once when it recovers.
+    /// Logs a collector's failure once when it starts failing and once when it recovers, and
+    /// each warning once when it appears.
     fn log_changes(&self, snapshot: &Snapshot) {
-        let Ok(mut warned) = self.warned.lock() else {
-            return;
-        };
-        for report in &snapshot.reports {
-            let failing = report.outcome.success_value() == Some(0.0);
-            let was_failing = warned.insert(report.name, failing).unwrap_or(false);
-            if failing && !was_failing {
-                let hint = match (&report.outcome, report.name) {
-                    (Outcome::NoPermission(_), name) => format!(
-                        "; grant it under Administration → Groups, or pass --no-collector.{name}"
-                    ),
-                    _ => String::new(),
-                };
-                if report.name == CollectorName::Session {
-                    tracing::warn!(server = %self.client.server(), "technitium_up 0: {}", report.outcome.describe());
-                } else {
-                    tracing::warn!(
-                        server = %self.client.server(),
-                        collector = %report.name,
-                        "collector failed: {}{hint}",
-                        report.outcome.describe()
-                    );
+        let mut logged = lock(&self.logged);
+        let server = self.client.server();
+        for report in snapshot.reports() {
+            let failing = report.outcome.is_failure();
+            let was = logged
+                .insert((report.name(), Logged::Failing), failing)
+                .unwrap_or(false);
+            match (failing, was) {
+                (true, false) if report.spec.name == SESSION.name => {
+                    tracing::warn!(server = %server, "technitium_up 0: {}", report.outcome.describe());
                 }
-            } else if !failing && was_failing {
-                tracing::info!(server = %self.client.server(), collector = %report.name, "collector recovered");
+                (true, false) => {
+                    let hint = match report.outcome {
+                        Outcome::NoPermission(_) => format!(
+                            "; grant it under Administration → Groups, or pass --no-collector.{}",
+                            report.name()
+                        ),
+                        _ => String::new(),
+                    };
+                    tracing::warn!(server = %server, collector = report.name(), "collector failed: {}{hint}", report.outcome.describe());
+                }
+                (false, true) => {
+                    tracing::info!(server = %server, collector = report.name(), "collector recovered");
+                }
+                _ => {}
             }
         }
-        if let Some(z) = &snapshot.zones {
-            let was = warned
-                .insert(CollectorName::Zones, z.truncated)
+        for part in &snapshot.parts {
+            // A reused (cached) part keeps its warning state: it is the same data.
+            let warned = part.warning.is_some();
+            let was = logged
+                .insert((part.report.name(), Logged::Warning), warned)
                 .unwrap_or(false);
-            if z.truncated && !was {
-                tracing::warn!(
-                    server = %self.client.server(),
-                    zones = z.matched,
-                    limit = self.options.zones.limit,
-                    "more zones than --collector.zones.limit: per-zone series dropped (technitium_zones_truncated 1); narrow --collector.zones.include/exclude or raise the limit"
-                );
+            if let (Some(w), false) = (&part.warning, was) {
+                let hint = w
+                    .hint
+                    .as_deref()
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                tracing::warn!(server = %server, collector = part.report.name(), "{}{hint}", w.detail);
             }
         }
     }
@@ -613,14 +686,11 @@ pub fn write_families(snapshot: &Snapshot, enc: &mut Encoder) {
 /// coalescing): each response reports its own wait as `technitium_scrape_duration_seconds`.
 pub fn write_families_waited(snapshot: &Snapshot, waited: Duration, enc: &mut Encoder) {
     session::write(snapshot, enc);
-    if let Ok(session) = &snapshot.session {
-        lifetime::write(snapshot, session, enc);
-        dashboard::write(snapshot, enc);
-        zones::write(snapshot, enc);
-        dhcp::write(snapshot, enc);
-        cluster::write(snapshot, session, enc);
-        top::write(snapshot, enc);
-        settings::write(snapshot, enc);
+    let cx = WriteCx {
+        session: snapshot.session(),
+    };
+    for part in &snapshot.parts {
+        write_part(part, &cx, enc);
     }
     write_scrape_meta(snapshot, waited, enc);
 }
@@ -629,46 +699,27 @@ pub fn write_families_waited(snapshot: &Snapshot, waited: Duration, enc: &mut En
 /// collector's families are rendered into a scratch encoder and counted. The scrape's own
 /// `technitium_scrape_*` gauges belong to no collector and are not counted.
 #[must_use]
-pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(CollectorName, usize)> {
-    fn count(write: impl FnOnce(&mut Encoder)) -> usize {
-        let mut enc = Encoder::new(crate::render::exposition::Format::Text);
-        write(&mut enc);
-        enc.samples()
-    }
-    let Ok(session) = &snapshot.session else {
-        return vec![(
-            CollectorName::Session,
-            count(|e| session::write(snapshot, e)),
-        )];
+pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(&'static str, usize)> {
+    let cx = WriteCx {
+        session: snapshot.session(),
     };
-    // settings::write renders both opt-in collectors; `update` is its one gauge.
-    let update = usize::from(snapshot.update.is_some());
-    vec![
-        (
-            CollectorName::Session,
-            count(|e| session::write(snapshot, e)),
-        ),
-        (
-            CollectorName::Lifetime,
-            count(|e| lifetime::write(snapshot, session, e)),
-        ),
-        (
-            CollectorName::Dashboard,
-            count(|e| dashboard::write(snapshot, e)),
-        ),
-        (CollectorName::Zones, count(|e| zones::write(snapshot, e))),
-        (CollectorName::Dhcp, count(|e| dhcp::write(snapshot, e))),
-        (
-            CollectorName::Cluster,
-            count(|e| cluster::write(snapshot, session, e)),
-        ),
-        (CollectorName::Top, count(|e| top::write(snapshot, e))),
-        (
-            CollectorName::Settings,
-            count(|e| settings::write(snapshot, e)).saturating_sub(update),
-        ),
-        (CollectorName::Update, update),
-    ]
+    let mut session = Encoder::new(Format::Text);
+    session::write(snapshot, &mut session);
+    let mut counts = vec![(SESSION.name, session.samples())];
+    for part in &snapshot.parts {
+        let mut enc = Encoder::new(Format::Text);
+        write_part(part, &cx, &mut enc);
+        counts.push((part.report.name(), enc.samples()));
+    }
+    counts
+}
+
+fn write_part(part: &Part, cx: &WriteCx<'_>, enc: &mut Encoder) {
+    match (&part.data, &part.report.outcome) {
+        (Some(data), _) => part.collector.write(&**data, cx, enc),
+        (None, Outcome::NotApplicable) => part.collector.write_not_applicable(cx, enc),
+        (None, _) => {}
+    }
 }
 
 fn write_scrape_meta(snapshot: &Snapshot, duration: Duration, enc: &mut Encoder) {
@@ -677,9 +728,9 @@ fn write_scrape_meta(snapshot: &Snapshot, duration: Duration, enc: &mut Encoder)
         Kind::Gauge,
         "Whether a collector's API calls all succeeded in this scrape (1) or not (0).",
     );
-    for r in &snapshot.reports {
+    for r in snapshot.reports() {
         if let Some(v) = r.outcome.success_value() {
-            enc.sample(&[("collector", r.name.as_str())], v);
+            enc.sample(&[("collector", r.name())], v);
         }
     }
     enc.family(
@@ -687,9 +738,9 @@ fn write_scrape_meta(snapshot: &Snapshot, duration: Duration, enc: &mut Encoder)
         Kind::Gauge,
         "Time a collector spent on its API calls in this scrape.",
     );
-    for r in &snapshot.reports {
+    for r in snapshot.reports() {
         if r.outcome.success_value().is_some() {
-            enc.sample(&[("collector", r.name.as_str())], r.duration.as_secs_f64());
+            enc.sample(&[("collector", r.name())], r.duration.as_secs_f64());
         }
     }
     if let Some(age) = snapshot.cache_age {
@@ -714,6 +765,17 @@ pub(crate) fn gauge_opt(enc: &mut Encoder, name: &str, help: &str, value: Option
         enc.family(name, Kind::Gauge, help);
         enc.sample(&[], v);
     }
+}
+
+/// 1 for true, 0 for false.
+pub(crate) fn flag(b: bool) -> f64 {
+    if b { 1.0 } else { 0.0 }
+}
+
+/// A count as a sample value (exact below 2^53, which every count here is).
+#[allow(clippy::cast_precision_loss)]
+pub(crate) fn count(n: u64) -> f64 {
+    n as f64
 }
 
 /// Lower snake_case of an upstream enum name: `SecondaryForwarder` → `secondary_forwarder`,
@@ -747,7 +809,7 @@ pub fn snake_case_into(out: &mut String, s: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::snake_case;
+    use super::*;
 
     #[test]
     fn snake_case_follows_the_design() {
@@ -761,6 +823,47 @@ mod tests {
             ("Dynamic", "dynamic"),
         ] {
             assert_eq!(snake_case(input), want);
+        }
+    }
+
+    /// Each option's help text default, given explicitly, yields the real default settings:
+    /// the help cannot lie about a default.
+    #[test]
+    fn help_defaults_are_the_real_defaults() {
+        for c in REGISTRY {
+            let spec = c.spec();
+            let default = format!("{:?}", c.default_settings());
+            let none = c.settings(&OptionValues::none()).map(|s| format!("{s:?}"));
+            assert_eq!(none.as_ref(), Ok(&default), "{}: no values", spec.name);
+            for opt in spec.options.iter().filter(|o| !o.default.is_empty()) {
+                let mut values = BTreeMap::new();
+                values.insert(opt.key, Given::one(opt.default, "test"));
+                let given = c
+                    .settings(&OptionValues::new(&values))
+                    .map(|s| format!("{s:?}"));
+                assert_eq!(given, Ok(default.clone()), "{}.{}", spec.name, opt.key);
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_flag_safe() {
+        let mut names: Vec<&str> = specs().map(|s| s.name).collect();
+        names.push(SESSION.name);
+        let before = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), before);
+        for spec in specs() {
+            assert!(
+                spec.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+            );
+            for o in spec.options {
+                assert!(o.key.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+                assert_ne!(o.key, "min-interval", "{}: reserved key", spec.name);
+            }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! `session`: always on. `technitium_up`, the failure reason, and what session/get tells about
-//! the server and the token.
+//! the server and the token. Its call is made by the orchestrator before any other (every
+//! collector depends on it), so this file only writes.
 
-use super::{Snapshot, gauge_opt, snake_case};
+use super::{Snapshot, flag, gauge_opt, snake_case};
 use crate::render::exposition::{Encoder, Kind};
 
 pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
@@ -10,7 +11,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         Kind::Gauge,
         "Whether the Technitium API answered session/get with the configured token (1) or not (0).",
     );
-    enc.sample(&[], if snapshot.up() { 1.0 } else { 0.0 });
+    enc.sample(&[], flag(snapshot.up()));
     let session = match &snapshot.session {
         Ok(s) => s,
         Err(e) => {
@@ -51,10 +52,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
             "Whether the exporter's token may view a permission section (1) or not (0).",
         );
         for (section, p) in &info.permissions {
-            enc.sample(
-                &[("section", &snake_case(section))],
-                if p.can_view { 1.0 } else { 0.0 },
-            );
+            enc.sample(&[("section", &snake_case(section))], flag(p.can_view));
         }
     }
     enc.family(
@@ -62,5 +60,5 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         Kind::Gauge,
         "Whether the server has lifetime counters (v15 and later) (1) or only window gauges (0).",
     );
-    enc.sample(&[], if session.at_least(15) { 1.0 } else { 0.0 });
+    enc.sample(&[], flag(session.at_least(15)));
 }

@@ -1,25 +1,42 @@
-//! `settings` (opt-in): blocking state from settings/get, whose body also holds secrets that are
-//! never kept (only the fields below are parsed), and `update` (opt-in): update availability.
+//! `settings` (opt-in): blocking state from settings/get. The body also holds secrets (TSIG
+//! keys, the proxy password): only the fields of [`Settings`](crate::technitium::types::Settings)
+//! are parsed, so the rest is never kept.
 
-use super::{Snapshot, gauge_opt};
+use std::time::Duration;
+
+use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, flag, gauge_opt};
 use crate::render::exposition::Encoder;
-use crate::technitium::types::{Settings, UpdateCheck};
-use crate::technitium::{ApiError, Client};
+use crate::technitium::types;
+use crate::technitium::{ApiError, Endpoint, Section};
 
-pub(super) async fn fetch_settings(client: &Client) -> Result<Settings, ApiError> {
-    client.settings().await
-}
+/// The `settings` collector.
+#[derive(Debug)]
+pub struct Settings;
 
-pub(super) async fn fetch_update(client: &Client) -> Result<UpdateCheck, ApiError> {
-    client.check_for_update().await
-}
+impl Collect for Settings {
+    type Settings = ();
+    type Data = types::Settings;
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "settings",
+        help: "Blocking settings (needs Settings: View, which also exposes secrets)",
+        default_enabled: false,
+        sections: &[Section::Settings],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::SettingsGet],
+        options: &[],
+        default_min_interval: Duration::ZERO,
+    };
 
-fn flag(b: bool) -> f64 {
-    if b { 1.0 } else { 0.0 }
-}
+    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
+        Ok(())
+    }
 
-pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
-    if let Some(s) = &snapshot.settings {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<types::Settings, ApiError> {
+        cx.client.settings().await
+    }
+
+    fn write(s: &types::Settings, _: &WriteCx<'_>, enc: &mut Encoder) {
         gauge_opt(
             enc,
             "technitium_blocking_enabled",
@@ -39,12 +56,22 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
             s.block_list_next_updated_on.map(|t| t.0),
         );
     }
-    if let Some(u) = &snapshot.update {
-        gauge_opt(
-            enc,
-            "technitium_update_available",
-            "Whether the server reports a newer Technitium version (1) or not, or could not check (0).",
-            Some(flag(u.update_available)),
-        );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+
+    #[test]
+    fn absent_fields_give_no_series() {
+        let s = types::Settings {
+            enable_blocking: Some(false),
+            ..types::Settings::default()
+        };
+        let mut enc = Encoder::new(Format::Text);
+        Settings::write(&s, &WriteCx { session: None }, &mut enc);
+        assert_eq!(enc.samples(), 1);
+        assert!(enc.finish().contains("technitium_blocking_enabled 0\n"));
     }
 }

@@ -1,19 +1,109 @@
 //! `top` (opt-in): the busiest clients and domains per window, capped by
 //! `--collector.top.limit`. Client names only with `--collector.top.reverse-lookup`.
 
+use std::time::Duration;
+
 use futures_util::future::try_join_all;
 
-use super::{Options, Snapshot, TopData};
+use super::dashboard::Dashboard;
+use super::{
+    Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx, count,
+};
 use crate::render::exposition::{Encoder, Kind};
-use crate::technitium::types::TopEntry;
-use crate::technitium::{ApiError, Client, TopKind, Window};
+use crate::technitium::types::{TopEntry, TopStats};
+use crate::technitium::{ApiError, Client, Endpoint, Section, TopKind, Window};
 
-pub(super) async fn fetch(
+/// The `top` collector.
+#[derive(Debug)]
+pub struct Top;
+
+/// `top`'s settings (its windows are the dashboard collector's `--collector.dashboard.window`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopSettings {
+    /// Rows per list.
+    pub limit: usize,
+    /// Ask the server for client names (slow: reverse lookups).
+    pub reverse_lookup: bool,
+}
+
+impl Default for TopSettings {
+    fn default() -> Self {
+        Self {
+            limit: 10,
+            reverse_lookup: false,
+        }
+    }
+}
+
+/// The three top lists of one window.
+#[derive(Debug, Default)]
+pub struct TopData {
+    /// Top clients.
+    pub clients: TopStats,
+    /// Top domains.
+    pub domains: TopStats,
+    /// Top blocked domains.
+    pub blocked: TopStats,
+}
+
+impl Collect for Top {
+    type Settings = TopSettings;
+    type Data = Vec<(Window, TopData)>;
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "top",
+        help: "Top clients and domains",
+        default_enabled: false,
+        sections: &[Section::Dashboard],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::StatsGetTop],
+        options: &[
+            OptSpec {
+                key: "limit",
+                value_name: "N",
+                help: "Rows per top list (at least 1)",
+                default: "10",
+                kind: OptKind::Count,
+            },
+            OptSpec {
+                key: "reverse-lookup",
+                value_name: "BOOL",
+                help: "Let the server resolve client names for top clients (slow)",
+                default: "false",
+                kind: OptKind::Bool,
+            },
+        ],
+        default_min_interval: Duration::ZERO,
+    };
+
+    fn settings(v: &OptionValues<'_>) -> Result<TopSettings, OptionError> {
+        let d = TopSettings::default();
+        Ok(TopSettings {
+            limit: v.count("limit")?.unwrap_or(d.limit).max(1),
+            reverse_lookup: v.bool("reverse-lookup")?.unwrap_or(d.reverse_lookup),
+        })
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<Self::Data, ApiError> {
+        let windows = cx
+            .options
+            .settings::<Dashboard>()
+            .map_or_else(|| vec![Window::LastHour], |d| d.windows.clone());
+        fetch(cx.client, &windows, cx.settings).await
+    }
+
+    fn write(data: &Self::Data, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write(data, enc);
+    }
+}
+
+async fn fetch(
     client: &Client,
-    o: &Options,
+    windows: &[Window],
+    settings: &TopSettings,
 ) -> Result<Vec<(Window, TopData)>, ApiError> {
-    let (limit, reverse) = (o.top_limit, o.top_reverse_lookup);
-    try_join_all(o.windows.iter().map(|w| async move {
+    let (limit, reverse) = (settings.limit, settings.reverse_lookup);
+    try_join_all(windows.iter().map(|w| async move {
         let (mut clients, mut domains, mut blocked) = tokio::try_join!(
             client.top(*w, TopKind::Clients, limit, reverse),
             client.top(*w, TopKind::Domains, limit, reverse),
@@ -42,7 +132,6 @@ pub(super) async fn fetch(
     .await
 }
 
-#[allow(clippy::cast_precision_loss)]
 fn list<'a>(
     enc: &mut Encoder,
     top: &'a [(Window, TopData)],
@@ -59,9 +148,7 @@ fn list<'a>(
     }
 }
 
-#[allow(clippy::cast_precision_loss)]
-pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
-    let top: &[(Window, TopData)] = &snapshot.top;
+fn write(top: &[(Window, TopData)], enc: &mut Encoder) {
     if top.is_empty() {
         return;
     }
@@ -86,7 +173,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
                     ("client", &e.name),
                     ("client_name", name),
                 ],
-                e.hits as f64,
+                count(e.hits),
             );
         },
     );
@@ -100,7 +187,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         top,
         |d| d.domains.top_domains.as_ref(),
         |enc, w, e| {
-            enc.sample(&[("window", w.label()), ("domain", &e.name)], e.hits as f64);
+            enc.sample(&[("window", w.label()), ("domain", &e.name)], count(e.hits));
         },
     );
     enc.family(
@@ -113,7 +200,7 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         top,
         |d| d.blocked.top_blocked_domains.as_ref(),
         |enc, w, e| {
-            enc.sample(&[("window", w.label()), ("domain", &e.name)], e.hits as f64);
+            enc.sample(&[("window", w.label()), ("domain", &e.name)], count(e.hits));
         },
     );
 }

@@ -3,12 +3,21 @@
 //! Built to stay lean at 100 000 zones: filtering happens once at fetch time, and rendering
 //! walks the list once per family without building intermediate strings.
 
+use std::time::Duration;
+
 use regex::Regex;
 
-use super::{Snapshot, ZonesData, snake_case_into};
+use super::{
+    Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, Warning, WriteCx,
+    count, flag, snake_case_into,
+};
 use crate::render::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
-use crate::technitium::{ApiError, Client};
+use crate::technitium::{ApiError, Endpoint, Section};
+
+/// The `zones` collector.
+#[derive(Debug)]
+pub struct Zones;
 
 /// Which zones get per-zone series.
 #[derive(Debug, Clone)]
@@ -50,23 +59,95 @@ pub fn zone_label(name: &str) -> &str {
     if name.is_empty() { "." } else { name }
 }
 
-pub(super) async fn fetch(client: &Client, filter: &ZoneFilter) -> Result<ZonesData, ApiError> {
-    let mut zones = client.zones().await?.zones;
-    zones.retain(|z| filter.keeps(z));
-    let matched = zones.len();
-    let truncated = filter.limit > 0 && matched > filter.limit;
-    if truncated {
-        zones = Vec::new();
-    }
-    Ok(ZonesData {
-        zones,
-        matched,
-        truncated,
-    })
+/// Zones after filtering.
+#[derive(Debug, Default)]
+pub struct ZonesData {
+    /// Zones that passed the filters (empty when truncated).
+    pub zones: Vec<Zone>,
+    /// Zones left after filtering, before the limit.
+    pub matched: usize,
+    /// The limit was exceeded: every per-zone family is dropped.
+    pub truncated: bool,
 }
 
-fn bool_value(b: bool) -> f64 {
-    if b { 1.0 } else { 0.0 }
+impl Collect for Zones {
+    type Settings = ZoneFilter;
+    type Data = ZonesData;
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "zones",
+        help: "Per-zone health",
+        default_enabled: true,
+        sections: &[Section::Zones],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::ZonesList],
+        options: &[
+            OptSpec {
+                key: "include",
+                value_name: "REGEX",
+                help: "Only zones whose name matches this regex get per-zone series",
+                default: "",
+                kind: OptKind::Regex,
+            },
+            OptSpec {
+                key: "exclude",
+                value_name: "REGEX",
+                help: "Zones whose name matches this regex get no per-zone series",
+                default: "",
+                kind: OptKind::Regex,
+            },
+            OptSpec {
+                key: "limit",
+                value_name: "N",
+                help: "Drop all per-zone series when more zones match (0 = no limit)",
+                default: "10000",
+                kind: OptKind::Count,
+            },
+        ],
+        default_min_interval: Duration::ZERO,
+    };
+
+    fn settings(v: &OptionValues<'_>) -> Result<ZoneFilter, OptionError> {
+        let d = ZoneFilter::default();
+        Ok(ZoneFilter {
+            include: v.regex("include")?,
+            exclude: v.regex("exclude")?,
+            limit: v.count("limit")?.unwrap_or(d.limit),
+        })
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<ZonesData, ApiError> {
+        let filter = cx.settings;
+        let mut zones = cx.client.zones().await?.zones;
+        zones.retain(|z| filter.keeps(z));
+        let matched = zones.len();
+        let truncated = filter.limit > 0 && matched > filter.limit;
+        if truncated {
+            zones = Vec::new();
+        }
+        Ok(ZonesData {
+            zones,
+            matched,
+            truncated,
+        })
+    }
+
+    fn write(data: &ZonesData, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write(data, enc);
+    }
+
+    fn warning(data: &ZonesData, filter: &ZoneFilter) -> Option<Warning> {
+        data.truncated.then(|| Warning {
+            detail: format!(
+                "{} zones match, more than --collector.zones.limit ({}): per-zone series dropped (technitium_zones_truncated 1)",
+                data.matched, filter.limit
+            ),
+            hint: Some(
+                "narrow --collector.zones.include/exclude or raise --collector.zones.limit"
+                    .to_owned(),
+            ),
+        })
+    }
 }
 
 /// Writes one per-zone family for the zones where `value` is known.
@@ -88,19 +169,23 @@ fn per_zone(
     }
 }
 
-#[allow(clippy::cast_precision_loss)]
-pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
-    let Some(data) = &snapshot.zones else { return };
+fn write(data: &ZonesData, enc: &mut Encoder) {
     enc.family(
         "technitium_zones_truncated",
         Kind::Gauge,
         "Whether more zones matched than --collector.zones.limit, so every per-zone family was dropped (1) or not (0).",
     );
-    enc.sample(&[], bool_value(data.truncated));
+    enc.sample(&[], flag(data.truncated));
     let zones = &data.zones;
     if zones.is_empty() {
         return;
     }
+    write_info(zones, enc);
+    write_health(zones, enc);
+}
+
+/// `technitium_zone_info{zone,type,dnssec_status}`.
+fn write_info(zones: &[Zone], enc: &mut Encoder) {
     enc.family(
         "technitium_zone_info",
         Kind::Gauge,
@@ -126,19 +211,23 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
             1.0,
         );
     }
+}
+
+/// The per-zone gauges, each only for the zones where the server sent the field.
+fn write_health(zones: &[Zone], enc: &mut Encoder) {
     per_zone(
         enc,
         zones,
         "technitium_zone_disabled",
         "Whether the zone is disabled (1) or not (0).",
-        |z| Some(bool_value(z.disabled)),
+        |z| Some(flag(z.disabled)),
     );
     per_zone(
         enc,
         zones,
         "technitium_zone_soa_serial",
         "The zone's SOA serial.",
-        |z| z.soa_serial.map(|s| s as f64),
+        |z| z.soa_serial.map(count),
     );
     per_zone(
         enc,
@@ -159,20 +248,94 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         zones,
         "technitium_zone_expired",
         "Whether a secondary or stub zone has expired (1) or not (0).",
-        |z| z.is_expired.map(bool_value),
+        |z| z.is_expired.map(flag),
     );
     per_zone(
         enc,
         zones,
         "technitium_zone_sync_failed",
         "Whether the last zone transfer or refresh failed (1) or not (0).",
-        |z| z.sync_failed.map(bool_value),
+        |z| z.sync_failed.map(flag),
     );
     per_zone(
         enc,
         zones,
         "technitium_zone_notify_failed",
         "Whether NOTIFY to a secondary failed (1) or not (0).",
-        |z| z.notify_failed.map(bool_value),
+        |z| z.notify_failed.map(flag),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::Given;
+    use crate::render::exposition::Format;
+    use std::collections::BTreeMap;
+
+    fn zone(name: &str, zone_type: &str) -> Zone {
+        Zone {
+            name: name.to_owned(),
+            zone_type: zone_type.to_owned(),
+            last_modified: None,
+            disabled: false,
+            soa_serial: Some(7),
+            internal: false,
+            dnssec_status: None,
+            expiry: None,
+            is_expired: None,
+            sync_failed: Some(true),
+            notify_failed: None,
+        }
+    }
+
+    #[test]
+    fn writes_info_and_only_the_fields_present() {
+        let data = ZonesData {
+            zones: vec![zone("", "Secondary"), zone("example.com", "SecondaryForwarder")],
+            matched: 2,
+            truncated: false,
+        };
+        let mut enc = Encoder::new(Format::Text);
+        Zones::write(&data, &WriteCx { session: None }, &mut enc);
+        let text = enc.finish();
+        assert!(text.contains("technitium_zones_truncated 0\n"));
+        assert!(text.contains(
+            "technitium_zone_info{zone=\".\",type=\"secondary\",dnssec_status=\"none\"} 1\n"
+        ));
+        assert!(text.contains("type=\"secondary_forwarder\""));
+        assert!(text.contains("technitium_zone_sync_failed{zone=\"example.com\"} 1\n"));
+        assert!(!text.contains("technitium_zone_expired"), "no field, no family");
+    }
+
+    #[test]
+    fn truncated_zones_write_only_the_flag_and_warn() {
+        let data = ZonesData {
+            zones: Vec::new(),
+            matched: 12,
+            truncated: true,
+        };
+        let mut enc = Encoder::new(Format::Text);
+        Zones::write(&data, &WriteCx { session: None }, &mut enc);
+        assert_eq!(enc.samples(), 1);
+        let filter = ZoneFilter {
+            limit: 10,
+            ..ZoneFilter::default()
+        };
+        let w = Zones::warning(&data, &filter).map(|w| w.detail);
+        assert!(w.is_some_and(|d| d.starts_with("12 zones match, more than --collector.zones.limit (10)")));
+    }
+
+    #[test]
+    fn filters_are_anchored_and_internal_zones_never_kept() {
+        let mut values = BTreeMap::new();
+        values.insert("include", Given::one("example\\.com|\\.", "x"));
+        let filter = Zones::settings(&OptionValues::new(&values)).unwrap_or_default();
+        assert!(filter.keeps(&zone("example.com", "Primary")));
+        assert!(filter.keeps(&zone("", "Primary")), "root zone is \".\"");
+        assert!(!filter.keeps(&zone("sub.example.com", "Primary")), "anchored");
+        let mut internal = zone("example.com", "Primary");
+        internal.internal = true;
+        assert!(!filter.keeps(&internal));
+    }
 }

@@ -1,9 +1,12 @@
 //! Rendering a snapshot: exposition text (0.0.4, OpenMetrics), JSON, or a table for people.
+//!
+//! The encoder ([`exposition`]) is a leaf that collectors write into; this module and
+//! [`table`] sit above the collectors.
 
 pub mod exposition;
 pub mod table;
 
-use crate::collector::{Snapshot, write_families};
+use crate::collector::{Snapshot, Zones, write_families};
 use exposition::{Encoder, Format};
 
 /// Renders a snapshot's families in `format`.
@@ -25,7 +28,7 @@ pub fn encoder_for(snapshot: &Snapshot, format: Format) -> Encoder {
 /// About how many bytes the text exposition of `snapshot` takes (see [`encoder_for`]).
 #[must_use]
 pub fn estimated_size(snapshot: &Snapshot) -> usize {
-    let zones: usize = snapshot.zones.as_ref().map_or(0, |z| {
+    let zones: usize = snapshot.get::<Zones>().map_or(0, |z| {
         z.zones.iter().map(|zone| 330 + 6 * zone.name.len()).sum()
     });
     16 * 1024 + zones

@@ -19,6 +19,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::error::ApiError;
+use super::section::Section;
 use super::types::{
     DashboardStats, DhcpLeases, DhcpScopes, Envelope, MetricsJson, SessionInfo, Settings, TopStats,
     UpdateCheck, ZoneList,
@@ -55,7 +56,7 @@ impl fmt::Debug for Secret {
 }
 
 /// How the token is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     /// Bearer header first; fall back to the query parameter once if the server rejects it
@@ -117,41 +118,48 @@ impl Endpoint {
 
     /// The permission section whose View right the endpoint needs, if any.
     #[must_use]
-    pub fn section(self) -> Option<&'static str> {
+    pub fn section(self) -> Option<Section> {
         match self {
-            Self::MetricsJson | Self::StatsGet | Self::StatsGetTop => Some("Dashboard"),
-            Self::ZonesList => Some("Zones"),
-            Self::DhcpScopesList | Self::DhcpLeasesList => Some("DhcpServer"),
-            Self::SettingsGet => Some("Settings"),
+            Self::MetricsJson | Self::StatsGet | Self::StatsGetTop => Some(Section::Dashboard),
+            Self::ZonesList => Some(Section::Zones),
+            Self::DhcpScopesList | Self::DhcpLeasesList => Some(Section::DhcpServer),
+            Self::SettingsGet => Some(Section::Settings),
             Self::SessionGet | Self::CheckForUpdate => None,
         }
     }
 }
 
 /// A dashboard window (`type=` of the stats calls).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Deserialize,
-)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Window {
     /// The last 60 complete minutes.
-    #[value(name = "last_hour")]
     LastHour,
     /// The last 24 hours.
-    #[value(name = "last_day")]
     LastDay,
     /// The last 7 days.
-    #[value(name = "last_week")]
     LastWeek,
     /// The last 31 days.
-    #[value(name = "last_month")]
     LastMonth,
     /// The last 12 months.
-    #[value(name = "last_year")]
     LastYear,
 }
 
 impl Window {
+    /// Every window, shortest first.
+    pub const ALL: [Self; 5] = [
+        Self::LastHour,
+        Self::LastDay,
+        Self::LastWeek,
+        Self::LastMonth,
+        Self::LastYear,
+    ];
+
+    /// The window whose `window` label is `label` (`last_hour`, …).
+    #[must_use]
+    pub fn from_label(label: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.label() == label)
+    }
+
     /// The API's spelling.
     #[must_use]
     pub fn api_name(self) -> &'static str {
@@ -235,6 +243,30 @@ pub struct ClientConfig {
     pub insecure_skip_verify: bool,
 }
 
+/// Why the HTTP client for a TLS profile could not be built.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ClientBuildError {
+    /// The CA file could not be read.
+    #[error("cannot read CA file {path}: {reason}")]
+    ReadCaFile {
+        /// The file.
+        path: PathBuf,
+        /// The system's words.
+        reason: String,
+    },
+    /// The CA file is not a PEM bundle.
+    #[error("CA file {path} is not a PEM bundle: {reason}")]
+    BadCaFile {
+        /// The file.
+        path: PathBuf,
+        /// What the parser said.
+        reason: String,
+    },
+    /// reqwest refused the settings.
+    #[error("cannot build the HTTP client: {0}")]
+    Build(String),
+}
+
 /// Builds the shared `reqwest::Client` for a TLS profile.
 ///
 /// # Errors
@@ -242,7 +274,7 @@ pub struct ClientConfig {
 pub fn http_client(
     ca_file: Option<&std::path::Path>,
     insecure_skip_verify: bool,
-) -> Result<reqwest::Client, String> {
+) -> Result<reqwest::Client, ClientBuildError> {
     // rustls needs a process-wide crypto provider; ring keeps the build small. A second call
     // finds it installed, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -253,14 +285,15 @@ pub fn http_client(
         .pool_idle_timeout(Duration::from_secs(90))
         .pool_max_idle_per_host(4);
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
+        let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            format!(
-                "CA file {} is not a PEM bundle: {}",
-                path.display(),
-                e.without_url()
-            )
+            ClientBuildError::BadCaFile {
+                path: path.to_owned(),
+                reason: e.without_url().to_string(),
+            }
         })?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -271,7 +304,7 @@ pub fn http_client(
     }
     builder
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {}", e.without_url()))
+        .map_err(|e| ClientBuildError::Build(e.without_url().to_string()))
 }
 
 const LEARNED_UNKNOWN: u8 = 0;
@@ -315,7 +348,7 @@ impl Client {
     ///
     /// # Errors
     /// When the TLS settings cannot be applied.
-    pub fn new(config: &ClientConfig) -> Result<Self, String> {
+    pub fn new(config: &ClientConfig) -> Result<Self, ClientBuildError> {
         let http = http_client(config.ca_file.as_deref(), config.insecure_skip_verify)?;
         Ok(Self::with_http(http, config))
     }
@@ -342,6 +375,12 @@ impl Client {
     pub fn with_observer(mut self, observer: Arc<dyn RequestObserver>) -> Self {
         self.observer = Some(observer);
         self
+    }
+
+    /// The server's base URL.
+    #[must_use]
+    pub fn base_url(&self) -> &Url {
+        &self.base
     }
 
     /// The server's base URL as shown to people (no credentials, no query).
@@ -702,7 +741,7 @@ impl Client {
                     Err(ApiError::PermissionDenied {
                         server,
                         endpoint: path,
-                        section: endpoint.section().unwrap_or("the needed"),
+                        section: endpoint.section(),
                     })
                 } else {
                     Err(ApiError::Api {

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use super::section::Section;
+
 /// The reason label of `technitium_scrape_error{reason}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Reason {
@@ -126,15 +128,23 @@ pub enum ApiError {
     },
     /// `status: error` with "Access was denied.".
     #[error(
-        "the token may not read {endpoint} on {server} (access denied): grant {section}: View to the token's user under Administration → Groups"
+        "the token may not read {endpoint} on {server} (access denied): grant {} to the token's user under Administration → Groups",
+        section.map_or_else(|| "the View permission this call needs".to_owned(), |s| format!("{}: View", s.api_name()))
     )]
     PermissionDenied {
         /// Base URL of the server.
         server: String,
         /// API path.
         endpoint: &'static str,
-        /// The permission section the endpoint needs.
-        section: &'static str,
+        /// The permission section the endpoint needs, when known.
+        section: Option<Section>,
+    },
+    /// A bug in the exporter (it never happens; it exists so a bug fails one collector instead
+    /// of the process).
+    #[error("internal error: {what}; please report it")]
+    Internal {
+        /// What went wrong.
+        what: &'static str,
     },
     /// `status: error` with another message.
     #[error("{server} reported an error for {endpoint}: {message}")]
@@ -158,7 +168,9 @@ impl ApiError {
             Self::MissingToken { .. } | Self::InvalidToken { .. } => Reason::InvalidToken,
             Self::TwoFactorRequired { .. } => Reason::TwoFactorRequired,
             Self::HttpStatus { .. } => Reason::HttpError,
-            Self::BadResponse { .. } | Self::TooLarge { .. } => Reason::BadResponse,
+            Self::BadResponse { .. } | Self::TooLarge { .. } | Self::Internal { .. } => {
+                Reason::BadResponse
+            }
             Self::PermissionDenied { .. } | Self::Api { .. } => Reason::ApiError,
         }
     }

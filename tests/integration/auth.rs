@@ -2,13 +2,9 @@
 //! never sees it in a URL; a pre-v15 server gets exactly one Bearer-only probe, then query
 //! tokens only; only allowlisted read-only GET paths are ever requested.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     TOKEN, Version, all_options, bearer, client_config, collect, collector, default_options,
     mount_fixtures, start_mock, token_in_url,
 };

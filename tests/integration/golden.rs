@@ -3,11 +3,7 @@
 //! `tests/golden/*.prom` (duration values normalised). `UPDATE_GOLDEN=1 cargo test` rewrites
 //! the golden files; review the diff before committing it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::{Version, all_options, assert_golden, counts, default_options, scrape_version};
+use crate::common::{Version, all_options, assert_golden, counts, default_options, scrape_version};
 
 async fn golden(version: Version, all: bool) -> (usize, usize) {
     let options = if all {

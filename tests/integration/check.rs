@@ -1,16 +1,14 @@
 //! `check` against the built binary: the all-green demo, each failure class with its exit code
 //! and human message, the JSON schema, TLS with a private CA, and that the token never shows.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use common::{TOKEN, Version, exporter_command, free_port, json, override_paths, start_mock};
+use crate::common::{
+    TOKEN, Version, exporter_command, free_port, json, override_paths, start_mock,
+};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use wiremock::{MockServer, ResponseTemplate};
@@ -31,7 +29,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn fixture(name: &str) -> String {
-    common::fixture(Version::V15_2, name)
+    crate::common::fixture(Version::V15_2, name)
 }
 
 /// What a run printed.

@@ -4,15 +4,13 @@
 //!
 //! Nothing of our own is mocked: the client talks HTTP to these servers.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // each test file uses a subset
-
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use technitium_exporter::collector::{Collector, CollectorName, Options, Snapshot, write_families};
+use technitium_exporter::collector::{Collector, Given, Options, Snapshot, write_families};
 use technitium_exporter::render::exposition::{Encoder, Format};
-use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Endpoint, Secret, Window};
+use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Endpoint, Secret};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
@@ -38,8 +36,6 @@ pub enum Version {
 }
 
 impl Version {
-    pub const ALL: [Self; 3] = [Self::V13_6, Self::V14_3, Self::V15_2];
-
     /// The fixture folder name.
     pub fn dir(self) -> &'static str {
         match self {
@@ -247,11 +243,30 @@ pub fn default_options() -> Options {
 
 /// Every collector on, with the last hour and last day windows.
 pub fn all_options() -> Options {
-    Options {
-        enabled: CollectorName::OPTIONAL.to_vec(),
-        windows: vec![Window::LastHour, Window::LastDay],
-        ..Options::default()
+    let mut o = Options::all();
+    set(&mut o, "dashboard", "window", "last_hour,last_day");
+    o
+}
+
+/// Only these collectors on (the session always is).
+pub fn only(names: &[&str]) -> Options {
+    let mut o = Options::default();
+    o.disable_all();
+    for n in names {
+        assert!(o.set_enabled(n, true), "no collector {n}");
     }
+    o
+}
+
+/// Sets a collector option as `--collector.NAME.KEY VALUE` would.
+pub fn set(options: &mut Options, name: &str, key: &str, value: &str) {
+    options
+        .set_option(
+            name,
+            key,
+            Given::one(value, format!("--collector.{name}.{key}")),
+        )
+        .unwrap();
 }
 
 /// The real collector over the real client.

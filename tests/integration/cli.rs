@@ -2,15 +2,13 @@
 //! servers, exit codes, and that the token never reaches stdout or stderr (also with every log
 //! line on, for a pre-v15 target whose request URLs carry the token).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{
+    PRIORITY_OVERRIDE, TOKEN, Version, fixture, json, refused_port, sample, start_mock,
+};
 use assert_cmd::Command;
 use assert_cmd::cargo::cargo_bin_cmd;
-use common::{PRIORITY_OVERRIDE, TOKEN, Version, fixture, json, refused_port, sample, start_mock};
 use predicates::prelude::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer};
@@ -255,7 +253,10 @@ async fn good_token_against_a_v13_server_with_every_log_line_on() {
     // its URL, so the logs above had it within reach.
     let requests = server.received_requests().await.unwrap();
     assert_eq!(
-        requests.iter().filter(|r| !common::token_in_url(r)).count(),
+        requests
+            .iter()
+            .filter(|r| !crate::common::token_in_url(r))
+            .count(),
         3
     );
 }
@@ -293,7 +294,7 @@ async fn pre_v15_target_timeout_never_prints_the_token() {
     assert_no_secret(&r, TOKEN);
     // It did go out in the URL: the test exercised the dangerous path.
     let requests = slow.received_requests().await.unwrap();
-    assert!(!requests.is_empty() && requests.iter().all(common::token_in_url));
+    assert!(!requests.is_empty() && requests.iter().all(crate::common::token_in_url));
 }
 
 #[test]

@@ -2,18 +2,14 @@
 //! `technitium_scrape_error{reason}` it produces, and that the token never shows up in the
 //! exposition (any format), the table, the snapshot's Debug, or any error's Display or Debug.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     PRIORITY_OVERRIDE, Raw, TOKEN, Version, client_config, collect, collector, default_options,
     fixture, http_head_and_body, json, mount_fixtures, override_endpoint, raw_server, refused_port,
     sample, start_mock, text,
 };
-use technitium_exporter::collector::{CollectorName, Outcome, Snapshot};
+use technitium_exporter::collector::{Outcome, Snapshot};
 use technitium_exporter::render::exposition::Format;
 use technitium_exporter::technitium::{AuthMode, ClientConfig, Endpoint};
 use wiremock::matchers::any;
@@ -32,7 +28,7 @@ fn everything(snapshot: &Snapshot, server: &str) -> String {
     if let Err(e) = &snapshot.session {
         all.push_str(&format!("{e}\n{e:?}\n"));
     }
-    for r in &snapshot.reports {
+    for r in snapshot.reports() {
         all.push_str(&r.outcome.describe());
         if let Outcome::Failed(e) = &r.outcome {
             all.push_str(&format!("{e}\n{e:?}\n"));
@@ -159,8 +155,8 @@ async fn invalid_token_is_retried_once_with_the_query_parameter() {
     check(&client_config(&server.uri()), Some("invalid_token")).await;
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2, "one Bearer probe and one query retry");
-    assert!(common::bearer(&requests[0]) && !common::token_in_url(&requests[0]));
-    assert!(common::token_in_url(&requests[1]) && !common::bearer(&requests[1]));
+    assert!(crate::common::bearer(&requests[0]) && !crate::common::token_in_url(&requests[0]));
+    assert!(crate::common::token_in_url(&requests[1]) && !crate::common::bearer(&requests[1]));
 }
 
 #[tokio::test]
@@ -201,7 +197,7 @@ async fn access_denied_on_an_optional_endpoint_fails_only_that_collector() {
     );
     assert!(!text.contains("technitium_zone_info"));
     assert!(text.contains("technitium_window_queries{window=\"last_hour\"} 925"));
-    let zones = snapshot.report(CollectorName::Zones).unwrap();
+    let zones = snapshot.report("zones").unwrap();
     let message = zones.outcome.describe();
     assert!(
         message.contains("Zones: View") && message.contains("access denied"),
@@ -322,7 +318,7 @@ async fn query_token_target_errors_never_show_the_token() {
     check(&config, Some("timeout")).await;
     let requests = slow.received_requests().await.unwrap();
     assert!(
-        requests.iter().all(common::token_in_url),
+        requests.iter().all(crate::common::token_in_url),
         "query mode puts the token in the URL"
     );
 
@@ -348,7 +344,7 @@ async fn query_token_target_errors_never_show_the_token() {
     mount_fixtures(&server, Version::V13_6).await;
     let second = collect(&c, Duration::from_secs(5)).await;
     assert!(second.up());
-    let zones = second.report(CollectorName::Zones).unwrap();
+    let zones = second.report("zones").unwrap();
     assert!(
         matches!(&zones.outcome, Outcome::Failed(e) if e.reason().as_str() == "timeout"),
         "{:?}",
@@ -363,7 +359,7 @@ async fn query_token_target_errors_never_show_the_token() {
         Some(0.0)
     );
     let requests = server.received_requests().await.unwrap();
-    assert!(requests.iter().all(common::token_in_url));
+    assert!(requests.iter().all(crate::common::token_in_url));
 
     // The server goes away: the learned query carrier now meets a closed port.
     let addr = *server.address();

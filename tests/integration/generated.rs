@@ -3,8 +3,6 @@
 //!
 //! Regenerate them with `UPDATE_GENERATED=1 cargo test --test generated`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::path::PathBuf;
 
 use clap::CommandFactory;

@@ -1,16 +1,12 @@
 //! `serve` end to end: the real binary on a loopback port, in front of wiremock servers playing
 //! Technitium (or the built-in demo), spoken to over HTTP.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::io::Read as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{TOKEN, Version, free_port, recorded, start_mock};
+use crate::common::{TOKEN, Version, free_port, recorded, start_mock};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer};
 
@@ -244,7 +240,7 @@ fn hup(s: &Server) {
 #[tokio::test]
 async fn concurrent_scrapes_share_one_upstream_fetch() {
     let mock = start_mock(Version::V15_2).await;
-    common::override_endpoint(
+    crate::common::override_endpoint(
         &mock,
         technitium_exporter::technitium::Endpoint::SessionGet,
         recorded(Version::V15_2, "user_session_get_apiToken.json")
@@ -286,7 +282,7 @@ async fn get_owned(url: String) -> (u16, String) {
 #[tokio::test]
 async fn a_hanging_collector_is_cut_off_at_the_scrape_deadline() {
     let mock = start_mock(Version::V15_2).await;
-    common::override_endpoint(
+    crate::common::override_endpoint(
         &mock,
         technitium_exporter::technitium::Endpoint::ZonesList,
         recorded(Version::V15_2, "zones_list_all.json").set_delay(Duration::from_secs(30)),
@@ -323,7 +319,7 @@ async fn a_hanging_collector_is_cut_off_at_the_scrape_deadline() {
 #[tokio::test]
 async fn sigterm_lets_an_in_flight_scrape_finish_then_exits_zero() {
     let mock = start_mock(Version::V15_2).await;
-    common::override_endpoint(
+    crate::common::override_endpoint(
         &mock,
         technitium_exporter::technitium::Endpoint::ZonesList,
         recorded(Version::V15_2, "zones_list_all.json").set_delay(Duration::from_millis(1200)),

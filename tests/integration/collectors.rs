@@ -2,18 +2,14 @@
 //! the zone filters and limit, label rules, absent fields, deadlines. Family and sample counts
 //! are exact so any change in the output shows up here too.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::{
+use crate::common::{
     Version, all_options, assert_golden, client_config, collect, collector, counts,
     default_options, family_lines, fixture, json, mount_fixtures, override_endpoint, sample, text,
 };
 use serde_json::{Value, json as j};
-use technitium_exporter::collector::{CollectorName, Options, Outcome, Snapshot, ZoneFilter};
+use technitium_exporter::collector::{Options, Outcome, Snapshot};
 use technitium_exporter::technitium::Endpoint;
 use wiremock::{MockServer, Request, ResponseTemplate};
 
@@ -137,13 +133,9 @@ async fn collectors_without_permission_are_skipped() {
         ("top", "Dashboard"),
     ] {
         assert_eq!(success(&text, collector), Some(0.0), "{collector}");
-        let name = CollectorName::OPTIONAL
-            .into_iter()
-            .find(|c| c.as_str() == collector)
-            .unwrap();
-        let outcome = &snapshot.report(name).unwrap().outcome;
+        let outcome = &snapshot.report(collector).unwrap().outcome;
         assert!(
-            matches!(outcome, Outcome::NoPermission(s) if *s == section),
+            matches!(outcome, Outcome::NoPermission(s) if s.api_name() == section),
             "{outcome:?}"
         );
     }
@@ -186,7 +178,7 @@ async fn not_applicable_collectors_emit_no_success_series() {
     let server = mock_with(Version::V14_3, vec![(Endpoint::SessionGet, session)]).await;
     let (snapshot, text) = scrape(&server, default_options()).await;
     assert!(matches!(
-        snapshot.report(CollectorName::Cluster).unwrap().outcome,
+        snapshot.report("cluster").unwrap().outcome,
         Outcome::NotApplicable
     ));
     assert_eq!(success(&text, "cluster"), None);
@@ -208,12 +200,13 @@ async fn not_applicable_collectors_emit_no_success_series() {
     );
 }
 
-fn zone_options(filter: ZoneFilter) -> Options {
-    Options {
-        enabled: vec![CollectorName::Zones],
-        zones: filter,
-        ..Options::default()
+/// Only the zones collector, with these `(key, value)` options.
+fn zone_options(values: &[(&str, &str)]) -> Options {
+    let mut o = crate::common::only(&["zones"]);
+    for (k, v) in values {
+        crate::common::set(&mut o, "zones", k, v);
     }
+    o
 }
 
 fn zone_names(text: &str) -> Vec<String> {
@@ -230,7 +223,7 @@ fn zone_names(text: &str) -> Vec<String> {
 #[tokio::test]
 async fn zones_leave_out_internal_zones_and_name_the_root_dot() {
     let server = mock_with(Version::V15_2, vec![]).await;
-    let (_, text) = scrape(&server, zone_options(ZoneFilter::default())).await;
+    let (_, text) = scrape(&server, zone_options(&[])).await;
     assert_eq!(
         zone_names(&text),
         [
@@ -265,55 +258,34 @@ async fn zones_leave_out_internal_zones_and_name_the_root_dot() {
 #[tokio::test]
 async fn zone_filters_and_limit() {
     let server = mock_with(Version::V15_2, vec![]).await;
-    let re = |s: &str| Some(regex::Regex::new(&format!("^(?:{s})$")).unwrap());
-
     let (_, text) = scrape(
         &server,
-        zone_options(ZoneFilter {
-            include: re(r"test\d\.com"),
-            exclude: re("test1.com"),
-            limit: 10_000,
-        }),
+        zone_options(&[("include", r"test\d\.com"), ("exclude", "test1.com")]),
     )
     .await;
     assert_eq!(zone_names(&text), ["test0.com", "test2.com", "test3.com"]);
     assert_eq!(sample(&text, "technitium_zones_truncated"), Some(0.0));
 
     // Exactly at the limit: kept. Internal zones do not count.
-    let (_, text) = scrape(
-        &server,
-        zone_options(ZoneFilter {
-            limit: 7,
-            ..ZoneFilter::default()
-        }),
-    )
-    .await;
+    let (_, text) = scrape(&server, zone_options(&[("limit", "7")])).await;
     assert_eq!(zone_names(&text).len(), 7);
     assert_eq!(sample(&text, "technitium_zones_truncated"), Some(0.0));
 
     // One over: every per-zone family is dropped, none partially.
-    let (snapshot, text) = scrape(
-        &server,
-        zone_options(ZoneFilter {
-            limit: 6,
-            ..ZoneFilter::default()
-        }),
-    )
-    .await;
+    let (snapshot, text) = scrape(&server, zone_options(&[("limit", "6")])).await;
     assert_eq!(sample(&text, "technitium_zones_truncated"), Some(1.0));
     assert!(!text.contains("technitium_zone_"), "{text}");
     assert_eq!(success(&text, "zones"), Some(1.0));
-    assert_eq!(snapshot.zones.as_ref().unwrap().matched, 7);
+    assert_eq!(
+        snapshot
+            .get::<technitium_exporter::collector::Zones>()
+            .unwrap()
+            .matched,
+        7
+    );
 
     // 0 = no limit.
-    let (_, text) = scrape(
-        &server,
-        zone_options(ZoneFilter {
-            limit: 0,
-            ..ZoneFilter::default()
-        }),
-    )
-    .await;
+    let (_, text) = scrape(&server, zone_options(&[("limit", "0")])).await;
     assert_eq!(zone_names(&text).len(), 7);
 }
 
@@ -329,14 +301,7 @@ async fn labels_follow_the_design() {
         r["protocolTypeChartData"]["datasets"][0]["data"] = j!([900, 25]);
     });
     let server = mock_with(Version::V15_2, vec![(Endpoint::StatsGet, stats)]).await;
-    let (_, text) = scrape(
-        &server,
-        Options {
-            enabled: vec![CollectorName::Dashboard],
-            ..Options::default()
-        },
-    )
-    .await;
+    let (_, text) = scrape(&server, crate::common::only(&["dashboard"])).await;
     assert_eq!(
         family_lines(&text, "technitium_window_qtype_queries"),
         [
@@ -446,10 +411,7 @@ async fn update_and_settings_variants() {
         ],
     )
     .await;
-    let options = Options {
-        enabled: vec![CollectorName::Settings, CollectorName::Update],
-        ..Options::default()
-    };
+    let options = crate::common::only(&["settings", "update"]);
     let (_, text) = scrape(&server, options.clone()).await;
     assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
     assert_eq!(success(&text, "update"), Some(1.0));
@@ -489,7 +451,7 @@ async fn the_scrape_deadline_cuts_off_slow_collectors() {
     let text = text(&snapshot);
     assert!(snapshot.up());
     assert!(matches!(
-        snapshot.report(CollectorName::Zones).unwrap().outcome,
+        snapshot.report("zones").unwrap().outcome,
         Outcome::DeadlineExceeded
     ));
     assert_eq!(success(&text, "zones"), Some(0.0));

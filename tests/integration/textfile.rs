@@ -5,10 +5,6 @@
 //! `UPDATE_GOLDEN=1 cargo test --test textfile` rewrites tests/golden/textfile_v15_2.prom;
 //! review the diff before committing it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::fs;
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
@@ -17,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{TOKEN, Version, exporter_command, start_mock};
+use crate::common::{TOKEN, Version, exporter_command, start_mock};
 
 /// The binary with a clean environment (no TECHNITIUM_* or RUST_LOG from the caller).
 fn exporter() -> Command {

@@ -1,0 +1,153 @@
+//! `check`: configuration, connectivity, token and permissions, step by step, with a verdict.
+//!
+//! The configuration was validated before this runs (every problem is reported there, exit 2).
+//! `check` then walks the chain to each target — the default one (`[technitium]`, flags,
+//! environment), then every `[targets.NAME]` of the config file — one step at a time, stopping
+//! at a target's first failure (its later steps are `skipped`): URL, DNS resolution, TCP
+//! connect, TLS handshake (https only; the client's trust: system roots through
+//! rustls-platform-verifier plus `--technitium.ca-file`; certificate expiry shown), HTTP
+//! reachability and token validity (`session/get`), server version (13.x–15.x supported, others
+//! a warning), and then every collector: permission, result, latency and the number of series it
+//! produces (one real collection).
+//!
+//! Exit codes, for the worst target: 1 failed (unreachable, TLS, HTTP, token rejected), else
+//! 3 degraded (an enabled collector failed or its token lacks permission; a collector that does
+//! not apply to the server never degrades), else 0 (warnings allowed). The token is never
+//! printed. A spinner runs on stderr only when stderr is a terminal.
+//!
+//! # `--format json`
+//!
+//! One JSON object on stdout:
+//!
+//! ```text
+//! {
+//!   "schema_version": 1,
+//!   "exporter_version": "0.1.0",
+//!   "verdict": "ok" | "degraded" | "failed",   // the worst target's
+//!   "exit_code": 0 | 1 | 3,
+//!   "summary": "…",                             // the verdict line, without its mark
+//!   "targets": [                                // "default" first, then [targets.NAME] by name
+//!     {
+//!       "name": "default" | "NAME",
+//!       "target": "http://127.0.0.1:5380",      // base URL, never with a token
+//!       "verdict": "ok" | "degraded" | "failed",
+//!       "exit_code": 0 | 1 | 3,
+//!       "summary": "…",
+//!       "warnings": 0,                          // rows with status "warning"
+//!       "series": 337 | null,                   // series the exposition would hold; null when down
+//!       "server": null | {                      // null when session/get did not succeed
+//!         "version": "15.2",
+//!         "supported": true,                    // 13.x–15.x
+//!         "domain": "dns1.example.com" | null,
+//!         "token_in_query": false               // true: the server is before v15 (?token=)
+//!       },
+//!       "steps": [                              // always all eight, in this order
+//!         {
+//!           "id": "config" | "url" | "dns" | "tcp" | "tls" | "http" | "token" | "version",
+//!           "title": "TCP connect",
+//!           "status": "ok" | "warning" | "failed" | "skipped" | "not_applicable",
+//!           "detail": "…",
+//!           "hint": "…" | null,                 // what to do about it
+//!           "duration_ms": 1.2 | null
+//!         }
+//!       ],
+//!       "collectors": [                         // session first, then every optional collector
+//!         {
+//!           "name": "zones",
+//!           "enabled": true,
+//!           "permission": "Zones" | null,       // section whose View right it needs
+//!           "permission_granted": true | false | null,  // null: none needed, or not known
+//!           "status": "ok" | "warning" | "failed" | "no_permission" | "not_applicable"
+//!                     | "disabled" | "skipped",
+//!           "detail": "…",
+//!           "hint": "…" | null,
+//!           "duration_ms": 3.4 | null,
+//!           "series": 42 | null                 // null when it did not run
+//!         }
+//!       ]
+//!     }
+//!   ]
+//! }
+//! ```
+//! A `failed` step makes a target `failed`; a `failed` or `no_permission` collector makes it
+//! `degraded`; `warning`s never change a verdict.
+
+mod collectors;
+mod net;
+mod report;
+mod spinner;
+mod steps;
+mod tls;
+
+use crate::collector::Collector;
+use crate::config::Config;
+use crate::exit::{Exit, Fatal, write_stdout};
+use crate::technitium::Client;
+use crate::technitium::client::display_base;
+use report::{Status, Steps, Target, Verdict};
+use spinner::Spinner;
+
+/// Oldest and newest Technitium major versions the exporter is tested with.
+const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 13..=15;
+/// A certificate expiring sooner than this is a warning.
+const CERT_WARN_DAYS: i64 = 14;
+
+/// `check`'s output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Tables for people.
+    Table,
+    /// One JSON object for scripts.
+    Json,
+}
+
+/// Runs `check` on the default target and every `[targets.NAME]`.
+///
+/// # Errors
+/// When stdout cannot be written (a closed pipe is not an error).
+pub async fn run(config: &Config, collector: &Collector, format: Format) -> Result<Exit, Fatal> {
+    let spinner = Spinner::new();
+    let mut reports = Vec::with_capacity(1 + config.targets.len());
+    let default = Target {
+        name: "default",
+        client: &config.client,
+        options: &config.options,
+    };
+    reports.push(steps::walk(default, collector, &spinner).await);
+    // The named `/probe` targets of the config file, each with its own client.
+    for t in &config.targets {
+        let target = Target {
+            name: &t.name,
+            client: &t.client,
+            options: &t.options,
+        };
+        let report = match Client::new(&t.client) {
+            Ok(client) => {
+                let collector = Collector::with_target(
+                    client,
+                    t.options.clone(),
+                    crate::collector::TargetInfo::of(&t.client),
+                );
+                steps::walk(target, &collector, &spinner).await
+            }
+            Err(e) => {
+                let mut steps = Steps::default();
+                steps.push("config", Status::Failed, e.to_string(), None, None);
+                report::finish(target, steps, None, None, &display_base(&t.client.url))
+            }
+        };
+        reports.push(report);
+    }
+    spinner.finish();
+    let report = report::overall(reports);
+    let text = match format {
+        Format::Table => report::render_table(&report),
+        Format::Json => report::render_json(&report),
+    };
+    write_stdout(&text)?;
+    Ok(match report.verdict {
+        Verdict::Ok => Exit::Ok,
+        Verdict::Degraded => Exit::Degraded,
+        Verdict::Failed => Exit::Down,
+    })
+}

@@ -1,0 +1,59 @@
+//! `update` (opt-in): whether the server reports a newer Technitium release. The server calls
+//! out to check, which is why it is off by default.
+
+use std::time::Duration;
+
+use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, flag, gauge_opt};
+use crate::render::exposition::Encoder;
+use crate::technitium::types::UpdateCheck;
+use crate::technitium::{ApiError, Endpoint};
+
+/// The `update` collector.
+#[derive(Debug)]
+pub struct Update;
+
+impl Collect for Update {
+    type Settings = ();
+    type Data = UpdateCheck;
+    type State = ();
+    const SPEC: &'static Spec = &Spec {
+        name: "update",
+        help: "Update availability (the server calls out to check)",
+        default_enabled: false,
+        sections: &[],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::CheckForUpdate],
+        options: &[],
+        default_min_interval: Duration::ZERO,
+    };
+
+    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
+        Ok(())
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<UpdateCheck, ApiError> {
+        cx.client.check_for_update().await
+    }
+
+    fn write(u: &UpdateCheck, _: &WriteCx<'_>, enc: &mut Encoder) {
+        gauge_opt(
+            enc,
+            "technitium_update_available",
+            "Whether the server reports a newer Technitium version (1) or not, or could not check (0).",
+            Some(flag(u.update_available)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+
+    #[test]
+    fn a_failed_check_reads_zero() {
+        let mut enc = Encoder::new(Format::Text);
+        Update::write(&UpdateCheck::default(), &WriteCx { session: None }, &mut enc);
+        assert_eq!(enc.finish().lines().last(), Some("technitium_update_available 0"));
+    }
+}

@@ -1,0 +1,465 @@
+//! Configuration tests: precedence (defaults < file < flags here; the environment layer is
+//! tested through the binary in `tests/integration/config.rs`, since a test cannot safely set
+//! this process's environment), validation messages, and help text defaults.
+
+use std::io::Write as _;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use super::*;
+use crate::cli::Cli;
+use crate::collector::Zones;
+use crate::collector::dashboard::Dashboard;
+use crate::collector::top::Top;
+use crate::technitium::Window;
+
+/// Parses `args` (after the program name) like `main` does.
+fn cli(args: &[&str]) -> Result<(Cli, ArgMatches), clap::Error> {
+    let matches = Cli::command()
+        .try_get_matches_from(std::iter::once("technitium-exporter").chain(args.iter().copied()))?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    Ok((cli, matches))
+}
+
+fn build(args: &[&str]) -> Result<Config, ConfigError> {
+    let (cli, matches) = cli(args).map_err(|e| ConfigError::one(e.to_string()))?;
+    Config::build(&cli, Some(&matches))
+}
+
+/// A config file with `text`, kept for the test's life.
+fn file(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap_or_else(|e| panic!("temp file: {e}"));
+    f.write_all(text.as_bytes())
+        .unwrap_or_else(|e| panic!("write: {e}"));
+    f
+}
+
+fn problems(args: &[&str]) -> String {
+    match build(args) {
+        Ok(_) => String::new(),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// One setting read back from a built configuration.
+type Read = fn(&Config) -> String;
+
+/// `(setting, file text, flags, read it back, default, file's value, flag's value)`.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Read,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+fn rows() -> Vec<Row> {
+    vec![
+        (
+            "url",
+            "[technitium]\nurl = \"http://file.lan:5380\"\n",
+            &["--technitium.url", "http://flag.lan:5380"],
+            |c| c.client.url.to_string(),
+            "http://localhost:5380/",
+            "http://file.lan:5380/",
+            "http://flag.lan:5380/",
+        ),
+        (
+            "timeout",
+            "[technitium]\ntimeout = \"3s\"\n",
+            &["--technitium.timeout", "7s"],
+            |c| format!("{:?}", c.client.timeout),
+            "10s",
+            "3s",
+            "7s",
+        ),
+        (
+            "max response size",
+            "[technitium]\nmax_response_size = \"1MiB\"\n",
+            &["--technitium.max-response-size", "2MiB"],
+            |c| c.client.max_response_size.to_string(),
+            "67108864",
+            "1048576",
+            "2097152",
+        ),
+        (
+            "a collector switch",
+            "[collector]\ntop = true\n",
+            &["--no-collector.top"],
+            |c| c.options.is_enabled("top").to_string(),
+            "false",
+            "true",
+            "false",
+        ),
+        (
+            "a collector table's switch",
+            "[collector.dhcp]\nenabled = false\n",
+            &["--collector.dhcp=true"],
+            |c| c.options.is_enabled("dhcp").to_string(),
+            "true",
+            "false",
+            "true",
+        ),
+        (
+            "a collector option",
+            "[collector.zones]\nlimit = 5\n",
+            &["--collector.zones.limit", "6"],
+            |c| {
+                c.options
+                    .settings::<Zones>()
+                    .map(|z| z.limit)
+                    .unwrap_or(0)
+                    .to_string()
+            },
+            "10000",
+            "5",
+            "6",
+        ),
+        (
+            "a list option",
+            "[collector.dashboard]\nwindow = [\"last_day\"]\n",
+            &["--collector.dashboard.window", "last_week,last_hour"],
+            |c| {
+                format!(
+                    "{:?}",
+                    c.options.settings::<Dashboard>().map(|d| d.windows.clone())
+                )
+            },
+            "Some([LastHour])",
+            "Some([LastDay])",
+            "Some([LastHour, LastWeek])",
+        ),
+        (
+            "a min interval",
+            "[collector.dashboard]\nmin_interval = \"1m\"\n",
+            &["--collector.dashboard.min-interval", "2m"],
+            |c| format!("{:?}", c.options.min_interval("dashboard")),
+            "0ns",
+            "60s",
+            "120s",
+        ),
+        (
+            "disable_defaults",
+            "[collector]\ndisable_defaults = true\n",
+            &["--collector.disable-defaults=false"],
+            |c| c.options.is_enabled("zones").to_string(),
+            "true",
+            "false",
+            "true",
+        ),
+        (
+            "log level",
+            "[log]\nlevel = \"warn\"\n",
+            &["--log.level", "debug"],
+            |c| c.log.level.as_str().to_owned(),
+            "info",
+            "warn",
+            "debug",
+        ),
+        (
+            "telemetry path",
+            "[web]\ntelemetry_path = \"/file\"\n",
+            &["serve", "--web.telemetry-path", "/flag"],
+            |c| c.web.telemetry_path.clone(),
+            "/metrics",
+            "/file",
+            "/flag",
+        ),
+        (
+            "output file",
+            "[output]\nfile = \"file.prom\"\n",
+            &["textfile", "--output.file", "flag.prom"],
+            |c| c.output.file.clone(),
+            "technitium.prom",
+            "file.prom",
+            "flag.prom",
+        ),
+    ]
+}
+
+#[test]
+fn defaults_then_file_then_flags() {
+    for (what, text, flags, read, default, from_file, from_flag) in rows() {
+        // Rows whose flags belong to a subcommand start with it; the others run `scrape`.
+        let sub = match flags.first() {
+            Some(s) if !s.starts_with('-') => None,
+            _ => Some("scrape"),
+        };
+        let plain: Vec<&str> = sub.map_or_else(|| vec![flags[0]], |s| vec![s]);
+        let config = file(text);
+        let path = config.path().to_string_lossy().into_owned();
+        let built = |extra: &[&str], with_file: bool| {
+            let mut args: Vec<&str> = Vec::new();
+            if with_file {
+                args.extend(["--config.file", path.as_str()]);
+            }
+            args.extend(extra);
+            args.extend(sub);
+            build(&args).map(|c| read(&c))
+        };
+        let plain: &[&str] = if sub.is_some() { &[] } else { &plain };
+        assert_eq!(
+            built(plain, false),
+            Ok(default.to_owned()),
+            "{what}: default"
+        );
+        assert_eq!(built(plain, true), Ok(from_file.to_owned()), "{what}: file");
+        assert_eq!(
+            built(flags, true),
+            Ok(from_flag.to_owned()),
+            "{what}: flag over file"
+        );
+    }
+}
+
+#[test]
+fn top_uses_its_own_options_and_a_limit_of_at_least_one() {
+    let c = build(&[
+        "--collector.top.limit",
+        "0",
+        "--collector.top.reverse-lookup=true",
+        "scrape",
+    ]);
+    let top = c
+        .as_ref()
+        .ok()
+        .and_then(|c| c.options.settings::<Top>().cloned());
+    assert_eq!(top.map(|t| (t.limit, t.reverse_lookup)), Some((1, true)));
+    assert_eq!(Window::from_label("last_month"), Some(Window::LastMonth));
+}
+
+#[test]
+fn both_switches_of_one_collector_are_a_usage_error() {
+    let e = cli(&["--collector.top", "--no-collector.top", "scrape"]).err();
+    let msg = e.map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        msg.contains("--collector.top and --no-collector.top are both given"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn file_errors_name_the_key_and_what_is_right() {
+    for (text, wanted) in [
+        ("[technitium]\nurll = \"x\"\n", "unknown field `urll`"),
+        (
+            "[collector.zones]\nlimit = -5\n",
+            "[collector.zones] limit: \"-5\" is not a whole number",
+        ),
+        (
+            "[collector.zones]\nlimt = 5\n",
+            "[collector.zones] limt: unknown key (keys of [collector.zones]: include, exclude, limit, enabled, min_interval)",
+        ),
+        (
+            "[collector]\nzone = false\n",
+            "unknown collector \"zone\" (collectors: lifetime",
+        ),
+        (
+            "[collector]\ntop = 3\n",
+            "[collector] top must be true, false or a [collector.top] table",
+        ),
+        (
+            "[collector]\nsession = false\n",
+            "the session collector is always on",
+        ),
+        (
+            "[collector.zones]\ninclude = \"[\"\n",
+            "[collector.zones] include: invalid regex \"[\": error: unclosed character class",
+        ),
+        (
+            "[collector.dashboard]\nwindow = [\"yesterday\"]\n",
+            "\"yesterday\" is not a window",
+        ),
+        (
+            "[web]\ntls_cert_file = \"/x\"\n",
+            "[web] needs both tls_cert_file and tls_key_file",
+        ),
+        ("[output]\nfile = \"x.txt\"\n", "must end in .prom"),
+        (
+            "[web]\nlisten_address = [\"9274\"]\n",
+            "\"9274\" is not :PORT, HOST:PORT or [IPv6]:PORT",
+        ),
+        (
+            "[web]\ntelemetry_path = \"/probe\"\n",
+            "--web.telemetry-path must start with /",
+        ),
+        (
+            "[targets.\"a b\"]\nurl = \"http://x\"\n",
+            "target names may use letters",
+        ),
+        (
+            "[targets.x]\nurl = \"http://x\"\ncollector = { zonez = true }\n",
+            "[targets.x] collector: unknown collector \"zonez\"",
+        ),
+    ] {
+        let f = file(text);
+        let path = f.path().to_string_lossy().into_owned();
+        let got = problems(&["--config.file", &path, "scrape"]);
+        assert!(
+            got.contains(wanted),
+            "{text:?}: wanted {wanted:?} in {got:?}"
+        );
+        assert!(
+            !got.contains("FileSwitch") && !got.contains("untagged"),
+            "{got}"
+        );
+    }
+}
+
+#[test]
+fn flag_errors_name_the_flag() {
+    for (args, wanted) in [
+        (
+            &["--technitium.url", "dns.lan:5380"][..],
+            "(write it as http://dns.lan:5380)",
+        ),
+        (
+            &["--technitium.url", "http://x/?token=abc"],
+            "put no query string",
+        ),
+        (
+            &["--technitium.timeout", "0s"],
+            "--technitium.timeout must be more than 0s",
+        ),
+        (
+            &["--technitium.timeout", "100years"],
+            "--technitium.timeout must be at most 1h",
+        ),
+        (
+            &["--technitium.max-response-size", "0"],
+            "is outside 1.0 KiB to 1.0 GiB",
+        ),
+        (
+            &["--collector.zones.limit=-1"],
+            "--collector.zones.limit: \"-1\" is not a whole number",
+        ),
+        (
+            &["--collector.dashboard.min-interval", "soon"],
+            "--collector.dashboard.min-interval: \"soon\" is not a duration",
+        ),
+    ] {
+        let mut all = args.to_vec();
+        all.push("scrape");
+        let got = problems(&all);
+        assert!(
+            got.contains(wanted),
+            "{args:?}: wanted {wanted:?} in {got:?}"
+        );
+    }
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let got = build(&[
+        "--technitium.url",
+        "ftp://x",
+        "--technitium.timeout",
+        "x",
+        "--collector.zones.limit",
+        "y",
+        "scrape",
+    ]);
+    assert_eq!(got.err().map(|e| e.problems.len()), Some(3));
+}
+
+#[test]
+fn token_files_are_one_trimmed_line_without_a_bom() {
+    let f = file("\u{feff}  secret-token \n");
+    assert_eq!(
+        read_token_file(f.path()).map(|s| s.expose().to_owned()),
+        Ok("secret-token".to_owned())
+    );
+    let two = file("one\ntwo\n");
+    let msg = read_token_file(two.path())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(msg.contains("has more than one line"), "{msg}");
+    let empty = file(" \n");
+    let msg = read_token_file(empty.path())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(msg.contains("is empty"), "{msg}");
+}
+
+#[test]
+fn output_file_names_are_bare_and_end_in_prom() {
+    assert!(check_output_file("technitium.prom").is_ok());
+    assert!(check_output_file("dns-2.prom").is_ok());
+    for bad in [
+        "technitium",
+        ".prom",
+        "a/b.prom",
+        "../x.prom",
+        ".hidden.prom",
+        "x.prom.tmp",
+        "",
+    ] {
+        assert!(check_output_file(bad).is_err(), "{bad}");
+    }
+}
+
+/// Every `[default: X]` in the help is the real default: giving X explicitly changes nothing.
+#[test]
+fn help_defaults_are_the_real_defaults() {
+    let cmd = Cli::command();
+    let mut checked = 0;
+    let subcommands: Vec<(&str, Vec<clap::Arg>)> =
+        std::iter::once(("scrape", cmd.get_arguments().cloned().collect()))
+            .chain(
+                cmd.get_subcommands()
+                    .map(|s| (s.get_name(), s.get_arguments().cloned().collect())),
+            )
+            .map(|(n, a)| {
+                (
+                    if n == "technitium-exporter" {
+                        "scrape"
+                    } else {
+                        n
+                    },
+                    a,
+                )
+            })
+            .collect();
+    for (sub, args) in subcommands {
+        // Two explicit values are meant to differ in one way: `check` logs at an explicit
+        // --log.level, and textfile's messages stop suggesting --output.dir once it is given.
+        let shown = |c: Config| {
+            format!("{c:?}")
+                .replace("level_given: true", "level_given: false")
+                .replace("dir_given: true", "dir_given: false")
+        };
+        let baseline = build(&[sub]).map(shown);
+        for arg in args {
+            let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+            let Some(default) = help
+                .rsplit_once("[default: ")
+                .and_then(|(_, d)| d.strip_suffix(']'))
+            else {
+                continue;
+            };
+            let Some(long) = arg.get_long() else { continue };
+            let value = match default {
+                "on" => "true",
+                "off" => "false",
+                "system roots" => continue,
+                v => v,
+            };
+            let flag = format!("--{long}={value}");
+            let (before, after): (Vec<&str>, Vec<&str>) = if sub == "scrape" || arg.is_global_set()
+            {
+                (vec![flag.as_str()], vec![sub])
+            } else {
+                (vec![sub], vec![flag.as_str()])
+            };
+            let args: Vec<&str> = before.into_iter().chain(after).collect();
+            let explicit = build(&args).map(shown);
+            assert_eq!(explicit, baseline, "{long}: help says [default: {default}]");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} defaults checked");
+}

@@ -1,0 +1,37 @@
+//! `scrape`: one collection printed to stdout, as exposition text, OpenMetrics, JSON or a table.
+
+use crate::collector::Collector;
+use crate::config::Config;
+use crate::exit::{Exit, Fatal, write_stdout};
+use crate::render::{self, exposition::Format, table};
+
+/// What `scrape` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// Prometheus text format 0.0.4.
+    Text,
+    /// OpenMetrics 1.0.
+    OpenMetrics,
+    /// The families as JSON.
+    Json,
+    /// Tables for people.
+    Table,
+}
+
+/// Runs `scrape`: exit 0 when the server is up, 1 when it is not (the output says why).
+///
+/// # Errors
+/// When stdout cannot be written (a closed pipe is not an error).
+pub async fn run(config: &Config, collector: &Collector, output: Output) -> Result<Exit, Fatal> {
+    let deadline = tokio::time::Instant::now() + config.client.timeout;
+    // A failure is logged once by the collector; the exit code says it too.
+    let snapshot = collector.collect(deadline).await;
+    let text = match output {
+        Output::Table => table::render(&snapshot, collector.client().server()),
+        Output::Text => render::render(&snapshot, Format::Text),
+        Output::OpenMetrics => render::render(&snapshot, Format::OpenMetrics),
+        Output::Json => render::render(&snapshot, Format::Json),
+    };
+    write_stdout(&text)?;
+    Ok(if snapshot.up() { Exit::Ok } else { Exit::Down })
+}

@@ -1,0 +1,81 @@
+//! Coalescing: concurrent scrapes of one target share one upstream fetch.
+//!
+//! A request joins the fetch in flight, if there is one (it finishes after the request arrived,
+//! so its data is fresh for it), and otherwise starts one. The fetch runs as its own task, so a
+//! client that goes away does not cancel it for the others. Its deadline is the longest
+//! waiter's: a request that joins with a later deadline pushes it back. Each request waits only
+//! until its own deadline; it then gets the session's result and every collector finished by
+//! then, the others reported as cut off by the deadline — never a made-up session timeout.
+//!
+//! The flight is the only state kept between requests, and only while it runs.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::time::Instant;
+
+use crate::collector::{Collector, Deadline, DeadlineSetter, Progress, Snapshot, lock};
+
+/// A fetch in flight.
+#[derive(Debug)]
+struct Flight {
+    progress: Progress,
+    deadline: DeadlineSetter,
+}
+
+/// One target: its collector and the fetch in flight.
+#[derive(Debug)]
+pub(crate) struct Target {
+    pub(super) name: String,
+    pub(super) collector: Collector,
+    flight: Mutex<Option<Arc<Flight>>>,
+}
+
+impl Target {
+    pub(super) fn new(name: &str, collector: Collector) -> Arc<Self> {
+        Arc::new(Self {
+            name: name.to_owned(),
+            collector,
+            flight: Mutex::new(None),
+        })
+    }
+
+    /// A snapshot for a request that must answer by `deadline`: joins the fetch in flight or
+    /// starts one.
+    pub(super) async fn snapshot(self: &Arc<Self>, deadline: Instant) -> Arc<Snapshot> {
+        let flight = self.join_or_start(deadline);
+        flight
+            .progress
+            .wait(
+                deadline,
+                self.collector.options(),
+                self.collector.client().server(),
+            )
+            .await
+    }
+
+    fn join_or_start(self: &Arc<Self>, deadline: Instant) -> Arc<Flight> {
+        let mut slot = lock(&self.flight);
+        if let Some(flight) = slot.as_ref() {
+            flight.deadline.extend(deadline);
+            return Arc::clone(flight);
+        }
+        let (shared_deadline, setter) = Deadline::movable(deadline);
+        let flight = Arc::new(Flight {
+            progress: Progress::default(),
+            deadline: setter,
+        });
+        *slot = Some(Arc::clone(&flight));
+        let target = Arc::clone(self);
+        let running = Arc::clone(&flight);
+        tokio::spawn(async move {
+            let snapshot = target
+                .collector
+                .collect_with(&shared_deadline, Some(&running.progress))
+                .await;
+            // Requests arriving from now on start a new fetch: this one's data predates them.
+            lock(&target.flight).take();
+            running.progress.finish(Arc::new(snapshot));
+        });
+        flight
+    }
+}

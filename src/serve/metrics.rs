@@ -1,0 +1,178 @@
+//! The exporter's own metrics, served on the telemetry path only: build info, scrapes and
+//! upstream requests per target, and the process collector.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use prometheus::proto::{MetricFamily, MetricType};
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+
+use crate::render::exposition::{Encoder, Kind};
+use crate::technitium::{Endpoint, RequestObserver};
+
+/// The exporter's own metrics.
+#[derive(Debug)]
+pub(super) struct SelfMetrics {
+    /// When this process started: `process_start_time_seconds` falls back to it where the
+    /// sandbox hides `/proc/stat` (systemd's `ProcSubset=pid`), which the process collector
+    /// needs for its own computation and otherwise reports as 0.
+    started: f64,
+    registry: Registry,
+    pub(super) scrapes: IntCounterVec,
+    upstream_requests: IntCounterVec,
+    upstream_duration: HistogramVec,
+}
+
+fn build_info() -> Result<IntGaugeVec, prometheus::Error> {
+    let build = IntGaugeVec::new(
+        Opts::new(
+            "technitium_exporter_build_info",
+            "The exporter's version, as labels; always 1.",
+        ),
+        &["version", "revision"],
+    )?;
+    build
+        .with_label_values(&[
+            env!("CARGO_PKG_VERSION"),
+            option_env!("TECHNITIUM_EXPORTER_REVISION").unwrap_or("unknown"),
+        ])
+        .set(1);
+    Ok(build)
+}
+
+impl SelfMetrics {
+    pub(super) fn new() -> Result<Self, prometheus::Error> {
+        let registry = Registry::new();
+        let scrapes = IntCounterVec::new(
+            Opts::new(
+                "technitium_exporter_scrapes_total",
+                "Scrapes served, by target and result (success: technitium_up 1).",
+            ),
+            &["target", "result"],
+        )?;
+        let upstream_requests = IntCounterVec::new(
+            Opts::new(
+                "technitium_exporter_upstream_requests_total",
+                "Requests to the Technitium API, by target, API path and result (success or a technitium_scrape_error reason).",
+            ),
+            &["target", "endpoint", "result"],
+        )?;
+        let upstream_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "technitium_exporter_upstream_request_duration_seconds",
+                "Time of requests to the Technitium API, by target and API path.",
+            )
+            .buckets(vec![
+                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
+            &["target", "endpoint"],
+        )?;
+        registry.register(Box::new(build_info()?))?;
+        registry.register(Box::new(scrapes.clone()))?;
+        registry.register(Box::new(upstream_requests.clone()))?;
+        registry.register(Box::new(upstream_duration.clone()))?;
+        #[cfg(target_os = "linux")]
+        registry.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ))?;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64().floor());
+        Ok(Self {
+            started,
+            registry,
+            scrapes,
+            upstream_requests,
+            upstream_duration,
+        })
+    }
+
+    /// Counts a served scrape.
+    pub(super) fn scraped(&self, target: &str, up: bool) {
+        let result = if up { "success" } else { "failure" };
+        self.scrapes.with_label_values(&[target, result]).inc();
+    }
+
+    /// Writes every family through our encoder, so both exposition formats carry them.
+    pub(super) fn write(&self, enc: &mut Encoder) {
+        for f in &self.registry.gather() {
+            write_family(f, self.started, enc);
+        }
+    }
+}
+
+/// An observer that feeds one target's upstream requests into the self metrics.
+pub(super) fn observer(target: &str, metrics: &Arc<SelfMetrics>) -> Arc<dyn RequestObserver> {
+    Arc::new(Observer {
+        target: target.to_owned(),
+        metrics: Arc::clone(metrics),
+    })
+}
+
+/// Feeds upstream request events of one target into the self metrics.
+struct Observer {
+    target: String,
+    metrics: Arc<SelfMetrics>,
+}
+
+impl RequestObserver for Observer {
+    fn observe(&self, endpoint: Endpoint, result: &'static str, elapsed: Duration) {
+        let path = endpoint.path();
+        self.metrics
+            .upstream_requests
+            .with_label_values(&[self.target.as_str(), path, result])
+            .inc();
+        self.metrics
+            .upstream_duration
+            .with_label_values(&[self.target.as_str(), path])
+            .observe(elapsed.as_secs_f64());
+    }
+}
+
+/// A count as a sample value (exact below 2^53).
+#[allow(clippy::cast_precision_loss)]
+fn count(n: u64) -> f64 {
+    n as f64
+}
+
+/// Writes one `prometheus` crate family through our encoder.
+fn write_family(f: &MetricFamily, started: f64, enc: &mut Encoder) {
+    let kind = match f.get_field_type() {
+        MetricType::COUNTER => Kind::Counter,
+        MetricType::HISTOGRAM => Kind::Histogram,
+        _ => Kind::Gauge,
+    };
+    enc.family(f.name(), kind, f.help());
+    for m in f.get_metric() {
+        let labels: Vec<(&str, &str)> = m
+            .get_label()
+            .iter()
+            .map(|l| (l.name(), l.value()))
+            .collect();
+        match kind {
+            Kind::Counter => enc.sample(&labels, m.get_counter().get_value()),
+            Kind::Gauge => {
+                let mut v = m.get_gauge().get_value();
+                if v == 0.0 && f.name() == "process_start_time_seconds" {
+                    v = started;
+                }
+                enc.sample(&labels, v);
+            }
+            Kind::Histogram => write_histogram(m.get_histogram(), &labels, enc),
+        }
+    }
+}
+
+fn write_histogram(h: &prometheus::proto::Histogram, labels: &[(&str, &str)], enc: &mut Encoder) {
+    for b in h.get_bucket() {
+        let le = format!("{}", b.upper_bound());
+        let mut with_le = labels.to_vec();
+        with_le.push(("le", &le));
+        enc.sample_with_suffix("_bucket", &with_le, count(b.cumulative_count()));
+    }
+    let mut with_inf = labels.to_vec();
+    with_inf.push(("le", "+Inf"));
+    enc.sample_with_suffix("_bucket", &with_inf, count(h.get_sample_count()));
+    enc.sample_with_suffix("_sum", labels, h.get_sample_sum());
+    enc.sample_with_suffix("_count", labels, count(h.get_sample_count()));
+}

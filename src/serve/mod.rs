@@ -1,0 +1,62 @@
+//! `serve`: the HTTP exporter.
+//!
+//! Every scrape goes through the same collector and renderer as `scrape`. The parts:
+//! - [`routes`]: `/metrics` (the telemetry path), `/probe`, `/`, `/-/healthy`, `/-/ready`;
+//! - [`targets`]: the default, named and URL targets, one HTTP client per TLS profile;
+//! - [`coalesce`]: concurrent scrapes of one target share one upstream fetch;
+//! - [`response`]: whole, gzip and streamed exposition bodies;
+//! - [`metrics`]: the exporter's own metrics;
+//! - [`listener`]: binding, accept loop, connection limits and timeouts, graceful drain;
+//! - [`reload`]: SIGHUP re-reads the configuration.
+
+mod coalesce;
+mod listener;
+mod metrics;
+mod reload;
+mod response;
+mod routes;
+mod targets;
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::exit::{Exit, Fatal};
+pub use routes::scrape_timeout;
+
+/// Runs `serve` until SIGINT or SIGTERM. `reload` rebuilds the configuration on SIGHUP.
+///
+/// # Errors
+/// When the exporter cannot start: a target's TLS settings, an address it cannot listen on.
+pub async fn run(config: Config, reload: reload::Reload<'_>) -> Result<Exit, Fatal> {
+    let metrics = Arc::new(metrics::SelfMetrics::new()?);
+    if config.client.token.is_none() {
+        tracing::warn!(
+            "no API token configured: every scrape reports technitium_up 0 (reason invalid_token) until one is set with --technitium.token-file, TECHNITIUM_TOKEN_FILE or the systemd credential technitium-token, followed by a reload"
+        );
+    }
+    let targets = targets::Targets::build(&config, &metrics)?;
+    let listeners = listener::bind_all(&config.web.listen_addresses).await?;
+    let state = Arc::new(routes::State {
+        targets: RwLock::new(Arc::new(targets)),
+        metrics,
+        telemetry_path: config.web.telemetry_path.clone(),
+        max_timeout: config.client.timeout,
+        auth: config.web.basic_auth.clone(),
+    });
+    for l in &listeners {
+        if let Ok(addr) = l.local_addr() {
+            tracing::info!(address = %addr, tls = config.web.tls.is_some(), basic_auth = state.auth.is_some(), "listening");
+        }
+    }
+    let idle = (config.client.timeout * 2).max(Duration::from_secs(60));
+    let server = listener::Server::start(listeners, &state, config.web.tls.clone(), idle);
+    let drain = config.client.timeout + Duration::from_secs(5);
+    let stopping = server.stopping();
+    tokio::select! {
+        () = listener::shutdown_signal() => {}
+        () = reload::watch_sighup(state, config, reload, stopping) => {}
+    }
+    server.drain(drain).await;
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,146 @@
+//! The targets `serve` scrapes: the default one (`/metrics`), the named `[targets.NAME]`
+//! (`/probe?target=NAME`) and the URL targets of `[modules.NAME]`
+//! (`/probe?target=URL&module=NAME`), each with its own collector and coalescing state. The
+//! whole set is replaced on SIGHUP.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::coalesce::Target;
+use super::metrics::{SelfMetrics, observer};
+use crate::collector::{Collector, Options, TargetInfo, lock};
+use crate::config::{Config, ConfigError, ModuleConfig, parse_url};
+use crate::technitium::client::{display_base, http_client};
+use crate::technitium::{Client, ClientConfig};
+
+/// The name of the `/metrics` target in self-metric labels.
+pub(super) const DEFAULT_TARGET: &str = "default";
+/// Most URL targets kept at once (their clients and auth state); the set is cleared when full.
+const URL_TARGET_LIMIT: usize = 256;
+
+/// A `[modules.NAME]` with the HTTP client of its TLS profile.
+#[derive(Debug)]
+struct Module {
+    config: ModuleConfig,
+    http: reqwest::Client,
+}
+
+/// The configured targets.
+#[derive(Debug)]
+pub(super) struct Targets {
+    pub(super) default: Arc<Target>,
+    pub(super) named: HashMap<String, Arc<Target>>,
+    modules: HashMap<String, Module>,
+    /// URL targets seen through modules, by (module, base URL).
+    by_url: Mutex<HashMap<(String, String), Arc<Target>>>,
+}
+
+/// One `reqwest::Client` per distinct TLS profile (CA file, verification on or off), shared by
+/// every target that uses it.
+#[derive(Default)]
+struct Profiles(HashMap<(Option<std::path::PathBuf>, bool), reqwest::Client>);
+
+impl Profiles {
+    fn http(&mut self, what: &str, cfg: &ClientConfig) -> Result<reqwest::Client, ConfigError> {
+        if cfg.insecure_skip_verify {
+            tracing::warn!(target_name = %what, "TLS certificate verification is OFF: anyone on the path can read this target's token");
+        }
+        let key = (cfg.ca_file.clone(), cfg.insecure_skip_verify);
+        if let Some(c) = self.0.get(&key) {
+            return Ok(c.clone());
+        }
+        let c = http_client(cfg.ca_file.as_deref(), cfg.insecure_skip_verify)
+            .map_err(|e| ConfigError::one(format!("{what}: {e}")))?;
+        self.0.insert(key, c.clone());
+        Ok(c)
+    }
+}
+
+fn target(
+    name: &str,
+    http: reqwest::Client,
+    cfg: &ClientConfig,
+    options: &Options,
+    metrics: &Arc<SelfMetrics>,
+) -> Arc<Target> {
+    let client = Client::with_http(http, cfg).with_observer(observer(name, metrics));
+    let collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
+    Target::new(name, collector)
+}
+
+impl Targets {
+    /// Every target of `config`, with one HTTP client per TLS profile.
+    pub(super) fn build(config: &Config, metrics: &Arc<SelfMetrics>) -> Result<Self, ConfigError> {
+        let mut profiles = Profiles::default();
+        let http = profiles.http(DEFAULT_TARGET, &config.client)?;
+        let default = target(
+            DEFAULT_TARGET,
+            http,
+            &config.client,
+            &config.options,
+            metrics,
+        );
+        let mut named = HashMap::new();
+        for t in &config.targets {
+            let http = profiles.http(&t.name, &t.client)?;
+            named.insert(
+                t.name.clone(),
+                target(&t.name, http, &t.client, &t.options, metrics),
+            );
+        }
+        let mut modules = HashMap::new();
+        for m in &config.modules {
+            let http = profiles.http(&m.name, &m.client)?;
+            let config = m.clone();
+            modules.insert(m.name.clone(), Module { config, http });
+        }
+        Ok(Self {
+            default,
+            named,
+            modules,
+            by_url: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The target for `/probe?target=URL&module=NAME`, or why there is none (for a 400).
+    pub(super) fn url_target(
+        &self,
+        module: &str,
+        url: &str,
+        metrics: &Arc<SelfMetrics>,
+    ) -> Result<Arc<Target>, String> {
+        let Some(m) = self.modules.get(module) else {
+            return Err(format!(
+                "unknown module {:?}: modules come from [modules.NAME] in the config file",
+                truncate(module)
+            ));
+        };
+        if !m.config.allow_url_targets {
+            return Err(format!(
+                "module {:?} does not allow URL targets (allow_url_targets = true)",
+                truncate(module)
+            ));
+        }
+        let url = parse_url(url, "target").map_err(|e| e.to_string())?;
+        let key = (module.to_owned(), display_base(&url));
+        let mut by_url = lock(&self.by_url);
+        if let Some(t) = by_url.get(&key) {
+            return Ok(Arc::clone(t));
+        }
+        if by_url.len() >= URL_TARGET_LIMIT {
+            by_url.clear();
+        }
+        let config = ClientConfig {
+            url,
+            ..m.config.client.clone()
+        };
+        let t = target(module, m.http.clone(), &config, &m.config.options, metrics);
+        by_url.insert(key, Arc::clone(&t));
+        Ok(t)
+    }
+}
+
+/// At most 64 characters of a caller's text, for messages.
+pub(super) fn truncate(s: &str) -> String {
+    s.chars().take(64).collect()
+}
