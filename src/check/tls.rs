@@ -16,7 +16,7 @@ use url::Host;
 use super::CERT_WARN_DAYS;
 use super::report::Status;
 use crate::collector::lock;
-use crate::technitium::ClientConfig;
+use crate::technitium::{ClientBuildError, ClientConfig};
 
 /// Delegates to the real verifier and remembers its verdict, so an insecure run can still say
 /// whether the certificate would have verified.
@@ -98,20 +98,25 @@ impl ServerCertVerifier for RecordingVerifier {
 }
 
 /// The client's trust: system roots (rustls-platform-verifier, as reqwest uses) plus the CA file.
-fn verifier(config: &ClientConfig) -> Result<RecordingVerifier, String> {
+fn verifier(config: &ClientConfig) -> Result<RecordingVerifier, ClientBuildError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut extra = Vec::new();
     if let Some(path) = &config.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
+        let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
         for cert in CertificateDer::pem_slice_iter(&pem) {
-            extra.push(
-                cert.map_err(|e| format!("CA file {} is not a PEM bundle: {e}", path.display()))?,
-            );
+            extra.push(cert.map_err(|e| ClientBuildError::BadCaFile {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?);
         }
     }
-    let inner = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
-        .map_err(|e| format!("cannot load the trusted certificates: {e}"))?;
+    let inner =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider).map_err(|e| {
+            ClientBuildError::Build(format!("cannot load the trusted certificates: {e}"))
+        })?;
     Ok(RecordingVerifier {
         inner: Arc::new(inner),
         accept_any: config.insecure_skip_verify,
@@ -164,7 +169,7 @@ pub(super) async fn tls_step(
 ) -> Row {
     let verifier = match verifier(config) {
         Ok(v) => Arc::new(v),
-        Err(e) => return (Status::Failed, e, None),
+        Err(e) => return (Status::Failed, e.to_string(), None),
     };
     let (name, connector) = match (server_name(host), connector(&verifier)) {
         (Ok(n), Ok(c)) => (n, c),

@@ -569,28 +569,25 @@ impl Collector {
             let warning = data
                 .as_deref()
                 .and_then(|d| collector.warning(d, &*entry.settings));
+            let duration = started.elapsed();
+            let report = Report {
+                spec,
+                outcome,
+                duration,
+                cached,
+            };
             Part {
-                report: Report {
-                    spec,
-                    outcome,
-                    duration: started.elapsed(),
-                    cached,
-                },
+                report,
                 collector,
                 data,
                 warning,
             }
         };
-        match session {
+        match session.map(|s| Self::plan(spec, s)) {
             None if spec.requires != Requires::Nothing => return None,
-            Some(s) => match Self::plan(spec, s) {
-                Plan::NotApplicable => return Some(part(Outcome::NotApplicable, None, None)),
-                Plan::NoPermission(section) => {
-                    return Some(part(Outcome::NoPermission(section), None, None));
-                }
-                Plan::Run => {}
-            },
-            None => {}
+            Some(Plan::NotApplicable) => return Some(part(Outcome::NotApplicable, None, None)),
+            Some(Plan::NoPermission(s)) => return Some(part(Outcome::NoPermission(s), None, None)),
+            Some(Plan::Run) | None => {}
         }
         if let Some((age, data)) = self.cached(spec, entry.min_interval) {
             return Some(part(Outcome::Success, Some(age), Some(data)));

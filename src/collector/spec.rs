@@ -274,7 +274,7 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 ///
 /// # Errors
 /// A message saying what a duration looks like.
-pub fn parse_duration(v: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(v: &str) -> Result<Duration, String> {
     humantime::parse_duration(v.trim())
         .map_err(|e| format!("{v:?} is not a duration like 10s or 1m30s ({e})"))
 }

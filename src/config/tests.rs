@@ -55,133 +55,131 @@ type Row = (
     &'static str,
 );
 
-fn rows() -> Vec<Row> {
-    vec![
-        (
-            "url",
-            "[technitium]\nurl = \"http://file.lan:5380\"\n",
-            &["--technitium.url", "http://flag.lan:5380"],
-            |c| c.client.url.to_string(),
-            "http://localhost:5380/",
-            "http://file.lan:5380/",
-            "http://flag.lan:5380/",
-        ),
-        (
-            "timeout",
-            "[technitium]\ntimeout = \"3s\"\n",
-            &["--technitium.timeout", "7s"],
-            |c| format!("{:?}", c.client.timeout),
-            "10s",
-            "3s",
-            "7s",
-        ),
-        (
-            "max response size",
-            "[technitium]\nmax_response_size = \"1MiB\"\n",
-            &["--technitium.max-response-size", "2MiB"],
-            |c| c.client.max_response_size.to_string(),
-            "67108864",
-            "1048576",
-            "2097152",
-        ),
-        (
-            "a collector switch",
-            "[collector]\ntop = true\n",
-            &["--no-collector.top"],
-            |c| c.options.is_enabled("top").to_string(),
-            "false",
-            "true",
-            "false",
-        ),
-        (
-            "a collector table's switch",
-            "[collector.dhcp]\nenabled = false\n",
-            &["--collector.dhcp=true"],
-            |c| c.options.is_enabled("dhcp").to_string(),
-            "true",
-            "false",
-            "true",
-        ),
-        (
-            "a collector option",
-            "[collector.zones]\nlimit = 5\n",
-            &["--collector.zones.limit", "6"],
-            |c| {
-                c.options
-                    .settings::<Zones>()
-                    .map(|z| z.limit)
-                    .unwrap_or(0)
-                    .to_string()
-            },
-            "10000",
-            "5",
-            "6",
-        ),
-        (
-            "a list option",
-            "[collector.dashboard]\nwindow = [\"last_day\"]\n",
-            &["--collector.dashboard.window", "last_week,last_hour"],
-            |c| {
-                format!(
-                    "{:?}",
-                    c.options.settings::<Dashboard>().map(|d| d.windows.clone())
-                )
-            },
-            "Some([LastHour])",
-            "Some([LastDay])",
-            "Some([LastHour, LastWeek])",
-        ),
-        (
-            "a min interval",
-            "[collector.dashboard]\nmin_interval = \"1m\"\n",
-            &["--collector.dashboard.min-interval", "2m"],
-            |c| format!("{:?}", c.options.min_interval("dashboard")),
-            "0ns",
-            "60s",
-            "120s",
-        ),
-        (
-            "disable_defaults",
-            "[collector]\ndisable_defaults = true\n",
-            &["--collector.disable-defaults=false"],
-            |c| c.options.is_enabled("zones").to_string(),
-            "true",
-            "false",
-            "true",
-        ),
-        (
-            "log level",
-            "[log]\nlevel = \"warn\"\n",
-            &["--log.level", "debug"],
-            |c| c.log.level.as_str().to_owned(),
-            "info",
-            "warn",
-            "debug",
-        ),
-        (
-            "telemetry path",
-            "[web]\ntelemetry_path = \"/file\"\n",
-            &["serve", "--web.telemetry-path", "/flag"],
-            |c| c.web.telemetry_path.clone(),
-            "/metrics",
-            "/file",
-            "/flag",
-        ),
-        (
-            "output file",
-            "[output]\nfile = \"file.prom\"\n",
-            &["textfile", "--output.file", "flag.prom"],
-            |c| c.output.file.clone(),
-            "technitium.prom",
-            "file.prom",
-            "flag.prom",
-        ),
-    ]
-}
+const ROWS: &[Row] = &[
+    (
+        "url",
+        "[technitium]\nurl = \"http://file.lan:5380\"\n",
+        &["--technitium.url", "http://flag.lan:5380"],
+        |c| c.client.url.to_string(),
+        "http://localhost:5380/",
+        "http://file.lan:5380/",
+        "http://flag.lan:5380/",
+    ),
+    (
+        "timeout",
+        "[technitium]\ntimeout = \"3s\"\n",
+        &["--technitium.timeout", "7s"],
+        |c| format!("{:?}", c.client.timeout),
+        "10s",
+        "3s",
+        "7s",
+    ),
+    (
+        "max response size",
+        "[technitium]\nmax_response_size = \"1MiB\"\n",
+        &["--technitium.max-response-size", "2MiB"],
+        |c| c.client.max_response_size.to_string(),
+        "67108864",
+        "1048576",
+        "2097152",
+    ),
+    (
+        "a collector switch",
+        "[collector]\ntop = true\n",
+        &["--no-collector.top"],
+        |c| c.options.is_enabled("top").to_string(),
+        "false",
+        "true",
+        "false",
+    ),
+    (
+        "a collector table's switch",
+        "[collector.dhcp]\nenabled = false\n",
+        &["--collector.dhcp=true"],
+        |c| c.options.is_enabled("dhcp").to_string(),
+        "true",
+        "false",
+        "true",
+    ),
+    (
+        "a collector option",
+        "[collector.zones]\nlimit = 5\n",
+        &["--collector.zones.limit", "6"],
+        |c| {
+            c.options
+                .settings::<Zones>()
+                .map(|z| z.limit)
+                .unwrap_or(0)
+                .to_string()
+        },
+        "10000",
+        "5",
+        "6",
+    ),
+    (
+        "a list option",
+        "[collector.dashboard]\nwindow = [\"last_day\"]\n",
+        &["--collector.dashboard.window", "last_week,last_hour"],
+        |c| {
+            format!(
+                "{:?}",
+                c.options.settings::<Dashboard>().map(|d| d.windows.clone())
+            )
+        },
+        "Some([LastHour])",
+        "Some([LastDay])",
+        "Some([LastHour, LastWeek])",
+    ),
+    (
+        "a min interval",
+        "[collector.dashboard]\nmin_interval = \"1m\"\n",
+        &["--collector.dashboard.min-interval", "2m"],
+        |c| format!("{:?}", c.options.min_interval("dashboard")),
+        "0ns",
+        "60s",
+        "120s",
+    ),
+    (
+        "disable_defaults",
+        "[collector]\ndisable_defaults = true\n",
+        &["--collector.disable-defaults=false"],
+        |c| c.options.is_enabled("zones").to_string(),
+        "true",
+        "false",
+        "true",
+    ),
+    (
+        "log level",
+        "[log]\nlevel = \"warn\"\n",
+        &["--log.level", "debug"],
+        |c| c.log.level.as_str().to_owned(),
+        "info",
+        "warn",
+        "debug",
+    ),
+    (
+        "telemetry path",
+        "[web]\ntelemetry_path = \"/file\"\n",
+        &["serve", "--web.telemetry-path", "/flag"],
+        |c| c.web.telemetry_path.clone(),
+        "/metrics",
+        "/file",
+        "/flag",
+    ),
+    (
+        "output file",
+        "[output]\nfile = \"file.prom\"\n",
+        &["textfile", "--output.file", "flag.prom"],
+        |c| c.output.file.clone(),
+        "technitium.prom",
+        "file.prom",
+        "flag.prom",
+    ),
+];
 
 #[test]
 fn defaults_then_file_then_flags() {
-    for (what, text, flags, read, default, from_file, from_flag) in rows() {
+    for &(what, text, flags, read, default, from_file, from_flag) in ROWS {
         // Rows whose flags belong to a subcommand start with it; the others run `scrape`.
         let sub = match flags.first() {
             Some(s) if !s.starts_with('-') => None,

@@ -469,3 +469,47 @@ fn unreadable_or_empty_token_file_exits_2() {
         "cannot read token file",
     );
 }
+
+/// `scrape | head`: the reader closing the pipe early is success (as ripgrep), not an error.
+#[test]
+fn a_closed_stdout_pipe_is_success() {
+    for mode in ["scrape", "check"] {
+        let mut child = crate::common::exporter_command()
+            .args([mode, "--demo"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the read end before the exporter writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{mode}: {stderr}");
+        assert!(!stderr.contains("error"), "{mode}: {stderr}");
+    }
+}
+
+/// Output that cannot be written (a full disk behind a redirect) is a clear error, exit 1.
+#[test]
+fn an_unwritable_stdout_is_a_clear_error() {
+    for args in [
+        &["scrape", "--demo"][..],
+        &["check", "--demo", "--format", "json"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = crate::common::exporter_command()
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error: cannot write to standard output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

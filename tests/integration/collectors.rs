@@ -502,3 +502,50 @@ async fn families_never_hold_duplicate_series() {
         assert!(families.insert(line.to_owned()), "duplicate family {line}");
     }
 }
+
+/// Log lines written while a closure runs (this thread only).
+async fn logs_of<F: std::future::Future>(f: F) -> String {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Capture(Arc::new(Mutex::new(Vec::new())));
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(move || writer.clone())
+        .finish();
+    let guard = tracing::subscriber::set_default(subscriber);
+    f.await;
+    drop(guard);
+    let bytes = captured.0.lock().unwrap().clone();
+    String::from_utf8(bytes).unwrap()
+}
+
+/// Regression: "failing" and "truncated" shared one key, so every scrape of a truncated zone
+/// list logged "collector recovered" and the truncation warning again.
+#[tokio::test]
+async fn a_truncated_zone_list_warns_once_over_several_scrapes() {
+    let server = crate::common::start_mock(Version::V15_2).await;
+    let mut options = crate::common::only(&["zones"]);
+    crate::common::set(&mut options, "zones", "limit", "1");
+    let c = crate::common::collector(&crate::common::client_config(&server.uri()), options);
+    let logs = logs_of(async {
+        for _ in 0..4 {
+            let s = crate::common::collect(&c, std::time::Duration::from_secs(10)).await;
+            assert!(s.part("zones").and_then(|p| p.warning.as_ref()).is_some());
+        }
+    })
+    .await;
+    assert_eq!(logs.matches("per-zone series dropped").count(), 1, "{logs}");
+    assert!(!logs.contains("recovered"), "{logs}");
+}

@@ -605,3 +605,78 @@ async fn large_expositions_are_streamed_with_the_same_content() {
     let whole = String::from_utf8(out.stdout).unwrap();
     assert_eq!(zone_info(&whole), zone_info(&plain));
 }
+
+/// A scrape with Prometheus's timeout header, as a spawned request.
+async fn get_with_timeout(url: String, seconds: &'static str) -> String {
+    http()
+        .get(url)
+        .header("X-Prometheus-Scrape-Timeout-Seconds", seconds)
+        .timeout(Duration::from_secs(20))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A serve whose stats/get answers after 1.5 s (session/get at once).
+async fn slow_dashboard() -> (wiremock::MockServer, Server) {
+    let mock = start_mock(Version::V15_2).await;
+    crate::common::override_endpoint(
+        &mock,
+        technitium_exporter::technitium::Endpoint::StatsGet,
+        recorded(Version::V15_2, "dashboard_stats_get_LastHour.json")
+            .set_delay(Duration::from_millis(1500)),
+    )
+    .await;
+    let s = serve(
+        &["--technitium.url", &mock.uri(), "--technitium.token", TOKEN],
+        &[],
+    )
+    .await;
+    (mock, s)
+}
+
+/// Regression (hostile run): a short scrape joining a long one in flight reported
+/// `technitium_up 0, reason="timeout"` although session/get had answered at once.
+#[tokio::test]
+async fn a_short_scrape_joining_a_long_one_keeps_the_session_result() {
+    let (mock, s) = slow_dashboard().await;
+    let url = format!("{}/metrics", s.base);
+    let long = tokio::spawn(get_with_timeout(url.clone(), "10"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let short = get_with_timeout(url, "1").await;
+    assert!(short.contains("technitium_up 1\n"), "{short}");
+    assert!(!short.contains("technitium_scrape_error{"), "{short}");
+    assert!(
+        short.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 0"),
+        "the short scrape's own deadline cut the dashboard off: {short}"
+    );
+    assert!(short.contains("technitium_scrape_collector_success{collector=\"zones\"} 1"));
+    let long = long.await.unwrap();
+    assert!(long.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 1"));
+    let seen = mock.received_requests().await.unwrap();
+    let sessions = seen
+        .iter()
+        .filter(|r| r.url.path() == "/api/user/session/get")
+        .count();
+    assert_eq!(sessions, 1, "both scrapes share one fetch");
+}
+
+/// Regression (hostile run): a long scrape joining a short one inherited its cut-off.
+#[tokio::test]
+async fn a_long_scrape_joining_a_short_one_gets_its_own_deadline() {
+    let (_mock, s) = slow_dashboard().await;
+    let url = format!("{}/metrics", s.base);
+    let short = tokio::spawn(get_with_timeout(url.clone(), "1"));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let long = get_with_timeout(url, "10").await;
+    assert!(
+        long.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 1"),
+        "the long scrape extends the shared fetch: {long}"
+    );
+    let short = short.await.unwrap();
+    assert!(short.contains("technitium_up 1\n"), "{short}");
+    assert!(short.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 0"));
+}

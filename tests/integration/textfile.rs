@@ -332,11 +332,12 @@ struct Rng(u64);
 
 impl Rng {
     fn new() -> Self {
-        let seed = SystemTime::now()
+        let nanos = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap()
-            .as_nanos() as u64
-            ^ u64::from(std::process::id());
+            .as_nanos();
+        let seed =
+            u64::try_from(nanos % u128::from(u64::MAX)).unwrap() ^ u64::from(std::process::id());
         eprintln!("atomicity seed: {seed}");
         Self(seed | 1)
     }
@@ -347,6 +348,31 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % n.max(1)
     }
+}
+
+/// Keeps reading `target` until `stop`, asserting each read is a complete exposition.
+fn spawn_reader(
+    target: std::path::PathBuf,
+    stop: Arc<AtomicBool>,
+    reads: Arc<AtomicUsize>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            let body = fs::read(&target).expect("the target vanished");
+            assert!(
+                body.starts_with(b"# HELP technitium_up ")
+                    && body.ends_with(b"\n")
+                    && body[..body.len() - 1]
+                        .rsplit(|b| *b == b'\n')
+                        .next()
+                        .is_some_and(|l| l.starts_with(b"technitium_scrape_duration_seconds ")),
+                "the reader saw a partial file of {} bytes",
+                body.len()
+            );
+            reads.fetch_add(1, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(15));
+        }
+    })
 }
 
 #[test]
@@ -385,26 +411,7 @@ fn sigkill_at_any_moment_leaves_a_complete_file() {
     // A reader that keeps opening the file while writers are being killed.
     let stop = Arc::new(AtomicBool::new(false));
     let reads = Arc::new(AtomicUsize::new(0));
-    let reader = {
-        let (stop, reads, target) = (stop.clone(), reads.clone(), target.clone());
-        std::thread::spawn(move || {
-            while !stop.load(Ordering::Relaxed) {
-                let body = fs::read(&target).expect("the target vanished");
-                assert!(
-                    body.starts_with(b"# HELP technitium_up ")
-                        && body.ends_with(b"\n")
-                        && body[..body.len() - 1]
-                            .rsplit(|b| *b == b'\n')
-                            .next()
-                            .is_some_and(|l| l.starts_with(b"technitium_scrape_duration_seconds ")),
-                    "the reader saw a partial file of {} bytes",
-                    body.len()
-                );
-                reads.fetch_add(1, Ordering::Relaxed);
-                std::thread::sleep(Duration::from_millis(15));
-            }
-        })
-    };
+    let reader = spawn_reader(target.clone(), stop.clone(), reads.clone());
 
     let mut rng = Rng::new();
     let budget = Duration::from_secs(12);
