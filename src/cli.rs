@@ -9,6 +9,9 @@
 //! `TECHNITIUM_EXPORTER_` + the flag upper-cased with `.` and `-` as `_`; repeatable flags take
 //! comma-separated values there.
 //!
+//! A boolean flag is on when given alone (`--collector.top`) and takes a value only after `=`
+//! (`--collector.top=false`), so it never swallows the next word (`--collector.top scrape`).
+//!
 //! The collector flags are not written out here: [`CollectorArgs`] generates
 //! `--collector.NAME`, `--no-collector.NAME`, `--collector.NAME.min-interval` and one
 //! `--collector.NAME.KEY` per collector option from the collector registry.
@@ -112,7 +115,7 @@ pub struct GlobalArgs {
     pub ca_file: Option<PathBuf>,
     /// Accept any TLS certificate from the server (insecure) [default: false]
     #[arg(long = "technitium.insecure-skip-verify", env = "TECHNITIUM_INSECURE_SKIP_VERIFY", value_name = "BOOL",
-          num_args = 0..=1, default_missing_value = "true", global = true)]
+          num_args = 0..=1, require_equals = true, default_missing_value = "true", global = true)]
     pub insecure_skip_verify: Option<bool>,
 
     /// TOML configuration file (see the README)
@@ -344,6 +347,7 @@ fn switch_args(spec: &Spec) -> [Arg; 3] {
             .env(env_name(&flag))
             .value_name("BOOL")
             .num_args(0..=1)
+            .require_equals(true)
             .default_missing_value("true")
             .value_parser(clap::value_parser!(bool))
             .help(format!("{} [default: {}]", spec.help, on_off(spec.default_enabled))),
@@ -377,7 +381,10 @@ fn option_arg(spec: &Spec, opt: &OptSpec) -> Arg {
         .help(help);
     match opt.kind {
         OptKind::List => arg.action(ArgAction::Append).value_delimiter(','),
-        OptKind::Bool => arg.num_args(0..=1).default_missing_value("true"),
+        OptKind::Bool => arg
+            .num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("true"),
         OptKind::Count | OptKind::Text | OptKind::Regex | OptKind::Duration => arg,
     }
 }
@@ -399,6 +406,7 @@ impl Args for CollectorArgs {
                 .env(env_name(flag))
                 .value_name("BOOL")
                 .num_args(0..=1)
+                .require_equals(true)
                 .default_missing_value("true")
                 .value_parser(clap::value_parser!(bool))
                 .global(true)

@@ -11,6 +11,7 @@ mod check;
 mod cli;
 mod client_errors;
 mod collectors;
+mod config;
 mod generated;
 mod golden;
 mod serve;
