@@ -37,6 +37,16 @@ fn target(report: &Value) -> String {
     report["targets"][0]["target"].as_str().unwrap().to_owned()
 }
 
+/// `(setting, file, (variable, value), flags, read it back, what file, env and flag give)`.
+type Row = (
+    &'static str,
+    String,
+    (&'static str, String),
+    Vec<String>,
+    fn(&Value) -> String,
+    [String; 3],
+);
+
 #[test]
 fn defaults_then_file_then_environment_then_flags() {
     let url = |n: u16| format!("http://127.0.0.1:{n}");
@@ -45,8 +55,7 @@ fn defaults_then_file_then_environment_then_flags() {
         url(refused_port()),
         url(refused_port()),
     );
-    type Read = fn(&Value) -> String;
-    let rows: Vec<(&str, String, (&str, String), Vec<String>, Read, [String; 3])> = vec![
+    let rows: Vec<Row> = vec![
         (
             "url",
             format!("[technitium]\nurl = \"{file_url}\"\n"),
