@@ -1,6 +1,8 @@
 //! Logging setup: `tracing` to stderr (stdout stays pure exposition text for `scrape`), as
 //! logfmt or JSON, at `--log.level` unless `RUST_LOG` says otherwise.
 
+use std::io::{self, Write};
+
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -72,7 +74,7 @@ pub fn init(level: Level, format: Format) {
                     .with_span_name(false)
                     .with_span_path(false)
                     .layer()
-                    .with_writer(std::io::stderr),
+                    .with_writer(|| Logfmt(io::stderr())),
             )
             .try_init(),
         Format::Json => registry
@@ -84,4 +86,67 @@ pub fn init(level: Level, format: Format) {
             )
             .try_init(),
     };
+}
+
+/// stderr for logfmt lines. tracing-logfmt quotes values with Rust's `escape_debug`, which
+/// writes `'` as `\'`; logfmt escapes only `"` and `\`, so readers would show the backslash.
+/// This turns `\'` back into `'` (an escaped backslash is `\\`, so a real backslash before a
+/// quote survives as `\\'`).
+struct Logfmt<W>(W);
+
+impl<W: Write> Write for Logfmt<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !buf.windows(2).any(|w| w == b"\\'") {
+            return self.0.write(buf);
+        }
+        let mut out = Vec::with_capacity(buf.len());
+        let mut i = 0;
+        while i < buf.len() {
+            match buf[i] {
+                // An escaped backslash: copy both bytes, so its second byte is not read as the
+                // start of `\'`.
+                b'\\' if buf.get(i + 1) == Some(&b'\\') => {
+                    out.extend_from_slice(b"\\\\");
+                    i += 2;
+                }
+                b'\\' if buf.get(i + 1) == Some(&b'\'') => {
+                    out.push(b'\'');
+                    i += 2;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        self.0.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn through(s: &str) -> String {
+        let mut w = Logfmt(Vec::new());
+        let _ = w.write_all(s.as_bytes());
+        String::from_utf8(w.0).unwrap_or_default()
+    }
+
+    #[test]
+    fn quotes_lose_their_backslash_and_backslashes_stay() {
+        let quoted = |s: &str| format!("message=\"{}\"\n", s.escape_debug());
+        assert_eq!(
+            through(&quoted("this target's token")),
+            "message=\"this target's token\"\n"
+        );
+        assert_eq!(through(&quoted(r"a\b")), "message=\"a\\\\b\"\n");
+        assert_eq!(through(&quoted(r"a\'b")), "message=\"a\\\\'b\"\n");
+        assert_eq!(through("plain"), "plain");
+    }
 }

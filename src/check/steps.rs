@@ -93,7 +93,10 @@ impl Walk<'_> {
             let hint = Some("set --technitium.url to e.g. http://dns.lan:5380".to_owned());
             return Err(self.fail("url", detail, hint, None));
         };
-        let detail = format!("{}: host {host}, port {port}", url.scheme());
+        let mut detail = format!("{}: host {host}, port {port}", url.scheme());
+        if let Some(proxy) = crate::technitium::client::proxy_for(url) {
+            detail.push_str(&format!("; requests go through {proxy}"));
+        }
         self.steps.push("url", Status::Ok, detail, None, None);
         Ok((host.to_owned(), port))
     }
@@ -221,8 +224,40 @@ impl Walk<'_> {
 }
 
 /// Reports a failed session/get on the http and token rows.
+/// What to try next when session/get failed with `e`.
+fn hint(e: &ApiError) -> String {
+    let hint = match e {
+        ApiError::MissingToken { .. } => {
+            "pass --technitium.token-file PATH (or TECHNITIUM_TOKEN_FILE, or the systemd credential technitium-token)"
+        }
+        ApiError::InvalidToken { .. } => {
+            "use a non-expiring API token (a login session's token expires), and check that the token file holds only the token"
+        }
+        ApiError::TwoFactorRequired { .. } => "API tokens are not asked for a two-factor code",
+        ApiError::PermissionDenied { .. } => {
+            "grant the token's user the View permission under Administration → Groups"
+        }
+        ApiError::Api { .. } | ApiError::Internal { .. } => "the server's log says more",
+        ApiError::Unreachable { proxy: Some(_), .. } | ApiError::Timeout { proxy: Some(_), .. } => {
+            "the DNS and TCP steps above connect directly, but requests go through the proxy: check it, or list the host in NO_PROXY"
+        }
+        ApiError::Unreachable { .. } => {
+            "check the URL's host and port: the web console listens on 5380 (http) or 53443 (https)"
+        }
+        ApiError::Timeout { .. } => "raise --technitium.timeout, or check the server's load",
+        ApiError::HttpStatus { .. } | ApiError::BadResponse { .. } => {
+            "the answer did not come from Technitium's API: is --technitium.url the web console, and is a reverse proxy in front of it?"
+        }
+        ApiError::TooLarge { .. } | ApiError::OverBudget { .. } => {
+            "raise --technitium.max-response-size if the server really has that much"
+        }
+    };
+    hint.to_owned()
+}
+
+/// Reports a failed session/get on the http and token rows.
 fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
-    let detail = e.to_string();
+    let (detail, hint) = (e.to_string(), Some(hint(e)));
     match e {
         ApiError::MissingToken { .. } => {
             steps.push(
@@ -232,7 +267,7 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
                 None,
                 None,
             );
-            steps.push("token", Status::Failed, detail, None, None);
+            steps.push("token", Status::Failed, detail, hint, None);
         }
         ApiError::InvalidToken { .. }
         | ApiError::TwoFactorRequired { .. }
@@ -245,15 +280,16 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
                 None,
                 Some(elapsed),
             );
-            steps.push("token", Status::Failed, detail, None, None);
+            steps.push("token", Status::Failed, detail, hint, None);
         }
         ApiError::Unreachable { .. }
         | ApiError::Timeout { .. }
         | ApiError::HttpStatus { .. }
         | ApiError::BadResponse { .. }
         | ApiError::TooLarge { .. }
+        | ApiError::OverBudget { .. }
         | ApiError::Internal { .. } => {
-            steps.push("http", Status::Failed, detail, None, Some(elapsed));
+            steps.push("http", Status::Failed, detail, hint, Some(elapsed));
         }
     }
 }

@@ -490,6 +490,7 @@ impl Collector {
                 server: self.client.server().to_owned(),
                 endpoint: Endpoint::SessionGet.path(),
                 timeout: deadline.at().saturating_duration_since(started),
+                proxy: None,
             }),
         };
         let session_report = Report {

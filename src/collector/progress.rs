@@ -166,6 +166,7 @@ impl Progress {
                 server: server.to_owned(),
                 endpoint: Endpoint::SessionGet.path(),
                 timeout: budget,
+                proxy: None,
             };
             return Snapshot::failed(error, budget);
         };

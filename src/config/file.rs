@@ -176,13 +176,11 @@ impl FileConfig {
 
     fn parse_named(text: &str, origin: &str) -> Result<Self, ConfigError> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let key = e
+            let at = e
                 .span()
-                .and_then(|s| text.get(s))
-                .and_then(|t| t.lines().next())
-                .map(|k| format!(" (at `{}`)", k.trim()))
+                .map(|s| where_in(text, s.start))
                 .unwrap_or_default();
-            ConfigError::one(format!("{origin}: {}{key}", e.message().trim_end()))
+            ConfigError::one(format!("{origin}: {}{at}", e.message().trim_end()))
         })?;
         let collector = collectors(&raw.collector, origin)?;
         Ok(Self {
@@ -195,6 +193,30 @@ impl FileConfig {
             output: raw.output,
         })
     }
+}
+
+/// Where offset `at` is, for people: " (line 3: `timeout = 5` in [technitium])".
+fn where_in(text: &str, at: usize) -> String {
+    let at = at.min(text.len());
+    let Some(before) = text.get(..at) else {
+        return String::new();
+    };
+    let number = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = text
+        .get(start..)
+        .and_then(|t| t.lines().next())
+        .unwrap_or("")
+        .trim();
+    let table = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .filter(|t| *t != line)
+        .map(|t| format!(" in {t}"))
+        .unwrap_or_default();
+    format!(" (line {number}: `{line}`{table})")
 }
 
 /// Reads `[collector]`: `disable_defaults`, `NAME = bool`, `[collector.NAME]` tables.

@@ -243,6 +243,10 @@ fn file_errors_name_the_key_and_what_is_right() {
     for (text, wanted) in [
         ("[technitium]\nurll = \"x\"\n", "unknown field `urll`"),
         (
+            "[technitium]\ntimeout = 5\n",
+            "expected a string (line 2: `timeout = 5` in [technitium])",
+        ),
+        (
             "[collector.zones]\nlimit = -5\n",
             "[collector.zones] limit: \"-5\" is not a whole number",
         ),

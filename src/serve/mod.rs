@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::exit::{Exit, Fatal};
+use crate::technitium::ResponseBudget;
 pub use routes::scrape_timeout;
 
 /// Runs `serve` until SIGINT or SIGTERM. `reload` rebuilds the configuration on SIGHUP.
@@ -35,10 +36,17 @@ pub async fn run(config: Config, reload: reload::Reload<'_>) -> Result<Exit, Fat
             "no API token configured: every scrape reports technitium_up 0 (reason invalid_token) until one is set with --technitium.token-file, TECHNITIUM_TOKEN_FILE or the systemd credential technitium-token, followed by a reload"
         );
     }
-    let targets = targets::Targets::build(&config, &metrics)?;
+    // One memory budget for every target's responses: concurrent scrapes of many targets
+    // cannot hold more response bytes than it at once.
+    let shared = targets::Shared {
+        metrics: Arc::clone(&metrics),
+        budget: ResponseBudget::for_responses_of(config.client.max_response_size),
+    };
+    let targets = targets::Targets::build(&config, &shared)?;
     let listeners = listener::bind_all(&config.web.listen_addresses).await?;
     let state = Arc::new(routes::State {
         targets: RwLock::new(Arc::new(targets)),
+        shared,
         metrics,
         telemetry_path: config.web.telemetry_path.clone(),
         max_timeout: config.client.timeout,

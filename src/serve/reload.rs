@@ -43,7 +43,7 @@ fn apply(state: &State, running: &Config, new: Result<Config, ConfigError>) {
             return;
         }
     };
-    match Targets::build(&new, &state.metrics) {
+    match Targets::build(&new, &state.shared) {
         Ok(targets) => {
             state.set_targets(targets);
             tracing::info!(targets = new.targets.len(), "configuration reloaded");

@@ -26,6 +26,8 @@ pub(super) struct State {
     /// `--technitium.timeout`: no scrape waits longer.
     pub(super) max_timeout: Duration,
     pub(super) auth: Option<Arc<BasicAuth>>,
+    /// What the targets' clients share (kept across reloads).
+    pub(super) shared: super::targets::Shared,
 }
 
 impl State {
@@ -115,7 +117,7 @@ async fn probe(state: &State, req: &Request<Incoming>, targets: &Targets) -> Res
         );
     };
     if let Some(module) = query_param(req, "module") {
-        return match targets.url_target(&module, &name, &state.metrics) {
+        return match targets.url_target(&module, &name) {
             Ok(t) => scrape(state, req, &t, false).await,
             Err(reason) => text(StatusCode::BAD_REQUEST, format!("{reason}\n")),
         };

@@ -11,7 +11,7 @@ use super::metrics::{SelfMetrics, observer};
 use crate::collector::{Collector, Options, TargetInfo, lock};
 use crate::config::{Config, ConfigError, ModuleConfig, parse_url};
 use crate::technitium::client::{display_base, http_client};
-use crate::technitium::{Client, ClientConfig};
+use crate::technitium::{Client, ClientConfig, ResponseBudget};
 
 /// The name of the `/metrics` target in self-metric labels.
 pub(super) const DEFAULT_TARGET: &str = "default";
@@ -33,6 +33,7 @@ pub(super) struct Targets {
     modules: HashMap<String, Module>,
     /// URL targets seen through modules, by (module, base URL).
     by_url: Mutex<HashMap<(String, String), Arc<Target>>>,
+    shared: Shared,
 }
 
 /// One `reqwest::Client` per distinct TLS profile (CA file, verification on or off), shared by
@@ -56,21 +57,30 @@ impl Profiles {
     }
 }
 
+/// What every target's client shares: the self metrics and the memory budget for responses.
+#[derive(Debug, Clone)]
+pub(super) struct Shared {
+    pub(super) metrics: Arc<SelfMetrics>,
+    pub(super) budget: ResponseBudget,
+}
+
 fn target(
     name: &str,
     http: reqwest::Client,
     cfg: &ClientConfig,
     options: &Options,
-    metrics: &Arc<SelfMetrics>,
+    shared: &Shared,
 ) -> Arc<Target> {
-    let client = Client::with_http(http, cfg).with_observer(observer(name, metrics));
+    let client = Client::with_http(http, cfg)
+        .with_observer(observer(name, &shared.metrics))
+        .with_budget(shared.budget.clone());
     let collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
     Target::new(name, collector)
 }
 
 impl Targets {
     /// Every target of `config`, with one HTTP client per TLS profile.
-    pub(super) fn build(config: &Config, metrics: &Arc<SelfMetrics>) -> Result<Self, ConfigError> {
+    pub(super) fn build(config: &Config, shared: &Shared) -> Result<Self, ConfigError> {
         let mut profiles = Profiles::default();
         let http = profiles.http(DEFAULT_TARGET, &config.client)?;
         let default = target(
@@ -78,14 +88,14 @@ impl Targets {
             http,
             &config.client,
             &config.options,
-            metrics,
+            shared,
         );
         let mut named = HashMap::new();
         for t in &config.targets {
             let http = profiles.http(&t.name, &t.client)?;
             named.insert(
                 t.name.clone(),
-                target(&t.name, http, &t.client, &t.options, metrics),
+                target(&t.name, http, &t.client, &t.options, shared),
             );
         }
         let mut modules = HashMap::new();
@@ -99,16 +109,12 @@ impl Targets {
             named,
             modules,
             by_url: Mutex::new(HashMap::new()),
+            shared: shared.clone(),
         })
     }
 
     /// The target for `/probe?target=URL&module=NAME`, or why there is none (for a 400).
-    pub(super) fn url_target(
-        &self,
-        module: &str,
-        url: &str,
-        metrics: &Arc<SelfMetrics>,
-    ) -> Result<Arc<Target>, String> {
+    pub(super) fn url_target(&self, module: &str, url: &str) -> Result<Arc<Target>, String> {
         let Some(m) = self.modules.get(module) else {
             return Err(format!(
                 "unknown module {:?}: modules come from [modules.NAME] in the config file",
@@ -134,7 +140,13 @@ impl Targets {
             url,
             ..m.config.client.clone()
         };
-        let t = target(module, m.http.clone(), &config, &m.config.options, metrics);
+        let t = target(
+            module,
+            m.http.clone(),
+            &config,
+            &m.config.options,
+            &self.shared,
+        );
         by_url.insert(key, Arc::clone(&t));
         Ok(t)
     }

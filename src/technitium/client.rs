@@ -11,9 +11,11 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -307,6 +309,99 @@ pub fn http_client(
         .map_err(|e| ClientBuildError::Build(e.without_url().to_string()))
 }
 
+/// How many response bytes may be held in memory at once, across every call that shares the
+/// budget: a `serve` process shares one across its targets; a client built alone has its own.
+/// A call reserves its bytes as they arrive and gives them back once its body is parsed, so
+/// hostile upstreams sending many maximal bodies at once fail a call instead of growing memory.
+#[derive(Debug, Clone)]
+pub struct ResponseBudget {
+    /// One permit per KiB.
+    permits: Arc<Semaphore>,
+    bytes: u64,
+}
+
+impl ResponseBudget {
+    /// The least budget: enough for a 100 000-zone list and a few other answers at once.
+    pub const MIN: u64 = 256 * 1024 * 1024;
+
+    /// A budget of `bytes` (whole KiB).
+    #[must_use]
+    pub fn new(bytes: u64) -> Self {
+        let kib = usize::try_from(bytes / 1024).unwrap_or(Semaphore::MAX_PERMITS);
+        Self {
+            permits: Arc::new(Semaphore::new(kib.min(Semaphore::MAX_PERMITS))),
+            bytes,
+        }
+    }
+
+    /// The budget for clients whose responses may each be `max_response_size`: room for two
+    /// maximal answers at once, and never less than [`ResponseBudget::MIN`].
+    #[must_use]
+    pub fn for_responses_of(max_response_size: u64) -> Self {
+        Self::new(max_response_size.saturating_mul(2).max(Self::MIN))
+    }
+
+    /// The budget in bytes.
+    #[must_use]
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Bytes not held by any body right now.
+    #[must_use]
+    pub fn available(&self) -> u64 {
+        self.permits.available_permits() as u64 * 1024
+    }
+
+    /// Reserves room for `bytes`; `None` when the budget has not that much left.
+    fn reserve(&self, bytes: u64) -> Option<Held> {
+        let mut held = Held {
+            budget: Arc::clone(&self.permits),
+            permit: None,
+            kib: 0,
+        };
+        held.grow_to(bytes).then_some(held)
+    }
+}
+
+/// Bytes of a budget held by one body, given back when it is dropped.
+#[derive(Debug)]
+struct Held {
+    budget: Arc<Semaphore>,
+    permit: Option<OwnedSemaphorePermit>,
+    kib: u64,
+}
+
+impl Held {
+    /// Holds at least `bytes` in all; false when the budget has not that much left.
+    fn grow_to(&mut self, bytes: u64) -> bool {
+        let want = bytes.div_ceil(1024);
+        if want <= self.kib {
+            return true;
+        }
+        let Ok(more) = u32::try_from(want - self.kib) else {
+            return false;
+        };
+        match Arc::clone(&self.budget).try_acquire_many_owned(more) {
+            Ok(p) => {
+                match &mut self.permit {
+                    Some(held) => held.merge(p),
+                    None => self.permit = Some(p),
+                }
+                self.kib = want;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// A response body and the budget it holds until it is parsed.
+struct Body {
+    bytes: Vec<u8>,
+    _held: Held,
+}
+
 const LEARNED_UNKNOWN: u8 = 0;
 const LEARNED_HEADER: u8 = 1;
 const LEARNED_QUERY: u8 = 2;
@@ -319,12 +414,27 @@ pub struct Client {
     token: Option<Secret>,
     auth: AuthMode,
     learned: AtomicU8,
-    /// A v15+ server rejected the header once while accepting the query token (a proxy strips it).
+    /// A v15+ server rejected the header once while accepting the query token (a proxy strips
+    /// it, or the rejection was a passing one).
     header_stripped: AtomicBool,
+    /// While `header_stripped`: when to try the header again, and the wait after that.
+    header_retry: Mutex<(Instant, Duration)>,
+    /// The first wait before the header is tried again (doubling up to [`HEADER_RETRY_MAX`]).
+    header_retry_first: Duration,
     timeout: Duration,
     max_response_size: u64,
+    budget: ResponseBudget,
+    /// The token, for removing it from text that came from the server.
+    redactor: Redactor,
+    /// The proxy requests go through, from the environment, for messages.
+    proxy: Option<String>,
     observer: Option<Arc<dyn RequestObserver>>,
 }
+
+/// The first wait before a header the server rejected is tried again.
+pub const HEADER_RETRY_FIRST: Duration = Duration::from_secs(60);
+/// The longest wait between two tries of a rejected header.
+pub const HEADER_RETRY_MAX: Duration = Duration::from_secs(3600);
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -356,18 +466,39 @@ impl Client {
     /// A client sharing an existing `reqwest::Client` (one per TLS profile).
     #[must_use]
     pub fn with_http(http: reqwest::Client, config: &ClientConfig) -> Self {
+        let token = config.token.clone().filter(|t| !t.is_empty());
         Self {
             http,
             server: display_base(&config.url),
             base: config.url.clone(),
-            token: config.token.clone().filter(|t| !t.is_empty()),
+            redactor: Redactor::new(token.as_ref()),
+            proxy: proxy_for(&config.url),
+            token,
             auth: config.auth,
             learned: AtomicU8::new(LEARNED_UNKNOWN),
             header_stripped: AtomicBool::new(false),
+            header_retry: Mutex::new((Instant::now(), HEADER_RETRY_FIRST)),
+            header_retry_first: HEADER_RETRY_FIRST,
             timeout: config.timeout,
             max_response_size: config.max_response_size,
+            budget: ResponseBudget::for_responses_of(config.max_response_size),
             observer: None,
         }
+    }
+
+    /// Shares a response budget with other clients (`serve` gives every target the same one).
+    #[must_use]
+    pub fn with_budget(mut self, budget: ResponseBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Sets the first wait before a header the server rejected is tried again (tests use 0).
+    #[must_use]
+    pub fn with_header_retry(mut self, first: Duration) -> Self {
+        self.header_retry_first = first;
+        self.header_retry = Mutex::new((Instant::now(), first));
+        self
     }
 
     /// Adds an observer of every upstream request.
@@ -427,56 +558,106 @@ impl Client {
             return self.call(Endpoint::SessionGet, &[], self.carrier()).await;
         }
         match self.learned.load(Ordering::Relaxed) {
-            learned @ (LEARNED_QUERY | LEARNED_HEADER) => {
-                let carrier = if learned == LEARNED_QUERY {
-                    Carrier::Query
-                } else {
-                    Carrier::Header
-                };
-                let result = self.call(Endpoint::SessionGet, &[], carrier).await;
-                match &result {
-                    // A new token or another server version behind the URL: probe again.
-                    Err(ApiError::InvalidToken { .. }) => {
-                        self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed)
-                    }
-                    // Upgraded in place to v15+, which reads the header: stop putting the token
-                    // in URLs (unless the header was seen rejected by a v15+ server before).
-                    Ok(info)
-                        if carrier == Carrier::Query
-                            && is_v15(info)
-                            && !self.header_stripped.load(Ordering::Relaxed) =>
-                    {
-                        tracing::info!(server = %self.server, "server is now v15 or later: sending the token in the Bearer header");
-                        self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
-                    }
-                    _ => {}
-                }
-                result
+            LEARNED_HEADER => self.session_learned(Carrier::Header).await,
+            LEARNED_QUERY if self.header_retry_due() => self.retry_header().await,
+            LEARNED_QUERY => self.session_learned(Carrier::Query).await,
+            _ => self.probe().await,
+        }
+    }
+
+    /// session/get with the carrier learned earlier.
+    async fn session_learned(&self, carrier: Carrier) -> Result<SessionInfo, ApiError> {
+        let result = self.call(Endpoint::SessionGet, &[], carrier).await;
+        match &result {
+            // A new token or another server version behind the URL: probe again.
+            Err(ApiError::InvalidToken { .. }) => {
+                self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
             }
-            _ => match self.call(Endpoint::SessionGet, &[], Carrier::Header).await {
-                Ok(info) => {
-                    self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
-                    Ok(info)
+            // Upgraded in place to v15+, which reads the header: stop putting the token in URLs
+            // (unless a v15+ server rejected the header before: then it is retried with backoff).
+            Ok(info)
+                if carrier == Carrier::Query
+                    && is_v15(info)
+                    && !self.header_stripped.load(Ordering::Relaxed) =>
+            {
+                tracing::info!(server = %self.server, "server is now v15 or later: sending the token in the Bearer header");
+                self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        result
+    }
+
+    /// The first session/get: the Bearer header, then once the query parameter.
+    async fn probe(&self) -> Result<SessionInfo, ApiError> {
+        match self.call(Endpoint::SessionGet, &[], Carrier::Header).await {
+            Ok(info) => {
+                self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+                Ok(info)
+            }
+            Err(ApiError::InvalidToken { .. }) => {
+                let info = self.call(Endpoint::SessionGet, &[], Carrier::Query).await?;
+                if is_v15(&info) {
+                    self.header_stripped.store(true, Ordering::Relaxed);
+                    self.schedule_header_retry(true);
+                    tracing::warn!(
+                        server = %self.server,
+                        "a v15+ server rejected the Bearer header but accepted the token as a query parameter: is a proxy stripping the Authorization header? Sending the token in URLs for now, trying the header again later"
+                    );
+                } else {
+                    tracing::info!(
+                        server = %self.server,
+                        "server ignores the Bearer header (Technitium before v15): sending the token as a query parameter"
+                    );
                 }
-                Err(ApiError::InvalidToken { .. }) => {
-                    let info = self.call(Endpoint::SessionGet, &[], Carrier::Query).await?;
-                    if is_v15(&info) {
-                        self.header_stripped.store(true, Ordering::Relaxed);
-                        tracing::warn!(
-                            server = %self.server,
-                            "a v15+ server rejected the Bearer header but accepted the token as a query parameter: is a proxy stripping the Authorization header? Sending the token in URLs"
-                        );
-                    } else {
-                        tracing::info!(
-                            server = %self.server,
-                            "server ignores the Bearer header (Technitium before v15): sending the token as a query parameter"
-                        );
-                    }
-                    self.learned.store(LEARNED_QUERY, Ordering::Relaxed);
-                    Ok(info)
-                }
-                Err(e) => Err(e),
-            },
+                self.learned.store(LEARNED_QUERY, Ordering::Relaxed);
+                Ok(info)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether a v15+ server that rejected the header is due another try of it.
+    fn header_retry_due(&self) -> bool {
+        self.header_stripped.load(Ordering::Relaxed)
+            && Instant::now()
+                >= self
+                    .header_retry
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+    }
+
+    /// The next try of the header: after the first wait when `reset`, else after twice the last
+    /// wait (at most [`HEADER_RETRY_MAX`]).
+    fn schedule_header_retry(&self, reset: bool) {
+        let mut retry = self
+            .header_retry
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let wait = if reset {
+            self.header_retry_first
+        } else {
+            (retry.1 * 2).clamp(self.header_retry_first, HEADER_RETRY_MAX)
+        };
+        *retry = (Instant::now() + wait, wait);
+    }
+
+    /// Tries the header on a v15+ server that rejected it before; on success the token stops
+    /// going in URLs, else the query parameter is used and the next try waits longer.
+    async fn retry_header(&self) -> Result<SessionInfo, ApiError> {
+        match self.call(Endpoint::SessionGet, &[], Carrier::Header).await {
+            Ok(info) => {
+                self.header_stripped.store(false, Ordering::Relaxed);
+                self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+                tracing::info!(server = %self.server, "the server accepts the Bearer header again: the token no longer goes in URLs");
+                Ok(info)
+            }
+            Err(ApiError::InvalidToken { .. }) => {
+                self.schedule_header_retry(false);
+                self.session_learned(Carrier::Query).await
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -599,9 +780,10 @@ impl Client {
                 server: self.server.clone(),
                 endpoint: endpoint.path(),
                 timeout: self.timeout,
+                proxy: self.proxy.clone(),
             }),
         };
-        let result = result.and_then(|body| self.decode(endpoint, &body));
+        let result = result.and_then(|body| self.decode(endpoint, &body.bytes));
         if let Some(observer) = &self.observer {
             let label = match &result {
                 Ok(_) => "success",
@@ -620,37 +802,50 @@ impl Client {
         result
     }
 
-    /// Sends one request and reads the body under the size cap.
-    async fn exchange(
+    /// The request URL: the base, the endpoint's path, the parameters and, for the query
+    /// carrier, the token. It never leaves this module: errors drop it (see
+    /// [`Client::transport_error`]).
+    fn request_url(
         &self,
         endpoint: Endpoint,
         params: &[(&str, &str)],
-        carrier: Carrier,
-    ) -> Result<Vec<u8>, ApiError> {
-        let token = self.token.as_ref().ok_or_else(|| ApiError::MissingToken {
-            server: self.server.clone(),
-        })?;
+        token: Option<&Secret>,
+    ) -> Url {
         let mut url = self.base.clone();
+        let base_path = url.path().trim_end_matches('/').to_owned();
+        url.set_path(&format!("{base_path}{}", endpoint.path()));
         {
-            let base_path = url.path().trim_end_matches('/').to_owned();
-            url.set_path(&format!("{base_path}{}", endpoint.path()));
             let mut query = url.query_pairs_mut();
             query.clear();
             for (k, v) in params {
                 query.append_pair(k, v);
             }
-            if carrier == Carrier::Query {
+            if let Some(token) = token {
                 query.append_pair("token", token.expose());
             }
         }
         if url.query() == Some("") {
             url.set_query(None);
         }
-        let mut request = self.http.get(url);
+        url
+    }
+
+    /// Sends one request and reads the body under the size cap and the memory budget.
+    async fn exchange(
+        &self,
+        endpoint: Endpoint,
+        params: &[(&str, &str)],
+        carrier: Carrier,
+    ) -> Result<Body, ApiError> {
+        let token = self.token.as_ref().ok_or_else(|| ApiError::MissingToken {
+            server: self.server.clone(),
+        })?;
+        let in_url = (carrier == Carrier::Query).then_some(token);
+        let mut request = self.http.get(self.request_url(endpoint, params, in_url));
         if carrier == Carrier::Header {
             request = request.bearer_auth(token.expose());
         }
-        let mut response = request
+        let response = request
             .send()
             .await
             .map_err(|e| self.transport_error(endpoint, e))?;
@@ -663,23 +858,48 @@ impl Client {
                 hint: status_hint(status.as_u16()),
             });
         }
+        self.read_body(endpoint, response).await
+    }
+
+    /// Reads a body chunk by chunk, reserving each chunk's bytes from the budget first.
+    async fn read_body(
+        &self,
+        endpoint: Endpoint,
+        mut response: reqwest::Response,
+    ) -> Result<Body, ApiError> {
         let limit = self.max_response_size;
         if response.content_length().is_some_and(|len| len > limit) {
             return Err(self.too_large(endpoint));
         }
         let capacity = response.content_length().unwrap_or(16 * 1024).min(limit);
-        let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(16 * 1024));
+        let mut held = self
+            .budget
+            .reserve(capacity)
+            .ok_or_else(|| self.over_budget(endpoint))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(16 * 1024));
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.transport_error(endpoint, e))?
         {
-            if (body.len() + chunk.len()) as u64 > limit {
+            let len = (bytes.len() + chunk.len()) as u64;
+            if len > limit {
                 return Err(self.too_large(endpoint));
             }
-            body.extend_from_slice(&chunk);
+            if !held.grow_to(len) {
+                return Err(self.over_budget(endpoint));
+            }
+            bytes.extend_from_slice(&chunk);
         }
-        Ok(body)
+        Ok(Body { bytes, _held: held })
+    }
+
+    fn over_budget(&self, endpoint: Endpoint) -> ApiError {
+        ApiError::OverBudget {
+            server: self.server.clone(),
+            endpoint: endpoint.path(),
+            budget: self.budget.bytes(),
+        }
     }
 
     fn too_large(&self, endpoint: Endpoint) -> ApiError {
@@ -701,9 +921,10 @@ impl Client {
                 server,
                 endpoint: path,
                 timeout: self.timeout,
+                proxy: self.proxy.clone(),
             };
         }
-        let detail = error_chain(&error);
+        let detail = self.redactor.clean(&error_chain(&error));
         if error.is_body() || error.is_decode() {
             return ApiError::BadResponse {
                 server,
@@ -715,7 +936,15 @@ impl Client {
             server,
             endpoint: path,
             detail,
+            proxy: self.proxy.clone(),
         }
+    }
+
+    /// Text that came from the server, made safe to keep, log and print: the token and any
+    /// `token=` parameter removed (an error page may echo the request URL, which carries the
+    /// token on servers before v15), then cut to one short line.
+    fn upstream_text(&self, raw: &str) -> String {
+        shorten(&self.redactor.clean(raw))
     }
 
     fn decode<T: DeserializeOwned>(&self, endpoint: Endpoint, body: &[u8]) -> Result<T, ApiError> {
@@ -725,7 +954,7 @@ impl Client {
             serde_json::from_slice(body).map_err(|e| ApiError::BadResponse {
                 server: server.clone(),
                 endpoint: path,
-                detail: describe_bad_body(body, &e),
+                detail: self.redactor.clean(&describe_bad_body(body, &e)),
             })?;
         match envelope.status.as_str() {
             "ok" => envelope.response.ok_or_else(|| ApiError::BadResponse {
@@ -747,22 +976,100 @@ impl Client {
                     Err(ApiError::Api {
                         server,
                         endpoint: path,
-                        message: shorten(&message),
+                        message: self.upstream_text(&message),
                     })
                 }
             }
             other => Err(ApiError::BadResponse {
                 server,
                 endpoint: path,
-                detail: format!("an unknown status {:?}", shorten(other)),
+                detail: format!("an unknown status {:?}", self.upstream_text(other)),
             }),
         }
+    }
+}
+
+/// Removes the token from text: the literal token, and the value of any `token=` parameter or
+/// `Bearer` credential, whatever it is.
+#[derive(Clone)]
+struct Redactor {
+    token: Option<String>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Redactor([redacted])")
+    }
+}
+
+/// `token=VALUE` (a query or form parameter) and `Bearer VALUE`, any case.
+static CREDENTIAL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)(\btoken=|\bbearer\s+)[^&\s"'<>#;,)]+"#).ok()
+});
+
+impl Redactor {
+    fn new(token: Option<&Secret>) -> Self {
+        Self {
+            token: token
+                .map(|t| t.expose().to_owned())
+                .filter(|t| !t.is_empty()),
+        }
+    }
+
+    fn clean(&self, text: &str) -> String {
+        let mut text = match &self.token {
+            Some(t) if text.contains(t.as_str()) => text.replace(t.as_str(), "[redacted]"),
+            _ => text.to_owned(),
+        };
+        if let Some(re) = CREDENTIAL.as_ref()
+            && re.is_match(&text)
+        {
+            text = re.replace_all(&text, "${1}[redacted]").into_owned();
+        }
+        text
     }
 }
 
 /// Whether session info says v15 or later (the Bearer header works).
 fn is_v15(info: &SessionInfo) -> bool {
     super::types::parse_version(&info.version).is_some_and(|(major, _)| major >= 15)
+}
+
+/// The proxy the HTTP client will use for `url`, as reqwest's system-proxy reads it from the
+/// environment (`HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`, lower case too, unless `NO_PROXY`
+/// lists the host), shown for people: "the proxy http://proxy:3128 (HTTPS_PROXY)", without any
+/// password. Only messages use it.
+#[must_use]
+pub fn proxy_for(url: &Url) -> Option<String> {
+    let host = url.host_str()?;
+    let no_proxy = env_any(&["NO_PROXY", "no_proxy"])
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let excluded = no_proxy.split(',').map(str::trim).any(|n| {
+        let n = n.trim_start_matches('.');
+        n == "*" || (!n.is_empty() && (host == n || host.ends_with(&format!(".{n}"))))
+    });
+    if excluded {
+        return None;
+    }
+    let names: &[&str] = if url.scheme() == "https" {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    let (name, value) = env_any(names)?;
+    let shown =
+        Url::parse(&value).map_or_else(|_| "an unparsable URL".to_owned(), |u| display_base(&u));
+    Some(format!("the proxy {shown} ({name})"))
+}
+
+fn env_any(names: &[&'static str]) -> Option<(&'static str, String)> {
+    names.iter().find_map(|n| {
+        std::env::var(n)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*n, v))
+    })
 }
 
 /// The base URL without userinfo, query or fragment: what messages and logs may show.

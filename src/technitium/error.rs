@@ -48,7 +48,8 @@ impl Reason {
 pub enum ApiError {
     /// Could not connect (DNS, TCP, TLS).
     #[error(
-        "cannot reach {server} ({endpoint}): {detail}; check --technitium.url and that the server is running"
+        "cannot reach {server} ({endpoint}){}: {detail}; check --technitium.url and that the server is running{}",
+        through(proxy.as_deref()), proxy_hint(proxy.as_deref())
     )]
     Unreachable {
         /// Base URL of the server.
@@ -57,9 +58,11 @@ pub enum ApiError {
         endpoint: &'static str,
         /// The transport's own words, without any URL.
         detail: String,
+        /// The proxy the request went through (from the environment), for people.
+        proxy: Option<String>,
     },
     /// No complete answer in time.
-    #[error("{server} did not answer {endpoint} within {}; raise --technitium.timeout or check the server's load", humantime::format_duration(*.timeout))]
+    #[error("{server} did not answer {endpoint} within {}{}; raise --technitium.timeout or check the server's load{}", humantime::format_duration(*.timeout), through(proxy.as_deref()), proxy_hint(proxy.as_deref()))]
     Timeout {
         /// Base URL of the server.
         server: String,
@@ -67,6 +70,8 @@ pub enum ApiError {
         endpoint: &'static str,
         /// The limit that was hit.
         timeout: Duration,
+        /// The proxy the request went through (from the environment), for people.
+        proxy: Option<String>,
     },
     /// No token configured.
     #[error(
@@ -126,6 +131,16 @@ pub enum ApiError {
         /// The cap in bytes.
         limit: u64,
     },
+    /// The responses in flight at once would exceed the exporter's memory budget.
+    #[error("{server} sent too much at once for {endpoint}: responses being read together would exceed the exporter's memory budget of {}; scrape fewer windows or targets at once, or raise --technitium.max-response-size (the budget is twice it)", bytesize::ByteSize(*.budget))]
+    OverBudget {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The budget in bytes.
+        budget: u64,
+    },
     /// `status: error` with "Access was denied.".
     #[error(
         "the token may not read {endpoint} on {server} (access denied): grant {} to the token's user under Administration → Groups",
@@ -158,6 +173,18 @@ pub enum ApiError {
     },
 }
 
+fn through(proxy: Option<&str>) -> String {
+    proxy.map(|p| format!(" through {p}")).unwrap_or_default()
+}
+
+fn proxy_hint(proxy: Option<&str>) -> &'static str {
+    if proxy.is_some() {
+        ", and that the proxy works (or list the host in NO_PROXY)"
+    } else {
+        ""
+    }
+}
+
 impl ApiError {
     /// The `technitium_scrape_error` reason for this error.
     #[must_use]
@@ -168,9 +195,10 @@ impl ApiError {
             Self::MissingToken { .. } | Self::InvalidToken { .. } => Reason::InvalidToken,
             Self::TwoFactorRequired { .. } => Reason::TwoFactorRequired,
             Self::HttpStatus { .. } => Reason::HttpError,
-            Self::BadResponse { .. } | Self::TooLarge { .. } | Self::Internal { .. } => {
-                Reason::BadResponse
-            }
+            Self::BadResponse { .. }
+            | Self::TooLarge { .. }
+            | Self::OverBudget { .. }
+            | Self::Internal { .. } => Reason::BadResponse,
             Self::PermissionDenied { .. } | Self::Api { .. } => Reason::ApiError,
         }
     }

@@ -8,8 +8,8 @@ pub mod section;
 pub mod types;
 
 pub use client::{
-    AuthMode, Client, ClientBuildError, ClientConfig, Endpoint, RequestObserver, Secret, TopKind,
-    Window,
+    AuthMode, Client, ClientBuildError, ClientConfig, Endpoint, RequestObserver, ResponseBudget,
+    Secret, TopKind, Window,
 };
 pub use error::{ApiError, Reason};
 pub use section::Section;

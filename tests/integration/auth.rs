@@ -180,3 +180,69 @@ async fn the_token_is_sent_exactly_as_configured() {
     let debug = format!("{:?} {:?}", config, c);
     assert!(!debug.contains(TOKEN), "{debug}");
 }
+
+/// A v15 server whose first Bearer session/get is rejected once (a passing failure, or a proxy
+/// that stripped the header once), then accepts the header.
+async fn v15_rejecting_the_header_once() -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path(Endpoint::SessionGet.path()))
+        .and(wiremock::matchers::header_exists("authorization"))
+        .respond_with(crate::common::recorded(
+            Version::V15_2,
+            "error_invalid_token.json",
+        ))
+        .up_to_n_times(1)
+        .with_priority(crate::common::PRIORITY_OVERRIDE)
+        .mount(&server)
+        .await;
+    mount_fixtures(&server, Version::V15_2).await;
+    server
+}
+
+/// Regression (hostile run): one rejected Bearer attempt pinned `?token=` for the life of the
+/// process. The header is tried again later (after 1 min, doubling to 1 h; 0 here), and once
+/// it works the token stops going in URLs.
+#[tokio::test]
+async fn a_v15_server_gets_the_header_again_after_one_rejection() {
+    let server = v15_rejecting_the_header_once().await;
+    let client = technitium_exporter::technitium::Client::new(&client_config(&server.uri()))
+        .unwrap()
+        .with_header_retry(Duration::ZERO);
+    let c = technitium_exporter::collector::Collector::new(client, default_options());
+    let first = collect(&c, Duration::from_secs(10)).await;
+    assert!(first.up());
+    assert!(
+        c.client().uses_query_token(),
+        "fell back to the query parameter"
+    );
+    let after_first = server.received_requests().await.unwrap().len();
+    for _ in 0..2 {
+        assert!(collect(&c, Duration::from_secs(10)).await.up());
+    }
+    assert!(!c.client().uses_query_token(), "back on the header");
+    let requests = server.received_requests().await.unwrap();
+    for r in &requests[after_first..] {
+        assert!(
+            !token_in_url(r),
+            "token in the URL of {} after the retry",
+            r.url
+        );
+    }
+}
+
+/// Without a retry due, the fallback stays (one extra rejected call per backoff, no more).
+#[tokio::test]
+async fn the_header_is_not_retried_before_its_backoff() {
+    let server = v15_rejecting_the_header_once().await;
+    let c = collector(&client_config(&server.uri()), default_options());
+    for _ in 0..2 {
+        assert!(collect(&c, Duration::from_secs(10)).await.up());
+    }
+    assert!(c.client().uses_query_token());
+    let requests = server.received_requests().await.unwrap();
+    let header_tries = requests
+        .iter()
+        .filter(|r| r.url.path() == Endpoint::SessionGet.path() && bearer(r))
+        .count();
+    assert_eq!(header_tries, 1, "only the first probe sent the header");
+}

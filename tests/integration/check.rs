@@ -767,3 +767,47 @@ async fn every_configured_target_is_checked_and_the_worst_decides() {
         "✗ 3 targets checked, failed: default ok, dns2 degraded, dns3 failed (exit 1)"
     );
 }
+
+/// Regression (hostile run): failed http and token steps had `"hint": null`.
+#[tokio::test]
+async fn failed_http_and_token_steps_say_what_to_do() {
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let http = check(&dead, &["--format", "json"]).json();
+    // A refused port fails at TCP; a server that answers garbage fails at http.
+    assert!(step(&http, "tcp")["hint"].is_string(), "{http:#}");
+    let server = upstream(vec![("/api/user/session/get", json("<html>proxy</html>"))]).await;
+    let garbage = check(&server.uri(), &["--format", "json"]).json();
+    assert_eq!(step(&garbage, "http")["status"], "failed");
+    assert!(step(&garbage, "http")["hint"].is_string(), "{garbage:#}");
+    let rejecting = upstream(vec![(
+        "/api/user/session/get",
+        json(fixture("error_invalid_token.json")),
+    )])
+    .await;
+    let token = check(&rejecting.uri(), &["--format", "json"]).json();
+    assert_eq!(step(&token, "token")["status"], "failed");
+    let hint = step(&token, "token")["hint"].as_str().unwrap_or("");
+    assert!(hint.contains("non-expiring API token"), "{token:#}");
+}
+
+/// Regression (hostile run): a dead proxy looked like a dead server.
+#[test]
+fn a_proxy_from_the_environment_is_named_without_its_password() {
+    let proxy = format!("http://user:s3cret-pw@127.0.0.1:{}", free_port());
+    let target = format!("http://192.0.2.1:{}", free_port());
+    let out = exporter()
+        .args(["check", "--format", "json", "--technitium.url", &target])
+        .args(["--technitium.token", TOKEN, "--technitium.timeout", "2s"])
+        .env("HTTP_PROXY", &proxy)
+        .output()
+        .unwrap();
+    let run = finish(&out);
+    assert!(!run.stdout.contains("s3cret-pw") && !run.stderr.contains("s3cret-pw"));
+    let report = run.json();
+    let url = step(&report, "url")["detail"].as_str().unwrap_or("");
+    assert!(
+        url.contains("requests go through the proxy http://127.0.0.1:"),
+        "{url}"
+    );
+    assert!(url.contains("(HTTP_PROXY)"), "{url}");
+}

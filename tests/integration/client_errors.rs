@@ -415,3 +415,47 @@ async fn messages_read_well() {
         .to_string();
     assert!(message.contains("HTML page"), "{message}");
 }
+
+/// Regression (hostile run): 64 MiB answers to every call of a scrape at once peaked at
+/// 1.05 GiB. Bodies being read hold their bytes in a shared budget; a call that would exceed
+/// it fails at once instead of growing memory, and the bytes come back when a body is done.
+#[tokio::test]
+async fn responses_read_at_once_stay_within_the_memory_budget() {
+    use technitium_exporter::technitium::{Client, ResponseBudget};
+    let budget = ResponseBudget::new(1024 * 1024);
+    let big = 700 * 1024;
+    // A server that announces 700 KiB and then never finishes: it holds its share.
+    let (hanging, seen) = raw_server(Raw::SendAndHang(http_head_and_body(big, "{"))).await;
+    let mut patient = client_config(&hanging);
+    patient.timeout = Duration::from_secs(1);
+    let holder = Client::new(&patient).unwrap().with_budget(budget.clone());
+    let held = tokio::spawn(async move { holder.session().await });
+    while budget.available() == budget.bytes() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(!seen.lock().unwrap().is_empty());
+    // A second 700 KiB answer does not fit beside it.
+    let padded = format!(
+        "{}{}",
+        fixture(Version::V15_2, "user_session_get_apiToken.json"),
+        " ".repeat(big)
+    );
+    let (url, _) = raw_server(Raw::SendAndClose(http_head_and_body(padded.len(), &padded))).await;
+    let client = Client::new(&client_config(&url))
+        .unwrap()
+        .with_budget(budget.clone());
+    let e = client
+        .session()
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        e.contains("exceed the exporter's memory budget of 1.0 MiB"),
+        "{e}"
+    );
+    // Once the first is given up (its timeout), its bytes are back and the same answer fits.
+    let _ = held.await;
+    assert_eq!(budget.available(), budget.bytes());
+    assert!(client.session().await.is_ok());
+}

@@ -14,5 +14,6 @@ mod collectors;
 mod config;
 mod generated;
 mod golden;
+mod secrets;
 mod serve;
 mod textfile;
