@@ -48,6 +48,9 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
         _ => config.log.level,
     };
     logging::init(level, config.log.format);
+    if let Some(d) = &_demo {
+        tracing::info!(url = %d.url, "demo Technitium server started");
+    }
     if config.client.insecure_skip_verify {
         tracing::warn!(
             "TLS certificate verification is OFF for {}: anyone on the path can read the token",

@@ -121,7 +121,6 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         }
     });
     let url = Url::parse(&format!("http://{addr}")).map_err(std::io::Error::other)?;
-    tracing::info!(url = %url, version = ?version, "demo Technitium server started");
     // benches/load.sh points other exporters at this server; the demo token is not a secret,
     // but normal output stays clean unless asked.
     if std::env::var_os(PRINT_ENV).is_some_and(|v| v == "1") {
