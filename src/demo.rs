@@ -557,6 +557,7 @@ fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardS
             datasets: vec![Dataset { data }],
         }),
         protocol_type_chart_data: Some(chart(&protocols)),
+        main_chart_data: None,
     }
 }
 
