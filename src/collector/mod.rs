@@ -7,6 +7,7 @@
 //! scrape.
 
 mod cluster;
+pub mod counters;
 mod dashboard;
 mod dhcp;
 mod lifetime;
