@@ -710,3 +710,51 @@ async fn a_custom_range_longer_than_two_hours_comes_back_per_hour_and_is_refused
     let m = counters::Minutes::from_chart(answer.main_chart_data.as_ref().unwrap()).unwrap();
     assert_eq!((m.first, m.rows.len()), (T0 - 7200 - 60, 121));
 }
+
+#[tokio::test]
+async fn the_demo_serves_per_minute_data_that_passes_the_cross_check() {
+    use technitium_exporter::cli::DemoVersion;
+    for (version, v) in [(DemoVersion::V13_6, (13, 6)), (DemoVersion::V14_3, (14, 3))] {
+        let demo = technitium_exporter::demo::start(version, 5).await.unwrap();
+        let mut config = client_config(demo.url.as_str());
+        config.token = Some(demo.token.clone());
+        let client = Client::new(&config).unwrap();
+        let info = client.session().await.unwrap();
+        let stats = client.stats(Window::LastHour, v.0 >= 14).await.unwrap();
+        let lh = counters::Minutes::from_chart(stats.main_chart_data.as_ref().unwrap()).unwrap();
+        let newest_final = lh.newest_final().unwrap();
+        // Continue from 10 minutes back: one Custom call covers them, and it agrees.
+        let mut engine = Engine::default();
+        engine.anchor(
+            newest_final - 600,
+            counters::AnchorReason::First,
+            info.dns_server_domain.as_deref(),
+        );
+        let state = CountersState::new(engine);
+        let data = counters::fetch(
+            &client,
+            &state,
+            Inputs {
+                last_hour: Some(&stats),
+                server: info.dns_server_domain.as_deref(),
+                version: Some(v),
+            },
+        )
+        .await
+        .unwrap();
+        assert!(data.custom_call);
+        assert_eq!(data.watermark, Some(newest_final));
+        assert_eq!(data.warning, None, "{version:?}");
+        let want: u64 = (0..10)
+            .map(|i| lh.get(newest_final - 540 + 60 * i).unwrap().total)
+            .sum();
+        assert!(want > 0);
+        assert_eq!(data.totals.queries, want);
+        assert_eq!(
+            data.totals.qtypes.values().sum::<u64>(),
+            want,
+            "{version:?}"
+        );
+        assert_eq!(data.totals.protocols.values().sum::<u64>(), want);
+    }
+}
