@@ -468,7 +468,10 @@ async fn a_custom_answer_that_disagrees_counts_no_types_and_misses_the_minutes()
     assert_eq!(good.totals.missed_minutes, 5);
     let text = exposition(&good);
     assert_eq!(
-        sample(&text, "technitium_derived_counters_missed_minutes_total"),
+        sample(
+            &text,
+            "technitium_derived_counters_missed_minute_buckets_total"
+        ),
         Some(5.0)
     );
 }

@@ -207,7 +207,7 @@ pub struct Totals {
     pub qtypes: BTreeMap<String, u64>,
     /// `technitium_protocol_queries_total{protocol}`.
     pub protocols: BTreeMap<String, u64>,
-    /// `technitium_derived_counters_missed_minutes_total`.
+    /// `technitium_derived_counters_missed_minute_buckets_total`.
     pub missed_minutes: u64,
 }
 
@@ -370,7 +370,7 @@ impl Warning {
                 end,
                 minutes,
             } => format!(
-                "the server's stored per-minute stats (type=Custom) disagree with its last-hour chart for {minutes} of the minutes {} to {}: those minutes are left out of the qtype and protocol counters and counted in technitium_derived_counters_missed_minutes_total; is \"Enable In-Memory Stats\" on in the server's settings?",
+                "the server's stored per-minute stats (type=Custom) disagree with its last-hour chart for {minutes} of the minutes {} to {}: those minutes are left out of the qtype and protocol counters and counted in technitium_derived_counters_missed_minute_buckets_total; is \"Enable In-Memory Stats\" on in the server's settings?",
                 format_label(*start),
                 format_label(*end)
             ),

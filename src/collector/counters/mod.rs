@@ -232,9 +232,9 @@ pub fn write(data: &CountersData, enc: &mut Encoder) {
         enc.sample(&[], at as f64);
     }
     enc.family(
-        "technitium_derived_counters_missed_minutes_total",
+        "technitium_derived_counters_missed_minute_buckets_total",
         Kind::Counter,
-        "Minutes the derived counters could not count: left out of the qtype and protocol counters when the server's two per-minute sources disagree, or out of every derived counter when more than 24 hours behind.",
+        "Per-minute buckets of the server that the derived counters could not count: left out of the qtype and protocol counters when the server's two per-minute sources disagree, or out of every derived counter when more than 24 hours behind.",
     );
     enc.sample(&[], t.missed_minutes as f64);
 }
