@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_technitium_exporter_global_optspecs
-    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
+    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
 end
 
 function __fish_technitium_exporter_needs_command
@@ -43,6 +43,9 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.counters -d 'Counters that rate() works on, by query type and protocol (every version), from the per-minute stats [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.counters.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -81,6 +84,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.counters -d 'Disable the counters collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.cluster -d 'Disable the cluster collector'
@@ -116,6 +120,9 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.counters -d 'Counters that rate() works on, by query type and protocol (every version), from the per-minute stats [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.counters.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -154,6 +161,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.counters -d 'Disable the counters collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.cluster -d 'Disable the cluster collector'
@@ -166,6 +174,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 openmetrics\t'OpenMetrics 1.0'
 json\t'The families as JSON'
 table\t'A table for people'"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l state.file -d 'Keep the derived counters (counters collector) in this file between runs; without it they are not emitted' -r -F
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
@@ -185,6 +194,9 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.counters -d 'Counters that rate() works on, by query type and protocol (every version), from the per-minute stats [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.counters.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -224,6 +236,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l table -d 'Same as --format table'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.counters -d 'Disable the counters collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.cluster -d 'Disable the cluster collector'
@@ -234,6 +247,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l output.dir -d 'Directory node_exporter\'s textfile collector reads [default: /var/lib/prometheus/node-exporter]' -r -F
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l output.file -d 'File name, a bare name ending in .prom [default: technitium.prom]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l state.file -d 'Keep the derived counters (counters collector) in this file between runs; without it they are not emitted' -r -F
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F
@@ -253,6 +267,9 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.counters -d 'Counters that rate() works on, by query type and protocol (every version), from the per-minute stats [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.counters.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -292,6 +309,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l fail-on-down -d 'Exit 1 when the server is down (the file is still written)'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.counters -d 'Disable the counters collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.cluster -d 'Disable the cluster collector'
@@ -321,6 +339,9 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dashboard.window -d 'Dashboard windows, repeatable: last_hour, last_day, last_week, last_month, last_year [default: last_hour]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.counters -d 'Counters that rate() works on, by query type and protocol (every version), from the per-minute stats [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.counters.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones -d 'Per-zone health [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.zones.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -359,6 +380,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dashboard -d 'Disable the dashboard collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.counters -d 'Disable the counters collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.cluster -d 'Disable the cluster collector'

@@ -11,6 +11,9 @@
 #   - Debian's prometheus with a generated config (2s scrape and rule interval)
 #     that loads contrib/prometheus/alerts.yml.
 #
+# It also waits (up to 150 s) until the derived counters have moved and checks
+# that rate() of them is positive on both demo servers and that none went down.
+#
 # After a few scrapes it runs every dashboard panel query and variable query
 # (with $__rate_interval=1m, $job/$instance=.+, $window=last_hour) and every
 # rule expression through /api/v1/query. It fails when a query errors, when a
@@ -39,7 +42,8 @@ must_fire=(TechnitiumZoneExpired TechnitiumZoneSyncFailed TechnitiumZoneNotifyFa
 # ... and alerts that must stay silent on it.
 must_not_fire=(TechnitiumExporterDown TechnitiumMetricsAbsent TechnitiumMetricsMissing
     TechnitiumDown TechnitiumCollectorFailing TechnitiumPermissionMissing
-    TechnitiumScrapeSlow TechnitiumZonesTruncated TechnitiumTextfileStale)
+    TechnitiumScrapeSlow TechnitiumZonesTruncated TechnitiumTextfileStale
+    TechnitiumDerivedCountersMissing)
 # Panels or recording rules allowed to return nothing here (titles; none today).
 allow_empty=()
 
@@ -179,6 +183,52 @@ for a in "${must_fire[@]}"; do args+=(--must-fire "$a"); done
 for a in "${must_not_fire[@]}"; do args+=(--must-not-fire "$a"); done
 for a in "${allow_empty[@]}"; do args+=(--allow-empty "$a"); done
 python3 "$lib" live "${args[@]}" "${verbose[@]}"
+
+# The derived counters move once a minute, when the demo's next minute becomes final (up to
+# about 70 s after the first scrape): wait for that, then rate() of them must be positive on
+# both demo servers, technitium_queries_total included on the v13.6 one (where it is derived),
+# and no derived counter may ever have gone down.
+echo "check-prometheus: waiting for the derived counters to move ($((SECONDS - started))s so far)"
+python3 - "http://127.0.0.1:$port_p" <<'PY'
+import json, sys, time, urllib.parse, urllib.request as u
+
+base = sys.argv[1]
+opener = u.build_opener(u.ProxyHandler({}))
+
+
+def query(expr):
+    url = base + "/api/v1/query?" + urllib.parse.urlencode({"query": expr})
+    with opener.open(url, timeout=10) as r:
+        return json.load(r)["data"]["result"]
+
+
+positive = [
+    'rate(technitium_qtype_queries_total{job="technitium", qtype="A"}[1m]) > 0',
+    'rate(technitium_protocol_queries_total{job="technitium", protocol="udp"}[1m]) > 0',
+    'rate(technitium_qtype_queries_total{job="technitium-legacy", qtype="A"}[1m]) > 0',
+    'rate(technitium_protocol_queries_total{job="technitium-legacy", protocol="udp"}[1m]) > 0',
+    'rate(technitium_queries_total{job="technitium-legacy"}[1m]) > 0',
+    'rate(technitium_responses_total{job="technitium-legacy", rcode="SERVFAIL"}[1m]) > 0',
+    'instance:technitium_servfail:ratio_rate5m{job="technitium-legacy"} > 0',
+]
+deadline = time.time() + 150
+missing = positive
+while missing and time.time() < deadline:
+    missing = [e for e in positive if not query(e)]
+    if missing:
+        time.sleep(2)
+for e in missing:
+    print(f"FAIL no series for: {e}")
+resets = query(
+    'resets(technitium_qtype_queries_total[10m]) > 0 or resets(technitium_protocol_queries_total[10m]) > 0'
+    ' or resets(technitium_queries_total{job="technitium-legacy"}[10m]) > 0'
+)
+for r in resets:
+    print(f"FAIL a derived counter went down: {json.dumps(r['metric'], sort_keys=True)}")
+if missing or resets:
+    sys.exit(1)
+print(f"rate() of the derived counters is positive on both demo servers ({len(positive)} queries): OK")
+PY
 # Prometheus logs at warn level what it could not scrape, parse or append (OpenMetrics or text
 # problems included): its log must be clean.
 if grep -E 'level=(warn|error)' "$tmp/prometheus.log" >&2; then

@@ -67,7 +67,8 @@ check() {
 scrape() {
     local name=$1
     shift
-    if ! "$bin" scrape --demo "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"; then
+    # --state.file: the derived counters (counters collector) are emitted only with a state.
+    if ! "$bin" scrape --demo --state.file "$tmp/$name.state" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"; then
         echo "FAIL $name: scrape --demo $* exited non-zero:" >&2
         sed 's/^/    /' "$tmp/$name.err" >&2
         failures=$((failures + 1))

@@ -5,6 +5,7 @@
 use clap::ArgMatches;
 
 use crate::cli::{CheckFormat, Cli, Command, DemoVersionArg, ScrapeFormat};
+use crate::collector::counters::{Counters, state_file};
 use crate::collector::{Collector, TargetInfo};
 use crate::config::{Config, TargetConfig};
 use crate::demo::{self, DemoVersion};
@@ -68,13 +69,21 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
             } else {
                 scrape_output(args.format)
             };
-            scrape::run(&config, &default_collector(&config)?, format).await
+            let collector = default_collector(&config)?;
+            let counters = RunState::load(&config, &collector).await;
+            let exit = scrape::run(&config, &collector, format).await;
+            counters.save(&collector).await;
+            exit
         }
         Command::Textfile(args) => {
             let options = textfile::Options {
                 fail_on_down: args.fail_on_down,
             };
-            textfile::run(&config, &default_collector(&config)?, options).await
+            let collector = default_collector(&config)?;
+            let counters = RunState::load(&config, &collector).await;
+            let exit = textfile::run(&config, &collector, options).await;
+            counters.save(&collector).await;
+            exit
         }
         Command::Check(args) => {
             let format = match args.format {
@@ -82,6 +91,45 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
                 CheckFormat::Json => check::Format::Json,
             };
             check::run(&config, &default_collector(&config)?, format).await
+        }
+    }
+}
+
+/// The derived counters of a single run (`scrape`, `textfile`): restored from `--state.file`
+/// before it and saved after it. Without a state file the counters collector does not run: a
+/// single run has nothing to count against.
+struct RunState {
+    file: Option<(std::path::PathBuf, String)>,
+}
+
+impl RunState {
+    async fn load(config: &Config, collector: &Collector) -> Self {
+        let Some(state) = collector.state::<Counters>() else {
+            return Self { file: None };
+        };
+        let Some(path) = config.state_file.clone() else {
+            state.set_one_shot(true);
+            return Self { file: None };
+        };
+        let url = collector.client().server().to_owned();
+        let (engine, loaded) = state_file::load(&path, &url);
+        if let state_file::Loaded::Discarded(why) = loaded {
+            tracing::warn!(path = %path.display(), "derived counters start afresh: {why}");
+        }
+        state.restore(engine).await;
+        Self {
+            file: Some((path, url)),
+        }
+    }
+
+    /// Saves the counters; a failure is a warning (the next run starts afresh), never an error
+    /// of the run itself.
+    async fn save(self, collector: &Collector) {
+        let (Some((path, url)), Some(state)) = (self.file, collector.state::<Counters>()) else {
+            return;
+        };
+        if let Err(why) = state_file::save(&path, &url, &state.engine().await) {
+            tracing::warn!(path = %path.display(), "cannot keep the derived counters: {why}");
         }
     }
 }

@@ -239,6 +239,13 @@ pub struct ScrapeArgs {
     /// Same as --format table
     #[arg(long, conflicts_with = "format")]
     pub table: bool,
+    /// Keep the derived counters (counters collector) in this file between runs; without it they are not emitted
+    #[arg(
+        long = "state.file",
+        env = "TECHNITIUM_EXPORTER_STATE_FILE",
+        value_name = "PATH"
+    )]
+    pub state_file: Option<PathBuf>,
 }
 
 /// `textfile` options.
@@ -261,6 +268,13 @@ pub struct TextfileArgs {
     /// Exit 1 when the server is down (the file is still written)
     #[arg(long = "fail-on-down")]
     pub fail_on_down: bool,
+    /// Keep the derived counters (counters collector) in this file between runs; without it they are not emitted
+    #[arg(
+        long = "state.file",
+        env = "TECHNITIUM_EXPORTER_STATE_FILE",
+        value_name = "PATH"
+    )]
+    pub state_file: Option<PathBuf>,
 }
 
 /// `check` output formats.

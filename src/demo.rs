@@ -2,7 +2,11 @@
 //!
 //! It answers the exporter's allowlisted endpoints from the same typed structures the client
 //! parses (`technitium::types`), so the two cannot drift apart. Numbers are realistic and move
-//! slowly with the clock; some zones are in trouble, a three-node cluster has one unreachable
+//! slowly with the clock. Query stats are kept per minute as the server keeps them: `LastHour`
+//! and short `Custom` ranges answer integer minute buckets (a minute reads 0 until 10 s after it
+//! ends, like the server's maintenance lag) whose sums are the window totals and the query-type
+//! and protocol charts, so the derived counters move and pass their cross-check; some zones are
+//! in trouble, a three-node cluster has one unreachable
 //! node (v14+), DHCP scopes have leases. The token has every permission. Version behaviour
 //! follows the real servers: before v15 the Bearer header is ignored (query token only), v14+
 //! adds the `server` envelope key and clusters, v15+ adds lifetime counters.
@@ -21,10 +25,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use url::Url;
 
+use time::format_description::well_known::Rfc3339;
+
 use crate::technitium::types::{
     ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
-    DhcpScopes, Envelope, MetricsJson, Permission, SessionInfo, Settings, Stats, Timestamp,
-    TopEntry, TopStats, UpdateCheck, Zone,
+    DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission, SessionInfo,
+    Settings, Stats, Timestamp, TopEntry, TopStats, UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
@@ -276,15 +282,7 @@ fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Fu
             )
         }
         Endpoint::MetricsJson => not_found(),
-        Endpoint::StatsGet => {
-            let window = q.get("type").unwrap_or("LastHour");
-            let full = v != DemoVersion::V13_6 && q.get("dontTrimQueryTypeData") == Some("true");
-            let body = StatsBody {
-                main_chart_data: main_chart(window, now),
-                stats: stats(window, full, state, now),
-            };
-            json_response(state, "ok", None, Some(body))
-        }
+        Endpoint::StatsGet => stats_response(state, q, now),
         Endpoint::StatsGetTop => {
             let limit = q
                 .get("limit")
@@ -308,6 +306,27 @@ fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Fu
     }
 }
 
+/// `stats/get`: LastHour with per-minute data that lags like the server's, Custom ranges
+/// consistent with it, and the other windows.
+fn stats_response(state: &State, q: &Query, now: f64) -> Response<Full<Bytes>> {
+    let v = state.version;
+    let window = q.get("type").unwrap_or("LastHour");
+    let full = v != DemoVersion::V13_6 && q.get("dontTrimQueryTypeData") == Some("true");
+    let answer = match window {
+        "LastHour" => Ok(last_hour(full, state, now)),
+        "Custom" => custom(q.get("start"), q.get("end"), full, state, now),
+        _ => {
+            let mut stats = stats(window, full, state, now);
+            stats.main_chart_data = Some(main_chart(window, now));
+            Ok(stats)
+        }
+    };
+    match answer {
+        Ok(stats) => json_response(state, "ok", None, Some(stats)),
+        Err(message) => json_response::<()>(state, "error", Some(message), None),
+    }
+}
+
 fn settings(now: f64) -> Settings {
     Settings {
         enable_blocking: Some(true),
@@ -318,86 +337,306 @@ fn settings(now: f64) -> Settings {
     }
 }
 
-/// `stats/get` as the server sends it: the web console's main chart comes too. The exporter does
-/// not read it (it parses [`DashboardStats`] and skips the rest), but other exporters do, and its
-/// size is part of what a real answer costs to parse.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct StatsBody {
-    #[serde(flatten)]
-    stats: DashboardStats,
-    main_chart_data: MainChart,
-}
-
-#[derive(Serialize)]
-struct MainChart {
-    labels: Vec<String>,
-    datasets: Vec<MainDataset>,
-}
-
-#[derive(Serialize)]
-struct MainDataset {
-    label: &'static str,
-    data: Vec<u64>,
-}
-
-/// The main chart of a window: one point per minute (last hour), hour (last day), day (last
-/// week, month) or month (last year), per series, oldest first.
+/// The main chart of a day-or-longer window: one point per hour (last day), day (last week,
+/// month) or month (last year), per series, oldest first.
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn main_chart(window: &str, now: f64) -> MainChart {
+fn main_chart(window: &str, now: f64) -> MainChartData {
     let (points, step) = match window {
         "LastDay" => (24, 3_600.0),
         "LastWeek" => (7, 86_400.0),
         "LastMonth" => (31, 86_400.0),
-        "LastYear" => (12, 2_678_400.0),
-        _ => (60, 60.0),
+        _ => (12, 2_678_400.0),
     };
     let start = (now / step).floor() * step - step * f64::from(points - 1);
     let times: Vec<f64> = (0..points).map(|i| start + step * f64::from(i)).collect();
-    let labels = times
-        .iter()
-        .map(|t| {
-            time::OffsetDateTime::from_unix_timestamp(*t as i64)
-                .ok()
-                .and_then(|d| {
-                    d.format(&time::format_description::well_known::Rfc3339)
-                        .ok()
-                })
-                .unwrap_or_default()
-        })
-        .collect();
-    let series = |label: &'static str, share: f64| MainDataset {
-        label,
+    let labels = times.iter().map(|t| label(*t as i64)).collect();
+    let series = |label: &str, share: f64| NamedDataset {
+        label: label.to_owned(),
         data: times
             .iter()
-            .map(|t| (rate(*t) * step * share) as u64)
+            .map(|t| ((rate(*t) * step * share) as u64).into())
             .collect(),
     };
-    MainChart {
-        labels,
-        datasets: vec![
-            series("Total", 1.0),
-            series("No Error", RCODES[0]),
-            series("Server Failure", RCODES[1]),
-            series("NX Domain", RCODES[2]),
-            series("Refused", RCODES[3]),
-            series("Authoritative", OUTCOMES[0]),
-            series("Recursive", OUTCOMES[1]),
-            series("Cached", OUTCOMES[2]),
-            series("Blocked", OUTCOMES[3]),
-            series("Dropped", OUTCOMES[4]),
-            MainDataset {
-                label: "Clients",
-                data: times
-                    .iter()
-                    .map(|t| (31.0 + 5.0 * (TAU * t / 7_200.0).sin()) as u64)
-                    .collect(),
+    let mut datasets = vec![series("Total", 1.0)];
+    for (i, name) in SERIES[..4].iter().enumerate() {
+        datasets.push(series(name, RCODES[i]));
+    }
+    for (i, name) in SERIES[4..].iter().enumerate() {
+        datasets.push(series(name, OUTCOMES[i]));
+    }
+    datasets.push(NamedDataset {
+        label: "Clients".to_owned(),
+        data: times
+            .iter()
+            .map(|t| ((31.0 + 5.0 * (TAU * t / 7_200.0).sin()) as u64).into())
+            .collect(),
+    });
+    MainChartData { labels, datasets }
+}
+
+/// The main chart's rcode and outcome series after `Total`, in the server's order.
+const SERIES: [&str; 9] = [
+    "No Error",
+    "Server Failure",
+    "NX Domain",
+    "Refused",
+    "Authoritative",
+    "Recursive",
+    "Cached",
+    "Blocked",
+    "Dropped",
+];
+
+/// A label as the server writes it with `utc=true`.
+fn label(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Seconds after a minute ends until the server's maintenance timer (every 10 s) locks its
+/// counter: until then the minute reads 0, as on the real server.
+const LOCK_LAG: i64 = 10;
+
+/// Query types and their shares of the answered queries (the demo drops none).
+const QTYPES: [(&str, f64); 12] = [
+    ("A", 0.52),
+    ("AAAA", 0.21),
+    ("HTTPS", 0.11),
+    ("PTR", 0.05),
+    ("TXT", 0.03),
+    ("SRV", 0.02),
+    ("MX", 0.015),
+    ("SOA", 0.012),
+    ("NS", 0.01),
+    ("CNAME", 0.008),
+    ("DS", 0.003),
+    ("DNSKEY", 0.002),
+];
+const PROTOCOLS: [(&str, f64); 5] = [
+    ("Udp", 0.90),
+    ("Tcp", 0.05),
+    ("Tls", 0.02),
+    ("Https", 0.03),
+    ("Quic", 0.0),
+];
+
+/// One minute of demo traffic: integers, so sums over any range are exact.
+#[derive(Clone, Copy, Default)]
+struct MinuteCounts {
+    total: u64,
+    rcodes: [u64; 4],
+    outcomes: [u64; 5],
+    qtypes: [u64; 12],
+    protocols: [u64; 5],
+    clients: u64,
+}
+
+/// The final counts of the minute ending at `label` (the rate at the minute's middle).
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn minute_counts(label: i64) -> MinuteCounts {
+    let total = (rate(label as f64 - 30.0) * 60.0) as u64;
+    let part = |share: f64| (total as f64 * share) as u64;
+    let mut m = MinuteCounts {
+        total,
+        clients: (31.0 + 5.0 * (TAU * label as f64 / 7_200.0).sin()) as u64,
+        ..MinuteCounts::default()
+    };
+    for (i, share) in RCODES.iter().enumerate() {
+        m.rcodes[i] = part(*share);
+    }
+    for (i, share) in OUTCOMES.iter().enumerate() {
+        m.outcomes[i] = part(*share);
+    }
+    // Every answered query has one type and one protocol: the first row takes the rest.
+    for (i, (_, share)) in QTYPES.iter().enumerate().skip(1) {
+        m.qtypes[i] = part(*share);
+    }
+    m.qtypes[0] = total - m.qtypes[1..].iter().sum::<u64>();
+    for (i, (_, share)) in PROTOCOLS.iter().enumerate().skip(1) {
+        m.protocols[i] = part(*share);
+    }
+    m.protocols[0] = total - m.protocols[1..].iter().sum::<u64>();
+    m
+}
+
+/// What the server reports for the minute ending at `label`: 0 until it is locked.
+fn reported(label: i64, now: i64) -> MinuteCounts {
+    if now >= label + LOCK_LAG {
+        minute_counts(label)
+    } else {
+        MinuteCounts::default()
+    }
+}
+
+/// `type=LastHour`: the 60 minutes ending at the last whole minute.
+#[allow(clippy::cast_possible_truncation)]
+fn last_hour(full_qtypes: bool, state: &State, now: f64) -> DashboardStats {
+    let now = now.floor() as i64;
+    let newest = now.div_euclid(60) * 60;
+    let labels: Vec<i64> = (0..60).map(|i| newest - (59 - i) * 60).collect();
+    minute_stats(&labels, full_qtypes, state, now)
+}
+
+/// `type=Custom`: per minute for ranges up to 2 hours (the server's rule:
+/// `Convert.ToInt32(hours) + 1 <= 3`), labelled by the END of each minute from `start` to
+/// `end`; per hour up to 7 days.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss
+)]
+fn custom(
+    start: Option<&str>,
+    end: Option<&str>,
+    full_qtypes: bool,
+    state: &State,
+    now: f64,
+) -> Result<DashboardStats, &'static str> {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| time::OffsetDateTime::parse(s, &Rfc3339).ok())
+            .map(time::OffsetDateTime::unix_timestamp)
+    };
+    let start = parse(start).ok_or("Invalid start date format.")?;
+    let end = parse(end).ok_or("Invalid end date format.")?;
+    if start > end {
+        return Err("Start date must be less than or equal to end date.");
+    }
+    let now = now.floor() as i64;
+    let seconds = (end - start) as f64;
+    if (seconds / 86_400.0).round_ties_even() + 1.0 > 7.0 {
+        return Err("The demo answers type=Custom for up to 7 days.");
+    }
+    let hours = (seconds / 3_600.0).round_ties_even();
+    if hours + 1.0 > 3.0 {
+        // Hour buckets: each the sum of its minutes.
+        let first = start.div_euclid(3600) * 3600 + 3600;
+        let labels: Vec<i64> = (0..=hours as i64).map(|i| first + i * 3600).collect();
+        let mut stats = minute_stats(&labels, full_qtypes, state, now);
+        if let Some(chart) = &mut stats.main_chart_data {
+            for (i, hour) in labels.iter().enumerate() {
+                let mut sum = MinuteCounts::default();
+                for m in 0..60 {
+                    add_counts(&mut sum, &reported(hour - 3600 + (m + 1) * 60, now));
+                }
+                for (d, v) in chart.datasets.iter_mut().zip(series_values(&sum)) {
+                    d.data[i] = v.into();
+                }
+            }
+        }
+        return Ok(stats);
+    }
+    let minutes = (seconds / 60.0).round_ties_even() as i64 + 1;
+    let labels: Vec<i64> = (0..minutes).map(|i| start + i * 60).collect();
+    Ok(minute_stats(&labels, full_qtypes, state, now))
+}
+
+fn add_counts(sum: &mut MinuteCounts, m: &MinuteCounts) {
+    sum.total += m.total;
+    sum.clients = sum.clients.max(m.clients);
+    for i in 0..4 {
+        sum.rcodes[i] += m.rcodes[i];
+    }
+    for i in 0..5 {
+        sum.outcomes[i] += m.outcomes[i];
+        sum.protocols[i] += m.protocols[i];
+    }
+    for i in 0..12 {
+        sum.qtypes[i] += m.qtypes[i];
+    }
+}
+
+/// The main chart's 11 values of one bucket, in dataset order.
+fn series_values(m: &MinuteCounts) -> [u64; 11] {
+    let r = m.rcodes;
+    let o = m.outcomes;
+    [
+        m.total, r[0], r[1], r[2], r[3], o[0], o[1], o[2], o[3], o[4], m.clients,
+    ]
+}
+
+/// A `stats/get` answer over consecutive minute buckets: the main chart per minute, the
+/// totals and the query-type and protocol charts summed over them, as the server merges its
+/// minute counters. Without `full_qtypes` the type list is trimmed as the server trims it
+/// (nine types, then `Others`, which leaves out the tenth).
+fn minute_stats(labels: &[i64], full_qtypes: bool, state: &State, now: i64) -> DashboardStats {
+    let values: Vec<MinuteCounts> = labels.iter().map(|l| reported(*l, now)).collect();
+    let mut sum = MinuteCounts::default();
+    for m in &values {
+        add_counts(&mut sum, m);
+    }
+    let names = std::iter::once("Total")
+        .chain(SERIES)
+        .chain(std::iter::once("Clients"));
+    let datasets = names
+        .enumerate()
+        .map(|(k, name)| NamedDataset {
+            label: name.to_owned(),
+            data: values.iter().map(|m| series_values(m)[k].into()).collect(),
+        })
+        .collect();
+    let mut qtypes: Vec<(&str, u64)> = QTYPES
+        .iter()
+        .zip(sum.qtypes)
+        .map(|((n, _), c)| (*n, c))
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    qtypes.sort_by_key(|r| std::cmp::Reverse(r.1));
+    if !full_qtypes && qtypes.len() > 10 {
+        let others: u64 = qtypes[10..].iter().map(|(_, c)| c).sum();
+        qtypes.truncate(9);
+        qtypes.push(("Others", others));
+    }
+    let mut protocols: Vec<(&str, u64)> = PROTOCOLS
+        .iter()
+        .zip(sum.protocols)
+        .map(|((n, _), c)| (*n, c))
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    protocols.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let chart = |rows: &[(&str, u64)]| ChartData {
+        labels: rows.iter().map(|(l, _)| (*l).to_owned()).collect(),
+        datasets: vec![Dataset {
+            data: rows.iter().map(|(_, c)| (*c).into()).collect(),
+        }],
+    };
+    let r = sum.rcodes;
+    let o = sum.outcomes;
+    DashboardStats {
+        stats: Stats {
+            totals: Counters {
+                total_queries: Some(sum.total),
+                total_no_error: Some(r[0]),
+                total_server_failure: Some(r[1]),
+                total_nx_domain: Some(r[2]),
+                total_refused: Some(r[3]),
+                total_authoritative: Some(o[0]),
+                total_recursive: Some(o[1]),
+                total_cached: Some(o[2]),
+                total_blocked: Some(o[3]),
+                total_dropped: Some(o[4]),
+                total_clients: Some(sum.clients),
             },
-        ],
+            ..live_stats(state, unix_seconds(now))
+        },
+        query_type_chart_data: Some(chart(&qtypes)),
+        protocol_type_chart_data: Some(chart(&protocols)),
+        main_chart_data: Some(MainChartData {
+            labels: labels.iter().map(|l| label(*l)).collect(),
+            datasets,
+        }),
     }
 }
 
@@ -497,6 +736,21 @@ fn lifetime(state: &State, now: f64) -> Counters {
     counters(38.0 * elapsed + 2_000.0, 57)
 }
 
+/// The unwindowed gauges of every `stats/get` answer.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn live_stats(state: &State, now: f64) -> Stats {
+    Stats {
+        totals: Counters::default(),
+        zones: Some(state.zone_count as u64),
+        cached_entries: Some((24_000.0 + 4_000.0 * (TAU * now / 5_400.0).sin()) as u64),
+        allowed_zones: Some(3),
+        blocked_zones: Some(12),
+        allow_list_zones: Some(148),
+        block_list_zones: Some(312_447),
+    }
+}
+
+/// A day-or-longer window (`LastDay` … `LastYear`): the mean rate over its length.
 #[allow(
     clippy::cast_possible_truncation,
     clippy::cast_sign_loss,
@@ -504,48 +758,28 @@ fn lifetime(state: &State, now: f64) -> Counters {
 )]
 fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardStats {
     let seconds = match window {
-        "LastDay" => 86_400.0,
         "LastWeek" => 604_800.0,
         "LastMonth" => 2_678_400.0,
         "LastYear" => 31_536_000.0,
-        _ => 3_600.0,
+        _ => 86_400.0,
     };
-    let total = if seconds > 3_600.0 {
-        38.0 * seconds
-    } else {
-        rate(now) * seconds
-    };
-    let clients = if seconds > 3_600.0 {
-        57
-    } else {
-        31 + (5.0 * (TAU * now / 7_200.0).sin()) as u64
-    };
-    let qtypes: [(&str, f64); 12] = [
-        ("A", 0.52),
-        ("AAAA", 0.21),
-        ("HTTPS", 0.11),
-        ("PTR", 0.05),
-        ("TXT", 0.03),
-        ("SRV", 0.02),
-        ("MX", 0.015),
-        ("SOA", 0.012),
-        ("NS", 0.01),
-        ("CNAME", 0.008),
-        ("DS", 0.003),
-        ("DNSKEY", 0.002),
-    ];
+    let total = 38.0 * seconds;
     let mut labels: Vec<String> = Vec::new();
     let mut data: Vec<serde_json::Number> = Vec::new();
-    let shown = if full_qtypes { qtypes.len() } else { 9 };
-    for (name, share) in &qtypes[..shown] {
+    let shown = if full_qtypes { QTYPES.len() } else { 9 };
+    for (name, share) in &QTYPES[..shown] {
         labels.push((*name).to_owned());
         data.push(((total * share) as u64).into());
     }
     if !full_qtypes {
         labels.push("Others".to_owned());
-        data.push(((total * qtypes[10..].iter().map(|(_, s)| s).sum::<f64>()) as u64).into());
+        data.push(((total * QTYPES[10..].iter().map(|(_, s)| s).sum::<f64>()) as u64).into());
     }
-    let protocols = [("Udp", 0.90), ("Tcp", 0.05), ("Https", 0.03), ("Tls", 0.02)];
+    let protocols: Vec<(&str, f64)> = PROTOCOLS
+        .iter()
+        .copied()
+        .filter(|(_, s)| *s > 0.0)
+        .collect();
     let chart = |rows: &[(&str, f64)]| ChartData {
         labels: rows.iter().map(|(l, _)| (*l).to_owned()).collect(),
         datasets: vec![Dataset {
@@ -555,22 +789,17 @@ fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardS
                 .collect(),
         }],
     };
-    let live_zones = state.zone_count as u64;
     DashboardStats {
         stats: Stats {
-            totals: counters(total, clients),
-            zones: Some(live_zones),
-            cached_entries: Some((24_000.0 + 4_000.0 * (TAU * now / 5_400.0).sin()) as u64),
-            allowed_zones: Some(3),
-            blocked_zones: Some(12),
-            allow_list_zones: Some(148),
-            block_list_zones: Some(312_447),
+            totals: counters(total, 57),
+            ..live_stats(state, now)
         },
         query_type_chart_data: Some(ChartData {
             labels,
             datasets: vec![Dataset { data }],
         }),
         protocol_type_chart_data: Some(chart(&protocols)),
+        main_chart_data: None,
     }
 }
 
@@ -719,4 +948,10 @@ fn dhcp_leases() -> DhcpLeases {
         });
     }
     DhcpLeases { leases }
+}
+
+/// Whole Unix seconds as the `f64` the rest of the demo computes with (exact for any date).
+#[allow(clippy::cast_precision_loss)]
+fn unix_seconds(t: i64) -> f64 {
+    t as f64
 }

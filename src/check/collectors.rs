@@ -22,7 +22,7 @@ fn collector_hint(name: &str, outcome: &Outcome, timeout: Duration) -> Option<St
             "raise --technitium.timeout (now {}), or pass --no-collector.{name}",
             humantime::format_duration(timeout)
         )),
-        Outcome::Success | Outcome::NotApplicable => None,
+        Outcome::Success | Outcome::NotApplicable(_) => None,
     }
 }
 
@@ -118,9 +118,13 @@ fn fill(
         }
         (Outcome::Failed(e), _) => (Status::Failed, e.to_string()),
         (Outcome::DeadlineExceeded, _) => (Status::Failed, report.outcome.describe()),
-        (Outcome::NotApplicable, _) => {
+        (Outcome::NotApplicable(why), _) => {
             row.duration_ms = None;
-            (Status::NotApplicable, not_applicable_detail(spec, session))
+            let detail = why.map_or_else(
+                || not_applicable_detail(spec, session),
+                |why| format!("not applicable: {why}"),
+            );
+            (Status::NotApplicable, detail)
         }
     };
 }

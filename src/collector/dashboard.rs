@@ -296,6 +296,7 @@ mod tests {
                     data: vec![10.into()],
                 }],
             }),
+            main_chart_data: None,
         })
     }
 

@@ -73,6 +73,12 @@ pub trait Collect: Send + Sync + 'static {
         None
     }
 
+    /// Why the collector does not run this time although the server supports it (`counters` in
+    /// a single run with nothing to count against); `None` for most.
+    fn not_applicable(_state: &Self::State) -> Option<&'static str> {
+        None
+    }
+
     /// What the collector writes when it does not apply to the server (nothing, for most;
     /// `cluster` says `technitium_cluster_initialized 0` on a v14+ server outside a cluster).
     fn write_not_applicable(_cx: &WriteCx<'_>, _enc: &mut Encoder) {}
@@ -91,6 +97,7 @@ macro_rules! collectors {
 collectors! {
     lifetime::Lifetime,
     dashboard::Dashboard,
+    counters::Counters,
     zones::Zones,
     dhcp::Dhcp,
     cluster::Cluster,
@@ -417,17 +424,12 @@ pub struct Collector {
     target: TargetInfo,
     /// Each collector's state for this target, in registry order.
     states: Vec<State>,
-    /// Last logged state per (collector, kind of event), for one log line per change.
-    logged: Mutex<HashMap<(&'static str, Logged), bool>>,
+    /// Whether each collector was failing at the last scrape, for one log line per change.
+    failing: Mutex<HashMap<&'static str, bool>>,
+    /// Each collector's warning kind at the last scrape, for one log line per change.
+    warned: Mutex<HashMap<&'static str, Option<&'static str>>>,
     /// Last successful data of collectors with a minimum interval, with when it was fetched.
     cache: Mutex<HashMap<&'static str, (Instant, snapshot::Data)>>,
-}
-
-/// What a log de-duplication key is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Logged {
-    Failing,
-    Warning,
 }
 
 /// What to do with a collector this scrape.
@@ -458,7 +460,8 @@ impl Collector {
             options,
             target,
             states: REGISTRY.iter().map(|c| c.new_state()).collect(),
-            logged: Mutex::new(HashMap::new()),
+            failing: Mutex::new(HashMap::new()),
+            warned: Mutex::new(HashMap::new()),
             cache: Mutex::new(HashMap::new()),
         }
     }
@@ -473,6 +476,21 @@ impl Collector {
     #[must_use]
     pub fn options(&self) -> &Options {
         &self.options
+    }
+
+    /// Collector `C`'s state for this target (to load or save it, as `textfile` does).
+    #[must_use]
+    pub fn state<C: Collect>(&self) -> Option<&C::State> {
+        let i = Options::index(C::SPEC.name)?;
+        self.states.get(i)?.downcast_ref::<C::State>()
+    }
+
+    /// Takes over `other`'s per-collector states when it watches the same server (a reload
+    /// keeps derived counters counting).
+    pub fn adopt_states(&mut self, other: &Collector) {
+        if other.client.base_url() == self.client.base_url() {
+            self.states.clone_from(&other.states);
+        }
     }
 
     /// Fetches one snapshot; every collector is cut off at `deadline`.
@@ -586,9 +604,14 @@ impl Collector {
         };
         match session.map(|s| Self::plan(spec, s)) {
             None if spec.requires != Requires::Nothing => return None,
-            Some(Plan::NotApplicable) => return Some(part(Outcome::NotApplicable, None, None)),
+            Some(Plan::NotApplicable) => {
+                return Some(part(Outcome::NotApplicable(None), None, None));
+            }
             Some(Plan::NoPermission(s)) => return Some(part(Outcome::NoPermission(s), None, None)),
             Some(Plan::Run) | None => {}
+        }
+        if let Some(why) = collector.not_applicable(&**state) {
+            return Some(part(Outcome::NotApplicable(Some(why)), None, None));
         }
         if let Some((age, data)) = self.cached(spec, entry.min_interval) {
             return Some(part(Outcome::Success, Some(age), Some(data)));
@@ -628,50 +651,61 @@ impl Collector {
     }
 
     /// Logs a collector's failure once when it starts failing and once when it recovers, and
-    /// each warning once when it appears.
+    /// each warning once when it appears or changes kind.
     fn log_changes(&self, snapshot: &Snapshot) {
-        let mut logged = lock(&self.logged);
         let server = self.client.server();
-        for report in snapshot.reports() {
-            let failing = report.outcome.is_failure();
-            let was = logged
-                .insert((report.name(), Logged::Failing), failing)
-                .unwrap_or(false);
-            match (failing, was) {
-                (true, false) if report.spec.name == SESSION.name => {
-                    tracing::warn!(server = %server, "technitium_up 0: {}", report.outcome.describe());
+        {
+            let mut failing_before = lock(&self.failing);
+            for report in snapshot.reports() {
+                let failing = report.outcome.is_failure();
+                let was = failing_before
+                    .insert(report.name(), failing)
+                    .unwrap_or(false);
+                log_outcome(server, report, failing, was);
+            }
+        }
+        let mut warned = lock(&self.warned);
+        for part in &snapshot.parts {
+            let key = part.warning.as_ref().map(|w| w.key);
+            let before = warned.insert(part.report.name(), key).flatten();
+            match (&part.warning, before) {
+                (Some(w), before) if before != Some(w.key) => {
+                    let hint = w
+                        .hint
+                        .as_deref()
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
+                    tracing::warn!(server = %server, collector = part.report.name(), "{}{hint}", w.detail);
                 }
-                (true, false) => {
-                    let hint = match report.outcome {
-                        Outcome::NoPermission(_) => format!(
-                            "; grant it under Administration → Groups, or pass --no-collector.{}",
-                            report.name()
-                        ),
-                        _ => String::new(),
-                    };
-                    tracing::warn!(server = %server, collector = report.name(), "collector failed: {}{hint}", report.outcome.describe());
-                }
-                (false, true) => {
-                    tracing::info!(server = %server, collector = report.name(), "collector recovered");
+                (None, Some(_)) if part.report.outcome.success_value() == Some(1.0) => {
+                    tracing::info!(server = %server, collector = part.report.name(), "collector warning cleared");
                 }
                 _ => {}
             }
         }
-        for part in &snapshot.parts {
-            // A reused (cached) part keeps its warning state: it is the same data.
-            let warned = part.warning.is_some();
-            let was = logged
-                .insert((part.report.name(), Logged::Warning), warned)
-                .unwrap_or(false);
-            if let (Some(w), false) = (&part.warning, was) {
-                let hint = w
-                    .hint
-                    .as_deref()
-                    .map(|h| format!("; {h}"))
-                    .unwrap_or_default();
-                tracing::warn!(server = %server, collector = part.report.name(), "{}{hint}", w.detail);
-            }
+    }
+}
+
+/// One log line when a collector starts failing or recovers.
+fn log_outcome(server: &str, report: &Report, failing: bool, was: bool) {
+    match (failing, was) {
+        (true, false) if report.spec.name == SESSION.name => {
+            tracing::warn!(server = %server, "technitium_up 0: {}", report.outcome.describe());
         }
+        (true, false) => {
+            let hint = match report.outcome {
+                Outcome::NoPermission(_) => format!(
+                    "; grant it under Administration → Groups, or pass --no-collector.{}",
+                    report.name()
+                ),
+                _ => String::new(),
+            };
+            tracing::warn!(server = %server, collector = report.name(), "collector failed: {}{hint}", report.outcome.describe());
+        }
+        (false, true) => {
+            tracing::info!(server = %server, collector = report.name(), "collector recovered");
+        }
+        _ => {}
     }
 }
 
@@ -715,7 +749,7 @@ pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(&'static str, usize)> {
 fn write_part(part: &Part, cx: &WriteCx<'_>, enc: &mut Encoder) {
     match (&part.data, &part.report.outcome) {
         (Some(data), _) => part.collector.write(&**data, cx, enc),
-        (None, Outcome::NotApplicable) => part.collector.write_not_applicable(cx, enc),
+        (None, Outcome::NotApplicable(None)) => part.collector.write_not_applicable(cx, enc),
         (None, _) => {}
     }
 }

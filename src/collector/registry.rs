@@ -47,6 +47,7 @@ pub(crate) trait DynCollect: Send + Sync {
     fn fetch<'a>(&'a self, cx: DynCx<'a>) -> Fetching<'a>;
     fn write(&self, data: &(dyn Any + Send + Sync), cx: &WriteCx<'_>, enc: &mut Encoder);
     fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder);
+    fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str>;
     fn warning(
         &self,
         data: &(dyn Any + Send + Sync),
@@ -114,6 +115,10 @@ impl<C: Collect> DynCollect for Erased<C> {
 
     fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder) {
         C::write_not_applicable(cx, enc);
+    }
+
+    fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str> {
+        C::not_applicable(state.downcast_ref::<C::State>()?)
     }
 
     fn warning(

@@ -22,8 +22,9 @@ pub enum Outcome {
     DeadlineExceeded,
     /// The token lacks View on this section; not called.
     NoPermission(Section),
-    /// Does not apply to this server (see [`super::Requires`]).
-    NotApplicable,
+    /// Does not apply to this server (see [`super::Requires`]), or, with a reason, not to this
+    /// run (the collector's own [`super::Collect::not_applicable`]).
+    NotApplicable(Option<&'static str>),
 }
 
 impl Outcome {
@@ -32,7 +33,7 @@ impl Outcome {
     pub fn success_value(&self) -> Option<f64> {
         match self {
             Self::Success => Some(1.0),
-            Self::NotApplicable => None,
+            Self::NotApplicable(_) => None,
             _ => Some(0.0),
         }
     }
@@ -51,7 +52,8 @@ impl Outcome {
             Self::Failed(e) => e.to_string(),
             Self::DeadlineExceeded => "cut off by the scrape deadline".to_owned(),
             Self::NoPermission(section) => format!("token lacks {section}: View"),
-            Self::NotApplicable => "not applicable to this server".to_owned(),
+            Self::NotApplicable(None) => "not applicable to this server".to_owned(),
+            Self::NotApplicable(Some(why)) => format!("not applicable: {why}"),
         }
     }
 }
@@ -81,6 +83,8 @@ impl Report {
 /// limit, say): logged once per change, shown by `check` and `scrape --table` as a warning.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
+    /// What kind of warning (`truncated`, `mismatch`): it is logged again only when this changes.
+    pub key: &'static str,
     /// What is going on.
     pub detail: String,
     /// What to do about it.

@@ -138,6 +138,7 @@ impl Collect for Zones {
 
     fn warning(data: &ZonesData, filter: &ZoneFilter) -> Option<Warning> {
         data.truncated.then(|| Warning {
+            key: "truncated",
             detail: format!(
                 "{} zones match, more than --collector.zones.limit ({}): per-zone series dropped (technitium_zones_truncated 1)",
                 data.matched, filter.limit

@@ -28,6 +28,16 @@ pub struct FileConfig {
     pub modules: BTreeMap<String, FileModule>,
     /// `[output]`: where `textfile` writes.
     pub output: FileOutput,
+    /// `[state]`: where `scrape` and `textfile` keep state between runs.
+    pub state: FileState,
+}
+
+/// `[state]` (`--state.file`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileState {
+    /// `file`.
+    pub file: Option<PathBuf>,
 }
 
 /// The file as serde reads it; `[collector]` stays a raw table until it is checked against the
@@ -49,6 +59,8 @@ struct Raw {
     modules: BTreeMap<String, FileModule>,
     #[serde(default)]
     output: FileOutput,
+    #[serde(default)]
+    state: FileState,
 }
 
 /// `[output]` (`--output.dir`, `--output.file`).
@@ -191,6 +203,7 @@ impl FileConfig {
             targets: raw.targets,
             modules: raw.modules,
             output: raw.output,
+            state: raw.state,
         })
     }
 }

@@ -107,6 +107,8 @@ pub struct Config {
     pub web: WebConfig,
     /// Where `textfile` writes.
     pub output: OutputConfig,
+    /// Where `scrape` and `textfile` keep the derived counters between runs (`--state.file`).
+    pub state_file: Option<PathBuf>,
 }
 
 /// Logging settings.
@@ -423,6 +425,12 @@ impl Config {
         };
         let web = build_web(cli, &file.web, &mut problems);
         let output = build_output(cli, &file.output, &mut problems);
+        let state_file = match &cli.command {
+            Command::Scrape(a) => a.state_file.clone(),
+            Command::Textfile(a) => a.state_file.clone(),
+            _ => None,
+        }
+        .or_else(|| file.state.file.clone());
         let log = LogConfig {
             level: args
                 .log_level
@@ -446,6 +454,7 @@ impl Config {
                     modules,
                     web,
                     output,
+                    state_file,
                 })
             }
             _ => Err(ConfigError {

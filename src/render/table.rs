@@ -121,7 +121,7 @@ fn collectors(snapshot: &Snapshot) -> Table {
         let mark = match (&r.outcome, warning) {
             (Outcome::Success, None) => "✓",
             (Outcome::Success, Some(_)) | (Outcome::NoPermission(_), _) => "!",
-            (Outcome::NotApplicable, _) => "–",
+            (Outcome::NotApplicable(_), _) => "–",
             _ => "✗",
         };
         let mut detail = match warning {

@@ -41,6 +41,7 @@ pub async fn run(config: Config, reload: reload::Reload<'_>) -> Result<Exit, Fat
     let shared = targets::Shared {
         metrics: Arc::clone(&metrics),
         budget: ResponseBudget::for_responses_of(config.client.max_response_size),
+        previous: None,
     };
     let targets = targets::Targets::build(&config, &shared)?;
     let listeners = listener::bind_all(&config.web.listen_addresses).await?;

@@ -43,7 +43,11 @@ fn apply(state: &State, running: &Config, new: Result<Config, ConfigError>) {
             return;
         }
     };
-    match Targets::build(&new, &state.shared) {
+    let shared = super::targets::Shared {
+        previous: Some(state.targets().by_name()),
+        ..state.shared.clone()
+    };
+    match Targets::build(&new, &shared) {
         Ok(targets) => {
             state.set_targets(targets);
             tracing::info!(targets = new.targets.len(), "configuration reloaded");

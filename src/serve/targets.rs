@@ -62,6 +62,8 @@ impl Profiles {
 pub(super) struct Shared {
     pub(super) metrics: Arc<SelfMetrics>,
     pub(super) budget: ResponseBudget,
+    /// While a reload builds new targets: the running ones, by name, whose state carries over.
+    pub(super) previous: Option<HashMap<String, Arc<Target>>>,
 }
 
 fn target(
@@ -74,11 +76,23 @@ fn target(
     let client = Client::with_http(http, cfg)
         .with_observer(observer(name, &shared.metrics))
         .with_budget(shared.budget.clone());
-    let collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
+    let mut collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
+    // A reload keeps a target's per-collector state (derived counters go on counting) when it
+    // still watches the same server.
+    if let Some(before) = shared.previous.as_ref().and_then(|p| p.get(name)) {
+        collector.adopt_states(&before.collector);
+    }
     Target::new(name, collector)
 }
 
 impl Targets {
+    /// The default and named targets by name (the default one as `default`).
+    pub(super) fn by_name(&self) -> HashMap<String, Arc<Target>> {
+        let mut all = self.named.clone();
+        all.insert(DEFAULT_TARGET.to_owned(), Arc::clone(&self.default));
+        all
+    }
+
     /// Every target of `config`, with one HTTP client per TLS profile.
     pub(super) fn build(config: &Config, shared: &Shared) -> Result<Self, ConfigError> {
         let mut profiles = Profiles::default();
@@ -109,7 +123,10 @@ impl Targets {
             named,
             modules,
             by_url: Mutex::new(HashMap::new()),
-            shared: shared.clone(),
+            shared: Shared {
+                previous: None,
+                ..shared.clone()
+            },
         })
     }
 

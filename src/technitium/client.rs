@@ -686,6 +686,33 @@ impl Client {
         self.get(Endpoint::StatsGet, &params).await
     }
 
+    /// `/api/dashboard/stats/get?type=Custom` over the minutes whose END labels are `start` …
+    /// `end` (both whole UTC minutes, ISO-8601 with a `Z`). The server reads
+    /// `(end − start) / 1 min + 1` minutes starting one minute before `start`, so the answer's
+    /// labels are exactly `start` … `end`; it answers per minute only while `end − start` is at
+    /// most 2 hours (longer ranges come back per hour or per day). `full_query_types` asks v14+
+    /// servers for every query type instead of the top ten.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn stats_custom(
+        &self,
+        start: &str,
+        end: &str,
+        full_query_types: bool,
+    ) -> Result<DashboardStats, ApiError> {
+        let mut params = vec![
+            ("type", "Custom"),
+            ("utc", "true"),
+            ("start", start),
+            ("end", end),
+        ];
+        if full_query_types {
+            params.push(("dontTrimQueryTypeData", "true"));
+        }
+        self.get(Endpoint::StatsGet, &params).await
+    }
+
     /// `/api/dashboard/stats/getTop` for one list and window.
     ///
     /// # Errors

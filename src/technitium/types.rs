@@ -237,6 +237,45 @@ pub struct DashboardStats {
     /// Transport protocols in the window (zero rows omitted by the server).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol_type_chart_data: Option<ChartData>,
+    /// The web console's main chart: one bucket per minute for `LastHour` and short `Custom`
+    /// ranges (read by the `counters` collector).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_chart_data: Option<MainChartData>,
+}
+
+/// `mainChartData` of `stats/get`: bucket labels (with `utc=true`, the ISO-8601 UTC END of
+/// each bucket) and one named dataset per series (`Total`, `No Error`, …, `Clients`), each
+/// aligned with the labels.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct MainChartData {
+    /// Bucket end times, oldest first.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// One dataset per series.
+    #[serde(default)]
+    pub datasets: Vec<NamedDataset>,
+}
+
+impl MainChartData {
+    /// The data of the dataset labelled `label`, if the server sent it.
+    #[must_use]
+    pub fn series(&self, label: &str) -> Option<&[serde_json::Number]> {
+        self.datasets
+            .iter()
+            .find(|d| d.label == label)
+            .map(|d| &d.data[..])
+    }
+}
+
+/// One series of the main chart.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NamedDataset {
+    /// The series name (`Total`, `No Error`, …).
+    #[serde(default)]
+    pub label: String,
+    /// One number per bucket.
+    #[serde(default)]
+    pub data: Vec<serde_json::Number>,
 }
 
 /// `stats` of `stats/get`: window sums (`total*`) and live, unwindowed gauges.

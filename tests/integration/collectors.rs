@@ -70,8 +70,8 @@ async fn partial_failure_keeps_the_rest() {
         text.contains("technitium_scrape_collector_duration_seconds{collector=\"dhcp\"} "),
         "a failed collector still reports its duration"
     );
-    // v15.2 defaults (41 families, 133 samples) without the 3 dhcp families (8 samples).
-    assert_eq!(counts(&snapshot), (38, 125));
+    // v15.2 defaults (45 families, 153 samples) without the 3 dhcp families (8 samples).
+    assert_eq!(counts(&snapshot), (42, 145));
 }
 
 #[tokio::test]
@@ -88,8 +88,8 @@ async fn lifetime_failure_on_v15_is_a_collector_failure() {
         Some(1.0)
     );
     assert!(!text.contains("technitium_queries_total"));
-    // v15.2 defaults (41, 133) without the 3 lifetime families (10 samples).
-    assert_eq!(counts(&snapshot), (38, 123));
+    // v15.2 defaults (45, 153) without the 3 lifetime families (10 samples).
+    assert_eq!(counts(&snapshot), (42, 143));
 }
 
 #[tokio::test]
@@ -179,7 +179,7 @@ async fn not_applicable_collectors_emit_no_success_series() {
     let (snapshot, text) = scrape(&server, default_options()).await;
     assert!(matches!(
         snapshot.report("cluster").unwrap().outcome,
-        Outcome::NotApplicable
+        Outcome::NotApplicable(None)
     ));
     assert_eq!(success(&text, "cluster"), None);
     assert_eq!(success(&text, "lifetime"), None);
@@ -187,13 +187,18 @@ async fn not_applicable_collectors_emit_no_success_series() {
     assert!(!text.contains("technitium_cluster_node"));
     assert!(!text.contains("technitium_scrape_collector_duration_seconds{collector=\"cluster\"}"));
 
-    // v13.6: neither lifetime nor cluster apply; neither family nor success series appears.
+    // v13.6: neither lifetime nor cluster apply; neither family nor success series appears
+    // (technitium_queries_total is there, derived by the counters collector).
     let server = mock_with(Version::V13_6, vec![]).await;
     let (_, text) = scrape(&server, all_options()).await;
     assert_eq!(success(&text, "cluster"), None);
     assert_eq!(success(&text, "lifetime"), None);
     assert!(!text.contains("technitium_cluster_"));
-    assert!(!text.contains("technitium_queries_total"));
+    assert!(!text.contains("since it started"), "no lifetime family");
+    assert!(
+        text.contains("technitium_queries_total 0"),
+        "derived, from 0"
+    );
     assert_eq!(
         sample(&text, "technitium_lifetime_counters_supported"),
         Some(0.0)
@@ -391,8 +396,8 @@ async fn absent_fields_give_absent_series() {
         family_lines(&text, "technitium_cluster_node_last_seen_timestamp_seconds").len(),
         1
     );
-    // v15.2 defaults (41, 133) without 8 families (19 samples) and one outcome sample.
-    assert_eq!(counts(&snapshot), (33, 113));
+    // v15.2 defaults (45, 153) without 8 families (19 samples) and one outcome sample.
+    assert_eq!(counts(&snapshot), (37, 133));
 }
 
 #[tokio::test]

@@ -30,30 +30,30 @@ async fn golden(version: Version, all: bool) -> (usize, usize) {
 
 #[tokio::test]
 async fn v13_6_all_collectors() {
-    assert_eq!(golden(Version::V13_6, true).await, (40, 193));
+    assert_eq!(golden(Version::V13_6, true).await, (47, 223));
 }
 
 #[tokio::test]
 async fn v14_3_all_collectors() {
-    assert_eq!(golden(Version::V14_3, true).await, (44, 212));
+    assert_eq!(golden(Version::V14_3, true).await, (51, 242));
 }
 
 #[tokio::test]
 async fn v15_2_all_collectors() {
-    assert_eq!(golden(Version::V15_2, true).await, (47, 224));
+    assert_eq!(golden(Version::V15_2, true).await, (51, 244));
 }
 
 #[tokio::test]
 async fn v13_6_defaults() {
-    assert_eq!(golden(Version::V13_6, false).await, (34, 102));
+    assert_eq!(golden(Version::V13_6, false).await, (41, 132));
 }
 
 #[tokio::test]
 async fn v14_3_defaults() {
-    assert_eq!(golden(Version::V14_3, false).await, (38, 121));
+    assert_eq!(golden(Version::V14_3, false).await, (45, 151));
 }
 
 #[tokio::test]
 async fn v15_2_defaults() {
-    assert_eq!(golden(Version::V15_2, false).await, (41, 133));
+    assert_eq!(golden(Version::V15_2, false).await, (45, 153));
 }

@@ -2,7 +2,13 @@
 //! shared helpers in `common`. Everything talks to real servers on loopback: wiremock playing
 //! Technitium, raw TCP listeners for broken answers, and the built binary for the CLI.
 
+// Tests compare small counts and Unix times as f64 sample values: the casts are exact here.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
 
 mod common;
 
@@ -12,8 +18,10 @@ mod cli;
 mod client_errors;
 mod collectors;
 mod config;
+mod counters;
 mod generated;
 mod golden;
+mod minutes;
 mod secrets;
 mod serve;
 mod textfile;

@@ -680,3 +680,57 @@ async fn a_long_scrape_joining_a_short_one_gets_its_own_deadline() {
     assert!(short.contains("technitium_up 1\n"), "{short}");
     assert!(short.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 0"));
 }
+
+/// A reload (SIGHUP) keeps a target's derived counters while its URL stays the same: they go
+/// on counting instead of starting again at 0.
+#[tokio::test]
+async fn a_reload_keeps_the_derived_counters() {
+    use crate::minutes::SimServer;
+    const T0: i64 = 1_778_414_400;
+    let sim = SimServer::start(Version::V13_6, T0 + 5).await;
+    let other = start_mock(Version::V15_2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    write_config(&config, &[("sim", &sim.uri(), TOKEN)]);
+    let s = serve(
+        &[
+            "--collector.disable-defaults",
+            "--collector.dashboard",
+            "--collector.counters",
+            "--config.file",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    let queries = |body: &str| crate::common::sample(body, "technitium_queries_total");
+    let probe = format!("{}/probe?target=sim", s.base);
+    assert_eq!(
+        queries(&get(&probe).await.1),
+        Some(0.0),
+        "counting starts at 0"
+    );
+    sim.with(|x| x.now = T0 + 5 + 180);
+    let before = queries(&get(&probe).await.1).unwrap();
+    assert!(before > 0.0, "three minutes counted");
+    // Reload with one more target (to see the reload happen); `sim` keeps its URL.
+    write_config(
+        &config,
+        &[("sim", &sim.uri(), TOKEN), ("other", &other.uri(), TOKEN)],
+    );
+    hup(&s);
+    let reloaded = format!("{}/probe?target=other", s.base);
+    for _ in 0..100 {
+        if get(&reloaded).await.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(get(&reloaded).await.0, 200, "the reload happened");
+    sim.with(|x| x.now = T0 + 5 + 240);
+    let after = queries(&get(&probe).await.1).unwrap();
+    assert!(
+        after > before,
+        "still counting after the reload: {before} → {after}"
+    );
+}

@@ -1,0 +1,297 @@
+//! `counters`: counters that `rate()` works on, on every server version, derived from the
+//! server's per-minute stats.
+//!
+//! This module owns the per-target [`CountersState`] (an [`Engine`] behind an async lock, so
+//! concurrent scrapes of one target add each minute once), the fetch orchestration ([`fetch`]:
+//! the `LastHour` chart, which the `dashboard` collector usually fetched already, plus at most
+//! one `stats/get?type=Custom` call per scrape, none when no minute became final), the pure
+//! rendering ([`write`]) and the `textfile` mode's state file ([`state_file`]).
+//!
+//! Cost: one `Custom` call per newly final minute at most, so about one call a minute whatever
+//! the scrape interval (a 15 s interval makes 4 `LastHour` reads, shared with `dashboard`, and 1
+//! `Custom` call a minute). Every `stats/get` makes the server reverse-resolve its top clients;
+//! that is why the calls are kept this rare.
+//!
+//! The counting rules are in [`engine`].
+
+pub mod engine;
+pub mod state_file;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+
+use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count};
+use crate::render::exposition::{Encoder, Kind};
+use crate::technitium::types::DashboardStats;
+use crate::technitium::{ApiError, Client, Endpoint, Section, Window};
+
+/// The `counters` collector.
+#[derive(Debug)]
+pub struct Counters;
+
+impl Collect for Counters {
+    type Settings = ();
+    type Data = CountersData;
+    type State = CountersState;
+    const SPEC: &'static Spec = &Spec {
+        name: "counters",
+        help: "Counters that rate() works on, by query type and protocol (every version), from the per-minute stats",
+        default_enabled: true,
+        sections: &[Section::Dashboard],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::StatsGet],
+        options: &[],
+        default_min_interval: Duration::ZERO,
+    };
+
+    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
+        Ok(())
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<CountersData, ApiError> {
+        // The LastHour answer is shared with `dashboard` (one call per scrape between them).
+        let last_hour = cx.shared.stats(Window::LastHour).await?;
+        let session = cx.session;
+        let inputs = Inputs {
+            last_hour: Some(&last_hour),
+            server: session.and_then(|s| s.info.dns_server_domain.as_deref()),
+            version: session.and_then(|s| s.version),
+        };
+        fetch(cx.client, cx.state, inputs).await
+    }
+
+    fn write(data: &CountersData, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write(data, enc);
+    }
+
+    fn warning(data: &CountersData, (): &()) -> Option<super::Warning> {
+        data.warning.as_ref().map(|w| super::Warning {
+            key: w.kind(),
+            detail: w.describe(),
+            hint: None,
+        })
+    }
+
+    fn not_applicable(state: &CountersState) -> Option<&'static str> {
+        state.one_shot.load(Ordering::Relaxed).then_some(
+            "a single run has nothing to count against: give scrape or textfile --state.file to keep the counters between runs",
+        )
+    }
+}
+
+pub use engine::{
+    AnchorReason, Applied, CustomAnswer, Engine, Minute, Minutes, Range, Step, Totals, Warning,
+};
+
+/// Per-target state of the derived counters, kept across scrapes (in memory in `serve`, in the
+/// state file in `textfile`).
+///
+/// The lock is held for a whole [`fetch`], the `Custom` call included: a second, concurrent
+/// scrape waits and then finds the minutes already counted, so it adds nothing twice.
+#[derive(Debug, Default)]
+pub struct CountersState {
+    engine: Mutex<Engine>,
+    /// A single run (`scrape`, `textfile`) without a state file: nothing to count against.
+    one_shot: AtomicBool,
+}
+
+impl CountersState {
+    /// State continuing from `engine` (e.g. loaded from a state file).
+    #[must_use]
+    pub fn new(engine: Engine) -> Self {
+        Self {
+            engine: Mutex::new(engine),
+            one_shot: AtomicBool::new(false),
+        }
+    }
+
+    /// A copy of the engine as it is now (waits for a running fetch), e.g. to save it.
+    pub async fn engine(&self) -> Engine {
+        self.engine.lock().await.clone()
+    }
+
+    /// Continues from `engine` (loaded from a state file).
+    pub async fn restore(&self, engine: Engine) {
+        *self.engine.lock().await = engine;
+    }
+
+    /// Marks a single run without a state file: the collector then does not run (it would only
+    /// ever report its first collection's zeros).
+    pub fn set_one_shot(&self, one_shot: bool) {
+        self.one_shot.store(one_shot, Ordering::Relaxed);
+    }
+}
+
+/// What [`fetch`] needs besides the client and the state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Inputs<'a> {
+    /// The `stats/get?type=LastHour&utc=true` answer when another collector (`dashboard`)
+    /// already fetched it in this scrape; `None` makes [`fetch`] request it.
+    pub last_hour: Option<&'a DashboardStats>,
+    /// The server's `dnsServerDomain` (session/get): a different one starts counting afresh.
+    pub server: Option<&'a str>,
+    /// The server's `(major, minor)` version: v14+ gets `dontTrimQueryTypeData=true`; before
+    /// v15 the query, rcode and outcome totals are emitted too.
+    pub version: Option<(u32, u32)>,
+}
+
+impl Inputs<'_> {
+    fn at_least(&self, major: u32) -> bool {
+        self.version.is_some_and(|(m, _)| m >= major)
+    }
+}
+
+/// What one scrape of the counters collector yields (rendered by [`write`]).
+#[derive(Debug, Clone)]
+pub struct CountersData {
+    /// The counters after this scrape.
+    pub totals: Totals,
+    /// End label of the newest minute included.
+    pub watermark: Option<i64>,
+    /// Emit `technitium_queries_total`, `technitium_responses_total` and
+    /// `technitium_query_outcomes_total` (servers before v15, which have no lifetime counters).
+    pub query_totals: bool,
+    /// The current warning, for `check` and `--table`.
+    pub warning: Option<Warning>,
+    /// What this scrape did.
+    pub step: Step,
+    /// Whether this scrape made a `Custom` call.
+    pub custom_call: bool,
+}
+
+/// One scrape: reads the `LastHour` chart (from `inputs` or the server), counts the minutes that
+/// became final with one `Custom` call when there are any, and returns the counters.
+///
+/// Cancel-safe: dropping the future (the scrape deadline) before the `Custom` answer arrives
+/// changes nothing; the next scrape asks for the same minutes again.
+///
+/// # Errors
+/// A failed call, or an answer without usable per-minute data; the state is then unchanged.
+pub async fn fetch(
+    client: &Client,
+    state: &CountersState,
+    inputs: Inputs<'_>,
+) -> Result<CountersData, ApiError> {
+    let full_query_types = inputs.at_least(14);
+    let mut engine = state.engine.lock().await;
+    let fetched;
+    let last_hour = match inputs.last_hour {
+        Some(stats) => stats,
+        None => {
+            fetched = client.stats(Window::LastHour, full_query_types).await?;
+            &fetched
+        }
+    };
+    let chart = last_hour
+        .main_chart_data
+        .as_ref()
+        .ok_or_else(|| bad(client, "a LastHour answer without mainChartData".to_owned()))?;
+    let lh = Minutes::from_chart(chart).map_err(|d| bad(client, d))?;
+    let step = engine.plan(&lh, inputs.server);
+    let mut custom_call = false;
+    match &step {
+        Step::Anchor { at, reason } => engine.anchor(*at, reason.clone(), inputs.server),
+        Step::Idle => {}
+        Step::Hold { newest_final } => engine.hold(*newest_final),
+        Step::Fetch(range) => {
+            custom_call = true;
+            let answer = client
+                .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
+                .await?;
+            let chart = answer.main_chart_data.as_ref().ok_or_else(|| {
+                bad(
+                    client,
+                    "a type=Custom answer without mainChartData".to_owned(),
+                )
+            })?;
+            let custom = CustomAnswer {
+                minutes: Minutes::from_chart(chart).map_err(|d| bad(client, d))?,
+                query_types: answer.query_type_chart_data.as_ref(),
+                protocols: answer.protocol_type_chart_data.as_ref(),
+            };
+            engine
+                .apply(&lh, range, &custom, inputs.server)
+                .map_err(|e| bad(client, e.0))?;
+        }
+    }
+    Ok(CountersData {
+        totals: engine.totals.clone(),
+        watermark: engine.watermark,
+        query_totals: !inputs.at_least(15),
+        warning: engine.warning.clone(),
+        step,
+        custom_call,
+    })
+}
+
+fn bad(client: &Client, detail: String) -> ApiError {
+    ApiError::BadResponse {
+        server: client.server().to_owned(),
+        endpoint: Endpoint::StatsGet.path(),
+        detail,
+    }
+}
+
+/// Writes the derived counters.
+pub fn write(data: &CountersData, enc: &mut Encoder) {
+    let t = &data.totals;
+    enc.family(
+        "technitium_qtype_queries_total",
+        Kind::Counter,
+        "Queries by query type, summed from the server's per-minute stats since the exporter started counting (the server's Others bucket is qtype=\"other\").",
+    );
+    for (qtype, v) in &t.qtypes {
+        enc.sample(&[("qtype", qtype)], count(*v));
+    }
+    enc.family(
+        "technitium_protocol_queries_total",
+        Kind::Counter,
+        "Queries by transport protocol, summed from the server's per-minute stats since the exporter started counting.",
+    );
+    for (protocol, v) in &t.protocols {
+        enc.sample(&[("protocol", protocol)], count(*v));
+    }
+    if data.query_totals {
+        enc.family(
+            "technitium_queries_total",
+            Kind::Counter,
+            "DNS queries the server received, summed from its per-minute stats since the exporter started counting (servers before v15).",
+        );
+        enc.sample(&[], count(t.queries));
+        enc.family(
+            "technitium_responses_total",
+            Kind::Counter,
+            "Responses by rcode, summed from the server's per-minute stats since the exporter started counting (servers before v15; other rcodes are in no bucket).",
+        );
+        for rcode in engine::RCODES {
+            let v = t.rcodes.get(rcode).copied().unwrap_or(0);
+            enc.sample(&[("rcode", rcode)], count(v));
+        }
+        enc.family(
+            "technitium_query_outcomes_total",
+            Kind::Counter,
+            "Queries by how they were answered, summed from the server's per-minute stats since the exporter started counting (servers before v15; upstream-blocked counts as recursive and blocked).",
+        );
+        for outcome in engine::OUTCOMES {
+            let v = t.outcomes.get(outcome).copied().unwrap_or(0);
+            enc.sample(&[("outcome", outcome)], count(v));
+        }
+    }
+    if let Some(at) = data.watermark {
+        enc.family(
+            "technitium_derived_counters_minute_timestamp_seconds",
+            Kind::Gauge,
+            "End of the newest server minute included in the derived counters (Unix seconds, by the server's clock).",
+        );
+        #[allow(clippy::cast_precision_loss)] // Unix seconds: exact far beyond any date
+        enc.sample(&[], at as f64);
+    }
+    enc.family(
+        "technitium_derived_counters_missed_minute_buckets_total",
+        Kind::Counter,
+        "Per-minute buckets of the server that the derived counters could not count: left out of the qtype and protocol counters when the server's two per-minute sources disagree, or out of every derived counter when more than 24 hours behind.",
+    );
+    enc.sample(&[], count(t.missed_minutes));
+}
