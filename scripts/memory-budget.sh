@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# scripts/memory-budget.sh — the worst case of issue 12's defect 6, measured: a hostile upstream
+# answers every API call of a scrape with a 63 MiB chunked body at once, and `scrape` runs with
+# every dashboard window and the top lists (20 such calls). Prints the peak RSS of the scrape
+# (GNU time's "Maximum resident set size"). Not part of CI: RELIABILITY.md records the figures.
+#
+# Usage: scripts/memory-budget.sh [--bin PATH] [--size BYTES]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=$root/target/release/technitium-exporter
+size=$((63 * 1024 * 1024))
+while (($#)); do
+    case $1 in
+        --bin) bin=$2; shift 2 ;;
+        --size) size=$2; shift 2 ;;
+        *) echo "usage: $0 [--bin PATH] [--size BYTES]" >&2; exit 2 ;;
+    esac
+done
+[[ -x $bin ]] || { echo "no binary at $bin: cargo build --release, or pass --bin" >&2; exit 1; }
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
+token=hostile-0123456789abcdef
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 "$root/scripts/lib/hostile_upstream.py" --port "$port" --token "$token" --size "$size" \
+    --session "$root/tests/fixtures/technitium/15.2/user_session_get_apiToken.json" &
+server=$!
+trap 'kill $server 2>/dev/null' EXIT
+for _ in $(seq 50); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break
+    sleep 0.1
+done
+out=$(mktemp)
+/usr/bin/time -v "$bin" scrape --technitium.url "http://127.0.0.1:$port" --technitium.token "$token" \
+    --collector.top --collector.dashboard.window last_hour,last_day,last_week,last_month,last_year \
+    --technitium.timeout 60s --log.level warn >/dev/null 2>"$out" || true
+rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$out")
+failed=$(grep -c "memory budget" "$out" || true)
+printf 'peak RSS %s KiB (%.0f MiB); %s collectors failed on the memory budget\n' "$rss" "$(echo "$rss/1024" | bc -l)" "$failed"
+rm -f "$out"
