@@ -459,3 +459,79 @@ async fn responses_read_at_once_stay_within_the_memory_budget() {
     assert_eq!(budget.available(), budget.bytes());
     assert!(client.session().await.is_ok());
 }
+
+/// Broken answers the recorded fixtures never show, for the session and for every data endpoint:
+/// deeply nested JSON, numbers out of range, invalid UTF-8, an unknown status, a wrong type, a
+/// null payload. Never a panic: the session's failure is `up 0` with a reason; a data endpoint's
+/// fails only its own collector, and the rest of the scrape is still there.
+#[tokio::test]
+async fn hostile_answers_on_every_endpoint_fail_only_what_they_touch() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let faults: Vec<(&str, ResponseTemplate)> = vec![
+        (
+            "deeply nested",
+            json(format!("{{\"status\":\"ok\",\"response\":{deep}}}")),
+        ),
+        (
+            "number out of range",
+            json(
+                r#"{"status":"ok","response":{"zones":[{"name":"a","type":"Primary","soaSerial":1e400}],"stats":{"totalQueries":-1}},"info":{"version":"15.2","uptimestamp":"9999-99-99"}}"#,
+            ),
+        ),
+        (
+            "invalid UTF-8",
+            ResponseTemplate::new(200).set_body_raw(
+                b"{\"status\":\"ok\",\"response\":\"\xff\xfe\"}".to_vec(),
+                "application/json",
+            ),
+        ),
+        (
+            "unknown status",
+            json(r#"{"status":"\u0000weird\u202e","errorMessage":"x"}"#),
+        ),
+        (
+            "wrong type",
+            json(r#"{"status":"ok","response":[1,2,3],"info":"nope"}"#),
+        ),
+        (
+            "null payload",
+            json(r#"{"status":"ok","response":null,"info":null}"#),
+        ),
+    ];
+    for (fault, answer) in &faults {
+        for endpoint in Endpoint::ALL {
+            let server = MockServer::start().await;
+            override_endpoint(&server, endpoint, answer.clone()).await;
+            mount_fixtures(&server, Version::V15_2).await;
+            let c = collector(&client_config(&server.uri()), crate::common::all_options());
+            let snapshot = collect(&c, Duration::from_secs(10)).await;
+            let text = crate::common::text(&snapshot);
+            assert!(
+                text.contains("technitium_scrape_duration_seconds "),
+                "{fault} on {endpoint:?}"
+            );
+            if endpoint == Endpoint::SessionGet {
+                let reason = snapshot.session.as_ref().err().map(|e| e.reason().as_str());
+                assert_eq!(reason, Some("bad_response"), "{fault} on session/get");
+                continue;
+            }
+            assert!(
+                snapshot.up(),
+                "{fault} on {endpoint:?} took the session down"
+            );
+            let failed: Vec<&str> = snapshot
+                .reports()
+                .filter(|r| r.outcome.is_failure())
+                .map(|r| r.name())
+                .collect();
+            assert!(
+                failed.iter().all(|n| {
+                    technitium_exporter::collector::spec(n)
+                        .is_some_and(|s| s.endpoints.contains(&endpoint))
+                }),
+                "{fault} on {endpoint:?} failed {failed:?}"
+            );
+            assert!(text.contains("technitium_up 1\n"));
+        }
+    }
+}
