@@ -633,17 +633,31 @@ fn query_param(req: &Request<Incoming>, key: &str) -> Option<String> {
 
 /// The deadline of one scrape: Prometheus's own timeout (less a margin) or ours, the shorter.
 fn deadline(req: &Request<Incoming>, ours: Duration) -> Instant {
-    let theirs = req
+    let timeout = req
         .headers()
         .get("x-prometheus-scrape-timeout-seconds")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map(|s| {
-            let margin = (s * 0.1).min(0.5);
-            Duration::from_secs_f64((s - margin).max(0.05))
-        });
-    Instant::now() + theirs.map_or(ours, |t| t.min(ours))
+        .map_or(ours, |v| scrape_timeout(v, ours));
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .unwrap_or_else(|| now + Duration::from_secs(86_400 * 365))
+}
+
+/// How long a scrape may take, from an `X-Prometheus-Scrape-Timeout-Seconds` value: Prometheus's
+/// timeout less a margin (a tenth, at most 0.5 s; never below 50 ms), or `ours` when that is
+/// shorter or the value is not a positive finite number of seconds. Any value is accepted
+/// (`1e20` is clamped to `ours`, not converted to a `Duration` that does not exist).
+#[must_use]
+pub fn scrape_timeout(header: &str, ours: Duration) -> Duration {
+    let Ok(seconds) = header.trim().parse::<f64>() else {
+        return ours;
+    };
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return ours;
+    }
+    let margin = (seconds * 0.1).min(0.5);
+    let theirs = Duration::try_from_secs_f64((seconds - margin).max(0.05)).unwrap_or(Duration::MAX);
+    theirs.min(ours)
 }
 
 async fn handle(shared: &Shared, req: Request<Incoming>) -> Response<Body> {
