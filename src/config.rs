@@ -281,17 +281,26 @@ fn parts<T: CollectorTable>(s: Option<&FileSwitch<T>>) -> (Option<bool>, Option<
 pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
-    toml::from_str(&text).map_err(|e| {
-        let msg = e.message();
-        let key = e
-            .span()
-            .map(|s| text[s].lines().next().unwrap_or("").to_owned())
-            .unwrap_or_default();
-        ConfigError(format!(
-            "config file {}: {msg} (at `{key}`)",
-            path.display()
-        ))
-    })
+    FileConfig::parse(&text)
+        .map_err(|e| ConfigError(format!("config file {}: {}", path.display(), e.0)))
+}
+
+impl FileConfig {
+    /// Parses config file text (what [`load_file`] does after reading the file; the fuzz
+    /// targets' entry point).
+    ///
+    /// # Errors
+    /// An unknown key, a bad type or bad TOML; the message names the key.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| {
+            let msg = e.message();
+            let key = e
+                .span()
+                .map(|s| text[s].lines().next().unwrap_or("").to_owned())
+                .unwrap_or_default();
+            ConfigError(format!("{msg} (at `{key}`)"))
+        })
+    }
 }
 
 fn parse_duration(s: &str, what: &str) -> Result<Duration, ConfigError> {
