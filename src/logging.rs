@@ -58,13 +58,23 @@ impl Format {
     }
 }
 
+/// Our own lines at `level`, other crates' warnings and errors, except the TLS libraries': a
+/// certificate that fails verification is already our error message (once per change), and
+/// rustls would log it again at ERROR on every attempt, with its source paths.
+fn default_filter(level: Level) -> String {
+    format!(
+        "warn,rustls=off,rustls_platform_verifier=off,tokio_rustls=off,technitium_exporter={}",
+        level.as_str()
+    )
+}
+
 /// Installs the global subscriber; a second call does nothing.
 pub fn init(level: Level, format: Format) {
     let filter = std::env::var("RUST_LOG")
         .ok()
         .filter(|v| !v.trim().is_empty())
         .and_then(|v| EnvFilter::try_new(v).ok())
-        .unwrap_or_else(|| EnvFilter::new(format!("warn,technitium_exporter={}", level.as_str())));
+        .unwrap_or_else(|| EnvFilter::new(default_filter(level)));
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         Format::Logfmt => registry

@@ -4,15 +4,21 @@
 //!
 //! bcrypt is slow by design (tens of milliseconds per check); a scrape every few seconds should
 //! not pay it every time, so successful checks are remembered as a SHA-256 of the user, the
-//! password and the stored hash (never the password itself), in a small bounded set.
+//! password and the stored hash (never the password itself), in a small bounded set. A
+//! remembered check is answered inline. Every other check runs bcrypt on tokio's blocking pool,
+//! at most [`max_verifications`] at once: `serve` runs on one thread, and a flood of wrong
+//! passwords verified inline would stall every other connection, authenticated scrapes and
+//! `/-/healthy` included.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
 /// Most remembered successful checks; the set is cleared when full.
@@ -55,7 +61,8 @@ impl TlsListener {
 /// Builds a TLS acceptor from PEM files.
 ///
 /// # Errors
-/// When a file cannot be read or parsed, or the key does not fit the certificate.
+/// When a file cannot be read or parsed (an encrypted key is named as such), or the key does not
+/// fit the certificate.
 pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, String> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert_file)
@@ -64,8 +71,7 @@ pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, St
     if certs.is_empty() {
         return Err(format!("no certificate in {}", cert_file.display()));
     }
-    let key = PrivateKeyDer::from_pem_file(key_file)
-        .map_err(|e| format!("cannot read TLS key {}: {e}", key_file.display()))?;
+    let key = read_key(key_file)?;
     let mut config = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(certs, key)
@@ -80,20 +86,111 @@ pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, St
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
+/// Reads the listener's private key, naming the two cases PEM parsing alone reports as "no items
+/// found": a passphrase-protected key (which a service cannot unlock) and a file without a key.
+fn read_key(key_file: &Path) -> Result<PrivateKeyDer<'static>, String> {
+    let pem = std::fs::read(key_file)
+        .map_err(|e| format!("cannot read TLS key {}: {e}", key_file.display()))?;
+    if is_encrypted_pem(&pem) {
+        return Err(format!(
+            "TLS key {} is encrypted (passphrase-protected), and the exporter cannot ask for a passphrase: decrypt it with `openssl pkey -in {} -out KEY` and point tls_key_file at KEY (readable by the exporter's user only)",
+            key_file.display(),
+            key_file.display()
+        ));
+    }
+    PrivateKeyDer::from_pem_slice(&pem).map_err(|e| match e {
+        rustls::pki_types::pem::Error::NoItemsFound => format!(
+            "no private key in {}: tls_key_file needs a PEM key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)",
+            key_file.display()
+        ),
+        e => format!("cannot read TLS key {}: {e}", key_file.display()),
+    })
+}
+
+/// Whether PEM text holds an encrypted key: PKCS#8 `ENCRYPTED PRIVATE KEY`, or the legacy
+/// OpenSSL form with a `Proc-Type: 4,ENCRYPTED` header.
+fn is_encrypted_pem(pem: &[u8]) -> bool {
+    let has = |needle: &[u8]| pem.windows(needle.len()).any(|w| w == needle);
+    has(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") || has(b"Proc-Type: 4,ENCRYPTED")
+}
+
+/// User and password from an `Authorization: Basic` header. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// The user id: everything before the first `:`.
+    pub user: String,
+    /// The password: everything after it (may contain `:`).
+    pub password: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Parses an `Authorization` header value as HTTP basic credentials (RFC 7617): the scheme name
+/// in any case, one or more spaces, then base64 (padding optional) of UTF-8 `user:password`.
+/// `None` for anything else.
+#[must_use]
+pub fn parse_basic_auth(header: &str) -> Option<Credentials> {
+    const LENIENT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        base64::engine::GeneralPurposeConfig::new()
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    );
+    let (scheme, encoded) = header.trim_start().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = LENIENT.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some(Credentials {
+        user: user.to_owned(),
+        password: password.to_owned(),
+    })
+}
+
+/// Most bcrypt verifications running at once: one core is left to the event loop (at least one
+/// verification, at most four).
+#[must_use]
+pub fn max_verifications() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .clamp(1, 4)
+}
+
 /// Checks `Authorization: Basic` headers against bcrypt hashes.
 #[derive(Debug)]
 pub struct BasicAuth {
     users: BTreeMap<String, String>,
     verified: Mutex<HashSet<[u8; 32]>>,
+    /// Bounds the bcrypt verifications in flight; the rest wait their turn (in arrival order).
+    slots: Arc<Semaphore>,
 }
 
 impl BasicAuth {
     /// A checker for `user → bcrypt hash`.
     ///
     /// # Errors
-    /// When a hash is not a bcrypt hash.
+    /// When there is no user (an empty table would turn auth on with nobody able to log in), a
+    /// user name contains `:` (basic auth cannot carry it) or a hash is not a bcrypt hash.
     pub fn new(users: BTreeMap<String, String>) -> Result<Self, String> {
+        if users.is_empty() {
+            return Err(
+                "[web] basic_auth_users is empty, so nobody could log in: add `name = \"BCRYPT HASH\"` entries, or remove the key to serve without basic auth".to_owned(),
+            );
+        }
         for (user, hash) in &users {
+            if user.contains(':') {
+                return Err(format!(
+                    "[web] basic_auth_users: the user name {user:?} contains ':', which HTTP basic auth cannot carry (RFC 7617): pick a name without it"
+                ));
+            }
             if !hash.starts_with("$2") || hash.len() != 60 {
                 return Err(format!(
                     "[web] basic_auth_users.{user}: not a bcrypt hash (htpasswd -nBC 10 \"\" | tr -d ':\\n')"
@@ -103,37 +200,31 @@ impl BasicAuth {
         Ok(Self {
             users,
             verified: Mutex::new(HashSet::new()),
+            slots: Arc::new(Semaphore::new(max_verifications())),
         })
     }
 
     /// Whether an `Authorization` header value carries valid credentials.
-    #[must_use]
-    pub fn check(&self, header: Option<&str>) -> bool {
-        let Some(encoded) = header.and_then(|h| h.strip_prefix("Basic ")) else {
+    ///
+    /// Remembered credentials are answered at once; anything else waits for a bcrypt slot.
+    pub async fn check(&self, header: Option<&str>) -> bool {
+        let Some(Credentials { user, password }) = header.and_then(parse_basic_auth) else {
             return false;
         };
-        let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
-            return false;
+        // An unknown user is verified against a configured hash anyway and then refused, so it
+        // takes as long as a wrong password and the two cannot be told apart.
+        let (known, hash) = match self.users.get(&user) {
+            Some(hash) => (true, hash.clone()),
+            None => match self.users.values().next() {
+                Some(hash) => (false, hash.clone()),
+                None => return false,
+            },
         };
-        let Ok(text) = String::from_utf8(decoded) else {
-            return false;
-        };
-        let Some((user, password)) = text.split_once(':') else {
-            return false;
-        };
-        let Some(hash) = self.users.get(user) else {
-            // Spend comparable time for unknown users so they cannot be told apart.
-            let _ = bcrypt::verify(
-                password,
-                "$2b$10$abcdefghijklmnopqrstuu3YQ5jz2bMlgdZ0PGe0rSbT8Zq5xQ6tW",
-            );
-            return false;
-        };
-        let key = fingerprint(user, password, hash);
-        if self.verified.lock().is_ok_and(|v| v.contains(&key)) {
+        let key = fingerprint(&user, &password, &hash);
+        if known && self.verified.lock().is_ok_and(|v| v.contains(&key)) {
             return true;
         }
-        let ok = bcrypt::verify(password, hash).unwrap_or(false);
+        let ok = self.verify(password, hash).await && known;
         if ok && let Ok(mut v) = self.verified.lock() {
             if v.len() >= CACHE_LIMIT {
                 v.clear();
@@ -141,6 +232,21 @@ impl BasicAuth {
             v.insert(key);
         }
         ok
+    }
+
+    /// One bcrypt verification on the blocking pool, within the concurrency bound. The slot is
+    /// held by the blocking task itself, so a client that hangs up cannot free it early.
+    async fn verify(&self, password: String, hash: String) -> bool {
+        let Ok(slot) = Arc::clone(&self.slots).acquire_owned().await else {
+            return false;
+        };
+        tokio::task::spawn_blocking(move || {
+            let ok = bcrypt::verify(password, &hash).unwrap_or(false);
+            drop(slot);
+            ok
+        })
+        .await
+        .unwrap_or(false)
     }
 }
 
@@ -158,27 +264,131 @@ fn fingerprint(user: &str, password: &str, hash: &str) -> [u8; 32] {
 mod tests {
     use super::*;
 
-    #[test]
-    fn basic_auth_checks_and_remembers() {
+    fn header(user: &str, password: &str) -> String {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        )
+    }
+
+    fn users(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(u, h)| ((*u).to_owned(), (*h).to_owned()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn basic_auth_checks_and_remembers() {
         let hash = bcrypt::hash("s3cret", 4).unwrap_or_default();
-        let auth = BasicAuth::new([("prom".to_owned(), hash)].into_iter().collect());
-        let Ok(auth) = auth else {
+        let Ok(auth) = BasicAuth::new(users(&[("prom", &hash)])) else {
             panic!("valid hash rejected")
         };
-        let header = |u: &str, p: &str| {
-            format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
-            )
-        };
-        assert!(auth.check(Some(&header("prom", "s3cret"))));
-        assert!(auth.check(Some(&header("prom", "s3cret"))), "cached check");
-        assert!(!auth.check(Some(&header("prom", "wrong"))));
-        assert!(!auth.check(Some(&header("other", "s3cret"))));
-        assert!(!auth.check(Some("Bearer x")));
-        assert!(!auth.check(None));
+        assert!(auth.check(Some(&header("prom", "s3cret"))).await);
         assert!(
-            BasicAuth::new([("x".to_owned(), "plain".to_owned())].into_iter().collect()).is_err()
+            auth.check(Some(&header("prom", "s3cret"))).await,
+            "cached check"
         );
+        assert!(!auth.check(Some(&header("prom", "wrong"))).await);
+        // The right password under an unknown name is verified against prom's hash, then refused.
+        assert!(!auth.check(Some(&header("other", "s3cret"))).await);
+        assert!(!auth.check(Some("Bearer x")).await);
+        assert!(!auth.check(None).await);
+        assert!(BasicAuth::new(users(&[("x", "plain")])).is_err());
+    }
+
+    #[tokio::test]
+    async fn the_scheme_name_is_case_insensitive() {
+        let hash = bcrypt::hash("s3cret", 4).unwrap_or_default();
+        let Ok(auth) = BasicAuth::new(users(&[("prom", &hash)])) else {
+            panic!("valid hash rejected")
+        };
+        let encoded = base64::engine::general_purpose::STANDARD.encode("prom:s3cret");
+        for scheme in ["basic", "BASIC", "bAsIc"] {
+            assert!(
+                auth.check(Some(&format!("{scheme} {encoded}"))).await,
+                "{scheme}"
+            );
+        }
+        assert!(auth.check(Some(&format!("Basic    {encoded}  "))).await);
+    }
+
+    #[test]
+    fn basic_credentials_are_parsed_per_rfc_7617() {
+        let parsed = |h: &str| parse_basic_auth(h).map(|c| (c.user, c.password));
+        let pair = |u: &str, p: &str| Some((u.to_owned(), p.to_owned()));
+        assert_eq!(parsed(&header("prom", "a:b:c")), pair("prom", "a:b:c"));
+        assert_eq!(parsed(&header("", "")), pair("", ""));
+        assert_eq!(
+            parsed(&header("jörg", "pässword")),
+            pair("jörg", "pässword")
+        );
+        // Padding may be left out ("prom:x" is cHJvbTp4).
+        assert_eq!(parsed("basic cHJvbTp4"), pair("prom", "x"));
+        for bad in [
+            "",
+            "Basic",
+            "Basic ",
+            "Basicx cHJvbTp4",
+            "Bearer cHJvbTp4",
+            "Basic !!!!",
+            // No colon: "prom".
+            "Basic cHJvbQ==",
+            // Not UTF-8: 0xff 0x3a.
+            "Basic /zo=",
+        ] {
+            assert_eq!(parsed(bad), None, "{bad:?}");
+        }
+        let shown = format!("{:?}", parse_basic_auth(&header("prom", "hunter2")));
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn no_users_or_a_colon_in_a_name_is_a_configuration_error() {
+        let hash = bcrypt::hash("s3cret", 4).unwrap_or_default();
+        let err = BasicAuth::new(BTreeMap::new()).err().unwrap_or_default();
+        assert!(err.contains("basic_auth_users is empty"), "{err}");
+        let err = BasicAuth::new(users(&[("team:prom", &hash)]))
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.contains("\"team:prom\" contains ':'") && err.contains("RFC 7617"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn encrypted_and_keyless_pem_files_are_named() {
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("no temporary directory")
+        };
+        let pkcs8 = dir.path().join("pkcs8.key");
+        let legacy = dir.path().join("legacy.key");
+        let none = dir.path().join("cert-only.pem");
+        let body = "MIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n";
+        let files = [
+            (
+                &pkcs8,
+                format!(
+                    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{body}-----END ENCRYPTED PRIVATE KEY-----\n"
+                ),
+            ),
+            (
+                &legacy,
+                format!(
+                    "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,0123456789ABCDEF0123456789ABCDEF\n\n{body}-----END RSA PRIVATE KEY-----\n"
+                ),
+            ),
+            (&none, "just text\n".to_owned()),
+        ];
+        for (path, text) in &files {
+            assert!(std::fs::write(path, text).is_ok());
+        }
+        for path in [&pkcs8, &legacy] {
+            let err = read_key(path).err().unwrap_or_default();
+            assert!(err.contains("is encrypted (passphrase-protected)"), "{err}");
+        }
+        let err = read_key(&none).err().unwrap_or_default();
+        assert!(err.starts_with("no private key in "), "{err}");
     }
 }

@@ -59,19 +59,21 @@ fn query_param(req: &Request<Incoming>, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-/// How long a scrape may take: Prometheus's own timeout (from its
-/// `X-Prometheus-Scrape-Timeout-Seconds` header) less a margin, or `ours`, the shorter. Any
-/// header value is safe: unreadable, negative, zero or absurd values fall back to `ours`.
+/// How long a scrape may take, from an `X-Prometheus-Scrape-Timeout-Seconds` value:
+/// Prometheus's timeout less a margin (a tenth, at most 0.5 s; never below 50 ms), or `ours`
+/// when that is shorter or the value is not a positive finite number of seconds. Any value is
+/// safe: `1e20` is clamped to `ours`, never converted to a `Duration` that does not exist.
 #[must_use]
-pub fn scrape_timeout(header: Option<&str>, ours: Duration) -> Duration {
-    let theirs = header
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .and_then(|s| {
-            let margin = (s * 0.1).min(0.5);
-            Duration::try_from_secs_f64((s - margin).max(0.05)).ok()
-        });
-    theirs.map_or(ours, |t| t.min(ours))
+pub fn scrape_timeout(header: &str, ours: Duration) -> Duration {
+    let Ok(seconds) = header.trim().parse::<f64>() else {
+        return ours;
+    };
+    if !seconds.is_finite() || seconds <= 0.0 {
+        return ours;
+    }
+    let margin = (seconds * 0.1).min(0.5);
+    let theirs = Duration::try_from_secs_f64((seconds - margin).max(0.05)).unwrap_or(Duration::MAX);
+    theirs.min(ours)
 }
 
 fn header(req: &Request<Incoming>, name: impl header::AsHeaderName) -> Option<&str> {
@@ -88,8 +90,13 @@ pub(super) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
+    // Liveness answers without credentials: it says nothing but "the process serves", and a
+    // supervisor's probe should not need the password.
+    if req.uri().path() == "/-/healthy" {
+        return text(StatusCode::OK, "Healthy\n");
+    }
     if let Some(auth) = &state.auth
-        && !auth.check(header(&req, header::AUTHORIZATION))
+        && !auth.check(header(&req, header::AUTHORIZATION)).await
     {
         let mut r = text(StatusCode::UNAUTHORIZED, "unauthorized\n");
         r.headers_mut().insert(
@@ -103,7 +110,6 @@ pub(super) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
         p if p == state.telemetry_path => scrape(state, &req, &targets.default, true).await,
         "/probe" => probe(state, &req, &targets).await,
         "/" => landing(state, &targets),
-        "/-/healthy" => text(StatusCode::OK, "Healthy\n"),
         "/-/ready" => text(StatusCode::OK, "Ready\n"),
         _ => text(StatusCode::NOT_FOUND, "not found: see / for the routes\n"),
     }
@@ -141,10 +147,8 @@ async fn scrape(
     with_self: bool,
 ) -> Response<Body> {
     let arrived = Instant::now();
-    let timeout = scrape_timeout(
-        header(req, "x-prometheus-scrape-timeout-seconds"),
-        state.max_timeout,
-    );
+    let timeout = header(req, "x-prometheus-scrape-timeout-seconds")
+        .map_or(state.max_timeout, |v| scrape_timeout(v, state.max_timeout));
     let format = if header(req, header::ACCEPT)
         .is_some_and(|a| a.contains("application/openmetrics-text"))
     {
@@ -227,17 +231,10 @@ mod tests {
             "x",
             "18446744073709551616",
         ] {
-            assert_eq!(scrape_timeout(Some(bad), ours), ours, "{bad}");
+            assert_eq!(scrape_timeout(bad, ours), ours, "{bad}");
         }
-        assert_eq!(scrape_timeout(None, ours), ours);
-        assert_eq!(
-            scrape_timeout(Some("5"), ours),
-            Duration::from_secs_f64(4.5)
-        );
-        assert_eq!(
-            scrape_timeout(Some("0.01"), ours),
-            Duration::from_secs_f64(0.05)
-        );
-        assert_eq!(scrape_timeout(Some("30"), ours), ours);
+        assert_eq!(scrape_timeout("5", ours), Duration::from_secs_f64(4.5));
+        assert_eq!(scrape_timeout("0.01", ours), Duration::from_secs_f64(0.05));
+        assert_eq!(scrape_timeout("30", ours), ours);
     }
 }

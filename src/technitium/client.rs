@@ -264,6 +264,15 @@ pub enum ClientBuildError {
         /// What the parser said.
         reason: String,
     },
+    /// The CA file has no certificate in it.
+    #[error(
+        "CA file {} holds no certificate: it needs one or more PEM blocks -----BEGIN CERTIFICATE----- (the CA that signed the server's certificate, or a self-signed certificate itself)",
+        path.display()
+    )]
+    EmptyCaFile {
+        /// The file.
+        path: PathBuf,
+    },
     /// reqwest refused the settings.
     #[error("cannot build the HTTP client: {0}")]
     Build(String),
@@ -297,6 +306,11 @@ pub fn http_client(
                 reason: e.without_url().to_string(),
             }
         })?;
+        if certs.is_empty() {
+            return Err(ClientBuildError::EmptyCaFile {
+                path: path.to_owned(),
+            });
+        }
         for cert in certs {
             builder = builder.add_root_certificate(cert);
         }
@@ -1035,11 +1049,15 @@ static CREDENTIAL: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLo
 });
 
 impl Redactor {
+    /// The literal token is removed only when it is long enough to be told from ordinary text
+    /// (Technitium's tokens are 64 hex digits; a test's `x` would otherwise be cut out of every
+    /// word). Shorter ones are still caught wherever they appear as a `token=` or `Bearer`
+    /// value, which is how a server or proxy echoes them.
     fn new(token: Option<&Secret>) -> Self {
         Self {
             token: token
                 .map(|t| t.expose().to_owned())
-                .filter(|t| !t.is_empty()),
+                .filter(|t| t.chars().count() >= 8),
         }
     }
 
@@ -1128,6 +1146,9 @@ fn status_hint(status: u16) -> &'static str {
 /// innermost cause says what happened ("Connection refused (os error 111)", "failed to lookup
 /// address information: …", "invalid peer certificate: UnknownIssuer"), so that is what people see.
 fn error_chain(error: &dyn std::error::Error) -> String {
+    if let Some(advice) = error.source().and_then(certificate_advice) {
+        return advice;
+    }
     let mut innermost = error.to_string();
     let mut source = error.source();
     while let Some(inner) = source {
@@ -1135,6 +1156,43 @@ fn error_chain(error: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     innermost
+}
+
+/// What the server's certificate is when it is a CA certificate (webpki's `CaUsedAsEndEntity`).
+pub const CA_AS_SERVER_CERTIFICATE: &str = "the server's certificate is a CA certificate (basicConstraints CA:TRUE, as `openssl req -x509` makes by default), and TLS refuses a CA certificate as a server's own, even when it is given as --technitium.ca-file";
+/// What to do about it.
+pub const CA_AS_SERVER_CERTIFICATE_HINT: &str = "give the server a certificate with basicConstraints CA:FALSE (self-signed: `openssl req -x509 -addext basicConstraints=critical,CA:FALSE ...`), or one signed by your CA, and pass that certificate (or the CA) as --technitium.ca-file; --technitium.insecure-skip-verify works but is insecure";
+
+/// Whether a certificate error is webpki's `CaUsedAsEndEntity`: rustls passes that one on only
+/// as an opaque `Other` error, so its name is the one handle on it.
+#[must_use]
+pub fn is_ca_used_as_end_entity(error: &rustls::CertificateError) -> bool {
+    matches!(error, rustls::CertificateError::Other(other) if other.to_string() == "CaUsedAsEndEntity")
+}
+
+/// Our own words for TLS verdicts whose rustls text names an internal type. The rustls error
+/// sits in the chain itself or inside `io::Error`s (nested: hyper-util wraps the connector's),
+/// whose `source()` skips the error they wrap, so each link is unwrapped by hand.
+fn certificate_advice(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut link = Some(error);
+    while let Some(e) = link {
+        let mut inner = e;
+        while let Some(wrapped) = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            inner = wrapped;
+        }
+        if let Some(rustls::Error::InvalidCertificate(ce)) = inner.downcast_ref::<rustls::Error>()
+            && is_ca_used_as_end_entity(ce)
+        {
+            return Some(format!(
+                "{CA_AS_SERVER_CERTIFICATE}: {CA_AS_SERVER_CERTIFICATE_HINT}"
+            ));
+        }
+        link = e.source();
+    }
+    None
 }
 
 fn describe_bad_body(body: &[u8], error: &serde_json::Error) -> String {
@@ -1160,5 +1218,21 @@ fn shorten(s: &str) -> String {
         format!("{cut}…")
     } else {
         line.to_owned()
+    }
+}
+
+impl Client {
+    /// Decodes a response body exactly as an API call does (envelope, `status`, payload): the
+    /// entry point of the fuzz targets (`fuzz/`), not otherwise needed outside this module.
+    ///
+    /// # Errors
+    /// As an API call's decoding step.
+    #[doc(hidden)]
+    pub fn decode_body<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        body: &[u8],
+    ) -> Result<T, ApiError> {
+        self.decode(endpoint, body)
     }
 }

@@ -21,6 +21,7 @@ mod config;
 mod counters;
 mod generated;
 mod golden;
+mod hardening;
 mod minutes;
 mod secrets;
 mod serve;
