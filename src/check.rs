@@ -628,7 +628,8 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
         | ApiError::Timeout { .. }
         | ApiError::HttpStatus { .. }
         | ApiError::BadResponse { .. }
-        | ApiError::TooLarge { .. } => {
+        | ApiError::TooLarge { .. }
+        | ApiError::ParameterNotAllowed { .. } => {
             steps.push("http", Status::Failed, detail, None, Some(elapsed));
         }
     }

@@ -24,8 +24,8 @@ use url::Url;
 use crate::cli::DemoVersion;
 use crate::technitium::types::{
     ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
-    DhcpScopes, Envelope, MetricsJson, Permission, SessionInfo, Settings, Stats, Timestamp,
-    TopEntry, TopStats, UpdateCheck, Zone,
+    DhcpScopes, Envelope, ForwarderConfig, MetricsJson, Permission, ResolveAnswer, ResolveMetadata,
+    ResolveResult, SessionInfo, Settings, Stats, Timestamp, TopEntry, TopStats, UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
@@ -98,6 +98,9 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
                     let state = Arc::clone(&state);
                     async move {
                         if let Some(delay) = delay {
+                            tokio::time::sleep(delay).await;
+                        }
+                        if let Some(delay) = resolve_delay(&req) {
                             tokio::time::sleep(delay).await;
                         }
                         Ok::<_, Infallible>(handle(&state, &req))
@@ -284,14 +287,21 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
             state,
             "ok",
             None,
-            Some(Settings {
-                enable_blocking: Some(true),
-                temporary_disable_blocking_till: None,
-                block_list_next_updated_on: Some(Timestamp(
-                    ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
-                )),
+            Some(SettingsBody {
+                blocking: Settings {
+                    enable_blocking: Some(true),
+                    temporary_disable_blocking_till: None,
+                    block_list_next_updated_on: Some(Timestamp(
+                        ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
+                    )),
+                },
+                forwarders: ForwarderConfig {
+                    forwarders: Some(DEMO_FORWARDERS.iter().map(|f| (*f).to_owned()).collect()),
+                    forwarder_protocol: Some("Udp".to_owned()),
+                },
             }),
         ),
+        Endpoint::DnsClientResolve => resolve(state, &query),
         Endpoint::CheckForUpdate => json_response(
             state,
             "ok",
@@ -705,4 +715,91 @@ fn dhcp_leases() -> DhcpLeases {
         });
     }
     DhcpLeases { leases }
+}
+
+/// settings/get: the blocking fields and the forwarders, in one body as the server sends them.
+#[derive(Serialize)]
+struct SettingsBody {
+    #[serde(flatten)]
+    blocking: Settings,
+    #[serde(flatten)]
+    forwarders: ForwarderConfig,
+}
+
+/// The demo server's forwarders (documentation addresses: nothing is contacted): one fast, one
+/// slow, one that never answers.
+pub const DEMO_FORWARDERS: [&str; 3] = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
+
+/// How long `dnsClient/resolve` takes for a forwarder: the slow one's round trip, the failing
+/// one's give-up time (shorter than the real server's ten seconds).
+fn resolve_delay(req: &Request<Incoming>) -> Option<std::time::Duration> {
+    if req.uri().path() != Endpoint::DnsClientResolve.path() {
+        return None;
+    }
+    let server = url::form_urlencoded::parse(req.uri().query()?.as_bytes())
+        .find(|(k, _)| k == "server")
+        .map(|(_, v)| v.into_owned())?;
+    match DEMO_FORWARDERS.iter().position(|f| *f == server) {
+        Some(1) => Some(std::time::Duration::from_millis(400)),
+        Some(2) => Some(std::time::Duration::from_millis(1500)),
+        _ => None,
+    }
+}
+
+/// `dnsClient/resolve` for the demo's forwarders: the fast one answers in about 12 ms, the slow
+/// one in about 410 ms, the third times out (Technitium's error envelope); anything else is
+/// refused as the real server refuses an unknown server name.
+fn resolve(state: &State, query: &[(String, String)]) -> Response<Full<Bytes>> {
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let server = param("server").unwrap_or_default();
+    let domain = param("domain").unwrap_or_default();
+    let qtype = param("type").unwrap_or_else(|| "A".to_owned());
+    let protocol = param("protocol").unwrap_or_else(|| "Udp".to_owned());
+    let question = format!(
+        "{} {qtype} IN",
+        if domain.is_empty() { "." } else { &domain }
+    );
+    let now = Timestamp::now().0;
+    let rtt = match DEMO_FORWARDERS.iter().position(|f| *f == server) {
+        Some(0) => 12.0 + 3.0 * (TAU * now / 300.0).sin(),
+        Some(1) => 410.0 + 25.0 * (TAU * now / 420.0).sin(),
+        Some(_) => {
+            return json_response::<()>(
+                state,
+                "error",
+                Some(&format!(
+                    "DnsClient failed to resolve the request '{question}': request timed out."
+                )),
+                None,
+            );
+        }
+        None => {
+            return json_response::<()>(
+                state,
+                "error",
+                Some(&format!("Invalid name server address: {server}")),
+                None,
+            );
+        }
+    };
+    json_response(
+        state,
+        "ok",
+        None,
+        Some(ResolveAnswer {
+            result: Some(ResolveResult {
+                metadata: Some(ResolveMetadata {
+                    name_server: Some(format!("{server}:53")),
+                    protocol: Some(protocol),
+                    round_trip_time: Some(format!("{:.2} ms", rtt)),
+                }),
+                rcode: Some("NoError".to_owned()),
+            }),
+        }),
+    )
 }

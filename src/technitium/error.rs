@@ -136,6 +136,19 @@ pub enum ApiError {
         /// The permission section the endpoint needs.
         section: &'static str,
     },
+    /// A request with a query parameter its endpoint does not allow was refused before sending
+    /// (a bug in the exporter: nothing was sent).
+    #[error(
+        "refused to send {param:?} to {endpoint} on {server}: not one of the endpoint's allowed parameters (nothing was sent; please report this bug)"
+    )]
+    ParameterNotAllowed {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The refused parameter's name.
+        param: String,
+    },
     /// `status: error` with another message.
     #[error("{server} reported an error for {endpoint}: {message}")]
     Api {
@@ -159,7 +172,9 @@ impl ApiError {
             Self::TwoFactorRequired { .. } => Reason::TwoFactorRequired,
             Self::HttpStatus { .. } => Reason::HttpError,
             Self::BadResponse { .. } | Self::TooLarge { .. } => Reason::BadResponse,
-            Self::PermissionDenied { .. } | Self::Api { .. } => Reason::ApiError,
+            Self::PermissionDenied { .. } | Self::Api { .. } | Self::ParameterNotAllowed { .. } => {
+                Reason::ApiError
+            }
         }
     }
 }
