@@ -14,6 +14,7 @@ pub mod cli;
 pub mod collector;
 pub mod config;
 pub mod demo;
+pub mod dnsprobe;
 pub mod logging;
 pub mod render;
 pub mod serve;
