@@ -288,9 +288,10 @@ pub async fn scrape_version(version: Version, options: Options) -> (MockServer, 
 }
 
 /// Families whose values change from run to run.
-const DURATION_FAMILIES: [&str; 2] = [
+const DURATION_FAMILIES: [&str; 3] = [
     "technitium_scrape_duration_seconds",
     "technitium_scrape_collector_duration_seconds",
+    "technitium_dns_probe_duration_seconds",
 ];
 
 /// Replaces the value of every duration sample with `<duration>`; nothing else changes.
