@@ -616,3 +616,61 @@ async fn check_rows_give_hints() {
     assert_eq!(rows[1].status, CheckStatus::Warning, "{:?}", rows[1]);
     assert!(rows[1].detail.contains("(3 days)"), "{:?}", rows[1]);
 }
+
+/// `--demo`'s DNS listeners answer every transport with its built-in certificate, and block
+/// the demo's blocked name.
+#[tokio::test]
+async fn the_demo_answers_dns_on_every_transport() {
+    use technitium_exporter::demo;
+    let dns = demo::start_dns().await.unwrap();
+    let mut s = DnsSettings::parse(|k| match k {
+        "transports" => Some("udp,tcp,tls,https"),
+        "blocked-name" => Some(demo::DEMO_BLOCKED_NAME),
+        _ => None,
+    })
+    .unwrap();
+    dns.apply(&mut s);
+    let data = probe(&s, &dns.target().unwrap()).await;
+    for p in &data.probes {
+        assert!(p.success(), "{}: {:?}", p.transport, p.error);
+        assert_eq!(p.response.as_ref().map(|r| r.answers), Some(13));
+    }
+    // Nov  7 20:23:16 2126 GMT (openssl x509 -enddate of src/dnsprobe/demo_tls/server.pem).
+    assert_eq!(data.probes[2].certificate_expiry, Some(4_949_756_596));
+    assert_eq!(data.blocking.and_then(|b| b.works), Some(true));
+}
+
+/// The demo API answers dnsClient/resolve for its three forwarders: one fast, one slow, one
+/// failing.
+#[tokio::test]
+async fn the_demo_answers_resolve_for_its_forwarders() {
+    use technitium_exporter::dnsprobe::{ForwarderSettings, fetch_forwarders};
+    use technitium_exporter::technitium::{AuthMode, Client, ClientConfig};
+    let demo = technitium_exporter::demo::start(technitium_exporter::cli::DemoVersion::V15_2, 5)
+        .await
+        .unwrap();
+    let client = Client::new(&ClientConfig {
+        url: demo.url.clone(),
+        token: Some(demo.token.clone()),
+        auth: AuthMode::Auto,
+        timeout: Duration::from_secs(5),
+        max_response_size: 1 << 24,
+        ca_file: None,
+        insecure_skip_verify: false,
+    })
+    .unwrap();
+    let data = fetch_forwarders(
+        &client,
+        &ForwarderSettings::default(),
+        Instant::now() + Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    let verdicts: Vec<(bool, bool)> = data
+        .results
+        .iter()
+        .map(|r| (r.success, r.rtt.is_some()))
+        .collect();
+    assert_eq!(verdicts, [(true, true), (true, true), (false, false)]);
+    assert!(data.results[1].rtt.is_some_and(|rtt| rtt > 0.3));
+}
