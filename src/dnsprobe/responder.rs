@@ -1,8 +1,10 @@
 //! A small DNS server on loopback for `--demo` and the tests: UDP, TCP, DNS-over-TLS and
-//! DNS-over-HTTPS (HTTP/2, POST), all answering through one handler.
+//! DNS-over-HTTPS (HTTP/1.1, POST, as Technitium's DoH listener always speaks), all answering
+//! through one handler.
 //!
 //! Messages are parsed and written by hickory-proto, TCP framing is hickory-net's `TcpStream`,
-//! TLS is tokio-rustls and HTTP/2 is hyper: nothing here hand-writes DNS wire format. The handler
+//! TLS is tokio-rustls and HTTP is hyper's HTTP/1.1 server (the demo API's): nothing here
+//! hand-writes DNS wire format. The handler
 //! decides each answer (or to stay silent), which lets tests play a broken server: SERVFAIL,
 //! REFUSED, silence, wrong records, truncation, bad certificates.
 //!
@@ -22,7 +24,7 @@ use hickory_proto::op::{Edns, Message, MessageType, ResponseCode, SerialMessage}
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::{TcpListener, UdpSocket};
@@ -166,7 +168,7 @@ pub async fn start(config: ResponderConfig) -> io::Result<Responder> {
             Arc::clone(&handler),
             stopped.clone(),
         ));
-        let doh = server_config(tls, vec![b"h2".to_vec()])?;
+        let doh = server_config(tls, vec![b"http/1.1".to_vec()])?;
         let listener = TcpListener::bind(any).await?;
         responder.https = Some(listener.local_addr()?);
         tokio::spawn(serve_https(
@@ -324,7 +326,7 @@ async fn serve_https(
                     let path = Arc::clone(&path);
                     async move { Ok::<_, Infallible>(doh(req, &path, &handler).await) }
                 });
-                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(tls), service)
                     .await;
             };
