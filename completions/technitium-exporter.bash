@@ -53,7 +53,7 @@ _technitium__exporter() {
 
     case "${cmd}" in
         technitium__exporter)
-            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
+            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,6 +191,110 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dns)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.udp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tcp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.quic-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.answer-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocked-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocking-answer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -219,7 +323,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__check)
-            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +465,110 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dns)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.udp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tcp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.quic-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.answer-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocked-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocking-answer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -473,7 +681,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__scrape)
-            opts="-h --format --table --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --table --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -619,6 +827,110 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dns)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.udp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tcp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.quic-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.answer-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocked-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocking-answer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -647,7 +959,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__serve)
-            opts="-h --web.listen-address --web.telemetry-path --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --web.listen-address --web.telemetry-path --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -793,6 +1105,110 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.dns)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.udp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tcp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.quic-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.answer-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocked-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocking-answer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -821,7 +1237,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__textfile)
-            opts="-h --output.dir --output.file --fail-on-down --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --output.dir --output.file --fail-on-down --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -968,6 +1384,110 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --collector.update.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.udp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tcp-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.quic-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.https-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.answer-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocked-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.blocking-answer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.dns.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.query-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.expected-rcodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.forwarders.limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_technitium_exporter_global_optspecs
-    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
+    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.dns= no-collector.dns collector.dns.min-interval= collector.dns.transports= collector.dns.address= collector.dns.udp-port= collector.dns.tcp-port= collector.dns.tls-port= collector.dns.https-port= collector.dns.quic-port= collector.dns.https-path= collector.dns.tls-server-name= collector.dns.query-name= collector.dns.query-type= collector.dns.expected-rcodes= collector.dns.answer-regex= collector.dns.blocked-name= collector.dns.blocking-answer= collector.dns.timeout= collector.forwarders= no-collector.forwarders collector.forwarders.min-interval= collector.forwarders.query-name= collector.forwarders.query-type= collector.forwarders.expected-rcodes= collector.forwarders.timeout= collector.forwarders.concurrency= collector.forwarders.limit= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
 end
 
 function __fish_technitium_exporter_needs_command
@@ -69,6 +69,34 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns -d 'Real DNS queries to the server\'s own listeners, one per transport (udp, tcp, tls, https) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.transports -d 'DNS transports to probe, comma-separated: udp, tcp, tls (DoT), https (DoH), quic (DoQ, when built with the dns-quic feature) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.address -d 'Host name or IP address the probe queries go to (empty: the host of --technitium.url)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.udp-port -d 'Port of the UDP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.tcp-port -d 'Port of the TCP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.tls-port -d 'Port of the DNS-over-TLS listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.https-port -d 'Port of the DNS-over-HTTPS listener [default: 443]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.quic-port -d 'Port of the DNS-over-QUIC listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.https-path -d 'Path of the DNS-over-HTTPS endpoint [default: /dns-query]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.tls-server-name -d 'Name the DoT/DoH/DoQ certificate must be valid for (empty: the address)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.query-name -d 'Name each probe asks for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.query-type -d 'Record type each probe asks for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.expected-rcodes -d 'Response codes that count as success, comma-separated (NOERROR, NXDOMAIN, ...) [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.answer-regex -d 'When set, at least one answer record (as `name ttl class type data`) must match' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.blocked-name -d 'A name on the server\'s block list: its A query must get the blocking answer (technitium_dns_probe_blocking_works)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.blocking-answer -d 'The blocking answer expected for --collector.dns.blocked-name: auto (NXDOMAIN or 0.0.0.0), nxdomain, any-address (0.0.0.0), or the custom blocking addresses, comma-separated [default: auto]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.dns.timeout -d 'Limit for one probe, connection and handshake included (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders -d 'Upstream forwarder health through the server\'s own DNS client [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 1m]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.query-name -d 'Name the server\'s DNS client asks each forwarder for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.query-type -d 'Record type asked for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.expected-rcodes -d 'Response codes that count as success, comma-separated [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -91,6 +119,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dns -d 'Disable the dns collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.forwarders -d 'Disable the forwarders collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -s V -l version -d 'Print version'
@@ -146,6 +176,34 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns -d 'Real DNS queries to the server\'s own listeners, one per transport (udp, tcp, tls, https) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.transports -d 'DNS transports to probe, comma-separated: udp, tcp, tls (DoT), https (DoH), quic (DoQ, when built with the dns-quic feature) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.address -d 'Host name or IP address the probe queries go to (empty: the host of --technitium.url)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.udp-port -d 'Port of the UDP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.tcp-port -d 'Port of the TCP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.tls-port -d 'Port of the DNS-over-TLS listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.https-port -d 'Port of the DNS-over-HTTPS listener [default: 443]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.quic-port -d 'Port of the DNS-over-QUIC listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.https-path -d 'Path of the DNS-over-HTTPS endpoint [default: /dns-query]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.tls-server-name -d 'Name the DoT/DoH/DoQ certificate must be valid for (empty: the address)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.query-name -d 'Name each probe asks for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.query-type -d 'Record type each probe asks for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.expected-rcodes -d 'Response codes that count as success, comma-separated (NOERROR, NXDOMAIN, ...) [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.answer-regex -d 'When set, at least one answer record (as `name ttl class type data`) must match' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.blocked-name -d 'A name on the server\'s block list: its A query must get the blocking answer (technitium_dns_probe_blocking_works)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.blocking-answer -d 'The blocking answer expected for --collector.dns.blocked-name: auto (NXDOMAIN or 0.0.0.0), nxdomain, any-address (0.0.0.0), or the custom blocking addresses, comma-separated [default: auto]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.dns.timeout -d 'Limit for one probe, connection and handshake included (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders -d 'Upstream forwarder health through the server\'s own DNS client [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 1m]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.query-name -d 'Name the server\'s DNS client asks each forwarder for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.query-type -d 'Record type asked for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.expected-rcodes -d 'Response codes that count as success, comma-separated [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -168,6 +226,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dns -d 'Disable the dns collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.forwarders -d 'Disable the forwarders collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l format -d 'Output format' -r -f -a "text\t'Prometheus text format 0.0.4'
@@ -220,6 +280,34 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns -d 'Real DNS queries to the server\'s own listeners, one per transport (udp, tcp, tls, https) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.transports -d 'DNS transports to probe, comma-separated: udp, tcp, tls (DoT), https (DoH), quic (DoQ, when built with the dns-quic feature) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.address -d 'Host name or IP address the probe queries go to (empty: the host of --technitium.url)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.udp-port -d 'Port of the UDP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.tcp-port -d 'Port of the TCP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.tls-port -d 'Port of the DNS-over-TLS listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.https-port -d 'Port of the DNS-over-HTTPS listener [default: 443]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.quic-port -d 'Port of the DNS-over-QUIC listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.https-path -d 'Path of the DNS-over-HTTPS endpoint [default: /dns-query]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.tls-server-name -d 'Name the DoT/DoH/DoQ certificate must be valid for (empty: the address)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.query-name -d 'Name each probe asks for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.query-type -d 'Record type each probe asks for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.expected-rcodes -d 'Response codes that count as success, comma-separated (NOERROR, NXDOMAIN, ...) [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.answer-regex -d 'When set, at least one answer record (as `name ttl class type data`) must match' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.blocked-name -d 'A name on the server\'s block list: its A query must get the blocking answer (technitium_dns_probe_blocking_works)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.blocking-answer -d 'The blocking answer expected for --collector.dns.blocked-name: auto (NXDOMAIN or 0.0.0.0), nxdomain, any-address (0.0.0.0), or the custom blocking addresses, comma-separated [default: auto]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.dns.timeout -d 'Limit for one probe, connection and handshake included (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders -d 'Upstream forwarder health through the server\'s own DNS client [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 1m]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.query-name -d 'Name the server\'s DNS client asks each forwarder for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.query-type -d 'Record type asked for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.expected-rcodes -d 'Response codes that count as success, comma-separated [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -243,6 +331,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dns -d 'Disable the dns collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.forwarders -d 'Disable the forwarders collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l output.dir -d 'Directory node_exporter\'s textfile collector reads [default: /var/lib/prometheus/node-exporter]' -r -F
@@ -293,6 +383,34 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns -d 'Real DNS queries to the server\'s own listeners, one per transport (udp, tcp, tls, https) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.transports -d 'DNS transports to probe, comma-separated: udp, tcp, tls (DoT), https (DoH), quic (DoQ, when built with the dns-quic feature) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.address -d 'Host name or IP address the probe queries go to (empty: the host of --technitium.url)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.udp-port -d 'Port of the UDP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.tcp-port -d 'Port of the TCP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.tls-port -d 'Port of the DNS-over-TLS listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.https-port -d 'Port of the DNS-over-HTTPS listener [default: 443]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.quic-port -d 'Port of the DNS-over-QUIC listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.https-path -d 'Path of the DNS-over-HTTPS endpoint [default: /dns-query]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.tls-server-name -d 'Name the DoT/DoH/DoQ certificate must be valid for (empty: the address)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.query-name -d 'Name each probe asks for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.query-type -d 'Record type each probe asks for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.expected-rcodes -d 'Response codes that count as success, comma-separated (NOERROR, NXDOMAIN, ...) [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.answer-regex -d 'When set, at least one answer record (as `name ttl class type data`) must match' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.blocked-name -d 'A name on the server\'s block list: its A query must get the blocking answer (technitium_dns_probe_blocking_works)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.blocking-answer -d 'The blocking answer expected for --collector.dns.blocked-name: auto (NXDOMAIN or 0.0.0.0), nxdomain, any-address (0.0.0.0), or the custom blocking addresses, comma-separated [default: auto]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.dns.timeout -d 'Limit for one probe, connection and handshake included (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders -d 'Upstream forwarder health through the server\'s own DNS client [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 1m]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.query-name -d 'Name the server\'s DNS client asks each forwarder for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.query-type -d 'Record type asked for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.expected-rcodes -d 'Response codes that count as success, comma-separated [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -316,6 +434,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dns -d 'Disable the dns collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.forwarders -d 'Disable the forwarders collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t'A table for people'
@@ -365,6 +485,34 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.update -d 'Update availability (the server calls out to check) [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.update.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns -d 'Real DNS queries to the server\'s own listeners, one per transport (udp, tcp, tls, https) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.transports -d 'DNS transports to probe, comma-separated: udp, tcp, tls (DoT), https (DoH), quic (DoQ, when built with the dns-quic feature) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.address -d 'Host name or IP address the probe queries go to (empty: the host of --technitium.url)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.udp-port -d 'Port of the UDP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.tcp-port -d 'Port of the TCP listener [default: 53]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.tls-port -d 'Port of the DNS-over-TLS listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.https-port -d 'Port of the DNS-over-HTTPS listener [default: 443]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.quic-port -d 'Port of the DNS-over-QUIC listener [default: 853]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.https-path -d 'Path of the DNS-over-HTTPS endpoint [default: /dns-query]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.tls-server-name -d 'Name the DoT/DoH/DoQ certificate must be valid for (empty: the address)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.query-name -d 'Name each probe asks for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.query-type -d 'Record type each probe asks for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.expected-rcodes -d 'Response codes that count as success, comma-separated (NOERROR, NXDOMAIN, ...) [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.answer-regex -d 'When set, at least one answer record (as `name ttl class type data`) must match' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.blocked-name -d 'A name on the server\'s block list: its A query must get the blocking answer (technitium_dns_probe_blocking_works)' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.blocking-answer -d 'The blocking answer expected for --collector.dns.blocked-name: auto (NXDOMAIN or 0.0.0.0), nxdomain, any-address (0.0.0.0), or the custom blocking addresses, comma-separated [default: auto]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.dns.timeout -d 'Limit for one probe, connection and handshake included (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders -d 'Upstream forwarder health through the server\'s own DNS client [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 1m]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.query-name -d 'Name the server\'s DNS client asks each forwarder for [default: .]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.query-type -d 'Record type asked for [default: NS]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.expected-rcodes -d 'Response codes that count as success, comma-separated [default: NOERROR]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -387,6 +535,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.update -d 'Disable the update collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dns -d 'Disable the dns collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.forwarders -d 'Disable the forwarders collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "serve" -d 'Serve /metrics, /probe and a landing page over HTTP (the daemon mode)'

@@ -8,7 +8,8 @@
 # (up, node_textfile_*) are left out.
 #
 # What "emitted" means is the union of:
-#   - scrape --demo with every collector (top, settings and update included),
+#   - scrape --demo with every collector (top, settings, update, dns and
+#     forwarders included),
 #     for a v15.2 and a v13.6 demo server;
 #   - scrape against a server that rejects the token (technitium_scrape_error
 #     with reason="invalid_token"): a tiny loopback stand-in that answers every
@@ -118,7 +119,7 @@ run_scrape() { # OUT EXPECTED_STATUSES ARGS...
     fi
 }
 
-all=(--collector.top --collector.settings --collector.update)
+all=(--collector.top --collector.settings --collector.update --collector.dns --collector.forwarders)
 
 echo "check-metric-names: scrape --demo (v15.2 and v13.6, every collector)"
 run_scrape "$tmp/demo-15.prom" "0" --demo "${all[@]}"

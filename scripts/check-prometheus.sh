@@ -2,7 +2,8 @@
 # Proves the dashboard and the rules against a real Prometheus and the exporter's
 # demo mode, all on loopback ports:
 #
-#   - exporter A: serve --demo (v15.2, every collector), scraped on /metrics
+#   - exporter A: serve --demo (v15.2, every collector, the DNS probes of the
+#     demo's own DNS listeners included), scraped on /metrics
 #     (job technitium); its config file also names a probe target "rejected",
 #     a loopback stand-in that rejects every token, scraped through /probe with
 #     __param_target relabeling (job technitium-probe);
@@ -36,14 +37,17 @@ rules=("$root/contrib/prometheus/alerts.yml")
 
 # Alerts whose expression must return series on the demo (the design's demo has
 # an expired zone, zones whose sync and notify failed, a cluster node that is
-# unreachable; the probe target rejects the token) ...
+# unreachable, a forwarder that fails and one that is slow; the probe target
+# rejects the token) ...
 must_fire=(TechnitiumZoneExpired TechnitiumZoneSyncFailed TechnitiumZoneNotifyFailed
-    TechnitiumClusterNodeUnreachable TechnitiumTokenRejected)
+    TechnitiumClusterNodeUnreachable TechnitiumTokenRejected TechnitiumForwarderDown
+    TechnitiumForwarderSlow)
 # ... and alerts that must stay silent on it.
 must_not_fire=(TechnitiumExporterDown TechnitiumMetricsAbsent TechnitiumMetricsMissing
     TechnitiumDown TechnitiumCollectorFailing TechnitiumPermissionMissing
     TechnitiumScrapeSlow TechnitiumZonesTruncated TechnitiumTextfileStale
-    TechnitiumDerivedCountersMissing)
+    TechnitiumDerivedCountersMissing TechnitiumDnsProbeFailing
+    TechnitiumDnsCertificateExpiringSoon)
 # Panels or recording rules allowed to return nothing here (titles; none today).
 allow_empty=()
 
@@ -128,10 +132,12 @@ cat >"$tmp/exporter.toml" <<EOF
 [targets.rejected]
 url = "http://127.0.0.1:$reject_port"
 token = "check-prometheus-rejected-token"
+# the stand-in has no DNS listeners and no forwarders
+collector = { dns = false, forwarders = false }
 EOF
 
 port_a=$(free_port)
-"$bin" serve --demo --collector.top --collector.settings --collector.update \
+"$bin" serve --demo --collector.top --collector.settings --collector.update --collector.dns --collector.forwarders \
     --config.file "$tmp/exporter.toml" --web.listen-address "127.0.0.1:$port_a" >"$tmp/exporter-a.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$port_a/-/ready" 30 "${pids[-1]}"

@@ -5,10 +5,14 @@
 use clap::ArgMatches;
 
 use crate::cli::{CheckFormat, Cli, Command, DemoVersionArg, ScrapeFormat};
+use std::sync::Arc;
+
 use crate::collector::counters::{Counters, state_file};
-use crate::collector::{Collector, TargetInfo};
+use crate::collector::dns::Dns;
+use crate::collector::{Collect, Collector, Given, Options, TargetInfo};
 use crate::config::{Config, TargetConfig};
 use crate::demo::{self, DemoVersion};
+use crate::dnsprobe::DnsTarget;
 use crate::exit::{Exit, Fatal};
 use crate::technitium::Client;
 use crate::{check, logging, scrape, serve, textfile};
@@ -41,7 +45,13 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
     }
     // Only `serve` has /probe; `check` would walk the same server twice.
     let demo = cli.global.demo && matches!(cli.command, Command::Serve(_));
-    let config = Config::build(&cli, matches).map(|c| with_demo_target(c, demo))?;
+    let mut config = Config::build(&cli, matches)?;
+    // The demo's DNS listeners, when the dns collector is on: the probes go there.
+    let demo_dns = match &_demo {
+        Some(_) if config.options.is_enabled(Dns::SPEC.name) => Some(DemoDnsTarget::start().await?),
+        _ => None,
+    };
+    config = for_demo(config, demo_dns.as_ref(), demo);
     // `check` reports every problem in its own table: the collectors' warnings would repeat
     // it, so unless a level was asked for, it logs errors only.
     let level = match cli.command {
@@ -60,7 +70,8 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
     }
     match &cli.command {
         Command::Serve(_) => {
-            let reload = || Config::build(&cli, matches).map(|c| with_demo_target(c, demo));
+            let reload =
+                || Config::build(&cli, matches).map(|c| for_demo(c, demo_dns.as_ref(), demo));
             serve::run(config, &reload).await
         }
         Command::Scrape(args) => {
@@ -151,6 +162,61 @@ fn default_collector(config: &Config) -> Result<Collector, Fatal> {
         config.options.clone(),
         TargetInfo::of(&config.client),
     ))
+}
+
+/// The demo's DNS listeners and a probe target that trusts their certificate.
+struct DemoDnsTarget {
+    dns: demo::DemoDns,
+    target: Arc<DnsTarget>,
+}
+
+impl DemoDnsTarget {
+    async fn start() -> Result<Self, Fatal> {
+        let dns = demo::start_dns().await.map_err(Fatal::Demo)?;
+        let target = dns
+            .target()
+            .map_err(|e| Fatal::Demo(std::io::Error::other(e)))?;
+        Ok(Self {
+            dns,
+            target: Arc::new(target),
+        })
+    }
+
+    /// Points `options`' DNS probes at the demo (every transport it has and its blocked name,
+    /// unless those were given), except when an address was given.
+    fn apply(&self, options: &mut Options) {
+        if options.is_given(Dns::SPEC.name, "address") {
+            return;
+        }
+        for (key, value) in [
+            ("transports", "udp,tcp,tls,https"),
+            ("blocked-name", demo::DEMO_BLOCKED_NAME),
+        ] {
+            if !options.is_given(Dns::SPEC.name, key) {
+                let _ = options.set_option(Dns::SPEC.name, key, Given::one(value, "--demo"));
+            }
+        }
+        options.update_settings::<Dns>(|s| {
+            self.dns.apply(s);
+            s.target = Some(Arc::clone(&self.target));
+        });
+    }
+}
+
+/// The configuration as `--demo` adjusts it: its DNS listeners (when probed) and its target.
+fn for_demo(config: Config, demo_dns: Option<&DemoDnsTarget>, demo: bool) -> Config {
+    with_demo_target(with_demo_dns(config, demo_dns), demo)
+}
+
+/// With `--demo` and the dns collector, every target's probes go to the demo's listeners.
+fn with_demo_dns(mut config: Config, demo_dns: Option<&DemoDnsTarget>) -> Config {
+    if let Some(d) = demo_dns {
+        d.apply(&mut config.options);
+        for t in &mut config.targets {
+            d.apply(&mut t.options);
+        }
+    }
+    config
 }
 
 /// With `--demo`, the demo server is also the `/probe?target=demo` target, so every route can be

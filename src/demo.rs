@@ -29,8 +29,9 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::technitium::types::{
     ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
-    DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission, SessionInfo,
-    Settings, Stats, Timestamp, TopEntry, TopStats, UpdateCheck, Zone,
+    DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission, ResolveAnswer,
+    ResolveMetadata, ResolveResult, SessionInfo, Settings, Stats, Timestamp, TopEntry, TopStats,
+    UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
@@ -115,6 +116,9 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
                     let state = Arc::clone(&state);
                     async move {
                         if let Some(delay) = delay {
+                            tokio::time::sleep(delay).await;
+                        }
+                        if let Some(delay) = resolve_delay(&req) {
                             tokio::time::sleep(delay).await;
                         }
                         Ok::<_, Infallible>(handle(&state, &req))
@@ -295,6 +299,7 @@ fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Fu
         Endpoint::DhcpScopesList => json_response(state, "ok", None, Some(dhcp_scopes())),
         Endpoint::DhcpLeasesList => json_response(state, "ok", None, Some(dhcp_leases())),
         Endpoint::SettingsGet => json_response(state, "ok", None, Some(settings(now))),
+        Endpoint::DnsClientResolve => resolve(state, &q.0),
         Endpoint::CheckForUpdate => {
             let newer = v != DemoVersion::V15_2;
             let body = UpdateCheck {
@@ -334,6 +339,8 @@ fn settings(now: f64) -> Settings {
         block_list_next_updated_on: Some(Timestamp(
             ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
         )),
+        forwarders: Some(DEMO_FORWARDERS.iter().map(|f| (*f).to_owned()).collect()),
+        forwarder_protocol: Some("Udp".to_owned()),
     }
 }
 
@@ -954,4 +961,195 @@ fn dhcp_leases() -> DhcpLeases {
 #[allow(clippy::cast_precision_loss)]
 fn unix_seconds(t: i64) -> f64 {
     t as f64
+}
+
+/// The demo server's forwarders (documentation addresses: nothing is contacted): one fast, one
+/// slow, one that never answers.
+pub const DEMO_FORWARDERS: [&str; 3] = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
+
+/// How long `dnsClient/resolve` takes for a forwarder: the slow one's round trip, the failing
+/// one's give-up time (shorter than the real server's ten seconds).
+fn resolve_delay(req: &Request<Incoming>) -> Option<std::time::Duration> {
+    if req.uri().path() != Endpoint::DnsClientResolve.path() {
+        return None;
+    }
+    let server = url::form_urlencoded::parse(req.uri().query()?.as_bytes())
+        .find(|(k, _)| k == "server")
+        .map(|(_, v)| v.into_owned())?;
+    match DEMO_FORWARDERS.iter().position(|f| *f == server) {
+        Some(1) => Some(std::time::Duration::from_millis(400)),
+        Some(2) => Some(std::time::Duration::from_millis(1500)),
+        _ => None,
+    }
+}
+
+/// `dnsClient/resolve` for the demo's forwarders: the fast one answers in about 12 ms, the slow
+/// one in about 410 ms, the third times out (Technitium's error envelope); anything else is
+/// refused as the real server refuses an unknown server name.
+fn resolve(state: &State, query: &[(String, String)]) -> Response<Full<Bytes>> {
+    let param = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let server = param("server").unwrap_or_default();
+    let domain = param("domain").unwrap_or_default();
+    let qtype = param("type").unwrap_or_else(|| "A".to_owned());
+    let protocol = param("protocol").unwrap_or_else(|| "Udp".to_owned());
+    let question = format!(
+        "{} {qtype} IN",
+        if domain.is_empty() { "." } else { &domain }
+    );
+    let now = Timestamp::now().0;
+    let rtt = match DEMO_FORWARDERS.iter().position(|f| *f == server) {
+        Some(0) => 12.0 + 3.0 * (TAU * now / 300.0).sin(),
+        Some(1) => 410.0 + 25.0 * (TAU * now / 420.0).sin(),
+        Some(_) => {
+            return json_response::<()>(
+                state,
+                "error",
+                Some(&format!(
+                    "DnsClient failed to resolve the request '{question}': request timed out."
+                )),
+                None,
+            );
+        }
+        None => {
+            return json_response::<()>(
+                state,
+                "error",
+                Some(&format!("Invalid name server address: {server}")),
+                None,
+            );
+        }
+    };
+    json_response(
+        state,
+        "ok",
+        None,
+        Some(ResolveAnswer {
+            result: Some(ResolveResult {
+                metadata: Some(ResolveMetadata {
+                    name_server: Some(format!("{server}:53")),
+                    protocol: Some(protocol),
+                    round_trip_time: Some(format!("{:.2} ms", rtt)),
+                }),
+                rcode: Some("NoError".to_owned()),
+            }),
+        }),
+    )
+}
+
+/// The demo's DNS listeners: UDP, TCP, DNS-over-TLS and DNS-over-HTTPS on random loopback
+/// ports, answering as a small recursive server would (see [`demo_dns_answer`]). Dropping it
+/// stops them.
+#[derive(Debug)]
+pub struct DemoDns {
+    /// The running listeners.
+    pub responder: crate::dnsprobe::responder::Responder,
+}
+
+/// The demo's CA (PEM): trust it to verify the demo's DoT/DoH certificate.
+pub const DEMO_DNS_CA_PEM: &str = include_str!("dnsprobe/demo_tls/ca.pem");
+const DEMO_DNS_CERT_PEM: &str = include_str!("dnsprobe/demo_tls/server.pem");
+const DEMO_DNS_KEY_PEM: &str = include_str!("dnsprobe/demo_tls/server.key");
+
+/// A name the demo server blocks (it answers 0.0.0.0, Technitium's `AnyAddress` blocking).
+pub const DEMO_BLOCKED_NAME: &str = "ads.example.net";
+
+/// Starts the demo's DNS listeners on 127.0.0.1.
+///
+/// # Errors
+/// When a loopback port cannot be bound.
+pub async fn start_dns() -> std::io::Result<DemoDns> {
+    use crate::dnsprobe::responder::{self, ResponderConfig, ServerTls};
+    let mut config = ResponderConfig::new(Arc::new(demo_dns_answer));
+    config.tls = Some(ServerTls {
+        cert_chain_pem: DEMO_DNS_CERT_PEM.as_bytes().to_vec(),
+        key_pem: DEMO_DNS_KEY_PEM.as_bytes().to_vec(),
+    });
+    let responder = responder::start(config).await?;
+    tracing::info!(
+        udp = ?responder.udp,
+        tcp = ?responder.tcp,
+        tls = ?responder.tls,
+        https = ?responder.https,
+        "demo DNS listeners started"
+    );
+    Ok(DemoDns { responder })
+}
+
+impl DemoDns {
+    /// Points `settings` at these listeners (address 127.0.0.1, their ports).
+    pub fn apply(&self, settings: &mut crate::dnsprobe::DnsSettings) {
+        use crate::dnsprobe::Transport;
+        settings.address = Some("127.0.0.1".to_owned());
+        for t in Transport::ALL {
+            if let Some(port) = self.responder.port(t) {
+                settings.set_port(t, port);
+            }
+        }
+    }
+
+    /// The probe target: 127.0.0.1, trusting the demo CA besides the system roots.
+    ///
+    /// # Errors
+    /// When the system roots cannot be loaded.
+    pub fn target(&self) -> Result<crate::dnsprobe::DnsTarget, String> {
+        let trust = crate::dnsprobe::TlsTrust::with_extra_pem(DEMO_DNS_CA_PEM.as_bytes(), false)?;
+        Ok(crate::dnsprobe::DnsTarget::with_trust(
+            "127.0.0.1",
+            Some(Arc::new(trust)),
+        ))
+    }
+}
+
+/// The demo zone: `. NS` lists the thirteen root servers, the demo's blocked domains answer
+/// 0.0.0.0, `dns1.demo.lan` is 127.0.0.1, every other name is NXDOMAIN.
+#[must_use]
+pub fn demo_dns_answer(
+    request: &hickory_proto::op::Message,
+    _transport: crate::dnsprobe::Transport,
+) -> crate::dnsprobe::responder::Reply {
+    use crate::dnsprobe::responder::{Reply, response_to};
+    use hickory_proto::op::ResponseCode;
+    use hickory_proto::rr::rdata::{A, NS};
+    use hickory_proto::rr::{Name, RData, Record, RecordType};
+    let Some(q) = request.queries.first() else {
+        return Reply::Answer(response_to(request, ResponseCode::FormErr));
+    };
+    let qname = q.name().to_ascii().to_ascii_lowercase();
+    let qname = qname.trim_end_matches('.');
+    let mut m = response_to(request, ResponseCode::NoError);
+    let name = q.name().clone();
+    match (qname, q.query_type()) {
+        ("", RecordType::NS) => {
+            for letter in 'a'..='m' {
+                if let Ok(ns) = Name::from_ascii(format!("{letter}.root-servers.net.")) {
+                    m.add_answer(Record::from_rdata(Name::root(), 518_400, RData::NS(NS(ns))));
+                }
+            }
+        }
+        ("", _) => {}
+        ("telemetry.example.com" | "ads.example.net" | "tracker.example.org", t) => {
+            if t == RecordType::A {
+                m.add_answer(Record::from_rdata(
+                    name,
+                    30,
+                    RData::A(A(std::net::Ipv4Addr::UNSPECIFIED)),
+                ));
+            }
+        }
+        ("dns1.demo.lan", RecordType::A) => {
+            m.add_answer(Record::from_rdata(
+                name,
+                3600,
+                RData::A(A(std::net::Ipv4Addr::LOCALHOST)),
+            ));
+        }
+        ("dns1.demo.lan", _) => {}
+        _ => m.metadata.response_code = ResponseCode::NXDomain,
+    }
+    Reply::Answer(m)
 }

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod collector;
 pub mod config;
 pub mod demo;
+pub mod dnsprobe;
 pub mod exit;
 pub mod logging;
 pub mod render;

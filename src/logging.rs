@@ -63,7 +63,7 @@ impl Format {
 /// rustls would log it again at ERROR on every attempt, with its source paths.
 fn default_filter(level: Level) -> String {
     format!(
-        "warn,rustls=off,rustls_platform_verifier=off,tokio_rustls=off,technitium_exporter={}",
+        "warn,rustls=off,rustls_platform_verifier=off,tokio_rustls=off,hickory_proto=error,hickory_net=error,technitium_exporter={}",
         level.as_str()
     )
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use super::report::{CollectorRow, Status, Target, ms};
+use super::report::{CollectorRow, DetailRow, Status, Target, ms};
 use crate::collector::{
-    self, Outcome, Requires, SESSION, SessionData, Snapshot, Spec, series_per_collector,
+    self, DetailStatus, Outcome, Requires, SESSION, SessionData, Snapshot, Spec,
+    series_per_collector,
 };
 use crate::technitium::ApiError;
 
@@ -66,8 +67,12 @@ pub(super) fn collector_rows(target: Target<'_>, snapshot: Option<&Snapshot>) ->
                 hint: None,
                 duration_ms: None,
                 series: None,
+                details: Vec::new(),
             };
             fill(&mut row, spec, target, snapshot, session);
+            if let Some(part) = snapshot.and_then(|s| s.part(spec.name)) {
+                add_details(&mut row, &part.details);
+            }
             if !matches!(
                 row.status,
                 Status::NotApplicable | Status::Disabled | Status::Skipped
@@ -127,4 +132,36 @@ fn fill(
             (Status::NotApplicable, detail)
         }
     };
+}
+
+/// The collector's own checks under its row; a failed one fails the row (the target is then
+/// degraded), a warning makes it a warning.
+fn add_details(row: &mut CollectorRow, details: &[collector::Detail]) {
+    row.details = details
+        .iter()
+        .map(|d| DetailRow {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            status: match d.status {
+                DetailStatus::Ok => Status::Ok,
+                DetailStatus::Warning => Status::Warning,
+                DetailStatus::Failed => Status::Failed,
+            },
+            detail: d.detail.clone(),
+            hint: d.hint.clone(),
+        })
+        .collect();
+    let failed = row
+        .details
+        .iter()
+        .filter(|d| d.status == Status::Failed)
+        .count();
+    let warned = row.details.iter().any(|d| d.status == Status::Warning);
+    if row.status == Status::Ok && failed > 0 {
+        row.status = Status::Failed;
+        row.detail = format!("{failed} of {} checks failed (below)", row.details.len());
+    } else if row.status == Status::Ok && warned {
+        row.status = Status::Warning;
+        row.detail = "works, with warnings (below)".to_owned();
+    }
 }

@@ -62,7 +62,16 @@
 //!           "detail": "…",
 //!           "hint": "…" | null,
 //!           "duration_ms": 3.4 | null,
-//!           "series": 42 | null                 // null when it did not run
+//!           "series": 42 | null,                // null when it did not run
+//!           "details": [                        // what it checked itself (dns: one per
+//!             {                                 // transport; forwarders: one per forwarder)
+//!               "id": "dns_udp",
+//!               "title": "DNS over UDP",
+//!               "status": "ok" | "warning" | "failed",
+//!               "detail": "…",
+//!               "hint": "…" | null
+//!             }
+//!           ]
 //!         }
 //!       ]
 //!     }
@@ -70,7 +79,8 @@
 //! }
 //! ```
 //! A `failed` step makes a target `failed`; a `failed` or `no_permission` collector makes it
-//! `degraded`; `warning`s never change a verdict.
+//! `degraded` (so does a failed detail: its collector's row is then `failed`); `warning`s never
+//! change a verdict.
 
 mod collectors;
 mod net;

@@ -59,6 +59,18 @@ pub(super) struct CollectorRow {
     pub(super) hint: Option<String>,
     pub(super) duration_ms: Option<f64>,
     pub(super) series: Option<usize>,
+    /// What the collector checked, one row each (DNS transports, forwarders).
+    pub(super) details: Vec<DetailRow>,
+}
+
+/// One thing a collector checked.
+#[derive(Debug, Serialize)]
+pub(super) struct DetailRow {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) status: Status,
+    pub(super) detail: String,
+    pub(super) hint: Option<String>,
 }
 
 /// Facts about the server.
@@ -384,6 +396,16 @@ fn render_target(report: &TargetReport, show_exit: bool) -> String {
             c.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default(),
             c.series.map(|n| n.to_string()).unwrap_or_default(),
         ]);
+        for d in &c.details {
+            collectors.add_row(vec![
+                d.status.mark().to_owned(),
+                format!("  {}", d.title),
+                String::new(),
+                with_hint(&d.detail, d.hint.as_ref()),
+                String::new(),
+                String::new(),
+            ]);
+        }
     }
     let collectors = if report.server.is_some() {
         format!("{collectors}\n")

@@ -238,6 +238,7 @@ fn hint(e: &ApiError) -> String {
             "grant the token's user the View permission under Administration → Groups"
         }
         ApiError::Api { .. } | ApiError::Internal { .. } => "the server's log says more",
+        ApiError::ParameterNotAllowed { .. } => "a bug in the exporter: please report it",
         ApiError::Unreachable { proxy: Some(_), .. } | ApiError::Timeout { proxy: Some(_), .. } => {
             "the DNS and TCP steps above connect directly, but requests go through the proxy: check it, or list the host in NO_PROXY"
         }
@@ -288,6 +289,7 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
         | ApiError::BadResponse { .. }
         | ApiError::TooLarge { .. }
         | ApiError::OverBudget { .. }
+        | ApiError::ParameterNotAllowed { .. }
         | ApiError::Internal { .. } => {
             steps.push("http", Status::Failed, detail, hint, Some(elapsed));
         }

@@ -16,6 +16,7 @@ use url::Host;
 use super::CERT_WARN_DAYS;
 use super::report::Status;
 use crate::collector::lock;
+use crate::dnsprobe::cert_not_after;
 use crate::technitium::{ClientBuildError, ClientConfig};
 
 /// Delegates to the real verifier and remembers its verdict, so an insecure run can still say
@@ -312,84 +313,6 @@ fn describe_tls_error(e: &rustls::Error, host: &Host) -> Row {
     (Status::Failed, detail, hint)
 }
 
-/// `notAfter` of a DER X.509 certificate, in seconds since the Unix epoch.
-fn cert_not_after(der: &[u8]) -> Option<i64> {
-    let (0x30, cert, _) = der_next(der)? else {
-        return None;
-    };
-    let (0x30, tbs, _) = der_next(cert)? else {
-        return None;
-    };
-    let (tag, _, mut rest) = der_next(tbs)?;
-    if tag != 0xa0 {
-        // No explicit version: that was the serial number already.
-        rest = der_next(tbs)?.2;
-        for _ in 0..2 {
-            rest = der_next(rest)?.2;
-        }
-    } else {
-        // serial, signature algorithm, issuer
-        for _ in 0..3 {
-            rest = der_next(rest)?.2;
-        }
-    }
-    let (0x30, validity, _) = der_next(rest)? else {
-        return None;
-    };
-    let (_, _, after) = der_next(validity)?;
-    let (tag, time, _) = der_next(after)?;
-    der_time(tag, time)
-}
-
-/// One DER TLV: `(tag, content, rest)`.
-fn der_next(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 {
-            return None;
-        }
-        let (bytes, rest) = rest.split_at_checked(n)?;
-        (
-            bytes
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b)),
-            rest,
-        )
-    };
-    let (content, rest) = rest.split_at_checked(len)?;
-    Some((tag, content, rest))
-}
-
-/// UTCTime (`YYMMDDHHMMSSZ`) or GeneralizedTime (`YYYYMMDDHHMMSSZ`).
-fn der_time(tag: u8, content: &[u8]) -> Option<i64> {
-    let s = std::str::from_utf8(content).ok()?.strip_suffix('Z')?;
-    let num = |a: usize, b: usize| s.get(a..b)?.parse::<u16>().ok();
-    let (year, rest) = match tag {
-        0x17 => {
-            let yy = i32::from(num(0, 2)?);
-            (if yy >= 50 { 1900 + yy } else { 2000 + yy }, 2)
-        }
-        0x18 => (i32::from(num(0, 4)?), 4),
-        _ => return None,
-    };
-    if s.len() != rest + 10 {
-        return None;
-    }
-    let month = time::Month::try_from(u8::try_from(num(rest, rest + 2)?).ok()?).ok()?;
-    let field = |i: usize| num(rest + i, rest + i + 2).and_then(|v| u8::try_from(v).ok());
-    let date = time::Date::from_calendar_date(year, month, field(2)?).ok()?;
-    let t = time::Time::from_hms(field(4)?, field(6)?, field(8)?).ok()?;
-    Some(
-        time::PrimitiveDateTime::new(date, t)
-            .assume_utc()
-            .unix_timestamp(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,13 +330,9 @@ mod tests {
     }
 
     #[test]
-    fn der_times_parse() {
-        assert_eq!(der_time(0x17, b"700101000000Z"), Some(0));
-        assert_eq!(der_time(0x17, b"491231235959Z"), Some(2_524_607_999));
-        assert_eq!(der_time(0x18, b"20380119031408Z"), Some(2_147_483_648));
-        assert_eq!(der_time(0x18, b"2038011903140Z"), None);
-        assert_eq!(der_time(0x17, b"701301000000Z"), None);
+    fn garbage_has_no_expiry() {
         assert_eq!(cert_not_after(&[0x30, 0x85, 1, 2, 3, 4, 5]), None);
         assert_eq!(cert_not_after(&[0x30, 0x02, 0x30]), None);
+        assert_eq!(cert_not_after(&[]), None);
     }
 }

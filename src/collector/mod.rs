@@ -36,12 +36,12 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::render::exposition::{Encoder, Format, Kind};
-use crate::technitium::types::{DashboardStats, SessionInfo, parse_version};
+use crate::technitium::types::{self, DashboardStats, SessionInfo, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
 use registry::{AnySettings, DynCollect, DynCx, Erased, State};
 
 pub use progress::{Deadline, DeadlineSetter, Progress};
-pub use snapshot::{Outcome, Part, Report, Snapshot, Warning};
+pub use snapshot::{Detail, DetailStatus, Outcome, Part, Report, Snapshot, Warning};
 pub use spec::{Given, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 
 /// A collector: one file under `src/collector/`, one row in [`collectors!`].
@@ -71,6 +71,12 @@ pub trait Collect: Send + Sync + 'static {
     /// Something about the data people should know (logged once per change).
     fn warning(_data: &Self::Data, _settings: &Self::Settings) -> Option<Warning> {
         None
+    }
+
+    /// What the collector checked, one row each, for `check` (a DNS transport, a forwarder);
+    /// nothing for most.
+    fn details(_data: &Self::Data, _settings: &Self::Settings) -> Vec<Detail> {
+        Vec::new()
     }
 
     /// Why the collector does not run this time although the server supports it (`counters` in
@@ -104,6 +110,8 @@ collectors! {
     top::Top,
     settings::Settings,
     update::Update,
+    dns::Dns,
+    forwarders::Forwarders,
 }
 
 mod session;
@@ -206,6 +214,7 @@ pub struct Shared<'a> {
     client: &'a Client,
     session: Option<&'a SessionData>,
     stats: Mutex<HashMap<Window, Memo<DashboardStats>>>,
+    settings: Memo<types::Settings>,
 }
 
 impl<'a> Shared<'a> {
@@ -214,7 +223,19 @@ impl<'a> Shared<'a> {
             client,
             session,
             stats: Mutex::new(HashMap::new()),
+            settings: Memo::default(),
         }
+    }
+
+    /// `settings/get` (only the fields the collectors use are parsed; its secrets never are).
+    ///
+    /// # Errors
+    /// The call's error.
+    pub async fn settings(&self) -> Result<Arc<types::Settings>, ApiError> {
+        self.settings
+            .get_or_init(|| async { self.client.settings().await.map(Arc::new) })
+            .await
+            .clone()
     }
 
     /// `stats/get` for `window`, with every query type on v14+ (`dontTrimQueryTypeData`).
@@ -373,10 +394,12 @@ impl Options {
             .map_or(Duration::ZERO, |e| e.min_interval)
     }
 
-    /// Whether any collector reuses data (some minimum interval is set).
+    /// Whether any enabled collector reuses data (its minimum interval is set).
     #[must_use]
     pub fn caches(&self) -> bool {
-        self.entries.iter().any(|e| !e.min_interval.is_zero())
+        self.entries
+            .iter()
+            .any(|e| e.enabled && !e.min_interval.is_zero())
     }
 
     /// Gives option `key` of collector `name` a value (replacing an earlier one) and re-parses
@@ -399,6 +422,32 @@ impl Options {
         entry.values.insert(opt.key, given);
         entry.settings = collector.settings(&OptionValues::new(&entry.values))?;
         Ok(())
+    }
+
+    /// Whether option `key` of collector `name` was given (not left at its default).
+    #[must_use]
+    pub fn is_given(&self, name: &str, key: &str) -> bool {
+        Self::index(name)
+            .and_then(|i| self.entries.get(i))
+            .is_some_and(|e| e.values.contains_key(key))
+    }
+
+    /// Changes collector `C`'s settings in place (the program's own adjustments, such as
+    /// `--demo` pointing the DNS probes at its listeners); a later [`Options::set_option`]
+    /// re-parses them from the given values and drops such changes.
+    pub fn update_settings<C: Collect>(&mut self, change: impl FnOnce(&mut C::Settings))
+    where
+        C::Settings: Clone,
+    {
+        let Some(entry) = Self::index(C::SPEC.name).and_then(|i| self.entries.get_mut(i)) else {
+            return;
+        };
+        let any: &dyn Any = &*entry.settings;
+        if let Some(current) = any.downcast_ref::<C::Settings>() {
+            let mut changed = current.clone();
+            change(&mut changed);
+            entry.settings = Arc::new(changed);
+        }
     }
 
     /// Collector `C`'s settings.
@@ -588,6 +637,10 @@ impl Collector {
             let warning = data
                 .as_deref()
                 .and_then(|d| collector.warning(d, &*entry.settings));
+            let details = data
+                .as_deref()
+                .map(|d| collector.details(d, &*entry.settings))
+                .unwrap_or_default();
             let duration = started.elapsed();
             let report = Report {
                 spec,
@@ -600,6 +653,7 @@ impl Collector {
                 collector,
                 data,
                 warning,
+                details,
             }
         };
         match session.map(|s| Self::plan(spec, s)) {

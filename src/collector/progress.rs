@@ -189,6 +189,7 @@ impl Progress {
                     collector: *collector,
                     data: None,
                     warning: None,
+                    details: Vec::new(),
                 });
             }
         }

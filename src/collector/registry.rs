@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::snapshot::{Data, Warning};
+use super::snapshot::{Data, Detail, Warning};
 use super::spec::{OptionError, OptionValues, Spec};
 use super::{Collect, Cx, Shared, TargetInfo, WriteCx};
 use crate::render::exposition::Encoder;
@@ -48,6 +48,7 @@ pub(crate) trait DynCollect: Send + Sync {
     fn write(&self, data: &(dyn Any + Send + Sync), cx: &WriteCx<'_>, enc: &mut Encoder);
     fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder);
     fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str>;
+    fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail>;
     fn warning(
         &self,
         data: &(dyn Any + Send + Sync),
@@ -119,6 +120,16 @@ impl<C: Collect> DynCollect for Erased<C> {
 
     fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str> {
         C::not_applicable(state.downcast_ref::<C::State>()?)
+    }
+
+    fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail> {
+        match (
+            data.downcast_ref::<C::Data>(),
+            typed::<C::Settings>(settings),
+        ) {
+            (Some(d), Some(s)) => C::details(d, s),
+            _ => Vec::new(),
+        }
     }
 
     fn warning(

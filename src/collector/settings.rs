@@ -33,7 +33,8 @@ impl Collect for Settings {
     }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<types::Settings, ApiError> {
-        cx.client.settings().await
+        // Shared with `forwarders`: one settings/get per scrape between them.
+        Ok(types::Settings::clone(&*cx.shared.settings().await?))
     }
 
     fn write(s: &types::Settings, _: &WriteCx<'_>, enc: &mut Encoder) {

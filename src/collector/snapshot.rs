@@ -91,6 +91,32 @@ pub struct Warning {
     pub hint: Option<String>,
 }
 
+/// One thing a collector checked, for `check`'s table and JSON: a DNS transport, a forwarder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// A stable id (`dns_udp`, `forwarder`).
+    pub id: String,
+    /// A title for people (`DNS over UDP`, `forwarder 9.9.9.9`).
+    pub title: String,
+    /// The verdict.
+    pub status: DetailStatus,
+    /// What was seen.
+    pub detail: String,
+    /// What to do, when something is wrong.
+    pub hint: Option<String>,
+}
+
+/// The verdict of a [`Detail`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailStatus {
+    /// Works.
+    Ok,
+    /// Works, but needs attention.
+    Warning,
+    /// Does not work: `check` reports the target degraded.
+    Failed,
+}
+
 /// A collector's data, type-erased; [`Snapshot::get`] gives it back typed.
 pub(crate) type Data = Arc<dyn Any + Send + Sync>;
 
@@ -103,6 +129,8 @@ pub struct Part {
     pub(crate) data: Option<Data>,
     /// What the collector wants people to know about its data.
     pub warning: Option<Warning>,
+    /// What the collector checked, one row each (for `check`).
+    pub details: Vec<Detail>,
 }
 
 impl fmt::Debug for Part {

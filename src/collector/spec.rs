@@ -205,6 +205,18 @@ impl<'a> OptionValues<'a> {
             .ok_or_else(|| Self::error(given, format!("{v:?} is not true or false")))
     }
 
+    /// Every value of `key` joined with `,` (a list option as one text), when given.
+    #[must_use]
+    pub fn joined(&self, key: &str) -> Option<String> {
+        self.get(key).map(|g| g.values.join(","))
+    }
+
+    /// Where the value of `key` came from, when given.
+    #[must_use]
+    pub fn origin(&self, key: &str) -> Option<&'a str> {
+        self.get(key).map(|g| g.origin.as_str())
+    }
+
     /// Free text.
     #[must_use]
     pub fn text(&self, key: &str) -> Option<&'a str> {

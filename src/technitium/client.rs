@@ -2,7 +2,9 @@
 //! path allowlist, a response size cap and timeouts.
 //!
 //! Safety rules this module owns:
-//! - only the paths of [`Endpoint`] can be requested, all read-only;
+//! - only the paths of [`Endpoint`] can be requested, all read-only, and each only with its own
+//!   fixed set of query parameters ([`Endpoint::params`], checked where every request is built):
+//!   `dnsClient/resolve` also takes `import=true`, which writes zones, and can never be sent it;
 //! - the token goes in an `Authorization: Bearer` header, or, for servers before v15 that ignore
 //!   the header, in the `token` query parameter, learned once per client ([`AuthMode::Auto`]);
 //! - request URLs never reach an error or a log line: `reqwest` errors pass through
@@ -23,8 +25,8 @@ use url::Url;
 use super::error::ApiError;
 use super::section::Section;
 use super::types::{
-    DashboardStats, DhcpLeases, DhcpScopes, Envelope, MetricsJson, SessionInfo, Settings, TopStats,
-    UpdateCheck, ZoneList,
+    DashboardStats, DhcpLeases, DhcpScopes, Envelope, ForwarderConfig, MetricsJson, ResolveAnswer,
+    SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
 };
 
 /// A secret string (the API token) whose `Debug` and `Display` never show it.
@@ -86,11 +88,12 @@ pub enum Endpoint {
     DhcpLeasesList,
     SettingsGet,
     CheckForUpdate,
+    DnsClientResolve,
 }
 
 impl Endpoint {
     /// Every endpoint, for self-metric initialisation and docs.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::SessionGet,
         Self::MetricsJson,
         Self::StatsGet,
@@ -100,6 +103,7 @@ impl Endpoint {
         Self::DhcpLeasesList,
         Self::SettingsGet,
         Self::CheckForUpdate,
+        Self::DnsClientResolve,
     ];
 
     /// The API path.
@@ -115,6 +119,27 @@ impl Endpoint {
             Self::DhcpLeasesList => "/api/dhcp/leases/list",
             Self::SettingsGet => "/api/settings/get",
             Self::CheckForUpdate => "/api/user/checkForUpdate",
+            Self::DnsClientResolve => "/api/dnsClient/resolve",
+        }
+    }
+
+    /// The query parameters a request to this endpoint may carry (besides the `token` the
+    /// client adds itself on servers before v15). Anything else is refused before a request
+    /// is built: Technitium acts on GET parameters, e.g. `dnsClient/resolve?import=true`
+    /// creates and overwrites zones.
+    #[must_use]
+    pub fn params(self) -> &'static [&'static str] {
+        match self {
+            Self::StatsGet => &["type", "utc", "dontTrimQueryTypeData", "start", "end"],
+            Self::StatsGetTop => &["type", "statsType", "limit", "noReverseLookup"],
+            Self::DnsClientResolve => &["server", "domain", "type", "protocol"],
+            Self::SessionGet
+            | Self::MetricsJson
+            | Self::ZonesList
+            | Self::DhcpScopesList
+            | Self::DhcpLeasesList
+            | Self::SettingsGet
+            | Self::CheckForUpdate => &[],
         }
     }
 
@@ -126,6 +151,7 @@ impl Endpoint {
             Self::ZonesList => Some(Section::Zones),
             Self::DhcpScopesList | Self::DhcpLeasesList => Some(Section::DhcpServer),
             Self::SettingsGet => Some(Section::Settings),
+            Self::DnsClientResolve => Some(Section::DnsClient),
             Self::SessionGet | Self::CheckForUpdate => None,
         }
     }
@@ -790,6 +816,36 @@ impl Client {
         self.get(Endpoint::CheckForUpdate, &[]).await
     }
 
+    /// `/api/settings/get`; only `forwarders` and `forwarderProtocol` are kept (the body's
+    /// secrets are skipped while parsing, never stored or logged).
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn forwarder_settings(&self) -> Result<ForwarderConfig, ApiError> {
+        self.get(Endpoint::SettingsGet, &[]).await
+    }
+
+    /// `/api/dnsClient/resolve?server=&domain=&type=&protocol=`: the server's own DNS client
+    /// queries `server` (never with `import`, which [`Endpoint::params`] does not allow).
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; a failed resolution is Technitium's `status: error` ([`ApiError::Api`]).
+    pub async fn resolve(
+        &self,
+        server: &str,
+        domain: &str,
+        record_type: &str,
+        protocol: &str,
+    ) -> Result<ResolveAnswer, ApiError> {
+        let params = [
+            ("server", server),
+            ("domain", domain),
+            ("type", record_type),
+            ("protocol", protocol),
+        ];
+        self.get(Endpoint::DnsClientResolve, &params).await
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
@@ -878,6 +934,15 @@ impl Client {
         params: &[(&str, &str)],
         carrier: Carrier,
     ) -> Result<Body, ApiError> {
+        // The one place requests are built: a parameter outside the endpoint's fixed set (such
+        // as dnsClient/resolve's `import`, which writes zones) never reaches the wire.
+        if let Some((param, _)) = params.iter().find(|(k, _)| !endpoint.params().contains(k)) {
+            return Err(ApiError::ParameterNotAllowed {
+                server: self.server.clone(),
+                endpoint: endpoint.path(),
+                param: (*param).to_owned(),
+            });
+        }
         let token = self.token.as_ref().ok_or_else(|| ApiError::MissingToken {
             server: self.server.clone(),
         })?;
@@ -1234,5 +1299,104 @@ impl Client {
         body: &[u8],
     ) -> Result<T, ApiError> {
         self.decode(endpoint, body)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn client(url: &str) -> Client {
+        Client::new(&ClientConfig {
+            url: url.parse().unwrap(),
+            token: Some(Secret::new("t0k3n")),
+            auth: AuthMode::Header,
+            timeout: Duration::from_secs(5),
+            max_response_size: 1 << 20,
+            ca_file: None,
+            insecure_skip_verify: false,
+        })
+        .unwrap()
+    }
+
+    /// Technitium acts on GET parameters: no endpoint may carry one that writes (`import` of
+    /// dnsClient/resolve), or the token (added by the client itself, only on old servers).
+    #[test]
+    fn no_endpoint_allows_import_or_token() {
+        for e in Endpoint::ALL {
+            for forbidden in ["import", "token", "node"] {
+                assert!(!e.params().contains(&forbidden), "{e:?} allows {forbidden}");
+            }
+        }
+        assert_eq!(
+            Endpoint::DnsClientResolve.params(),
+            &["server", "domain", "type", "protocol"]
+        );
+    }
+
+    /// `import=true` can never reach the wire: the request is refused where requests are built,
+    /// and the server sees nothing.
+    #[tokio::test]
+    async fn import_never_reaches_the_wire() {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(
+                wiremock::ResponseTemplate::new(200).set_body_string(
+                    r#"{"status":"ok","response":{"result":{"RCODE":"NoError"}}}"#,
+                ),
+            )
+            .mount(&server)
+            .await;
+        let c = client(&server.uri());
+        for params in [
+            &[
+                ("server", "1.1.1.1"),
+                ("domain", "example.com"),
+                ("import", "true"),
+            ][..],
+            &[("import", "true")][..],
+            &[("server", "1.1.1.1"), ("IMPORT", "true")][..],
+            &[("token", "other")][..],
+        ] {
+            let result: Result<serde_json::Value, ApiError> =
+                c.get(Endpoint::DnsClientResolve, params).await;
+            let e = result.expect_err("refused");
+            assert!(matches!(e, ApiError::ParameterNotAllowed { .. }), "{e}");
+            assert!(e.to_string().contains("nothing was sent"), "{e}");
+        }
+        // Parameters of another endpoint are refused too.
+        let result: Result<serde_json::Value, ApiError> =
+            c.get(Endpoint::ZonesList, &[("type", "LastHour")]).await;
+        assert!(matches!(result, Err(ApiError::ParameterNotAllowed { .. })));
+        assert!(
+            server
+                .received_requests()
+                .await
+                .unwrap_or_default()
+                .is_empty()
+        );
+
+        // What resolve() sends: exactly its four parameters.
+        c.resolve("1.1.1.1", ".", "NS", "Udp")
+            .await
+            .expect("resolves");
+        let requests = server.received_requests().await.unwrap_or_default();
+        assert_eq!(requests.len(), 1);
+        let pairs: Vec<(String, String)> = requests[0]
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("server", "1.1.1.1"),
+                ("domain", "."),
+                ("type", "NS"),
+                ("protocol", "Udp")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
     }
 }

@@ -161,6 +161,19 @@ pub enum ApiError {
         /// What went wrong.
         what: &'static str,
     },
+    /// A request with a query parameter its endpoint does not allow was refused before sending
+    /// (a bug in the exporter: nothing was sent).
+    #[error(
+        "refused to send {param:?} to {endpoint} on {server}: not one of the endpoint's allowed parameters (nothing was sent; please report this bug)"
+    )]
+    ParameterNotAllowed {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The refused parameter's name.
+        param: String,
+    },
     /// `status: error` with another message.
     #[error("{server} reported an error for {endpoint}: {message}")]
     Api {
@@ -199,7 +212,9 @@ impl ApiError {
             | Self::TooLarge { .. }
             | Self::OverBudget { .. }
             | Self::Internal { .. } => Reason::BadResponse,
-            Self::PermissionDenied { .. } | Self::Api { .. } => Reason::ApiError,
+            Self::PermissionDenied { .. } | Self::Api { .. } | Self::ParameterNotAllowed { .. } => {
+                Reason::ApiError
+            }
         }
     }
 }

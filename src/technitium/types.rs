@@ -468,6 +468,12 @@ pub struct Settings {
         skip_serializing_if = "Option::is_none"
     )]
     pub block_list_next_updated_on: Option<Timestamp>,
+    /// Forwarder addresses as configured (`null` when none): the `forwarders` collector's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarders: Option<Vec<String>>,
+    /// `Udp`, `Tcp`, `Tls`, `Https` or `Quic`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarder_protocol: Option<String>,
 }
 
 /// `/api/user/checkForUpdate` response.
@@ -480,6 +486,71 @@ pub struct UpdateCheck {
     /// The newer version, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_version: Option<String>,
+}
+
+/// The two fields of `/api/settings/get` the `forwarders` collector reads. The rest of that
+/// body (TSIG secrets, the proxy password, …) is not declared, so it is skipped while parsing
+/// and never kept.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForwarderConfig {
+    /// Forwarder addresses as configured (`null` when none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarders: Option<Vec<String>>,
+    /// `Udp`, `Tcp`, `Tls`, `Https` or `Quic`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarder_protocol: Option<String>,
+}
+
+impl From<&Settings> for ForwarderConfig {
+    fn from(s: &Settings) -> Self {
+        Self {
+            forwarders: s.forwarders.clone(),
+            forwarder_protocol: s.forwarder_protocol.clone(),
+        }
+    }
+}
+
+/// `/api/dnsClient/resolve` response (`response`): the answer the server's DNS client got.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ResolveAnswer {
+    /// The DNS response, in Technitium's JSON rendering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ResolveResult>,
+}
+
+/// The parts of a resolved DNS response the exporter reads.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ResolveResult {
+    /// How the answer was obtained.
+    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ResolveMetadata>,
+    /// The response code as .NET names it (`NoError`, `ServerFailure`, `NxDomain`, `Refused`, …).
+    #[serde(rename = "RCODE", default, skip_serializing_if = "Option::is_none")]
+    pub rcode: Option<String>,
+}
+
+/// `Metadata` of a resolved response.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ResolveMetadata {
+    /// The server asked, e.g. `"8.8.8.8:53"` or `"dns.google:853 (8.8.8.8:853)"`.
+    #[serde(
+        rename = "NameServer",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name_server: Option<String>,
+    /// The transport used (`Udp`, `Tls`, …).
+    #[serde(rename = "Protocol", default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Text such as `"1.42 ms"`: `Math.Round(rtt, 2) + " ms"` in the server's culture (so the
+    /// decimal separator may be a comma).
+    #[serde(
+        rename = "RoundTripTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub round_trip_time: Option<String>,
 }
 
 /// Parses "Major.Minor[.Build...]" into `(major, minor)`.

@@ -269,6 +269,7 @@ fn collectors_follow_the_schema(report: &Value) {
             keys(c),
             [
                 "detail",
+                "details",
                 "duration_ms",
                 "enabled",
                 "hint",

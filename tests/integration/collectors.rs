@@ -105,7 +105,9 @@ async fn total_failure_emits_up_reason_and_duration() {
     let (snapshot, text) = scrape(&server, all_options()).await;
     assert!(!snapshot.up());
     assert_golden("v15_2_down_invalid_token.prom", &text);
-    assert_eq!(counts(&snapshot), (5, 5));
+    // up, error, collector success and duration (session), the cache age (forwarders has a
+    // default min-interval), the scrape duration.
+    assert_eq!(counts(&snapshot), (6, 6));
     // Nothing but the session probe and its retry was requested.
     let requests = server.received_requests().await.unwrap();
     assert!(

@@ -1,0 +1,92 @@
+//! `forwarders` (opt-in): upstream forwarder health, measured from the server's own network and
+//! over its own transport: the forwarders of settings/get (shared with the `settings`
+//! collector: one call per scrape), then one `dnsClient/resolve` per forwarder, with bounded
+//! concurrency. The client's allowlist fixes that endpoint's parameters, so `import` (which
+//! writes zones) can never be sent.
+
+use super::dns::{detail, given_values, lookup, option_error};
+use super::{
+    Collect, Cx, Detail, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx,
+};
+use crate::dnsprobe::check::forwarder_rows;
+use crate::dnsprobe::forwarders::{DEFAULT_MIN_INTERVAL, FORWARDERS_OPTIONS, probe_forwarders};
+use crate::dnsprobe::settings::OptDef;
+use crate::dnsprobe::{ChangeLog, ForwarderSettings, ForwardersData, write_forwarders};
+use crate::render::exposition::Encoder;
+use crate::technitium::types::ForwarderConfig;
+use crate::technitium::{ApiError, Endpoint, Section};
+
+/// The `forwarders` collector.
+#[derive(Debug)]
+pub struct Forwarders;
+
+const fn spec(d: OptDef, kind: OptKind) -> OptSpec {
+    OptSpec {
+        key: d.key,
+        value_name: d.value_name,
+        help: d.help,
+        default: d.default,
+        kind,
+    }
+}
+
+/// The options, from the prober's own list (which holds the defaults), with their kinds.
+static OPTIONS: [OptSpec; 6] = [
+    spec(FORWARDERS_OPTIONS[0], OptKind::Text),
+    spec(FORWARDERS_OPTIONS[1], OptKind::Text),
+    spec(FORWARDERS_OPTIONS[2], OptKind::List),
+    spec(FORWARDERS_OPTIONS[3], OptKind::Duration),
+    spec(FORWARDERS_OPTIONS[4], OptKind::Count),
+    spec(FORWARDERS_OPTIONS[5], OptKind::Count),
+];
+
+impl Collect for Forwarders {
+    type Settings = ForwarderSettings;
+    type Data = ForwardersData;
+    /// Which forwarders were failing, for one log line per change.
+    type State = ChangeLog;
+    const SPEC: &'static Spec = &Spec {
+        name: "forwarders",
+        help: "Upstream forwarder health through the server's own DNS client",
+        default_enabled: false,
+        sections: &[Section::Settings, Section::DnsClient],
+        requires: Requires::Session,
+        endpoints: &[Endpoint::SettingsGet, Endpoint::DnsClientResolve],
+        options: &OPTIONS,
+        default_min_interval: DEFAULT_MIN_INTERVAL,
+    };
+
+    fn settings(v: &OptionValues<'_>) -> Result<ForwarderSettings, OptionError> {
+        let given = given_values(v, &OPTIONS);
+        ForwarderSettings::parse(|key| lookup(&given, key)).map_err(|e| option_error(v, e))
+    }
+
+    async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, ApiError> {
+        let config = ForwarderConfig::from(&*cx.shared.settings().await?);
+        let data = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
+        cx.state.note_forwarders(cx.client.server(), &data);
+        Ok(data)
+    }
+
+    fn write(data: &ForwardersData, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write_forwarders(data, enc);
+    }
+
+    fn details(data: &ForwardersData, _: &ForwarderSettings) -> Vec<Detail> {
+        forwarder_rows(data).into_iter().map(detail).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_options_are_the_probers_in_order() {
+        let keys: Vec<&str> = OPTIONS.iter().map(|o| o.key).collect();
+        let probers: Vec<&str> = FORWARDERS_OPTIONS.iter().map(|o| o.key).collect();
+        assert_eq!(keys, probers);
+        assert_eq!(Forwarders::SPEC.default_min_interval, Duration::from_secs(60));
+    }
+}

@@ -1,0 +1,486 @@
+//! Forwarder health, measured by the server itself: `settings/get` gives `forwarders` and
+//! `forwarderProtocol` (only those two fields are parsed: the body carries secrets), then one
+//! `dnsClient/resolve` per forwarder over that protocol, a few at a time, each bounded by
+//! `--collector.forwarders.timeout` and the scrape deadline.
+//!
+//! A forwarder that fails to answer is data (`technitium_forwarder_probe_success 0`); an API
+//! problem (token, permission, unreachable web service) fails the collector. The calls cost the
+//! server real queries, hence the default minimum interval of a minute.
+
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use tokio::time::Instant;
+
+use super::settings::{OptDef, SettingError, default_of, parse_name, parse_timeout, parse_type};
+use super::{rcode_from_label, rcode_label};
+use crate::render::exposition::{Encoder, Kind};
+use crate::technitium::types::{ForwarderConfig, ResolveAnswer};
+use crate::technitium::{ApiError, Client};
+
+/// The `forwarders` collector's default `--collector.forwarders.min-interval`.
+pub const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Calls end this long before the scrape deadline, so their results are rendered.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(50);
+
+/// The `forwarders` collector's options, in help order.
+pub const FORWARDERS_OPTIONS: &[OptDef] = &[
+    OptDef {
+        key: "query-name",
+        value_name: "NAME",
+        default: ".",
+        help: "Name the server's DNS client asks each forwarder for",
+    },
+    OptDef {
+        key: "query-type",
+        value_name: "TYPE",
+        default: "NS",
+        help: "Record type asked for",
+    },
+    OptDef {
+        key: "expected-rcodes",
+        value_name: "LIST",
+        default: "NOERROR",
+        help: "Response codes that count as success, comma-separated",
+    },
+    OptDef {
+        key: "timeout",
+        value_name: "DURATION",
+        default: "5s",
+        help: "Limit for one forwarder's dnsClient/resolve call (the scrape deadline also applies)",
+    },
+    OptDef {
+        key: "concurrency",
+        value_name: "N",
+        default: "4",
+        help: "dnsClient/resolve calls in flight at once",
+    },
+    OptDef {
+        key: "limit",
+        value_name: "N",
+        default: "32",
+        help: "Forwarders probed at most (the first ones as configured)",
+    },
+];
+
+/// The parsed `forwarders` options.
+#[derive(Debug, Clone)]
+pub struct ForwarderSettings {
+    /// The name asked for, as sent to the API.
+    pub query_name: String,
+    /// The record type, as sent to the API.
+    pub query_type: String,
+    /// Response codes that count as success.
+    pub expected_rcodes: Vec<u16>,
+    /// Limit of one call.
+    pub timeout: Duration,
+    /// Calls in flight at once.
+    pub concurrency: usize,
+    /// Forwarders probed at most.
+    pub limit: usize,
+}
+
+impl Default for ForwarderSettings {
+    fn default() -> Self {
+        Self::parse(|_| None).unwrap_or(Self {
+            query_name: ".".to_owned(),
+            query_type: "NS".to_owned(),
+            expected_rcodes: vec![0],
+            timeout: Duration::from_secs(5),
+            concurrency: 4,
+            limit: 32,
+        })
+    }
+}
+
+impl ForwarderSettings {
+    /// Parses every option; `lookup(key)` returns the configured value, `None` for the default.
+    ///
+    /// # Errors
+    /// The first option that does not parse.
+    pub fn parse<'a>(lookup: impl Fn(&str) -> Option<&'a str>) -> Result<Self, SettingError> {
+        let value = |key: &'static str| -> &str {
+            lookup(key).unwrap_or_else(|| default_of(FORWARDERS_OPTIONS, key))
+        };
+        let fail = |key: &'static str, message: String| SettingError {
+            collector: "forwarders",
+            key,
+            value: value(key).to_owned(),
+            message,
+        };
+        let query_name = value("query-name").trim().to_owned();
+        parse_name(&query_name).map_err(|m| fail("query-name", m))?;
+        let query_type = parse_type(value("query-type"))
+            .map_err(|m| fail("query-type", m))?
+            .to_string();
+        let mut expected_rcodes = Vec::new();
+        for part in value("expected-rcodes")
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+        {
+            expected_rcodes.push(rcode_from_label(part).ok_or_else(|| {
+                fail(
+                    "expected-rcodes",
+                    format!(
+                        "{:?} is not a response code (NOERROR, NXDOMAIN, ...)",
+                        part.trim()
+                    ),
+                )
+            })?);
+        }
+        if expected_rcodes.is_empty() {
+            return Err(fail(
+                "expected-rcodes",
+                "name at least one response code (e.g. NOERROR)".to_owned(),
+            ));
+        }
+        let timeout = parse_timeout(value("timeout")).map_err(|m| fail("timeout", m))?;
+        let count = |key: &'static str, max: usize| {
+            value(key)
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=max).contains(n))
+                .ok_or_else(|| fail(key, format!("a whole number from 1 to {max}")))
+        };
+        Ok(Self {
+            query_name,
+            query_type,
+            expected_rcodes,
+            timeout,
+            concurrency: count("concurrency", 64)?,
+            limit: count("limit", 1000)?,
+        })
+    }
+}
+
+/// One forwarder's probe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwarderResult {
+    /// The address as configured on the server.
+    pub forwarder: String,
+    /// Whether an answer with an expected response code came back.
+    pub success: bool,
+    /// `Metadata.RoundTripTime`, in seconds, when it parsed.
+    pub rtt: Option<f64>,
+    /// The response code's mnemonic (`NOERROR`, …), when an answer came.
+    pub rcode: Option<&'static str>,
+    /// Why it failed, for logs and `check`.
+    pub error: Option<String>,
+}
+
+/// What one scrape of the `forwarders` collector found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ForwardersData {
+    /// The `protocol` label: `forwarderProtocol` in lower snake case (`udp`, `tls`, `https`, …).
+    pub protocol: String,
+    /// The protocol as sent to the API (`Udp`, `Tls`, …).
+    pub api_protocol: String,
+    /// One result per probed forwarder, in configured order.
+    pub results: Vec<ForwarderResult>,
+    /// Forwarders left out by `--collector.forwarders.limit`.
+    pub skipped: usize,
+}
+
+/// Reads the forwarders and probes each through the server's DNS client.
+///
+/// # Errors
+/// settings/get failing, or an API problem during a probe (invalid token, permission denied,
+/// the web service unreachable or answering garbage); a forwarder that does not answer is not an
+/// error.
+pub async fn fetch_forwarders(
+    client: &Client,
+    settings: &ForwarderSettings,
+    deadline: Instant,
+) -> Result<ForwardersData, ApiError> {
+    let config = client.forwarder_settings().await?;
+    probe_forwarders(client, config, settings, deadline).await
+}
+
+/// [`fetch_forwarders`] with the settings/get answer already in hand (the `settings` collector
+/// may have fetched it in the same scrape).
+///
+/// # Errors
+/// A call that failed for a reason other than the forwarder itself (token, permission,
+/// transport).
+pub async fn probe_forwarders(
+    client: &Client,
+    config: ForwarderConfig,
+    settings: &ForwarderSettings,
+    deadline: Instant,
+) -> Result<ForwardersData, ApiError> {
+    let api_protocol = api_protocol(config.forwarder_protocol.as_deref());
+    let mut forwarders: Vec<String> = Vec::new();
+    for f in config.forwarders.unwrap_or_default() {
+        let f = f.trim().to_owned();
+        if !f.is_empty() && !forwarders.contains(&f) {
+            forwarders.push(f);
+        }
+    }
+    let skipped = forwarders.len().saturating_sub(settings.limit);
+    forwarders.truncate(settings.limit);
+    let limit = deadline
+        .checked_sub(DEADLINE_MARGIN)
+        .filter(|l| *l > Instant::now())
+        .unwrap_or(deadline);
+    let protocol = &api_protocol;
+    let results: Vec<Result<ForwarderResult, ApiError>> = futures_util::stream::iter(forwarders)
+        .map(|f| probe_one(client, settings, f, protocol, limit))
+        .buffered(settings.concurrency)
+        .collect()
+        .await;
+    let results = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(ForwardersData {
+        protocol: api_protocol.to_ascii_lowercase(),
+        api_protocol,
+        results,
+        skipped,
+    })
+}
+
+/// `forwarderProtocol` as the API takes it; Technitium's default is `Udp`.
+fn api_protocol(p: Option<&str>) -> String {
+    let p = p.map(str::trim).filter(|p| !p.is_empty()).unwrap_or("Udp");
+    ["Udp", "Tcp", "Tls", "Https", "Quic"]
+        .into_iter()
+        .find(|known| known.eq_ignore_ascii_case(p))
+        .unwrap_or(p)
+        .to_owned()
+}
+
+async fn probe_one(
+    client: &Client,
+    settings: &ForwarderSettings,
+    forwarder: String,
+    protocol: &str,
+    limit: Instant,
+) -> Result<ForwarderResult, ApiError> {
+    let budget = settings
+        .timeout
+        .min(limit.saturating_duration_since(Instant::now()));
+    let call = client.resolve(
+        &forwarder,
+        &settings.query_name,
+        &settings.query_type,
+        protocol,
+    );
+    let failed = |error: String| ForwarderResult {
+        forwarder: forwarder.clone(),
+        success: false,
+        rtt: None,
+        rcode: None,
+        error: Some(error),
+    };
+    match tokio::time::timeout(budget, call).await {
+        Err(_) => Ok(failed(format!(
+            "no answer from the server's DNS client within {}",
+            humantime::format_duration(budget)
+        ))),
+        // Technitium's DNS client gave up (timeout, refused, unreachable): the forwarder's fault.
+        Ok(Err(ApiError::Api { message, .. })) => Ok(failed(message)),
+        Ok(Err(ApiError::Timeout { timeout, .. })) => Ok(failed(format!(
+            "the server's DNS client did not answer within {}",
+            humantime::format_duration(timeout)
+        ))),
+        // Token, permission, transport, garbage: the API's fault, the collector fails.
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(answer)) => Ok(evaluate(&forwarder, settings, &answer)),
+    }
+}
+
+fn evaluate(
+    forwarder: &str,
+    settings: &ForwarderSettings,
+    answer: &ResolveAnswer,
+) -> ForwarderResult {
+    let result = answer.result.as_ref();
+    let rcode = result.and_then(|r| r.rcode.as_deref()).map(rcode_code);
+    let rtt = result
+        .and_then(|r| r.metadata.as_ref())
+        .and_then(|m| m.round_trip_time.as_deref())
+        .and_then(parse_rtt);
+    let (success, error) = match rcode {
+        None => (false, Some("the answer has no RCODE".to_owned())),
+        Some(Some(code)) if settings.expected_rcodes.contains(&code) => (true, None),
+        Some(code) => (
+            false,
+            Some(format!(
+                "unexpected response code {}",
+                code.map_or("other", rcode_label)
+            )),
+        ),
+    };
+    ForwarderResult {
+        forwarder: forwarder.to_owned(),
+        success,
+        rtt,
+        rcode: rcode.map(|c| c.map_or("other", rcode_label)),
+        error,
+    }
+}
+
+/// The numeric code of Technitium's `RCODE` text (.NET's `DnsResponseCode` names; an undefined
+/// value prints as its number).
+fn rcode_code(s: &str) -> Option<u16> {
+    let s = s.trim();
+    let code = match s.to_ascii_lowercase().as_str() {
+        "noerror" => 0,
+        "formaterror" => 1,
+        "serverfailure" => 2,
+        "nxdomain" => 3,
+        "notimplemented" => 4,
+        "refused" => 5,
+        "yxdomain" => 6,
+        "yxrrset" => 7,
+        "nxrrset" => 8,
+        "notauth" => 9,
+        "notzone" => 10,
+        "badvers" => 16,
+        "badcookie" => 23,
+        _ => return rcode_from_label(s),
+    };
+    Some(code)
+}
+
+/// `Metadata.RoundTripTime` (`"1.42 ms"`; Technitium writes `Math.Round(rtt, 2) + " ms"` in the
+/// server's culture, so `"1,42 ms"` too) in seconds; `None` for anything malformed, negative or
+/// not finite.
+#[must_use]
+pub fn parse_rtt(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number = number.trim();
+    // One comma and no dot is a decimal comma; anything else with a comma is ambiguous.
+    let number = match (number.matches(',').count(), number.contains('.')) {
+        (0, _) => number.to_owned(),
+        (1, false) => number.replace(',', "."),
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    let scale = match unit.trim() {
+        "ms" => 1e-3,
+        "s" => 1.0,
+        "us" | "µs" | "μs" => 1e-6,
+        "ns" => 1e-9,
+        _ => return None,
+    };
+    let seconds = value * scale;
+    (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
+}
+
+/// Writes the `forwarders` collector's families.
+pub fn write_forwarders(data: &ForwardersData, enc: &mut Encoder) {
+    if data.results.is_empty() {
+        return;
+    }
+    let protocol = data.protocol.as_str();
+    enc.family(
+        "technitium_forwarder_probe_success",
+        Kind::Gauge,
+        "Whether the server's DNS client got an expected answer from a forwarder (1) or not (0).",
+    );
+    for r in &data.results {
+        enc.sample(
+            &[("forwarder", &r.forwarder), ("protocol", protocol)],
+            if r.success { 1.0 } else { 0.0 },
+        );
+    }
+    if data.results.iter().any(|r| r.rtt.is_some()) {
+        enc.family(
+            "technitium_forwarder_probe_rtt_seconds",
+            Kind::Gauge,
+            "Round-trip time of the server's query to a forwarder, as the server measured it.",
+        );
+        for r in &data.results {
+            if let Some(rtt) = r.rtt {
+                enc.sample(&[("forwarder", &r.forwarder), ("protocol", protocol)], rtt);
+            }
+        }
+    }
+    if data.results.iter().any(|r| r.rcode.is_some()) {
+        enc.family(
+            "technitium_forwarder_probe_rcode",
+            Kind::Gauge,
+            "The response code a forwarder answered the server's query with (1); absent when no answer came.",
+        );
+        for r in &data.results {
+            if let Some(rcode) = r.rcode {
+                enc.sample(
+                    &[
+                        ("forwarder", &r.forwarder),
+                        ("protocol", protocol),
+                        ("rcode", rcode),
+                    ],
+                    1.0,
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_times_parse() {
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-12);
+        assert!(close(parse_rtt("1.42 ms"), 0.00142));
+        assert!(close(parse_rtt("1,42 ms"), 0.00142));
+        assert!(close(parse_rtt(" 12 ms "), 0.012));
+        assert!(close(parse_rtt("0.1 ms"), 0.0001));
+        assert!(close(parse_rtt("2 s"), 2.0));
+        assert!(close(parse_rtt("250 µs"), 0.00025));
+        assert!(close(parse_rtt("1234.5ms"), 1.2345));
+        for bad in [
+            "",
+            "ms",
+            "fast",
+            "1.42",
+            "1.42 parsecs",
+            "-3 ms",
+            "1,234.5 ms",
+            "NaN ms",
+            "1..2 ms",
+        ] {
+            assert_eq!(parse_rtt(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dotnet_rcodes_map_to_mnemonics() {
+        assert_eq!(rcode_code("NoError"), Some(0));
+        assert_eq!(rcode_code("ServerFailure"), Some(2));
+        assert_eq!(rcode_code("NxDomain"), Some(3));
+        assert_eq!(rcode_code("Refused"), Some(5));
+        assert_eq!(rcode_code("11"), Some(11));
+        assert_eq!(rcode_code("Whatever"), None);
+        assert_eq!(rcode_label(11), "other");
+    }
+
+    #[test]
+    fn protocols_are_normalised() {
+        assert_eq!(api_protocol(None), "Udp");
+        assert_eq!(api_protocol(Some("tls")), "Tls");
+        assert_eq!(api_protocol(Some("Https")), "Https");
+        assert_eq!(api_protocol(Some("HttpsJson")), "HttpsJson");
+    }
+
+    #[test]
+    fn settings_parse() {
+        let s = ForwarderSettings::default();
+        assert_eq!((s.concurrency, s.limit), (4, 32));
+        assert_eq!(s.query_type, "NS");
+        let e = ForwarderSettings::parse(|k| (k == "concurrency").then_some("0")).expect_err("0");
+        assert_eq!(e.key, "concurrency");
+        assert!(
+            e.to_string()
+                .starts_with("invalid --collector.forwarders.concurrency")
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! DNS data-plane checks: real DNS queries to the server's own listeners (the `dns` collector)
+//! and upstream forwarder health through the server's DNS client API (the `forwarders`
+//! collector).
+//!
+//! Everything here is plain functions and types, independent of the collector registry that
+//! wires them in:
+//! - [`settings`]: the `dns` collector's options ([`settings::DNS_OPTIONS`]) parsed into
+//!   [`DnsSettings`];
+//! - [`probe`]: [`probe_all`] sends one query per configured transport (udp, tcp, tls, https,
+//!   and quic when built with the `dns-quic` feature) concurrently, each bounded by its timeout
+//!   and the scrape deadline, and returns a [`DnsData`]; [`write_dns`] renders it;
+//! - [`tls`]: the trust used for DoT/DoH/DoQ (system roots plus the target's CA file, or none
+//!   with `insecure_skip_verify`), a verifier that records the peer certificate, and
+//!   [`cert_not_after`] (x509-parser), which `check` can share;
+//! - [`forwarders`]: settings/get's `forwarders` and `forwarderProtocol`, one
+//!   `dnsClient/resolve` per forwarder with bounded concurrency ([`fetch_forwarders`]), and
+//!   [`write_forwarders`];
+//! - [`check`]: `check` rows per DNS transport and per forwarder, as (status, detail, hint);
+//! - [`ChangeLog`]: one log line per change of a probe's state, not one per scrape;
+//! - [`responder`]: a small DNS server on loopback (UDP, TCP, DoT, DoH) built on hickory-proto,
+//!   used by `--demo` and by the tests.
+//!
+//! A failed probe is data (`technitium_dns_probe_success 0`), never a failed scrape:
+//! `technitium_up` stays "the API answered".
+
+pub mod check;
+pub mod forwarders;
+pub mod probe;
+pub mod responder;
+pub mod settings;
+pub mod tls;
+
+pub use forwarders::{
+    ForwarderResult, ForwarderSettings, ForwardersData, fetch_forwarders, write_forwarders,
+};
+pub use probe::{
+    BlockingResult, DnsData, DnsTarget, ProbeError, ProbeResult, ResponseSummary, probe_all,
+    write_dns,
+};
+pub use settings::{DnsSettings, OptDef, SettingError, Transport};
+pub use tls::{TlsTrust, cert_not_after};
+
+/// The DNS mnemonic of a response code as the `rcode` label spells it (`NOERROR`, `SERVFAIL`,
+/// `NXDOMAIN`, `REFUSED`, …); codes without a mnemonic are `other`, so the label stays bounded.
+#[must_use]
+pub fn rcode_label(code: u16) -> &'static str {
+    match code {
+        0 => "NOERROR",
+        1 => "FORMERR",
+        2 => "SERVFAIL",
+        3 => "NXDOMAIN",
+        4 => "NOTIMP",
+        5 => "REFUSED",
+        6 => "YXDOMAIN",
+        7 => "YXRRSET",
+        8 => "NXRRSET",
+        9 => "NOTAUTH",
+        10 => "NOTZONE",
+        16 => "BADVERS",
+        23 => "BADCOOKIE",
+        _ => "other",
+    }
+}
+
+/// The response code of a mnemonic (`NOERROR`, case-insensitive) or a number.
+#[must_use]
+pub fn rcode_from_label(s: &str) -> Option<u16> {
+    let s = s.trim();
+    if let Ok(n) = s.parse::<u16>() {
+        return Some(n);
+    }
+    (0u16..=23).find(|c| rcode_label(*c) != "other" && rcode_label(*c).eq_ignore_ascii_case(s))
+}
+
+/// Remembers which probes were failing, so each logs one warning when it starts failing and one
+/// line when it recovers, not one per scrape. Kept per target across scrapes (the collector's
+/// state); keys are bounded by the configured transports and the server's forwarder list.
+#[derive(Debug, Default)]
+pub struct ChangeLog {
+    failing: std::sync::Mutex<std::collections::HashMap<String, String>>,
+}
+
+impl ChangeLog {
+    /// Notes one probe's outcome: `failure` is `None` on success, else what went wrong.
+    pub fn note(&self, server: &str, probe: &str, failure: Option<String>) {
+        let Ok(mut failing) = self.failing.lock() else {
+            return;
+        };
+        match failure {
+            Some(error) => {
+                // Once per start of a failure: the details (a timeout's length, a server's
+                // message) may differ from scrape to scrape without anything having changed.
+                if !failing.contains_key(probe) {
+                    tracing::warn!(server, probe, "probe failed: {error}");
+                    failing.insert(probe.to_owned(), error);
+                }
+            }
+            None => {
+                if failing.remove(probe).is_some() {
+                    tracing::info!(server, probe, "probe recovered");
+                }
+            }
+        }
+    }
+
+    /// Notes every result of a `dns` scrape (`probe` keys: `dns udp`, `dns blocking`, …).
+    pub fn note_dns(&self, server: &str, data: &DnsData) {
+        for p in &data.probes {
+            self.note(
+                server,
+                &format!("dns {}", p.transport),
+                p.error.as_ref().map(|e| format!("{}: {e}", p.endpoint)),
+            );
+        }
+        if let Some(b) = &data.blocking {
+            let failure = match b.works {
+                Some(true) => None,
+                Some(false) => Some("the blocked name was resolved, not blocked".to_owned()),
+                None => Some(
+                    b.error
+                        .as_ref()
+                        .map_or_else(|| "no answer".to_owned(), ToString::to_string),
+                ),
+            };
+            self.note(server, "dns blocking", failure);
+        }
+    }
+
+    /// Notes every result of a `forwarders` scrape (`probe` keys: `forwarder ADDRESS`).
+    pub fn note_forwarders(&self, server: &str, data: &ForwardersData) {
+        for r in &data.results {
+            self.note(
+                server,
+                &format!("forwarder {}", r.forwarder),
+                (!r.success).then(|| r.error.clone().unwrap_or_else(|| "failed".to_owned())),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rcode_labels_round_trip() {
+        for code in [0u16, 1, 2, 3, 4, 5, 9, 16, 23] {
+            assert_eq!(rcode_from_label(rcode_label(code)), Some(code));
+        }
+        assert_eq!(rcode_from_label("nxdomain"), Some(3));
+        assert_eq!(rcode_label(12), "other");
+        assert_eq!(rcode_from_label("other"), None);
+    }
+
+    #[test]
+    fn the_change_log_remembers_failures_until_they_recover() {
+        let log = ChangeLog::default();
+        log.note("s", "dns udp", Some("timeout".to_owned()));
+        log.note("s", "dns udp", Some("timeout again".to_owned()));
+        let first = log
+            .failing
+            .lock()
+            .ok()
+            .and_then(|f| f.get("dns udp").cloned());
+        assert_eq!(first.as_deref(), Some("timeout"));
+        log.note("s", "dns udp", None);
+        assert!(log.failing.lock().is_ok_and(|f| f.is_empty()));
+    }
+}

@@ -1,0 +1,317 @@
+//! TLS for the encrypted DNS probes (DoT, DoH, DoQ): the trust the API client uses (system roots
+//! through rustls-platform-verifier plus the target's CA file, or no verification with
+//! `insecure_skip_verify`), a verifier that records the peer certificate and the verdict, and
+//! the certificate's expiry read with x509-parser.
+//!
+//! The recording verifier is what lets a probe report the certificate's expiry even when the
+//! handshake fails (an expired certificate still has a `notAfter`), and tell a name mismatch from
+//! an unknown issuer without parsing error strings.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+
+/// `notAfter` of a DER X.509 certificate, in seconds since the Unix epoch; `None` when the bytes
+/// are not a certificate.
+#[must_use]
+pub fn cert_not_after(der: &[u8]) -> Option<i64> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    Some(cert.validity().not_after.timestamp())
+}
+
+/// Why a TLS handshake failed, as far as a person can act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsFailure {
+    /// The certificate is not signed by a trusted CA.
+    UnknownIssuer,
+    /// The certificate is not valid for the name asked for.
+    NameMismatch,
+    /// The certificate has expired.
+    Expired,
+    /// The certificate is not valid yet.
+    NotYetValid,
+    /// The peer did not speak TLS.
+    NotTls,
+    /// Anything else, in rustls's words.
+    Other(String),
+}
+
+impl TlsFailure {
+    /// Classifies a rustls error.
+    #[must_use]
+    pub fn from_rustls(e: &rustls::Error) -> Self {
+        match e {
+            rustls::Error::InvalidCertificate(ce) => match ce {
+                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                    Self::UnknownIssuer
+                }
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => Self::NameMismatch,
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    Self::Expired
+                }
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    Self::NotYetValid
+                }
+                other => Self::Other(format!("invalid certificate: {other:?}")),
+            },
+            rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+                Self::NotTls
+            }
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl std::fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UnknownIssuer => f.write_str("the certificate is not signed by a trusted CA"),
+            Self::NameMismatch => f.write_str("the certificate is not valid for the server name"),
+            Self::Expired => f.write_str("the certificate has expired"),
+            Self::NotYetValid => f.write_str("the certificate is not valid yet"),
+            Self::NotTls => f.write_str("the server did not answer with TLS"),
+            Self::Other(s) => write!(f, "TLS handshake failed: {s}"),
+        }
+    }
+}
+
+/// The trust of one target: built once (loading the system roots reads every file in the
+/// system's CA directory), shared by every probe of every scrape.
+#[derive(Debug, Clone)]
+pub struct TlsTrust {
+    inner: Arc<dyn ServerCertVerifier>,
+    insecure: bool,
+}
+
+impl TlsTrust {
+    /// System roots plus `ca_file` (PEM), as the API client trusts; with `insecure_skip_verify`
+    /// every certificate is accepted (the verdict is still recorded for `check`).
+    ///
+    /// # Errors
+    /// When the CA file cannot be read or parsed, or no roots can be loaded.
+    pub fn new(ca_file: Option<&Path>, insecure_skip_verify: bool) -> Result<Self, String> {
+        let extra = match ca_file {
+            None => Vec::new(),
+            Some(path) => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
+                parse_pem_certs(&pem)
+                    .map_err(|e| format!("CA file {} is not a PEM bundle: {e}", path.display()))?
+            }
+        };
+        Self::with_roots(extra, insecure_skip_verify)
+    }
+
+    /// System roots plus the PEM certificates in `pem` (the demo's own CA).
+    ///
+    /// # Errors
+    /// When `pem` holds no certificate or no roots can be loaded.
+    pub fn with_extra_pem(pem: &[u8], insecure_skip_verify: bool) -> Result<Self, String> {
+        let extra = parse_pem_certs(pem).map_err(|e| format!("not a PEM bundle: {e}"))?;
+        Self::with_roots(extra, insecure_skip_verify)
+    }
+
+    fn with_roots(
+        extra: Vec<CertificateDer<'static>>,
+        insecure_skip_verify: bool,
+    ) -> Result<Self, String> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let inner = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
+            .map_err(|e| format!("cannot load the trusted certificates: {e}"))?;
+        Ok(Self {
+            inner: Arc::new(inner),
+            insecure: insecure_skip_verify,
+        })
+    }
+
+    /// Whether certificates are accepted without verification.
+    #[must_use]
+    pub fn insecure(&self) -> bool {
+        self.insecure
+    }
+
+    /// A rustls client configuration for one probe, with its recorder.
+    ///
+    /// # Errors
+    /// When the ring provider does not support the default protocol versions (it does).
+    pub(crate) fn client_config(
+        &self,
+        alpn: &[&[u8]],
+    ) -> Result<(rustls::ClientConfig, Arc<Recorder>), String> {
+        let recorder = Arc::new(Recorder {
+            inner: Arc::clone(&self.inner),
+            accept_any: self.insecure,
+            seen: Mutex::new(Seen::default()),
+        });
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| format!("cannot set up TLS: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::clone(&recorder) as Arc<dyn ServerCertVerifier>)
+            .with_no_client_auth();
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        Ok((config, recorder))
+    }
+}
+
+fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    let certs = CertificateDer::pem_slice_iter(pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    if certs.is_empty() {
+        return Err("no certificate in it".to_owned());
+    }
+    Ok(certs)
+}
+
+#[derive(Debug, Default)]
+struct Seen {
+    not_after: Option<i64>,
+    error: Option<rustls::Error>,
+}
+
+/// Delegates to the target's verifier, remembering the peer certificate's expiry and the
+/// verdict.
+#[derive(Debug)]
+pub(crate) struct Recorder {
+    inner: Arc<dyn ServerCertVerifier>,
+    accept_any: bool,
+    seen: Mutex<Seen>,
+}
+
+impl Recorder {
+    /// `notAfter` of the end-entity certificate the server presented, if a handshake got that far.
+    pub(crate) fn not_after(&self) -> Option<i64> {
+        self.seen.lock().ok().and_then(|s| s.not_after)
+    }
+
+    /// Whether verification is off (`insecure_skip_verify`).
+    pub(crate) fn accepts_any(&self) -> bool {
+        self.accept_any
+    }
+
+    /// The verification error, if verification failed (recorded also when it was overridden).
+    pub(crate) fn error(&self) -> Option<rustls::Error> {
+        self.seen.lock().ok().and_then(|s| s.error.clone())
+    }
+
+    fn record<T>(
+        &self,
+        result: Result<T, rustls::Error>,
+        or: impl FnOnce() -> T,
+    ) -> Result<T, rustls::Error> {
+        match result {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                if let Ok(mut seen) = self.seen.lock() {
+                    seen.error.get_or_insert(e.clone());
+                }
+                if self.accept_any { Ok(or()) } else { Err(e) }
+            }
+        }
+    }
+}
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.not_after = cert_not_after(end_entity.as_ref());
+        }
+        self.record(
+            self.inner.verify_server_cert(
+                end_entity,
+                intermediates,
+                server_name,
+                ocsp_response,
+                now,
+            ),
+            ServerCertVerified::assertion,
+        )
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.record(
+            self.inner.verify_tls12_signature(message, cert, dss),
+            HandshakeSignatureValid::assertion,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.record(
+            self.inner.verify_tls13_signature(message, cert, dss),
+            HandshakeSignatureValid::assertion,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    // tests/fixtures/check/cert.pem: `openssl x509 -noout -enddate` says
+    // Nov  1 09:06:07 2126 GMT (a GeneralizedTime).
+    const CERT: &str = include_str!("../../tests/fixtures/check/cert.pem");
+
+    #[test]
+    fn reads_not_after() {
+        let der = CertificateDer::from_pem_slice(CERT.as_bytes()).ok();
+        let t = der.as_ref().and_then(|d| cert_not_after(d.as_ref()));
+        assert_eq!(t, Some(4_949_197_567));
+        assert_eq!(cert_not_after(&[0x30, 0x85, 1, 2, 3, 4, 5]), None);
+        assert_eq!(cert_not_after(b""), None);
+    }
+
+    #[test]
+    fn classifies_certificate_errors() {
+        for (e, want) in [
+            (CertificateError::UnknownIssuer, TlsFailure::UnknownIssuer),
+            (CertificateError::NotValidForName, TlsFailure::NameMismatch),
+            (CertificateError::Expired, TlsFailure::Expired),
+            (CertificateError::NotValidYet, TlsFailure::NotYetValid),
+        ] {
+            assert_eq!(
+                TlsFailure::from_rustls(&rustls::Error::InvalidCertificate(e)),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_ca_file_is_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("ca.pem");
+        std::fs::write(&path, "not a certificate").expect("write");
+        let e = TlsTrust::new(Some(&path), false).expect_err("no certificate");
+        assert!(e.contains("ca.pem") && e.contains("PEM"), "{e}");
+        let e = TlsTrust::new(Some(&dir.path().join("missing.pem")), false).expect_err("missing");
+        assert!(e.starts_with("cannot read CA file"), "{e}");
+    }
+}
