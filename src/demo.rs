@@ -6,6 +6,16 @@
 //! node (v14+), DHCP scopes have leases. The token has every permission. Version behaviour
 //! follows the real servers: before v15 the Bearer header is ignored (query token only), v14+
 //! adds the `server` envelope key and clusters, v15+ adds lifetime counters.
+//!
+//! The cluster answers per node, as a real one does through one URL (v15.2's
+//! `WebServiceApiMiddleware`): `node=` names the node a call is proxied to, except
+//! `session/get`, which the contacted server (`dns1`, the primary) always answers itself.
+//! `dns2` (a secondary one minor version older) answers as itself: its own version and cluster
+//! view, secondary copies of `dns1`'s primary zones (one of them a few serials behind), fewer
+//! queries, no DHCP. `dns3` is unreachable: its calls fail the way the contacted server fails a
+//! proxied request whose connection is refused (HTTP 200, `status: error`, the error written
+//! by — and naming — the contacted server). An unknown node gets the server's "No such node
+//! exists in the Cluster" error.
 
 use std::convert::Infallible;
 use std::f64::consts::TAU;
@@ -22,13 +32,19 @@ use tokio::sync::watch;
 use url::Url;
 
 use crate::technitium::types::{
-    ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
-    DhcpScopes, Envelope, MetricsJson, Permission, SessionInfo, Settings, Stats, Timestamp,
-    TopEntry, TopStats, UpdateCheck, Zone,
+    ChartData, ClusterNode, ClusterState, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases,
+    DhcpScope, DhcpScopes, Envelope, MetricsJson, Permission, SessionInfo, Settings, Stats,
+    Timestamp, TopEntry, TopStats, UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
 const DOMAIN: &str = "dns1.demo.lan";
+/// The reachable secondary node, one minor version older.
+const NODE2: &str = "dns2.demo.lan";
+/// The unreachable secondary node.
+const NODE3: &str = "dns3.demo.lan";
+/// The web service port the nodes' URLs name.
+const NODE_PORT: u16 = 53443;
 
 /// Versions the demo server can imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,9 +80,33 @@ struct State {
     started: f64,
     /// Number of zones, internal ones included (the dashboard's `zones` gauge).
     zone_count: usize,
+    /// How many zones were asked for, and when they were made (`dns2`'s copies are made from
+    /// the same list, when first asked for).
+    zones_asked: usize,
+    zones_made: f64,
     /// The whole `zones/list` answer, serialized once: the list does not change, and at
     /// 100 000 zones serializing it per request would dominate the demo's cost.
     zones_body: Bytes,
+    /// `dns2`'s `zones/list` answer, made on first use.
+    node2_zones_body: std::sync::OnceLock<Bytes>,
+}
+
+/// The node a call is answered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    /// `dns1`: the contacted server, the cluster's primary.
+    One,
+    /// `dns2`: a reachable secondary.
+    Two,
+}
+
+impl Node {
+    fn domain(self) -> &'static str {
+        match self {
+            Self::One => DOMAIN,
+            Self::Two => NODE2,
+        }
+    }
 }
 
 /// Starts the demo server on `127.0.0.1:0`.
@@ -87,7 +127,16 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         token: token.clone(),
         started: now - 3.0 * 86_400.0 - 4.0 * 3600.0 - 17.0 * 60.0,
         zone_count: zones.len(),
-        zones_body: envelope_bytes(version, "ok", None, Some(ZoneListRef { zones: &zones })),
+        zones_asked: zones.len().saturating_sub(3),
+        zones_made: now,
+        zones_body: envelope_bytes(
+            version,
+            DOMAIN,
+            "ok",
+            None,
+            Some(ZoneListRef { zones: &zones }),
+        ),
+        node2_zones_body: std::sync::OnceLock::new(),
     });
     drop(zones);
     let delay = std::env::var(DELAY_ENV)
@@ -141,8 +190,18 @@ fn version_str(v: DemoVersion) -> &'static str {
     }
 }
 
+/// The version a node runs: `dns2` is one minor version behind.
+fn node_version(v: DemoVersion, node: Node) -> &'static str {
+    match (v, node) {
+        (_, Node::One) => version_str(v),
+        (DemoVersion::V14_3, Node::Two) => "14.2",
+        (_, Node::Two) => "15.1",
+    }
+}
+
 fn envelope_bytes<T: Serialize>(
     version: DemoVersion,
+    server: &str,
     status: &str,
     message: Option<&str>,
     body: Option<T>,
@@ -150,10 +209,27 @@ fn envelope_bytes<T: Serialize>(
     let envelope = Envelope {
         status: status.to_owned(),
         error_message: message.map(str::to_owned),
+        inner_error_message: None,
         response: body,
-        server: (version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
+        server: (version != DemoVersion::V13_6).then(|| server.to_owned()),
     };
     Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default())
+}
+
+/// The contacted server's answer to a call it could not proxy to `dns3`: .NET's
+/// `HttpRequestException` for a refused connection, written by the contacted server's
+/// exception handler.
+fn unreachable_node(state: &State) -> Response<Full<Bytes>> {
+    let envelope = Envelope::<()> {
+        status: "error".to_owned(),
+        error_message: Some(format!("Connection refused ({NODE3}:{NODE_PORT})")),
+        inner_error_message: Some("Connection refused".to_owned()),
+        response: None,
+        server: (state.version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
+    };
+    json_bytes_response(Bytes::from(
+        serde_json::to_vec(&envelope).unwrap_or_default(),
+    ))
 }
 
 fn json_bytes_response(bytes: Bytes) -> Response<Full<Bytes>> {
@@ -171,7 +247,18 @@ fn json_response<T: Serialize>(
     message: Option<&str>,
     body: Option<T>,
 ) -> Response<Full<Bytes>> {
-    json_bytes_response(envelope_bytes(state.version, status, message, body))
+    json_bytes_response(envelope_bytes(state.version, DOMAIN, status, message, body))
+}
+
+/// An ok answer written by `node`.
+fn node_ok<T: Serialize>(state: &State, node: Node, body: T) -> Response<Full<Bytes>> {
+    json_bytes_response(envelope_bytes(
+        state.version,
+        node.domain(),
+        "ok",
+        None,
+        Some(body),
+    ))
 }
 
 /// Session/get writes `info` at the top level, not under `response`.
@@ -221,6 +308,9 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
     // benches/load.sh counts upstream calls per scrape from these lines.
     tracing::debug!(endpoint = req.uri().path(), "demo request");
     let query = Query::of(req);
+    let node_asked = query
+        .get("node")
+        .filter(|n| !n.is_empty() && *n != "cluster");
     let bearer = req
         .headers()
         .get(hyper::header::AUTHORIZATION)
@@ -237,6 +327,24 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
     else {
         return not_found();
     };
+    // The cluster routes the call first (it names the node before it checks the token); a v13
+    // server has no cluster and ignores `node`.
+    let clustered = state.version != DemoVersion::V13_6;
+    let node = match node_asked {
+        Some(n) if clustered && !endpoint.on_contacted_node() => {
+            if n.eq_ignore_ascii_case(DOMAIN) {
+                Some(Node::One)
+            } else if n.eq_ignore_ascii_case(NODE2) {
+                Some(Node::Two)
+            } else if n.eq_ignore_ascii_case(NODE3) {
+                None
+            } else {
+                let message = format!("No such node exists in the Cluster by name: {n}");
+                return json_response::<()>(state, "error", Some(&message), None);
+            }
+        }
+        _ => Some(Node::One),
+    };
     if presented != Some(state.token.as_str()) {
         return json_response::<()>(
             state,
@@ -245,7 +353,10 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
             None,
         );
     }
-    answer(state, endpoint, &query, Timestamp::now().0)
+    match node {
+        Some(node) => answer(state, node, endpoint, &query, Timestamp::now().0),
+        None => unreachable_node(state),
+    }
 }
 
 fn session_response(state: &State, now: f64) -> Response<Full<Bytes>> {
@@ -259,20 +370,27 @@ fn session_response(state: &State, now: f64) -> Response<Full<Bytes>> {
     json_bytes_response(Bytes::from(serde_json::to_vec(&body).unwrap_or_default()))
 }
 
-/// The answer to an authorised call of `endpoint`.
-fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Full<Bytes>> {
+/// The answer to an authorised call of `endpoint`, as `node`.
+fn answer(
+    state: &State,
+    node: Node,
+    endpoint: Endpoint,
+    q: &Query,
+    now: f64,
+) -> Response<Full<Bytes>> {
     let v = state.version;
+    // dns2 serves fewer clients.
+    let scale = if node == Node::Two { 0.55 } else { 1.0 };
     match endpoint {
         Endpoint::SessionGet => session_response(state, now),
         Endpoint::MetricsJson if v == DemoVersion::V15_2 => {
-            let counters = lifetime(state, now);
-            json_response(
+            let counters = lifetime(node_started(state, node), scale, now);
+            node_ok(
                 state,
-                "ok",
-                None,
-                Some(MetricsJson {
+                node,
+                MetricsJson {
                     lifetime_counters: counters,
-                }),
+                },
             )
         }
         Endpoint::MetricsJson => not_found(),
@@ -280,10 +398,10 @@ fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Fu
             let window = q.get("type").unwrap_or("LastHour");
             let full = v != DemoVersion::V13_6 && q.get("dontTrimQueryTypeData") == Some("true");
             let body = StatsBody {
-                main_chart_data: main_chart(window, now),
-                stats: stats(window, full, state, now),
+                main_chart_data: main_chart(window, scale, now),
+                stats: stats(window, full, state, scale, now),
             };
-            json_response(state, "ok", None, Some(body))
+            node_ok(state, node, body)
         }
         Endpoint::StatsGetTop => {
             let limit = q
@@ -291,21 +409,128 @@ fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Fu
                 .and_then(|l| l.parse().ok())
                 .unwrap_or(1000usize);
             let kind = q.get("statsType").unwrap_or("");
-            json_response(state, "ok", None, Some(top(kind, limit, now)))
+            node_ok(state, node, top(kind, limit, scale, now))
         }
-        Endpoint::ZonesList => json_bytes_response(state.zones_body.clone()),
-        Endpoint::DhcpScopesList => json_response(state, "ok", None, Some(dhcp_scopes())),
-        Endpoint::DhcpLeasesList => json_response(state, "ok", None, Some(dhcp_leases())),
-        Endpoint::SettingsGet => json_response(state, "ok", None, Some(settings(now))),
+        Endpoint::ZonesList => match node {
+            Node::One => json_bytes_response(state.zones_body.clone()),
+            Node::Two => json_bytes_response(node2_zones(state).clone()),
+        },
+        Endpoint::DhcpScopesList => match node {
+            Node::One => node_ok(state, node, dhcp_scopes()),
+            Node::Two => node_ok(state, node, DhcpScopes { scopes: Vec::new() }),
+        },
+        Endpoint::DhcpLeasesList => match node {
+            Node::One => node_ok(state, node, dhcp_leases()),
+            Node::Two => node_ok(state, node, DhcpLeases { leases: Vec::new() }),
+        },
+        Endpoint::SettingsGet => node_ok(state, node, settings(now)),
         Endpoint::CheckForUpdate => {
-            let newer = v != DemoVersion::V15_2;
+            let newer = node_version(v, node) != "15.2";
             let body = UpdateCheck {
                 update_available: newer,
                 update_version: newer.then(|| "15.2".to_owned()),
             };
-            json_response(state, "ok", None, Some(body))
+            node_ok(state, node, body)
         }
+        Endpoint::ClusterState if v == DemoVersion::V13_6 => not_found(),
+        Endpoint::ClusterState => node_ok(state, node, cluster_state(state, node, now)),
     }
+}
+
+/// When a node's server process started.
+fn node_started(state: &State, node: Node) -> f64 {
+    match node {
+        Node::One => state.started,
+        Node::Two => state.started + 600.0,
+    }
+}
+
+/// The cluster as `node` sees it: itself as `Self`, the other reachable node as connected,
+/// `dns3` as unreachable.
+fn cluster_nodes(state: &State, node: Node, now: f64) -> Vec<ClusterNode> {
+    let entry =
+        |name: &str, t: &str, s: &str, last_seen: Option<f64>, up: Option<f64>| ClusterNode {
+            name: name.to_owned(),
+            url: Some(format!("https://{name}:{NODE_PORT}/")),
+            node_type: Some(t.to_owned()),
+            state: Some(s.to_owned()),
+            last_seen: last_seen.map(Timestamp),
+            up_since: up.map(Timestamp),
+        };
+    let (one, two) = (
+        node_started(state, Node::One),
+        node_started(state, Node::Two),
+    );
+    let unreachable = entry(
+        NODE3,
+        "Secondary",
+        "Unreachable",
+        Some(now - 47.0 * 60.0),
+        None,
+    );
+    match node {
+        Node::One => vec![
+            entry(DOMAIN, "Primary", "Self", None, Some(one)),
+            entry(NODE2, "Secondary", "Connected", Some(now - 12.0), Some(two)),
+            unreachable,
+        ],
+        Node::Two => vec![
+            entry(DOMAIN, "Primary", "Connected", Some(now - 9.0), Some(one)),
+            entry(NODE2, "Secondary", "Self", None, Some(two)),
+            unreachable,
+        ],
+    }
+}
+
+fn cluster_state(state: &State, node: Node, now: f64) -> ClusterState {
+    ClusterState {
+        version: node_version(state.version, node).to_owned(),
+        dns_server_domain: Some(node.domain().to_owned()),
+        cluster_initialized: Some(true),
+        cluster_domain: Some("demo.lan".to_owned()),
+        cluster_nodes: Some(cluster_nodes(state, node, now)),
+    }
+}
+
+/// `dns2`'s zones: its own internal zones and a secondary copy of each of `dns1`'s primary
+/// and forwarder zones (the cluster syncs them), in sync but for the first primary zone, two
+/// serials behind.
+fn node2_zones(state: &State) -> &Bytes {
+    state.node2_zones_body.get_or_init(|| {
+        let now = state.zones_made;
+        let mut lagging = true;
+        let zones: Vec<Zone> = make_zones(state.zones_asked, now)
+            .into_iter()
+            .filter_map(|mut z| {
+                if z.internal {
+                    return Some(z);
+                }
+                let copy = match z.zone_type.as_str() {
+                    "Primary" => "Secondary",
+                    "Forwarder" => "SecondaryForwarder",
+                    _ => return None,
+                };
+                z.zone_type = copy.to_owned();
+                z.disabled = false;
+                z.expiry = Some(Timestamp(now + 86_400.0 * 14.0));
+                z.is_expired = Some(false);
+                z.sync_failed = Some(false);
+                z.notify_failed = Some(false);
+                if lagging && copy == "Secondary" {
+                    z.soa_serial = z.soa_serial.map(|s| s.saturating_sub(2));
+                    lagging = false;
+                }
+                Some(z)
+            })
+            .collect();
+        envelope_bytes(
+            state.version,
+            NODE2,
+            "ok",
+            None,
+            Some(ZoneListRef { zones: &zones }),
+        )
+    })
 }
 
 fn settings(now: f64) -> Settings {
@@ -348,7 +573,7 @@ struct MainDataset {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn main_chart(window: &str, now: f64) -> MainChart {
+fn main_chart(window: &str, scale: f64, now: f64) -> MainChart {
     let (points, step) = match window {
         "LastDay" => (24, 3_600.0),
         "LastWeek" => (7, 86_400.0),
@@ -374,7 +599,7 @@ fn main_chart(window: &str, now: f64) -> MainChart {
         label,
         data: times
             .iter()
-            .map(|t| (rate(*t) * step * share) as u64)
+            .map(|t| (rate(*t) * scale * step * share) as u64)
             .collect(),
     };
     MainChart {
@@ -426,39 +651,13 @@ fn session_info(state: &State, now: f64) -> SessionInfo {
         "Logs",
     ];
     let clustered = state.version != DemoVersion::V13_6;
-    let node =
-        |name: &str, t: &str, s: &str, last_seen: Option<f64>, up: Option<f64>| ClusterNode {
-            name: name.to_owned(),
-            node_type: Some(t.to_owned()),
-            state: Some(s.to_owned()),
-            last_seen: last_seen.map(Timestamp),
-            up_since: up.map(Timestamp),
-        };
     SessionInfo {
         version: version_str(state.version).to_owned(),
         uptimestamp: Some(Timestamp(state.started)),
         dns_server_domain: Some(DOMAIN.to_owned()),
         cluster_initialized: clustered.then_some(true),
         cluster_domain: clustered.then(|| "demo.lan".to_owned()),
-        cluster_nodes: clustered.then(|| {
-            vec![
-                node(DOMAIN, "Primary", "Self", None, Some(state.started)),
-                node(
-                    "dns2.demo.lan",
-                    "Secondary",
-                    "Connected",
-                    Some(now - 12.0),
-                    Some(state.started + 600.0),
-                ),
-                node(
-                    "dns3.demo.lan",
-                    "Secondary",
-                    "Unreachable",
-                    Some(now - 47.0 * 60.0),
-                    None,
-                ),
-            ]
-        }),
+        cluster_nodes: clustered.then(|| cluster_nodes(state, Node::One, now)),
         permissions: sections.iter().map(|s| ((*s).to_owned(), all)).collect(),
     }
 }
@@ -492,9 +691,10 @@ fn counters(total: f64, clients: u64) -> Counters {
 
 /// Monotonic: the mean rate times the time since start (the ripple integrates to a bounded term
 /// smaller than the mean, so the total never decreases).
-fn lifetime(state: &State, now: f64) -> Counters {
-    let elapsed = now - state.started;
-    counters(38.0 * elapsed + 2_000.0, 57)
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn lifetime(started: f64, scale: f64, now: f64) -> Counters {
+    let elapsed = now - started;
+    counters(scale * (38.0 * elapsed + 2_000.0), (57.0 * scale) as u64)
 }
 
 #[allow(
@@ -502,7 +702,7 @@ fn lifetime(state: &State, now: f64) -> Counters {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardStats {
+fn stats(window: &str, full_qtypes: bool, state: &State, scale: f64, now: f64) -> DashboardStats {
     let seconds = match window {
         "LastDay" => 86_400.0,
         "LastWeek" => 604_800.0,
@@ -514,7 +714,7 @@ fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardS
         38.0 * seconds
     } else {
         rate(now) * seconds
-    };
+    } * scale;
     let clients = if seconds > 3_600.0 {
         57
     } else {
@@ -575,8 +775,8 @@ fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardS
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn top(kind: &str, limit: usize, now: f64) -> TopStats {
-    let scale = rate(now) / 38.0;
+fn top(kind: &str, limit: usize, scale: f64, now: f64) -> TopStats {
+    let scale = scale * rate(now) / 38.0;
     let entries = |names: &[(&str, Option<&str>, f64)]| -> Vec<TopEntry> {
         names
             .iter()

@@ -251,6 +251,13 @@ fn hint(e: &ApiError) -> String {
         ApiError::TooLarge { .. } | ApiError::OverBudget { .. } => {
             "raise --technitium.max-response-size if the server really has that much"
         }
+        ApiError::NodeUnreachable { .. } => {
+            "the node is down, or the server asked cannot reach its web service: Administration → Cluster on that server shows each node's state"
+        }
+        ApiError::NodeNotListed { .. } => {
+            "the cluster no longer lists this node: remove it from node_urls, or check Administration → Cluster"
+        }
+        ApiError::WrongNode { hint, .. } => hint,
     };
     hint.to_owned()
 }
@@ -288,7 +295,10 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
         | ApiError::BadResponse { .. }
         | ApiError::TooLarge { .. }
         | ApiError::OverBudget { .. }
-        | ApiError::Internal { .. } => {
+        | ApiError::Internal { .. }
+        | ApiError::NodeUnreachable { .. }
+        | ApiError::NodeNotListed { .. }
+        | ApiError::WrongNode { .. } => {
             steps.push("http", Status::Failed, detail, hint, Some(elapsed));
         }
     }

@@ -148,6 +148,7 @@ mod tests {
     fn every_state_is_written_once_per_node_and_odd_states_are_unknown() {
         let node = |name: &str, state: &str| ClusterNode {
             name: name.to_owned(),
+            url: None,
             node_type: Some("Secondary".to_owned()),
             state: Some(state.to_owned()),
             last_seen: None,
