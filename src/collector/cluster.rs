@@ -53,7 +53,9 @@ impl Collect for Cluster {
 }
 
 fn write(session: &SessionData, enc: &mut Encoder) {
-    if !session.at_least(14) {
+    // A node reached through another server without Administration: View: its view of the
+    // cluster is unknown (the session's is the other server's).
+    if !session.at_least(14) || !session.facts_known() {
         return;
     }
     let info = &session.info;

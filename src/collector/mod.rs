@@ -18,6 +18,7 @@
 //!   (only when one is set);
 //! - a collector's own [`Collect::State`] (empty for all but collectors that derive counters).
 
+pub mod node;
 pub mod progress;
 mod registry;
 pub mod snapshot;
@@ -40,6 +41,7 @@ use crate::technitium::types::{DashboardStats, SessionInfo, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
 use registry::{AnySettings, DynCollect, DynCx, Erased, State};
 
+pub use node::{NodeScope, NodeSession, Reach, listed_nodes};
 pub use progress::{Deadline, DeadlineSetter, Progress};
 pub use snapshot::{Outcome, Part, Report, Snapshot, Warning};
 pub use spec::{Given, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
@@ -131,6 +133,8 @@ pub struct SessionData {
     pub info: SessionInfo,
     /// Parsed `(major, minor)` version, when it parses.
     pub version: Option<(u32, u32)>,
+    /// For a per-node collection: the node, and whether `info` holds its own facts.
+    pub node: Option<NodeSession>,
 }
 
 impl SessionData {
@@ -140,7 +144,24 @@ impl SessionData {
         Self {
             version: parse_version(&info.version),
             info,
+            node: None,
         }
+    }
+
+    /// Session facts of a cluster node (see [`node`]).
+    #[must_use]
+    pub fn with_node(info: SessionInfo, node: NodeSession) -> Self {
+        Self {
+            node: Some(node),
+            ..Self::new(info)
+        }
+    }
+
+    /// Whether `info`'s version, domain, start time and cluster view are the server's own: always,
+    /// but for a node reached through another server without Administration: View.
+    #[must_use]
+    pub fn facts_known(&self) -> bool {
+        self.node.as_ref().is_none_or(|n| n.facts)
     }
 
     /// Whether the server is at least `major`.
@@ -415,6 +436,10 @@ pub struct Collector {
     client: Client,
     options: Options,
     target: TargetInfo,
+    /// The cluster node this collector reads, for a per-node collection.
+    node: Option<NodeScope>,
+    /// How logs name the target (`serve`: its configured name and node); its URL otherwise.
+    label: Option<(String, Option<String>)>,
     /// Each collector's state for this target, in registry order.
     states: Vec<State>,
     /// Last logged state per (collector, kind of event), for one log line per change.
@@ -457,16 +482,47 @@ impl Collector {
             client,
             options,
             target,
+            node: None,
+            label: None,
             states: REGISTRY.iter().map(|c| c.new_state()).collect(),
             logged: Mutex::new(HashMap::new()),
             cache: Mutex::new(HashMap::new()),
         }
     }
 
+    /// Makes this a collector of cluster node `scope`: its session is the node's (see [`node`]);
+    /// `client` reaches the node through the target (a [`Client::for_node`]) or directly.
+    #[must_use]
+    pub fn with_node(mut self, scope: NodeScope) -> Self {
+        self.node = Some(scope);
+        self
+    }
+
+    /// Names the target (and node) in logs instead of its URL.
+    #[must_use]
+    pub fn named(mut self, target: &str, node: Option<&str>) -> Self {
+        self.label = Some((target.to_owned(), node.map(str::to_owned)));
+        self
+    }
+
     /// The client.
     #[must_use]
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The node this collector reads, for a per-node collection.
+    #[must_use]
+    pub fn node(&self) -> Option<&NodeScope> {
+        self.node.as_ref()
+    }
+
+    /// The session: the server's, or for a per-node collection the node's.
+    async fn session(&self) -> Result<SessionData, ApiError> {
+        match &self.node {
+            None => self.client.session().await.map(SessionData::new),
+            Some(scope) => node::session(&self.client, scope).await,
+        }
     }
 
     /// The options.
@@ -484,8 +540,8 @@ impl Collector {
     /// (`serve`'s coalescing: requests that wait for this collection read it).
     pub async fn collect_with(&self, deadline: &Deadline, progress: Option<&Progress>) -> Snapshot {
         let started = Instant::now();
-        let session = match deadline.within(self.client.session()).await {
-            Some(result) => result.map(SessionData::new),
+        let session = match deadline.within(self.session()).await {
+            Some(result) => result,
             None => Err(ApiError::Timeout {
                 server: self.client.server().to_owned(),
                 endpoint: Endpoint::SessionGet.path(),
@@ -631,7 +687,15 @@ impl Collector {
     /// each warning once when it appears.
     fn log_changes(&self, snapshot: &Snapshot) {
         let mut logged = lock(&self.logged);
-        let server = self.client.server();
+        // `serve` names targets and nodes as configured; the other modes have one server.
+        macro_rules! log {
+            ($level:ident, $($rest:tt)*) => {
+                match &self.label {
+                    Some((target, node)) => tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*),
+                    None => tracing::$level!(server = %self.client.server(), $($rest)*),
+                }
+            };
+        }
         for report in snapshot.reports() {
             let failing = report.outcome.is_failure();
             let was = logged
@@ -639,7 +703,7 @@ impl Collector {
                 .unwrap_or(false);
             match (failing, was) {
                 (true, false) if report.spec.name == SESSION.name => {
-                    tracing::warn!(server = %server, "technitium_up 0: {}", report.outcome.describe());
+                    log!(warn, "technitium_up 0: {}", report.outcome.describe());
                 }
                 (true, false) => {
                     let hint = match report.outcome {
@@ -649,10 +713,15 @@ impl Collector {
                         ),
                         _ => String::new(),
                     };
-                    tracing::warn!(server = %server, collector = report.name(), "collector failed: {}{hint}", report.outcome.describe());
+                    log!(
+                        warn,
+                        collector = report.name(),
+                        "collector failed: {}{hint}",
+                        report.outcome.describe()
+                    );
                 }
                 (false, true) => {
-                    tracing::info!(server = %server, collector = report.name(), "collector recovered");
+                    log!(info, collector = report.name(), "collector recovered");
                 }
                 _ => {}
             }
@@ -669,7 +738,7 @@ impl Collector {
                     .as_deref()
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
-                tracing::warn!(server = %server, collector = part.report.name(), "{}{hint}", w.detail);
+                log!(warn, collector = part.report.name(), "{}{hint}", w.detail);
             }
         }
     }
