@@ -74,6 +74,7 @@
 
 mod collectors;
 mod net;
+mod nodes;
 mod report;
 mod spinner;
 mod steps;
@@ -112,6 +113,11 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
         name: "default",
         client: &config.client,
         options: &config.options,
+        // The default target's cluster is walked through its URL.
+        nodes: nodes::NodePlan {
+            on: true,
+            urls: None,
+        },
     };
     reports.push(steps::walk(default, collector, &spinner).await);
     // The named `/probe` targets of the config file, each with its own client.
@@ -120,6 +126,10 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
             name: &t.name,
             client: &t.client,
             options: &t.options,
+            nodes: nodes::NodePlan {
+                on: t.per_node,
+                urls: Some(&t.node_urls),
+            },
         };
         let report = match Client::new(&t.client) {
             Ok(client) => {
@@ -133,7 +143,14 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
             Err(e) => {
                 let mut steps = Steps::default();
                 steps.push("config", Status::Failed, e.to_string(), None, None);
-                report::finish(target, steps, None, None, &display_base(&t.client.url))
+                report::finish(
+                    target,
+                    steps,
+                    None,
+                    None,
+                    Vec::new(),
+                    &display_base(&t.client.url),
+                )
             }
         };
         reports.push(report);

@@ -44,8 +44,12 @@ pub(super) async fn walk(
     };
     let reached = walk.run().await.ok();
     let (server, snapshot) = reached.map_or((None, None), |(s, snap)| (Some(s), Some(snap)));
+    let nodes = match &snapshot {
+        Some(snap) => super::nodes::walk(target, target.nodes, collector, snap, spinner).await,
+        None => Vec::new(),
+    };
     let shown = collector.client().server().to_owned();
-    finish(target, walk.steps, server, snapshot.as_ref(), &shown)
+    finish(target, walk.steps, server, snapshot.as_ref(), nodes, &shown)
 }
 
 impl Walk<'_> {
@@ -223,9 +227,8 @@ impl Walk<'_> {
     }
 }
 
-/// Reports a failed session/get on the http and token rows.
 /// What to try next when session/get failed with `e`.
-fn hint(e: &ApiError) -> String {
+pub(super) fn hint(e: &ApiError) -> String {
     let hint = match e {
         ApiError::MissingToken { .. } => {
             "pass --technitium.token-file PATH (or TECHNITIUM_TOKEN_FILE, or the systemd credential technitium-token)"
