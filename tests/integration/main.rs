@@ -12,6 +12,7 @@ mod cli;
 mod client_errors;
 mod collectors;
 mod config;
+mod fleet;
 mod generated;
 mod golden;
 mod secrets;
