@@ -145,7 +145,19 @@ pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<Sessio
                 };
                 return Ok(SessionData::with_node(info, node(false)));
             }
-            let state = client.cluster_state().await?;
+            let state = match client.cluster_state().await {
+                Ok(state) => state,
+                // The node left between the two calls: the list is the session's, without it.
+                Err(ApiError::NodeNotListed { server, node, .. }) => {
+                    let listed = listed.into_iter().filter(|n| *n != node).collect();
+                    return Err(ApiError::NodeNotListed {
+                        server,
+                        node,
+                        listed,
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             let own = self_node(state.cluster_nodes.as_ref());
             let found = own.map(|n| n.name.to_ascii_lowercase());
             if found.as_deref() != Some(scope.name.as_str()) {

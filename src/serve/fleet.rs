@@ -153,6 +153,15 @@ impl Fleet {
         };
         let mut nodes = lock(&self.nodes);
         nodes.tried = Some(Instant::now());
+        match (&nodes.failed, &error) {
+            (None, Some(e)) => {
+                tracing::warn!(target_name = %self.name, "cannot read the cluster's node list (the last known one is used, if any): {e}");
+            }
+            (Some(_), None) => {
+                tracing::info!(target_name = %self.name, "the cluster's node list can be read again");
+            }
+            _ => {}
+        }
         nodes.failed.clone_from(&error);
         match (nodes.known.clone(), error) {
             (Some(k), _) => Ok(k),
@@ -207,7 +216,8 @@ impl Fleet {
                 };
                 let client = Client::with_http(self.http.clone(), &config)
                     .with_observer(metrics)
-                    .with_budget(self.shared.budget.clone());
+                    .with_budget(self.shared.budget.clone())
+                    .with_log_name(&self.name, Some(node));
                 (client, Reach::Direct, TargetInfo::of(&config))
             }
             None => {
@@ -216,7 +226,8 @@ impl Fleet {
                     .collector
                     .client()
                     .for_node(node)
-                    .with_observer(metrics);
+                    .with_observer(metrics)
+                    .with_log_name(&self.name, Some(node));
                 let mut info = TargetInfo::of(&self.client_config);
                 if let Some(url) = &listed.url {
                     info.url = url.clone();

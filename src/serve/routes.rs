@@ -193,9 +193,11 @@ async fn probe_node(
                 listed.join(", ")
             ));
         }
+        // The reason only: a caller of /probe learns nothing of the target's URL.
         Err(Refused::Unknown(e)) => {
             return bad(format!(
-                "cannot tell whether {shown:?} is a node of target {name:?}: its node list could not be read ({e})"
+                "cannot tell whether {shown:?} is a node of target {name:?}: its node list could not be read (session/get failed: {}); the exporter's log says more",
+                e.reason().as_str()
             ));
         }
     };

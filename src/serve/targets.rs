@@ -76,7 +76,8 @@ fn target(
 ) -> Arc<Target> {
     let client = Client::with_http(http, cfg)
         .with_observer(observer(name, None, &shared.metrics))
-        .with_budget(shared.budget.clone());
+        .with_budget(shared.budget.clone())
+        .with_log_name(name, None);
     let collector =
         Collector::with_target(client, options.clone(), TargetInfo::of(cfg)).named(name, None);
     Target::new(name, collector)

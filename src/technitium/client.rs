@@ -442,6 +442,21 @@ pub struct Client {
     /// The proxy requests go through, from the environment, for messages.
     proxy: Option<String>,
     observer: Option<Arc<dyn RequestObserver>>,
+    /// How logs name this client's server: a configured target name and node (`serve`), or
+    /// its base URL when unset.
+    log_name: Option<(String, Option<String>)>,
+}
+
+/// Logs with the server named as [`Client::with_log_name`] says, else by its base URL.
+macro_rules! log {
+    ($client:expr, $level:ident, $($rest:tt)*) => {
+        match &$client.log_name {
+            Some((target, node)) => {
+                tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*)
+            }
+            None => tracing::$level!(server = %$client.server, $($rest)*),
+        }
+    };
 }
 
 /// How the token goes out to one server, as learned from its answers.
@@ -516,6 +531,7 @@ impl Client {
             max_response_size: config.max_response_size,
             budget: ResponseBudget::for_responses_of(config.max_response_size),
             observer: None,
+            log_name: None,
         }
     }
 
@@ -564,7 +580,19 @@ impl Client {
             redactor: self.redactor.clone(),
             proxy: self.proxy.clone(),
             observer: self.observer.clone(),
+            log_name: self
+                .log_name
+                .as_ref()
+                .map(|(target, _)| (target.clone(), Some(node.to_owned()))),
         }
+    }
+
+    /// Names the server in logs by a configured target name (and cluster node) instead of its
+    /// URL.
+    #[must_use]
+    pub fn with_log_name(mut self, target: &str, node: Option<&str>) -> Self {
+        self.log_name = Some((target.to_owned(), node.map(str::to_owned)));
+        self
     }
 
     /// The cluster node this client's calls are proxied to ([`Client::for_node`]).
@@ -645,7 +673,11 @@ impl Client {
                     && is_v15(info)
                     && !self.state.header_stripped.load(Ordering::Relaxed) =>
             {
-                tracing::info!(server = %self.server, "server is now v15 or later: sending the token in the Bearer header");
+                log!(
+                    self,
+                    info,
+                    "server is now v15 or later: sending the token in the Bearer header"
+                );
                 self.state.learned.store(LEARNED_HEADER, Ordering::Relaxed);
             }
             _ => {}
@@ -665,13 +697,15 @@ impl Client {
                 if is_v15(&info) {
                     self.state.header_stripped.store(true, Ordering::Relaxed);
                     self.schedule_header_retry(true);
-                    tracing::warn!(
-                        server = %self.server,
+                    log!(
+                        self,
+                        warn,
                         "a v15+ server rejected the Bearer header but accepted the token as a query parameter: is a proxy stripping the Authorization header? Sending the token in URLs for now, trying the header again later"
                     );
                 } else {
-                    tracing::info!(
-                        server = %self.server,
+                    log!(
+                        self,
+                        info,
                         "server ignores the Bearer header (Technitium before v15): sending the token as a query parameter"
                     );
                 }
@@ -717,7 +751,11 @@ impl Client {
             Ok(info) => {
                 self.state.header_stripped.store(false, Ordering::Relaxed);
                 self.state.learned.store(LEARNED_HEADER, Ordering::Relaxed);
-                tracing::info!(server = %self.server, "the server accepts the Bearer header again: the token no longer goes in URLs");
+                log!(
+                    self,
+                    info,
+                    "the server accepts the Bearer header again: the token no longer goes in URLs"
+                );
                 Ok(info)
             }
             Err(ApiError::InvalidToken { .. }) => {
@@ -869,10 +907,16 @@ impl Client {
         }
         match &result {
             Ok(_) => {
-                tracing::debug!(server = %self.server, endpoint = endpoint.path(), elapsed_ms = started.elapsed().as_millis(), "upstream call done")
+                log!(
+                    self,
+                    debug,
+                    endpoint = endpoint.path(),
+                    elapsed_ms = started.elapsed().as_millis(),
+                    "upstream call done"
+                );
             }
             Err(e) => {
-                tracing::debug!(server = %self.server, endpoint = endpoint.path(), error = %e, "upstream call failed")
+                log!(self, debug, endpoint = endpoint.path(), error = %e, "upstream call failed");
             }
         }
         result
