@@ -64,6 +64,7 @@ fn bodies() -> Bodies {
         serde_json::to_vec(&Envelope {
             status: "ok".to_owned(),
             error_message: None,
+            inner_error_message: None,
             response: Some(s),
             server: Some("dns1.demo.lan".to_owned()),
         })

@@ -131,6 +131,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l web.listen-address -d 'Address to listen on, repeatable; Go-style ":9274" means every interface [default: :9274]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l web.telemetry-path -d 'Path of the exporter\'s metrics [default: /metrics]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l web.external-url -d 'The exporter\'s URL as Prometheus reaches it (a reverse proxy\'s, say), for the addresses /sd hands out; unset, /sd uses the request\'s Host header and the listener\'s scheme' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.url -d 'Technitium web console URL [default: http://localhost:5380]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.token -d 'API token (visible in `ps`: prefer --technitium.token-file)' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l technitium.token-file -d 'File holding the API token (read at start and on SIGHUP)' -r -F

@@ -6,7 +6,10 @@
 #     demo's own DNS listeners included), scraped on /metrics
 #     (job technitium); its config file also names a probe target "rejected",
 #     a loopback stand-in that rejects every token, scraped through /probe with
-#     __param_target relabeling (job technitium-probe);
+#     __param_target relabeling (job technitium-probe); and its /sd, consumed
+#     through http_sd_configs with the README's relabeling (job technitium-sd):
+#     the demo target's three cluster nodes (dns2 on an older version, dns3
+#     unreachable) and "rejected", with no static target list;
 #   - exporter B: serve --demo --demo.version 13.6 (a server without lifetime
 #     counters or cluster), scraped on /metrics (job technitium-legacy);
 #   - Debian's prometheus with a generated config (2s scrape and rule interval)
@@ -21,7 +24,9 @@
 # panel or recording rule returns no series (each panel is meant to show data
 # with these three targets), when an alert that the demo must trigger stays
 # silent or one that must stay silent fires, when a rule's health is not ok,
-# or when a scrape job is not up. Everything it starts is stopped on exit.
+# or when a scrape job is not up; and when a target /sd hands out is not up or
+# the technitium_node labels are not exactly the demo's three nodes.
+# Everything it starts is stopped on exit.
 #
 # Usage: scripts/check-prometheus.sh [--bin PATH] [-v]
 #   --bin PATH   the exporter binary (default target/debug/technitium-exporter)
@@ -37,17 +42,20 @@ rules=("$root/contrib/prometheus/alerts.yml")
 
 # Alerts whose expression must return series on the demo (the design's demo has
 # an expired zone, zones whose sync and notify failed, a cluster node that is
-# unreachable, a forwarder that fails and one that is slow; the probe target
-# rejects the token) ...
+# unreachable — its own scrape through /sd is down — and one on an older version
+# with a secondary zone behind the primary's serial; a forwarder that fails and
+# one that is slow; the probe target rejects the token) ...
 must_fire=(TechnitiumZoneExpired TechnitiumZoneSyncFailed TechnitiumZoneNotifyFailed
-    TechnitiumClusterNodeUnreachable TechnitiumTokenRejected TechnitiumForwarderDown
-    TechnitiumForwarderSlow)
+    TechnitiumClusterNodeUnreachable TechnitiumClusterVersionSkew TechnitiumZoneSerialBehind
+    TechnitiumDown TechnitiumTokenRejected TechnitiumForwarderDown TechnitiumForwarderSlow)
 # ... and alerts that must stay silent on it.
 must_not_fire=(TechnitiumExporterDown TechnitiumMetricsAbsent TechnitiumMetricsMissing
-    TechnitiumDown TechnitiumCollectorFailing TechnitiumPermissionMissing
+    TechnitiumCollectorFailing TechnitiumPermissionMissing
     TechnitiumScrapeSlow TechnitiumZonesTruncated TechnitiumTextfileStale
     TechnitiumDerivedCountersMissing TechnitiumDnsProbeFailing
     TechnitiumDnsCertificateExpiringSoon)
+# The demo cluster's nodes, as /sd must hand them out.
+demo_nodes=dns1.demo.lan,dns2.demo.lan,dns3.demo.lan
 # Panels or recording rules allowed to return nothing here (titles; none today).
 allow_empty=()
 
@@ -173,13 +181,23 @@ scrape_configs:
   - job_name: technitium-legacy
     static_configs:
       - targets: ['127.0.0.1:$port_b']
+  - job_name: technitium-sd
+    http_sd_configs:
+      - url: http://127.0.0.1:$port_a/sd
+        refresh_interval: 5s
+    relabel_configs:
+      - source_labels: [technitium_target]
+        target_label: instance
+      - source_labels: [technitium_node]
+        regex: (.+)
+        target_label: instance
 EOF
 "$prometheus" --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
     --web.listen-address="127.0.0.1:$port_p" --log.level=warn >"$tmp/prometheus.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$port_p/-/ready" 30 "${pids[-1]}"
 
-jobs=(--job technitium --job technitium-probe --job technitium-legacy)
+jobs=(--job technitium --job technitium-probe --job technitium-legacy --job technitium-sd)
 echo "check-prometheus: waiting for scrapes ($((SECONDS - started))s so far)"
 python3 "$lib" live-wait --url "http://127.0.0.1:$port_p" "${jobs[@]}" --samples 5 --timeout 60
 
@@ -235,6 +253,8 @@ if missing or resets:
     sys.exit(1)
 print(f"rate() of the derived counters is positive on both demo servers ({len(positive)} queries): OK")
 PY
+python3 "$lib" live-targets --url "http://127.0.0.1:$port_p" --job technitium-sd \
+    --label technitium_node --expect "$demo_nodes"
 # Prometheus logs at warn level what it could not scrape, parse or append (OpenMetrics or text
 # problems included): its log must be clean.
 if grep -E 'level=(warn|error)' "$tmp/prometheus.log" >&2; then

@@ -223,11 +223,8 @@ fn with_demo_dns(mut config: Config, demo_dns: Option<&DemoDnsTarget>) -> Config
 /// tried without a config file.
 fn with_demo_target(mut config: Config, demo: bool) -> Config {
     if demo && !config.targets.iter().any(|t| t.name == "demo") {
-        config.targets.push(TargetConfig {
-            name: "demo".to_owned(),
-            client: config.client.clone(),
-            options: config.options.clone(),
-        });
+        let demo = TargetConfig::new("demo", config.client.clone(), config.options.clone());
+        config.targets.push(demo);
     }
     config
 }

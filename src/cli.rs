@@ -312,6 +312,14 @@ pub struct ServeArgs {
         value_name = "PATH"
     )]
     pub telemetry_path: Option<String>,
+    /// The exporter's URL as Prometheus reaches it (a reverse proxy's, say), for the addresses
+    /// /sd hands out; unset, /sd uses the request's Host header and the listener's scheme
+    #[arg(
+        long = "web.external-url",
+        env = "TECHNITIUM_EXPORTER_WEB_EXTERNAL_URL",
+        value_name = "URL"
+    )]
+    pub external_url: Option<String>,
 }
 
 /// The collector flags, generated from the collector registry.

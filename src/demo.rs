@@ -10,6 +10,16 @@
 //! node (v14+), DHCP scopes have leases. The token has every permission. Version behaviour
 //! follows the real servers: before v15 the Bearer header is ignored (query token only), v14+
 //! adds the `server` envelope key and clusters, v15+ adds lifetime counters.
+//!
+//! The cluster answers per node, as a real one does through one URL (v15.2's
+//! `WebServiceApiMiddleware`): `node=` names the node a call is proxied to, except
+//! `session/get`, which the contacted server (`dns1`, the primary) always answers itself.
+//! `dns2` (a secondary one minor version older) answers as itself: its own version and cluster
+//! view, secondary copies of `dns1`'s primary zones (one of them a few serials behind), fewer
+//! queries, no DHCP. `dns3` is unreachable: its calls fail the way the contacted server fails a
+//! proxied request whose connection is refused (HTTP 200, `status: error`, the error written
+//! by — and naming — the contacted server). An unknown node gets the server's "No such node
+//! exists in the Cluster" error.
 
 use std::convert::Infallible;
 use std::f64::consts::TAU;
@@ -28,14 +38,20 @@ use url::Url;
 use time::format_description::well_known::Rfc3339;
 
 use crate::technitium::types::{
-    ChartData, ClusterNode, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases, DhcpScope,
-    DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission, ResolveAnswer,
-    ResolveMetadata, ResolveResult, SessionInfo, Settings, Stats, Timestamp, TopEntry, TopStats,
-    UpdateCheck, Zone,
+    ChartData, ClusterNode, ClusterState, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases,
+    DhcpScope, DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission,
+    ResolveAnswer, ResolveMetadata, ResolveResult, SessionInfo, Settings, Stats, Timestamp,
+    TopEntry, TopStats, UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
 const DOMAIN: &str = "dns1.demo.lan";
+/// The reachable secondary node, one minor version older.
+const NODE2: &str = "dns2.demo.lan";
+/// The unreachable secondary node.
+const NODE3: &str = "dns3.demo.lan";
+/// The web service port the nodes' URLs name.
+const NODE_PORT: u16 = 53443;
 
 /// Versions the demo server can imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,9 +87,33 @@ struct State {
     started: f64,
     /// Number of zones, internal ones included (the dashboard's `zones` gauge).
     zone_count: usize,
+    /// How many zones were asked for, and when they were made (`dns2`'s copies are made from
+    /// the same list, when first asked for).
+    zones_asked: usize,
+    zones_made: f64,
     /// The whole `zones/list` answer, serialized once: the list does not change, and at
     /// 100 000 zones serializing it per request would dominate the demo's cost.
     zones_body: Bytes,
+    /// `dns2`'s `zones/list` answer, made on first use.
+    node2_zones_body: std::sync::OnceLock<Bytes>,
+}
+
+/// The node a call is answered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    /// `dns1`: the contacted server, the cluster's primary.
+    One,
+    /// `dns2`: a reachable secondary.
+    Two,
+}
+
+impl Node {
+    fn domain(self) -> &'static str {
+        match self {
+            Self::One => DOMAIN,
+            Self::Two => NODE2,
+        }
+    }
 }
 
 /// Starts the demo server on `127.0.0.1:0`.
@@ -94,7 +134,16 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         token: token.clone(),
         started: now - 3.0 * 86_400.0 - 4.0 * 3600.0 - 17.0 * 60.0,
         zone_count: zones.len(),
-        zones_body: envelope_bytes(version, "ok", None, Some(ZoneListRef { zones: &zones })),
+        zones_asked: zones.len().saturating_sub(3),
+        zones_made: now,
+        zones_body: envelope_bytes(
+            version,
+            DOMAIN,
+            "ok",
+            None,
+            Some(ZoneListRef { zones: &zones }),
+        ),
+        node2_zones_body: std::sync::OnceLock::new(),
     });
     drop(zones);
     let delay = std::env::var(DELAY_ENV)
@@ -151,8 +200,18 @@ fn version_str(v: DemoVersion) -> &'static str {
     }
 }
 
+/// The version a node runs: `dns2` is one minor version behind.
+fn node_version(v: DemoVersion, node: Node) -> &'static str {
+    match (v, node) {
+        (_, Node::One) => version_str(v),
+        (DemoVersion::V14_3, Node::Two) => "14.2",
+        (_, Node::Two) => "15.1",
+    }
+}
+
 fn envelope_bytes<T: Serialize>(
     version: DemoVersion,
+    server: &str,
     status: &str,
     message: Option<&str>,
     body: Option<T>,
@@ -160,10 +219,27 @@ fn envelope_bytes<T: Serialize>(
     let envelope = Envelope {
         status: status.to_owned(),
         error_message: message.map(str::to_owned),
+        inner_error_message: None,
         response: body,
-        server: (version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
+        server: (version != DemoVersion::V13_6).then(|| server.to_owned()),
     };
     Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default())
+}
+
+/// The contacted server's answer to a call it could not proxy to `dns3`: .NET's
+/// `HttpRequestException` for a refused connection, written by the contacted server's
+/// exception handler.
+fn unreachable_node(state: &State) -> Response<Full<Bytes>> {
+    let envelope = Envelope::<()> {
+        status: "error".to_owned(),
+        error_message: Some(format!("Connection refused ({NODE3}:{NODE_PORT})")),
+        inner_error_message: Some("Connection refused".to_owned()),
+        response: None,
+        server: (state.version != DemoVersion::V13_6).then(|| DOMAIN.to_owned()),
+    };
+    json_bytes_response(Bytes::from(
+        serde_json::to_vec(&envelope).unwrap_or_default(),
+    ))
 }
 
 fn json_bytes_response(bytes: Bytes) -> Response<Full<Bytes>> {
@@ -181,7 +257,30 @@ fn json_response<T: Serialize>(
     message: Option<&str>,
     body: Option<T>,
 ) -> Response<Full<Bytes>> {
-    json_bytes_response(envelope_bytes(state.version, status, message, body))
+    json_bytes_response(envelope_bytes(state.version, DOMAIN, status, message, body))
+}
+
+/// An ok answer written by `node`.
+fn node_ok<T: Serialize>(state: &State, node: Node, body: T) -> Response<Full<Bytes>> {
+    json_bytes_response(envelope_bytes(
+        state.version,
+        node.domain(),
+        "ok",
+        None,
+        Some(body),
+    ))
+}
+
+/// An error answer written by `node` (a call proxied to it fails there, not on the contacted
+/// server).
+fn node_error(state: &State, node: Node, message: &str) -> Response<Full<Bytes>> {
+    json_bytes_response(envelope_bytes::<()>(
+        state.version,
+        node.domain(),
+        "error",
+        Some(message),
+        None,
+    ))
 }
 
 /// Session/get writes `info` at the top level, not under `response`.
@@ -231,6 +330,9 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
     // benches/load.sh counts upstream calls per scrape from these lines.
     tracing::debug!(endpoint = req.uri().path(), "demo request");
     let query = Query::of(req);
+    let node_asked = query
+        .get("node")
+        .filter(|n| !n.is_empty() && *n != "cluster");
     let bearer = req
         .headers()
         .get(hyper::header::AUTHORIZATION)
@@ -247,6 +349,24 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
     else {
         return not_found();
     };
+    // The cluster routes the call first (it names the node before it checks the token); a v13
+    // server has no cluster and ignores `node`.
+    let clustered = state.version != DemoVersion::V13_6;
+    let node = match node_asked {
+        Some(n) if clustered && !endpoint.on_contacted_node() => {
+            if n.eq_ignore_ascii_case(DOMAIN) {
+                Some(Node::One)
+            } else if n.eq_ignore_ascii_case(NODE2) {
+                Some(Node::Two)
+            } else if n.eq_ignore_ascii_case(NODE3) {
+                None
+            } else {
+                let message = format!("No such node exists in the Cluster by name: {n}");
+                return json_response::<()>(state, "error", Some(&message), None);
+            }
+        }
+        _ => Some(Node::One),
+    };
     if presented != Some(state.token.as_str()) {
         return json_response::<()>(
             state,
@@ -255,7 +375,10 @@ fn handle(state: &State, req: &Request<Incoming>) -> Response<Full<Bytes>> {
             None,
         );
     }
-    answer(state, endpoint, &query, Timestamp::now().0)
+    match node {
+        Some(node) => answer(state, node, endpoint, &query, Timestamp::now().0),
+        None => unreachable_node(state),
+    }
 }
 
 fn session_response(state: &State, now: f64) -> Response<Full<Bytes>> {
@@ -269,67 +392,187 @@ fn session_response(state: &State, now: f64) -> Response<Full<Bytes>> {
     json_bytes_response(Bytes::from(serde_json::to_vec(&body).unwrap_or_default()))
 }
 
-/// The answer to an authorised call of `endpoint`.
-fn answer(state: &State, endpoint: Endpoint, q: &Query, now: f64) -> Response<Full<Bytes>> {
+/// The answer to an authorised call of `endpoint`, as `node`.
+fn answer(
+    state: &State,
+    node: Node,
+    endpoint: Endpoint,
+    q: &Query,
+    now: f64,
+) -> Response<Full<Bytes>> {
     let v = state.version;
+    // dns2 serves fewer clients.
+    let scale = if node == Node::Two { 0.55 } else { 1.0 };
     match endpoint {
         Endpoint::SessionGet => session_response(state, now),
         Endpoint::MetricsJson if v == DemoVersion::V15_2 => {
-            let counters = lifetime(state, now);
-            json_response(
+            let counters = lifetime(node_started(state, node), scale, now);
+            node_ok(
                 state,
-                "ok",
-                None,
-                Some(MetricsJson {
+                node,
+                MetricsJson {
                     lifetime_counters: counters,
-                }),
+                },
             )
         }
         Endpoint::MetricsJson => not_found(),
-        Endpoint::StatsGet => stats_response(state, q, now),
+        Endpoint::StatsGet => stats_response(state, node, q, scale, now),
         Endpoint::StatsGetTop => {
             let limit = q
                 .get("limit")
                 .and_then(|l| l.parse().ok())
                 .unwrap_or(1000usize);
             let kind = q.get("statsType").unwrap_or("");
-            json_response(state, "ok", None, Some(top(kind, limit, now)))
+            node_ok(state, node, top(kind, limit, scale, now))
         }
-        Endpoint::ZonesList => json_bytes_response(state.zones_body.clone()),
-        Endpoint::DhcpScopesList => json_response(state, "ok", None, Some(dhcp_scopes())),
-        Endpoint::DhcpLeasesList => json_response(state, "ok", None, Some(dhcp_leases())),
-        Endpoint::SettingsGet => json_response(state, "ok", None, Some(settings(now))),
-        Endpoint::DnsClientResolve => resolve(state, &q.0),
+        Endpoint::ZonesList => match node {
+            Node::One => json_bytes_response(state.zones_body.clone()),
+            Node::Two => json_bytes_response(node2_zones(state).clone()),
+        },
+        Endpoint::DhcpScopesList => match node {
+            Node::One => node_ok(state, node, dhcp_scopes()),
+            Node::Two => node_ok(state, node, DhcpScopes { scopes: Vec::new() }),
+        },
+        Endpoint::DhcpLeasesList => match node {
+            Node::One => node_ok(state, node, dhcp_leases()),
+            Node::Two => node_ok(state, node, DhcpLeases { leases: Vec::new() }),
+        },
+        Endpoint::SettingsGet => node_ok(state, node, settings(now)),
+        Endpoint::DnsClientResolve => resolve(state, node, &q.0),
         Endpoint::CheckForUpdate => {
-            let newer = v != DemoVersion::V15_2;
+            let newer = node_version(v, node) != "15.2";
             let body = UpdateCheck {
                 update_available: newer,
                 update_version: newer.then(|| "15.2".to_owned()),
             };
-            json_response(state, "ok", None, Some(body))
+            node_ok(state, node, body)
         }
+        Endpoint::ClusterState if v == DemoVersion::V13_6 => not_found(),
+        Endpoint::ClusterState => node_ok(state, node, cluster_state(state, node, now)),
     }
 }
 
 /// `stats/get`: LastHour with per-minute data that lags like the server's, Custom ranges
 /// consistent with it, and the other windows.
-fn stats_response(state: &State, q: &Query, now: f64) -> Response<Full<Bytes>> {
+fn stats_response(
+    state: &State,
+    node: Node,
+    q: &Query,
+    scale: f64,
+    now: f64,
+) -> Response<Full<Bytes>> {
     let v = state.version;
     let window = q.get("type").unwrap_or("LastHour");
     let full = v != DemoVersion::V13_6 && q.get("dontTrimQueryTypeData") == Some("true");
     let answer = match window {
-        "LastHour" => Ok(last_hour(full, state, now)),
-        "Custom" => custom(q.get("start"), q.get("end"), full, state, now),
+        "LastHour" => Ok(last_hour(full, state, scale, now)),
+        "Custom" => custom(q.get("start"), q.get("end"), full, state, scale, now),
         _ => {
-            let mut stats = stats(window, full, state, now);
-            stats.main_chart_data = Some(main_chart(window, now));
+            let mut stats = stats(window, full, state, scale, now);
+            stats.main_chart_data = Some(main_chart(window, scale, now));
             Ok(stats)
         }
     };
     match answer {
-        Ok(stats) => json_response(state, "ok", None, Some(stats)),
+        Ok(stats) => node_ok(state, node, stats),
         Err(message) => json_response::<()>(state, "error", Some(message), None),
     }
+}
+
+/// When a node's server process started.
+fn node_started(state: &State, node: Node) -> f64 {
+    match node {
+        Node::One => state.started,
+        Node::Two => state.started + 600.0,
+    }
+}
+
+/// The cluster as `node` sees it: itself as `Self`, the other reachable node as connected,
+/// `dns3` as unreachable.
+fn cluster_nodes(state: &State, node: Node, now: f64) -> Vec<ClusterNode> {
+    let entry =
+        |name: &str, t: &str, s: &str, last_seen: Option<f64>, up: Option<f64>| ClusterNode {
+            name: name.to_owned(),
+            url: Some(format!("https://{name}:{NODE_PORT}/")),
+            node_type: Some(t.to_owned()),
+            state: Some(s.to_owned()),
+            last_seen: last_seen.map(Timestamp),
+            up_since: up.map(Timestamp),
+        };
+    let (one, two) = (
+        node_started(state, Node::One),
+        node_started(state, Node::Two),
+    );
+    let unreachable = entry(
+        NODE3,
+        "Secondary",
+        "Unreachable",
+        Some(now - 47.0 * 60.0),
+        None,
+    );
+    match node {
+        Node::One => vec![
+            entry(DOMAIN, "Primary", "Self", None, Some(one)),
+            entry(NODE2, "Secondary", "Connected", Some(now - 12.0), Some(two)),
+            unreachable,
+        ],
+        Node::Two => vec![
+            entry(DOMAIN, "Primary", "Connected", Some(now - 9.0), Some(one)),
+            entry(NODE2, "Secondary", "Self", None, Some(two)),
+            unreachable,
+        ],
+    }
+}
+
+fn cluster_state(state: &State, node: Node, now: f64) -> ClusterState {
+    ClusterState {
+        version: node_version(state.version, node).to_owned(),
+        dns_server_domain: Some(node.domain().to_owned()),
+        cluster_initialized: Some(true),
+        cluster_domain: Some("demo.lan".to_owned()),
+        cluster_nodes: Some(cluster_nodes(state, node, now)),
+    }
+}
+
+/// `dns2`'s zones: its own internal zones and a secondary copy of each of `dns1`'s primary
+/// and forwarder zones (the cluster syncs them), in sync but for the first primary zone, two
+/// serials behind.
+fn node2_zones(state: &State) -> &Bytes {
+    state.node2_zones_body.get_or_init(|| {
+        let now = state.zones_made;
+        let mut lagging = true;
+        let zones: Vec<Zone> = make_zones(state.zones_asked, now)
+            .into_iter()
+            .filter_map(|mut z| {
+                if z.internal {
+                    return Some(z);
+                }
+                let copy = match z.zone_type.as_str() {
+                    "Primary" => "Secondary",
+                    "Forwarder" => "SecondaryForwarder",
+                    _ => return None,
+                };
+                z.zone_type = copy.to_owned();
+                z.disabled = false;
+                z.expiry = Some(Timestamp(now + 86_400.0 * 14.0));
+                z.is_expired = Some(false);
+                z.sync_failed = Some(false);
+                z.notify_failed = Some(false);
+                if lagging && copy == "Secondary" {
+                    z.soa_serial = z.soa_serial.map(|s| s.saturating_sub(2));
+                    lagging = false;
+                }
+                Some(z)
+            })
+            .collect();
+        envelope_bytes(
+            state.version,
+            NODE2,
+            "ok",
+            None,
+            Some(ZoneListRef { zones: &zones }),
+        )
+    })
 }
 
 fn settings(now: f64) -> Settings {
@@ -351,7 +594,7 @@ fn settings(now: f64) -> Settings {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn main_chart(window: &str, now: f64) -> MainChartData {
+fn main_chart(window: &str, scale: f64, now: f64) -> MainChartData {
     let (points, step) = match window {
         "LastDay" => (24, 3_600.0),
         "LastWeek" => (7, 86_400.0),
@@ -365,7 +608,7 @@ fn main_chart(window: &str, now: f64) -> MainChartData {
         label: label.to_owned(),
         data: times
             .iter()
-            .map(|t| ((rate(*t) * step * share) as u64).into())
+            .map(|t| ((rate(*t) * scale * step * share) as u64).into())
             .collect(),
     };
     let mut datasets = vec![series("Total", 1.0)];
@@ -453,8 +696,8 @@ struct MinuteCounts {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn minute_counts(label: i64) -> MinuteCounts {
-    let total = (rate(label as f64 - 30.0) * 60.0) as u64;
+fn minute_counts(label: i64, scale: f64) -> MinuteCounts {
+    let total = (rate(label as f64 - 30.0) * scale * 60.0) as u64;
     let part = |share: f64| (total as f64 * share) as u64;
     let mut m = MinuteCounts {
         total,
@@ -480,9 +723,9 @@ fn minute_counts(label: i64) -> MinuteCounts {
 }
 
 /// What the server reports for the minute ending at `label`: 0 until it is locked.
-fn reported(label: i64, now: i64) -> MinuteCounts {
+fn reported(label: i64, now: i64, scale: f64) -> MinuteCounts {
     if now >= label + LOCK_LAG {
-        minute_counts(label)
+        minute_counts(label, scale)
     } else {
         MinuteCounts::default()
     }
@@ -490,11 +733,11 @@ fn reported(label: i64, now: i64) -> MinuteCounts {
 
 /// `type=LastHour`: the 60 minutes ending at the last whole minute.
 #[allow(clippy::cast_possible_truncation)]
-fn last_hour(full_qtypes: bool, state: &State, now: f64) -> DashboardStats {
+fn last_hour(full_qtypes: bool, state: &State, scale: f64, now: f64) -> DashboardStats {
     let now = now.floor() as i64;
     let newest = now.div_euclid(60) * 60;
     let labels: Vec<i64> = (0..60).map(|i| newest - (59 - i) * 60).collect();
-    minute_stats(&labels, full_qtypes, state, now)
+    minute_stats(&labels, full_qtypes, state, scale, now)
 }
 
 /// `type=Custom`: per minute for ranges up to 2 hours (the server's rule:
@@ -510,6 +753,7 @@ fn custom(
     end: Option<&str>,
     full_qtypes: bool,
     state: &State,
+    scale: f64,
     now: f64,
 ) -> Result<DashboardStats, &'static str> {
     let parse = |s: Option<&str>| {
@@ -531,12 +775,12 @@ fn custom(
         // Hour buckets: each the sum of its minutes.
         let first = start.div_euclid(3600) * 3600 + 3600;
         let labels: Vec<i64> = (0..=hours as i64).map(|i| first + i * 3600).collect();
-        let mut stats = minute_stats(&labels, full_qtypes, state, now);
+        let mut stats = minute_stats(&labels, full_qtypes, state, scale, now);
         if let Some(chart) = &mut stats.main_chart_data {
             for (i, hour) in labels.iter().enumerate() {
                 let mut sum = MinuteCounts::default();
                 for m in 0..60 {
-                    add_counts(&mut sum, &reported(hour - 3600 + (m + 1) * 60, now));
+                    add_counts(&mut sum, &reported(hour - 3600 + (m + 1) * 60, now, scale));
                 }
                 for (d, v) in chart.datasets.iter_mut().zip(series_values(&sum)) {
                     d.data[i] = v.into();
@@ -547,7 +791,7 @@ fn custom(
     }
     let minutes = (seconds / 60.0).round_ties_even() as i64 + 1;
     let labels: Vec<i64> = (0..minutes).map(|i| start + i * 60).collect();
-    Ok(minute_stats(&labels, full_qtypes, state, now))
+    Ok(minute_stats(&labels, full_qtypes, state, scale, now))
 }
 
 fn add_counts(sum: &mut MinuteCounts, m: &MinuteCounts) {
@@ -578,8 +822,14 @@ fn series_values(m: &MinuteCounts) -> [u64; 11] {
 /// totals and the query-type and protocol charts summed over them, as the server merges its
 /// minute counters. Without `full_qtypes` the type list is trimmed as the server trims it
 /// (nine types, then `Others`, which leaves out the tenth).
-fn minute_stats(labels: &[i64], full_qtypes: bool, state: &State, now: i64) -> DashboardStats {
-    let values: Vec<MinuteCounts> = labels.iter().map(|l| reported(*l, now)).collect();
+fn minute_stats(
+    labels: &[i64],
+    full_qtypes: bool,
+    state: &State,
+    scale: f64,
+    now: i64,
+) -> DashboardStats {
+    let values: Vec<MinuteCounts> = labels.iter().map(|l| reported(*l, now, scale)).collect();
     let mut sum = MinuteCounts::default();
     for m in &values {
         add_counts(&mut sum, m);
@@ -672,39 +922,13 @@ fn session_info(state: &State, now: f64) -> SessionInfo {
         "Logs",
     ];
     let clustered = state.version != DemoVersion::V13_6;
-    let node =
-        |name: &str, t: &str, s: &str, last_seen: Option<f64>, up: Option<f64>| ClusterNode {
-            name: name.to_owned(),
-            node_type: Some(t.to_owned()),
-            state: Some(s.to_owned()),
-            last_seen: last_seen.map(Timestamp),
-            up_since: up.map(Timestamp),
-        };
     SessionInfo {
         version: version_str(state.version).to_owned(),
         uptimestamp: Some(Timestamp(state.started)),
         dns_server_domain: Some(DOMAIN.to_owned()),
         cluster_initialized: clustered.then_some(true),
         cluster_domain: clustered.then(|| "demo.lan".to_owned()),
-        cluster_nodes: clustered.then(|| {
-            vec![
-                node(DOMAIN, "Primary", "Self", None, Some(state.started)),
-                node(
-                    "dns2.demo.lan",
-                    "Secondary",
-                    "Connected",
-                    Some(now - 12.0),
-                    Some(state.started + 600.0),
-                ),
-                node(
-                    "dns3.demo.lan",
-                    "Secondary",
-                    "Unreachable",
-                    Some(now - 47.0 * 60.0),
-                    None,
-                ),
-            ]
-        }),
+        cluster_nodes: clustered.then(|| cluster_nodes(state, Node::One, now)),
         permissions: sections.iter().map(|s| ((*s).to_owned(), all)).collect(),
     }
 }
@@ -738,9 +962,10 @@ fn counters(total: f64, clients: u64) -> Counters {
 
 /// Monotonic: the mean rate times the time since start (the ripple integrates to a bounded term
 /// smaller than the mean, so the total never decreases).
-fn lifetime(state: &State, now: f64) -> Counters {
-    let elapsed = now - state.started;
-    counters(38.0 * elapsed + 2_000.0, 57)
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn lifetime(started: f64, scale: f64, now: f64) -> Counters {
+    let elapsed = now - started;
+    counters(scale * (38.0 * elapsed + 2_000.0), (57.0 * scale) as u64)
 }
 
 /// The unwindowed gauges of every `stats/get` answer.
@@ -763,14 +988,14 @@ fn live_stats(state: &State, now: f64) -> Stats {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardStats {
+fn stats(window: &str, full_qtypes: bool, state: &State, scale: f64, now: f64) -> DashboardStats {
     let seconds = match window {
         "LastWeek" => 604_800.0,
         "LastMonth" => 2_678_400.0,
         "LastYear" => 31_536_000.0,
         _ => 86_400.0,
     };
-    let total = 38.0 * seconds;
+    let total = 38.0 * seconds * scale;
     let mut labels: Vec<String> = Vec::new();
     let mut data: Vec<serde_json::Number> = Vec::new();
     let shown = if full_qtypes { QTYPES.len() } else { 9 };
@@ -811,8 +1036,8 @@ fn stats(window: &str, full_qtypes: bool, state: &State, now: f64) -> DashboardS
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn top(kind: &str, limit: usize, now: f64) -> TopStats {
-    let scale = rate(now) / 38.0;
+fn top(kind: &str, limit: usize, scale: f64, now: f64) -> TopStats {
+    let scale = scale * rate(now) / 38.0;
     let entries = |names: &[(&str, Option<&str>, f64)]| -> Vec<TopEntry> {
         names
             .iter()
@@ -986,7 +1211,7 @@ fn resolve_delay(req: &Request<Incoming>) -> Option<std::time::Duration> {
 /// `dnsClient/resolve` for the demo's forwarders: the fast one answers in about 12 ms, the slow
 /// one in about 410 ms, the third times out (Technitium's error envelope); anything else is
 /// refused as the real server refuses an unknown server name.
-fn resolve(state: &State, query: &[(String, String)]) -> Response<Full<Bytes>> {
+fn resolve(state: &State, node: Node, query: &[(String, String)]) -> Response<Full<Bytes>> {
     let param = |k: &str| {
         query
             .iter()
@@ -1006,38 +1231,33 @@ fn resolve(state: &State, query: &[(String, String)]) -> Response<Full<Bytes>> {
         Some(0) => 12.0 + 3.0 * (TAU * now / 300.0).sin(),
         Some(1) => 410.0 + 25.0 * (TAU * now / 420.0).sin(),
         Some(_) => {
-            return json_response::<()>(
+            return node_error(
                 state,
-                "error",
-                Some(&format!(
-                    "DnsClient failed to resolve the request '{question}': request timed out."
-                )),
-                None,
+                node,
+                &format!("DnsClient failed to resolve the request '{question}': request timed out."),
             );
         }
         None => {
-            return json_response::<()>(
+            return node_error(
                 state,
-                "error",
-                Some(&format!("Invalid name server address: {server}")),
-                None,
+                node,
+                &format!("Invalid name server address: {server}"),
             );
         }
     };
-    json_response(
+    node_ok(
         state,
-        "ok",
-        None,
-        Some(ResolveAnswer {
+        node,
+        ResolveAnswer {
             result: Some(ResolveResult {
                 metadata: Some(ResolveMetadata {
                     name_server: Some(format!("{server}:53")),
                     protocol: Some(protocol),
-                    round_trip_time: Some(format!("{:.2} ms", rtt)),
+                    round_trip_time: Some(format!("{rtt:.2} ms")),
                 }),
                 rcode: Some("NoError".to_owned()),
             }),
-        }),
+        },
     )
 }
 

@@ -18,6 +18,10 @@ Subcommands:
        [--must-not-fire A] [--allow-empty TITLE] [-v]
       run every panel, variable and rule query through /api/v1/query and check
       the rules' health (see scripts/check-prometheus.sh).
+  live-targets --url PROMETHEUS --job J --label L --expect V1,V2,...
+      check that every active target of job J is up, and that its targets carry
+      label L with exactly the values V1, V2, ... (targets without L are allowed),
+      each also on a technitium_up series.
   selftest
       unit tests of the PromQL scanner.
 """
@@ -364,8 +368,10 @@ def read_exposition(text: str, into: dict[str, list[dict[str, str]]]) -> None:
 
 # Metrics that come from Prometheus or node_exporter, not from technitium-exporter.
 FOREIGN_METRICS = {"up", "node_textfile_mtime_seconds", "node_textfile_scrape_error"}
-# Labels Prometheus or node_exporter attach; not in the exporter's output.
-FOREIGN_LABELS = {"job", "instance", "file", "__name__"}
+# Labels Prometheus or node_exporter attach, and the target labels the exporter's /sd hands
+# out (Prometheus puts them on every series of a discovered target); not in the exposition.
+FOREIGN_LABELS = {"job", "instance", "file", "__name__",
+                  "technitium_target", "technitium_node", "technitium_cluster"}
 
 
 def _matches(op: str, pattern: str, value: str) -> bool:
@@ -567,6 +573,33 @@ def live_check(base: str, dashboard: str, rules: list[str], jobs: list[str], all
     return 1 if problems else 0
 
 
+def live_targets(base: str, job: str, label: str, expect: list[str]) -> int:
+    """Every discovered target of `job` is up, and `label` takes exactly the values `expect`."""
+    problems: list[str] = []
+    r = _api(base, "/api/v1/targets", {"state": "active"})
+    if r.get("status") != "success":
+        print(f"FAIL /api/v1/targets: {r.get('error')}")
+        return 1
+    targets = [t for t in r["data"]["activeTargets"] if t["labels"].get("job") == job]
+    if not targets:
+        problems.append(f"job {job}: no active targets")
+    for t in targets:
+        if t.get("health") != "up":
+            problems.append(f"job {job}: target {t['labels']} is {t.get('health')}: {t.get('lastError')}")
+    seen = sorted({t["labels"][label] for t in targets if label in t["labels"]})
+    if seen != sorted(expect):
+        problems.append(f"job {job}: targets carry {label} {seen}, expected {sorted(expect)}")
+    err, res = _query(base, f'count by ({label}) (technitium_up{{job="{job}"}})')
+    got = sorted(s["metric"].get(label, "") for s in res if s["metric"].get(label))
+    if err or got != sorted(expect):
+        problems.append(f"job {job}: technitium_up carries {label} {got}, expected {sorted(expect)} ({err or 'ok'})")
+    for p in problems:
+        print(f"FAIL {p}")
+    print(f"job {job}: {len(targets)} discovered targets, {label} = {', '.join(seen)}: "
+          f"{'OK' if not problems else f'{len(problems)} problem(s)'}")
+    return 1 if problems else 0
+
+
 # ----------------------------------------------------------------------------
 # self test of the scanner
 
@@ -630,6 +663,15 @@ def main(argv: list[str]) -> int:
             print(json.dumps({"source": q.source, "title": q.title, "kind": q.kind, "ref": q.ref_id,
                               "expr": substitute(q.expr) if q.kind in ("panel", "variable") else q.expr}))
         return 0
+    if cmd == "live-targets":
+        import argparse
+        ap = argparse.ArgumentParser(prog=f"promql_refs.py {cmd}")
+        ap.add_argument("--url", required=True)
+        ap.add_argument("--job", required=True)
+        ap.add_argument("--label", required=True)
+        ap.add_argument("--expect", required=True)
+        a = ap.parse_args(args)
+        return live_targets(a.url, a.job, a.label, [v for v in a.expect.split(",") if v])
     if cmd in ("live-wait", "live"):
         import argparse
         ap = argparse.ArgumentParser(prog=f"promql_refs.py {cmd}")

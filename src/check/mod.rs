@@ -8,11 +8,14 @@
 //! rustls-platform-verifier plus `--technitium.ca-file`; certificate expiry shown), HTTP
 //! reachability and token validity (`session/get`), server version (13.x–15.x supported, others
 //! a warning), and then every collector: permission, result, latency and the number of series it
-//! produces (one real collection).
+//! produces (one real collection). For a server in a cluster it then walks every node the
+//! session lists ([`nodes`]): one real collection of each, through the target's URL with
+//! `node=` or at its `node_urls` entry, and version skew across them.
 //!
 //! Exit codes, for the worst target: 1 failed (unreachable, TLS, HTTP, token rejected), else
 //! 3 degraded (an enabled collector failed or its token lacks permission; a collector that does
-//! not apply to the server never degrades), else 0 (warnings allowed). The token is never
+//! not apply to the server never degrades; a node the exporter cannot read while it answers),
+//! else 0 (warnings allowed: a node that is down or runs another version is one). The token is never
 //! printed. A spinner runs on stderr only when stderr is a terminal.
 //!
 //! # `--format json`
@@ -73,17 +76,35 @@
 //!             }
 //!           ]
 //!         }
+//!       ],
+//!       "nodes": [                              // one per node of the server's cluster, by
+//!         {                                     // name; [] outside a cluster or with
+//!                                               // per_node = false (an addition: schema 1's
+//!                                               // other keys are unchanged)
+//!           "name": "dns2.example.com",
+//!           "type": "primary" | "secondary" | "unknown",
+//!           "state": "self" | "connected" | "unreachable" | "unknown",  // as the target sees it
+//!           "via": "self" | "target" | "direct",  // the target itself; through its URL
+//!                                                 // (node=); at its node_urls entry
+//!           "status": "ok" | "warning" | "failed",
+//!           "version": "15.2" | null,             // null when not known
+//!           "detail": "…",
+//!           "hint": "…" | null,
+//!           "duration_ms": 8.1 | null,            // its collection; null for self
+//!           "series": 317 | null                  // null when it is down
+//!         }
 //!       ]
 //!     }
 //!   ]
 //! }
 //! ```
-//! A `failed` step makes a target `failed`; a `failed` or `no_permission` collector makes it
-//! `degraded` (so does a failed detail: its collector's row is then `failed`); `warning`s never
-//! change a verdict.
+//! A `failed` step makes a target `failed`; a `failed` or `no_permission` collector, or a
+//! `failed` node, makes it `degraded` (so does a failed detail: its collector's row is then
+//! `failed`); `warning`s never change a verdict (`warnings` counts the node rows' too).
 
 mod collectors;
 mod net;
+mod nodes;
 mod report;
 mod spinner;
 mod steps;
@@ -122,6 +143,11 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
         name: "default",
         client: &config.client,
         options: &config.options,
+        // The default target's cluster is walked through its URL.
+        nodes: nodes::NodePlan {
+            on: true,
+            urls: None,
+        },
     };
     reports.push(steps::walk(default, collector, &spinner).await);
     // The named `/probe` targets of the config file, each with its own client.
@@ -130,6 +156,10 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
             name: &t.name,
             client: &t.client,
             options: &t.options,
+            nodes: nodes::NodePlan {
+                on: t.per_node,
+                urls: Some(&t.node_urls),
+            },
         };
         let report = match Client::new(&t.client) {
             Ok(client) => {
@@ -143,7 +173,14 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
             Err(e) => {
                 let mut steps = Steps::default();
                 steps.push("config", Status::Failed, e.to_string(), None, None);
-                report::finish(target, steps, None, None, &display_base(&t.client.url))
+                report::finish(
+                    target,
+                    steps,
+                    None,
+                    None,
+                    Vec::new(),
+                    &display_base(&t.client.url),
+                )
             }
         };
         reports.push(report);

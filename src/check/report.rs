@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::collectors::collector_rows;
+use super::nodes::{NodePlan, NodeRow};
 use crate::collector::{Options, Snapshot, write_families};
 use crate::exit::Exit;
 use crate::render::exposition::{Encoder, Format};
@@ -104,6 +105,7 @@ pub(super) struct TargetReport {
     server: Option<Server>,
     steps: Vec<Step>,
     collectors: Vec<CollectorRow>,
+    nodes: Vec<NodeRow>,
 }
 
 /// The whole report (the `--format json` object).
@@ -123,6 +125,8 @@ pub(super) struct Target<'a> {
     pub(super) name: &'a str,
     pub(super) client: &'a ClientConfig,
     pub(super) options: &'a Options,
+    /// Whether (and how) its cluster's nodes are walked.
+    pub(super) nodes: NodePlan<'a>,
 }
 
 const STEPS: [(&str, &str); 8] = [
@@ -253,6 +257,7 @@ pub(super) fn finish(
     mut steps: Steps,
     server: Option<Server>,
     snapshot: Option<&Snapshot>,
+    nodes: Vec<NodeRow>,
     shown: &str,
 ) -> TargetReport {
     if steps.failed() {
@@ -269,9 +274,16 @@ pub(super) fn finish(
         .iter()
         .map(|s| s.status)
         .chain(collectors.iter().map(|c| c.status))
+        .chain(nodes.iter().map(|n| n.status))
         .filter(|s| *s == Status::Warning)
         .count();
-    let (verdict, summary) = verdict(&steps, snapshot, &collectors, shown, (warnings, series));
+    let (verdict, summary) = verdict(
+        &steps,
+        snapshot,
+        (&collectors, &nodes),
+        shown,
+        (warnings, series),
+    );
     TargetReport {
         name: target.name.to_owned(),
         target: shown.to_owned(),
@@ -283,6 +295,7 @@ pub(super) fn finish(
         server,
         steps: steps.0,
         collectors,
+        nodes,
     }
 }
 
@@ -291,7 +304,7 @@ pub(super) fn finish(
 fn verdict(
     steps: &Steps,
     snapshot: Option<&Snapshot>,
-    collectors: &[CollectorRow],
+    (collectors, nodes): (&[CollectorRow], &[NodeRow]),
     shown: &str,
     (warnings, series): (usize, Option<usize>),
 ) -> (Verdict, String) {
@@ -307,6 +320,12 @@ fn verdict(
         .iter()
         .filter(|c| matches!(c.status, Status::Failed | Status::NoPermission))
         .map(|c| format!("{}: {}", c.name, with_hint(&c.detail, c.hint.as_ref())))
+        .chain(
+            nodes
+                .iter()
+                .filter(|n| n.status == Status::Failed)
+                .map(|n| format!("node {}: {}", n.name, with_hint(&n.detail, n.hint.as_ref()))),
+        )
         .collect();
     if !bad.is_empty() {
         return (
@@ -321,6 +340,19 @@ fn verdict(
         0 => String::new(),
         1 => " (1 warning above)".to_owned(),
         n => format!(" ({n} warnings above)"),
+    };
+    let skewed: Vec<String> = nodes
+        .iter()
+        .filter(|n| n.skew)
+        .map(|n| format!("{} ({})", n.name, n.version.as_deref().unwrap_or("?")))
+        .collect();
+    let warn = if skewed.is_empty() {
+        warn
+    } else {
+        format!(
+            "; version skew in the cluster: {} behind the newest node{warn}",
+            skewed.join(", ")
+        )
     };
     (
         Verdict::Ok,
@@ -412,6 +444,11 @@ fn render_target(report: &TargetReport, show_exit: bool) -> String {
     } else {
         "– collectors: not checked (the server is not reachable with this token)\n".to_owned()
     };
+    let collectors = if report.nodes.is_empty() {
+        collectors
+    } else {
+        format!("{collectors}{}\n", render_nodes(&report.nodes))
+    };
     let exit = if show_exit {
         format!(" (exit {})", report.exit_code)
     } else {
@@ -422,6 +459,26 @@ fn render_target(report: &TargetReport, show_exit: bool) -> String {
         mark(report.verdict),
         report.summary,
     )
+}
+
+/// The cluster's nodes, one row each.
+fn render_nodes(nodes: &[NodeRow]) -> String {
+    let mut t = table(&[
+        "", "node", "seen as", "via", "version", "result", "time", "series",
+    ]);
+    for n in nodes {
+        t.add_row(vec![
+            n.status.mark().to_owned(),
+            n.name.clone(),
+            format!("{}, {}", n.node_type, n.state),
+            n.via.to_owned(),
+            n.version.clone().unwrap_or_default(),
+            with_hint(&n.detail, n.hint.as_ref()),
+            n.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default(),
+            n.series.map(|s| s.to_string()).unwrap_or_default(),
+        ]);
+    }
+    t.to_string()
 }
 
 /// The report as one JSON object (the schema is in the module documentation).

@@ -44,8 +44,12 @@ pub(super) async fn walk(
     };
     let reached = walk.run().await.ok();
     let (server, snapshot) = reached.map_or((None, None), |(s, snap)| (Some(s), Some(snap)));
+    let nodes = match &snapshot {
+        Some(snap) => super::nodes::walk(target, target.nodes, collector, snap, spinner).await,
+        None => Vec::new(),
+    };
     let shown = collector.client().server().to_owned();
-    finish(target, walk.steps, server, snapshot.as_ref(), &shown)
+    finish(target, walk.steps, server, snapshot.as_ref(), nodes, &shown)
 }
 
 impl Walk<'_> {
@@ -223,9 +227,8 @@ impl Walk<'_> {
     }
 }
 
-/// Reports a failed session/get on the http and token rows.
 /// What to try next when session/get failed with `e`.
-fn hint(e: &ApiError) -> String {
+pub(super) fn hint(e: &ApiError) -> String {
     let hint = match e {
         ApiError::MissingToken { .. } => {
             "pass --technitium.token-file PATH (or TECHNITIUM_TOKEN_FILE, or the systemd credential technitium-token)"
@@ -252,6 +255,13 @@ fn hint(e: &ApiError) -> String {
         ApiError::TooLarge { .. } | ApiError::OverBudget { .. } => {
             "raise --technitium.max-response-size if the server really has that much"
         }
+        ApiError::NodeUnreachable { .. } => {
+            "the node is down, or the server asked cannot reach its web service: Administration → Cluster on that server shows each node's state"
+        }
+        ApiError::NodeNotListed { .. } => {
+            "the cluster no longer lists this node: remove it from node_urls, or check Administration → Cluster"
+        }
+        ApiError::WrongNode { hint, .. } => hint,
     };
     hint.to_owned()
 }
@@ -290,7 +300,10 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
         | ApiError::TooLarge { .. }
         | ApiError::OverBudget { .. }
         | ApiError::ParameterNotAllowed { .. }
-        | ApiError::Internal { .. } => {
+        | ApiError::Internal { .. }
+        | ApiError::NodeUnreachable { .. }
+        | ApiError::NodeNotListed { .. }
+        | ApiError::WrongNode { .. } => {
             steps.push("http", Status::Failed, detail, hint, Some(elapsed));
         }
     }

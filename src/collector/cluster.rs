@@ -53,7 +53,9 @@ impl Collect for Cluster {
 }
 
 fn write(session: &SessionData, enc: &mut Encoder) {
-    if !session.at_least(14) {
+    // A node reached through another server without Administration: View: its view of the
+    // cluster is unknown (the session's is the other server's).
+    if !session.at_least(14) || !session.facts_known() {
         return;
     }
     let info = &session.info;
@@ -148,6 +150,7 @@ mod tests {
     fn every_state_is_written_once_per_node_and_odd_states_are_unknown() {
         let node = |name: &str, state: &str| ClusterNode {
             name: name.to_owned(),
+            url: None,
             node_type: Some("Secondary".to_owned()),
             state: Some(state.to_owned()),
             last_seen: None,

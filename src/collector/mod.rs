@@ -18,6 +18,7 @@
 //!   (only when one is set);
 //! - a collector's own [`Collect::State`] (empty for all but collectors that derive counters).
 
+pub mod node;
 pub mod progress;
 mod registry;
 pub mod snapshot;
@@ -40,6 +41,7 @@ use crate::technitium::types::{self, DashboardStats, SessionInfo, parse_version}
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
 use registry::{AnySettings, DynCollect, DynCx, Erased, State};
 
+pub use node::{NodeScope, NodeSession, Reach, listed_nodes};
 pub use progress::{Deadline, DeadlineSetter, Progress};
 pub use snapshot::{Detail, DetailStatus, Outcome, Part, Report, Snapshot, Warning};
 pub use spec::{Given, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
@@ -146,6 +148,8 @@ pub struct SessionData {
     pub info: SessionInfo,
     /// Parsed `(major, minor)` version, when it parses.
     pub version: Option<(u32, u32)>,
+    /// For a per-node collection: the node, and whether `info` holds its own facts.
+    pub node: Option<NodeSession>,
 }
 
 impl SessionData {
@@ -155,7 +159,24 @@ impl SessionData {
         Self {
             version: parse_version(&info.version),
             info,
+            node: None,
         }
+    }
+
+    /// Session facts of a cluster node (see [`node`]).
+    #[must_use]
+    pub fn with_node(info: SessionInfo, node: NodeSession) -> Self {
+        Self {
+            node: Some(node),
+            ..Self::new(info)
+        }
+    }
+
+    /// Whether `info`'s version, domain, start time and cluster view are the server's own: always,
+    /// but for a node reached through another server without Administration: View.
+    #[must_use]
+    pub fn facts_known(&self) -> bool {
+        self.node.as_ref().is_none_or(|n| n.facts)
     }
 
     /// Whether the server is at least `major`.
@@ -471,6 +492,10 @@ pub struct Collector {
     client: Client,
     options: Options,
     target: TargetInfo,
+    /// The cluster node this collector reads, for a per-node collection.
+    node: Option<NodeScope>,
+    /// How logs name the target (`serve`: its configured name and node); its URL otherwise.
+    label: Option<(String, Option<String>)>,
     /// Each collector's state for this target, in registry order.
     states: Vec<State>,
     /// Whether each collector was failing at the last scrape, for one log line per change.
@@ -508,6 +533,8 @@ impl Collector {
             client,
             options,
             target,
+            node: None,
+            label: None,
             states: REGISTRY.iter().map(|c| c.new_state()).collect(),
             failing: Mutex::new(HashMap::new()),
             warned: Mutex::new(HashMap::new()),
@@ -515,10 +542,39 @@ impl Collector {
         }
     }
 
+    /// Makes this a collector of cluster node `scope`: its session is the node's (see [`node`]);
+    /// `client` reaches the node through the target (a [`Client::for_node`]) or directly.
+    #[must_use]
+    pub fn with_node(mut self, scope: NodeScope) -> Self {
+        self.node = Some(scope);
+        self
+    }
+
+    /// Names the target (and node) in logs instead of its URL.
+    #[must_use]
+    pub fn named(mut self, target: &str, node: Option<&str>) -> Self {
+        self.label = Some((target.to_owned(), node.map(str::to_owned)));
+        self
+    }
+
     /// The client.
     #[must_use]
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The node this collector reads, for a per-node collection.
+    #[must_use]
+    pub fn node(&self) -> Option<&NodeScope> {
+        self.node.as_ref()
+    }
+
+    /// The session: the server's, or for a per-node collection the node's.
+    async fn session(&self) -> Result<SessionData, ApiError> {
+        match &self.node {
+            None => self.client.session().await.map(SessionData::new),
+            Some(scope) => node::session(&self.client, scope).await,
+        }
     }
 
     /// The options.
@@ -551,8 +607,8 @@ impl Collector {
     /// (`serve`'s coalescing: requests that wait for this collection read it).
     pub async fn collect_with(&self, deadline: &Deadline, progress: Option<&Progress>) -> Snapshot {
         let started = Instant::now();
-        let session = match deadline.within(self.client.session()).await {
-            Some(result) => result.map(SessionData::new),
+        let session = match deadline.within(self.session()).await {
+            Some(result) => result,
             None => Err(ApiError::Timeout {
                 server: self.client.server().to_owned(),
                 endpoint: Endpoint::SessionGet.path(),
@@ -707,7 +763,15 @@ impl Collector {
     /// Logs a collector's failure once when it starts failing and once when it recovers, and
     /// each warning once when it appears or changes kind.
     fn log_changes(&self, snapshot: &Snapshot) {
-        let server = self.client.server();
+        // `serve` names targets and nodes as configured; the other modes have one server.
+        macro_rules! log {
+            ($level:ident, $($rest:tt)*) => {
+                match &self.label {
+                    Some((target, node)) => tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*),
+                    None => tracing::$level!(server = %self.client.server(), $($rest)*),
+                }
+            };
+        }
         {
             let mut failing_before = lock(&self.failing);
             for report in snapshot.reports() {
@@ -715,7 +779,22 @@ impl Collector {
                 let was = failing_before
                     .insert(report.name(), failing)
                     .unwrap_or(false);
-                log_outcome(server, report, failing, was);
+                match (failing, was) {
+                    (true, false) if report.spec.name == SESSION.name => {
+                        log!(warn, "technitium_up 0: {}", report.outcome.describe());
+                    }
+                    (true, false) => {
+                        log!(
+                            warn,
+                            collector = report.name(),
+                            "collector failed: {}{}",
+                            report.outcome.describe(),
+                            failure_hint(report)
+                        );
+                    }
+                    (false, true) => log!(info, collector = report.name(), "collector recovered"),
+                    _ => {}
+                }
             }
         }
         let mut warned = lock(&self.warned);
@@ -729,10 +808,14 @@ impl Collector {
                         .as_deref()
                         .map(|h| format!("; {h}"))
                         .unwrap_or_default();
-                    tracing::warn!(server = %server, collector = part.report.name(), "{}{hint}", w.detail);
+                    log!(warn, collector = part.report.name(), "{}{hint}", w.detail);
                 }
                 (None, Some(_)) if part.report.outcome.success_value() == Some(1.0) => {
-                    tracing::info!(server = %server, collector = part.report.name(), "collector warning cleared");
+                    log!(
+                        info,
+                        collector = part.report.name(),
+                        "collector warning cleared"
+                    );
                 }
                 _ => {}
             }
@@ -740,26 +823,14 @@ impl Collector {
     }
 }
 
-/// One log line when a collector starts failing or recovers.
-fn log_outcome(server: &str, report: &Report, failing: bool, was: bool) {
-    match (failing, was) {
-        (true, false) if report.spec.name == SESSION.name => {
-            tracing::warn!(server = %server, "technitium_up 0: {}", report.outcome.describe());
-        }
-        (true, false) => {
-            let hint = match report.outcome {
-                Outcome::NoPermission(_) => format!(
-                    "; grant it under Administration → Groups, or pass --no-collector.{}",
-                    report.name()
-                ),
-                _ => String::new(),
-            };
-            tracing::warn!(server = %server, collector = report.name(), "collector failed: {}{hint}", report.outcome.describe());
-        }
-        (false, true) => {
-            tracing::info!(server = %server, collector = report.name(), "collector recovered");
-        }
-        _ => {}
+/// What to do about a collector's failure, when there is something to do.
+fn failure_hint(report: &Report) -> String {
+    match report.outcome {
+        Outcome::NoPermission(_) => format!(
+            "; grant it under Administration → Groups, or pass --no-collector.{}",
+            report.name()
+        ),
+        _ => String::new(),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::{Snapshot, flag, gauge_opt, snake_case};
 use crate::render::exposition::{Encoder, Kind};
+use crate::technitium::types::SessionInfo;
 
 pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
     enc.family(
@@ -25,6 +26,12 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         }
     };
     let info = &session.info;
+    if !session.facts_known() {
+        // A node reached through another server without Administration: View: its version,
+        // domain and start time are unknown, and the session's are the other server's.
+        write_permissions(info, enc);
+        return;
+    }
     enc.family(
         "technitium_build_info",
         Kind::Gauge,
@@ -45,6 +52,16 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         "When the Technitium server process started, in seconds since the Unix epoch.",
         info.uptimestamp.map(|t| t.0),
     );
+    write_permissions(info, enc);
+    enc.family(
+        "technitium_lifetime_counters_supported",
+        Kind::Gauge,
+        "Whether the server has lifetime counters (v15 and later) (1) or only window gauges (0).",
+    );
+    enc.sample(&[], flag(session.at_least(15)));
+}
+
+fn write_permissions(info: &SessionInfo, enc: &mut Encoder) {
     if !info.permissions.is_empty() {
         enc.family(
             "technitium_permission_granted",
@@ -55,10 +72,4 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
             enc.sample(&[("section", &snake_case(section))], flag(p.can_view));
         }
     }
-    enc.family(
-        "technitium_lifetime_counters_supported",
-        Kind::Gauge,
-        "Whether the server has lifetime counters (v15 and later) (1) or only window gauges (0).",
-    );
-    enc.sample(&[], flag(session.at_least(15)));
 }

@@ -81,6 +81,9 @@ pub struct FileWeb {
     pub listen_address: Option<Vec<String>>,
     /// `telemetry_path = "/metrics"`.
     pub telemetry_path: Option<String>,
+    /// `external_url = "https://mon.lan/technitium"`: the exporter's address as Prometheus
+    /// reaches it, for `/sd`.
+    pub external_url: Option<String>,
     /// TLS certificate (PEM).
     pub tls_cert_file: Option<PathBuf>,
     /// TLS key (PEM).
@@ -134,6 +137,12 @@ pub struct FileTarget {
     pub insecure_skip_verify: Option<bool>,
     /// Per-target collector switches (`collector = { zones = false }`); only in `[targets.NAME]`.
     pub collector: Option<BTreeMap<String, bool>>,
+    /// Whether `/probe?target=NAME&node=NODE` and `/sd` cover every node of the target's cluster
+    /// (default true); only in `[targets.NAME]`.
+    pub per_node: Option<bool>,
+    /// Nodes reached at their own URL instead of through the target's (`node = url`); only in
+    /// `[targets.NAME]`.
+    pub node_urls: Option<BTreeMap<String, String>>,
 }
 
 /// `[log]`.

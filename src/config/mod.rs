@@ -129,6 +129,9 @@ pub struct WebConfig {
     pub listen_addresses: Vec<String>,
     /// Path of the exporter's metrics.
     pub telemetry_path: String,
+    /// The exporter's URL as Prometheus reaches it (`--web.external-url`), without a trailing
+    /// `/`; `/sd` uses the request's Host header when unset.
+    pub external_url: Option<Url>,
     /// TLS on the listener, loaded and checked.
     pub tls: Option<TlsListener>,
     /// Basic auth on the listener.
@@ -178,6 +181,26 @@ pub struct TargetConfig {
     pub client: ClientConfig,
     /// What to collect.
     pub options: Options,
+    /// Whether every node of the target's cluster can be collected through it
+    /// (`/probe?target=NAME&node=NODE`, `/sd`, `check`): `per_node`, default true.
+    pub per_node: bool,
+    /// Nodes collected at their own URL (`node_urls`), by node name (lower case); the others
+    /// go through the target's URL with `node=`.
+    pub node_urls: BTreeMap<String, Url>,
+}
+
+impl TargetConfig {
+    /// A target with the default per-node settings (every node through its URL).
+    #[must_use]
+    pub fn new(name: &str, client: ClientConfig, options: Options) -> Self {
+        Self {
+            name: name.to_owned(),
+            client,
+            options,
+            per_node: true,
+            node_urls: BTreeMap::new(),
+        }
+    }
 }
 
 /// Parses and checks a Technitium base URL.
@@ -385,6 +408,11 @@ fn default_client(
         problems
             .push("config file: [technitium] has no `collector` key; use the [collector] table");
     }
+    if t.per_node.is_some() || t.node_urls.is_some() {
+        problems.push(
+            "config file: per_node and node_urls belong in [targets.NAME]: /metrics serves the default target's own node (list the server as a [targets.NAME] to collect its cluster node by node)",
+        );
+    }
     Some(ClientConfig {
         url: url?,
         token,
@@ -489,6 +517,10 @@ fn build_web(cli: &Cli, file: &FileWeb, problems: &mut Problems) -> Option<WebCo
             problems.push(format!("--web.listen-address: {e}"));
         }
     }
+    let external_url = serve
+        .and_then(|s| s.external_url.clone())
+        .or_else(|| file.external_url.clone())
+        .and_then(|u| problems.take(external_url(&u)));
     let telemetry_path = serve
         .and_then(|s| s.telemetry_path.clone())
         .or_else(|| file.telemetry_path.clone())
@@ -524,10 +556,78 @@ fn build_web(cli: &Cli, file: &FileWeb, problems: &mut Problems) -> Option<WebCo
     Some(WebConfig {
         listen_addresses,
         telemetry_path,
+        external_url,
         tls,
         basic_auth,
         file: file.clone(),
     })
+}
+
+/// `--web.external-url`: an http(s) URL with a host and maybe a path prefix; no credentials,
+/// query or fragment (Prometheus gets the address, scheme and path from it). A trailing `/` is
+/// dropped.
+fn external_url(s: &str) -> Result<Url, ConfigError> {
+    let what = "--web.external-url";
+    let mut url = Url::parse(s.trim()).map_err(|e| {
+        ConfigError::one(format!(
+            "{what}: {s:?} is not a URL ({e}); expected e.g. https://exporter.lan:9274 or https://mon.lan/technitium"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(ConfigError::one(format!(
+            "{what}: {s:?} must be an http or https URL with a host, e.g. https://exporter.lan:9274"
+        )));
+    }
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err(ConfigError::one(format!(
+            "{what}: put no user, password, query or fragment in it (Prometheus's http_sd_configs has basic_auth for a protected /sd)"
+        )));
+    }
+    let path = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&path);
+    Ok(url)
+}
+
+/// Whether `name` can be a cluster node's name: a host name, lower case (Technitium names a node
+/// after its URL's host, lower-cased).
+fn valid_node_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c))
+}
+
+/// A target's `per_node` and `node_urls`.
+fn node_settings(
+    target: &FileTarget,
+    what: &str,
+    problems: &mut Problems,
+) -> (bool, BTreeMap<String, Url>) {
+    let per_node = target.per_node.unwrap_or(true);
+    let mut urls = BTreeMap::new();
+    for (node, url) in target.node_urls.iter().flatten() {
+        let name = node.trim().to_ascii_lowercase();
+        if !valid_node_name(&name) {
+            problems.push(format!(
+                "{what} node_urls: {node:?} is not a node name (a cluster node is named by its host name, e.g. dns2.lan)"
+            ));
+            continue;
+        }
+        if let Some(url) = problems.take(parse_url(url, &format!("{what} node_urls.{name:?}"))) {
+            urls.insert(name, url);
+        }
+    }
+    if !per_node && target.node_urls.as_ref().is_some_and(|m| !m.is_empty()) {
+        problems.push(format!(
+            "{what}: node_urls needs per_node = true (per_node = false collects only the node the target's URL reaches)"
+        ));
+    }
+    (per_node, urls)
 }
 
 /// A bare file name ending in `.prom` (node_exporter reads only those).
@@ -693,9 +793,12 @@ fn build_targets(
         );
         let timeout = timeout_or(target.timeout.as_ref(), default.timeout, &what, problems);
         let options = apply_switches(options, target.collector.as_ref(), &what, problems);
+        let (per_node, node_urls) = node_settings(target, &what, problems);
         if let Some(url) = url {
             targets.push(TargetConfig {
                 name: name.clone(),
+                per_node,
+                node_urls,
                 client: ClientConfig {
                     url,
                     token: token.or_else(|| default.token.clone()),

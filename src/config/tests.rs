@@ -406,6 +406,76 @@ fn output_file_names_are_bare_and_end_in_prom() {
 
 /// Every `[default: X]` in the help is the real default: giving X explicitly changes nothing.
 #[test]
+fn per_node_keys_and_the_external_url_are_checked() {
+    // Good values: node names lower-cased, trailing / of the external URL dropped.
+    let f = file(
+        "[web]\nexternal_url = \"https://mon.lan/technitium/\"\n[targets.c]\nurl = \"http://a.lan:5380\"\nnode_urls = { \"B.lan\" = \"https://b.lan:53443\" }\n[targets.d]\nurl = \"http://d.lan:5380\"\nper_node = false\n",
+    );
+    let path = f.path().to_string_lossy().into_owned();
+    let config = build(&["--config.file", &path, "serve"]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        config.web.external_url.as_ref().map(url::Url::as_str),
+        Some("https://mon.lan/technitium")
+    );
+    let c = &config.targets[0];
+    assert!(c.per_node);
+    assert_eq!(
+        c.node_urls.get("b.lan").map(url::Url::as_str),
+        Some("https://b.lan:53443/")
+    );
+    assert!(!config.targets[1].per_node && config.targets[1].node_urls.is_empty());
+    // The flag beats the file.
+    let flagged = build(&[
+        "--config.file",
+        &path,
+        "serve",
+        "--web.external-url",
+        "http://10.0.0.5:9274",
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        flagged.web.external_url.as_ref().map(url::Url::as_str),
+        Some("http://10.0.0.5:9274/")
+    );
+
+    for (text, wanted) in [
+        (
+            "[technitium]\nper_node = false\n",
+            "per_node and node_urls belong in [targets.NAME]",
+        ),
+        (
+            "[targets.c]\nurl = \"http://a.lan\"\nnode_urls = { \"b lan\" = \"http://b.lan\" }\n",
+            "[targets.c] node_urls: \"b lan\" is not a node name",
+        ),
+        (
+            "[targets.c]\nurl = \"http://a.lan\"\nnode_urls = { \"b.lan\" = \"b.lan:5380\" }\n",
+            "[targets.c] node_urls.\"b.lan\": the scheme must be http or https",
+        ),
+        (
+            "[targets.c]\nurl = \"http://a.lan\"\nper_node = false\nnode_urls = { \"b.lan\" = \"http://b.lan\" }\n",
+            "[targets.c]: node_urls needs per_node = true",
+        ),
+        ("[modules.m]\nper_node = true\n", "unknown field `per_node`"),
+        (
+            "[web]\nexternal_url = \"mon.lan:9274\"\n",
+            "--web.external-url: \"mon.lan:9274\" must be an http or https URL with a host",
+        ),
+        (
+            "[web]\nexternal_url = \"https://u:p@mon.lan\"\n",
+            "--web.external-url: put no user, password, query or fragment in it",
+        ),
+    ] {
+        let f = file(text);
+        let path = f.path().to_string_lossy().into_owned();
+        let got = problems(&["--config.file", &path, "serve"]);
+        assert!(
+            got.contains(wanted),
+            "{text:?}: wanted {wanted:?} in {got:?}"
+        );
+    }
+}
+
+#[test]
 fn help_defaults_are_the_real_defaults() {
     let cmd = Cli::command();
     let mut checked = 0;

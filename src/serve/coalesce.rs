@@ -26,14 +26,23 @@ struct Flight {
 #[derive(Debug)]
 pub(crate) struct Target {
     pub(super) name: String,
+    /// The cluster node, for a per-node target.
+    pub(super) node: Option<String>,
     pub(super) collector: Collector,
     flight: Mutex<Option<Arc<Flight>>>,
 }
 
 impl Target {
     pub(super) fn new(name: &str, collector: Collector) -> Arc<Self> {
+        Self::for_node(name, None, collector)
+    }
+
+    /// A target of one cluster node: its own coalescing (and min-interval) state, apart from
+    /// the target's and every other node's.
+    pub(super) fn for_node(name: &str, node: Option<&str>, collector: Collector) -> Arc<Self> {
         Arc::new(Self {
             name: name.to_owned(),
+            node: node.map(str::to_owned),
             collector,
             flight: Mutex::new(None),
         })

@@ -46,26 +46,26 @@ impl SelfMetrics {
         let scrapes = IntCounterVec::new(
             Opts::new(
                 "technitium_exporter_scrapes_total",
-                "Scrapes served, by target and result (success: technitium_up 1).",
+                "Scrapes served, by target, cluster node (per-node scrapes only) and result (success: technitium_up 1).",
             ),
-            &["target", "result"],
+            &["target", "node", "result"],
         )?;
         let upstream_requests = IntCounterVec::new(
             Opts::new(
                 "technitium_exporter_upstream_requests_total",
-                "Requests to the Technitium API, by target, API path and result (success or a technitium_scrape_error reason).",
+                "Requests to the Technitium API, by target, cluster node (per-node scrapes only), API path and result (success or a technitium_scrape_error reason).",
             ),
-            &["target", "endpoint", "result"],
+            &["target", "node", "endpoint", "result"],
         )?;
         let upstream_duration = HistogramVec::new(
             HistogramOpts::new(
                 "technitium_exporter_upstream_request_duration_seconds",
-                "Time of requests to the Technitium API, by target and API path.",
+                "Time of requests to the Technitium API, by target, cluster node (per-node scrapes only) and API path.",
             )
             .buckets(vec![
                 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
             ]),
-            &["target", "endpoint"],
+            &["target", "node", "endpoint"],
         )?;
         registry.register(Box::new(build_info()?))?;
         registry.register(Box::new(scrapes.clone()))?;
@@ -87,10 +87,12 @@ impl SelfMetrics {
         })
     }
 
-    /// Counts a served scrape.
-    pub(super) fn scraped(&self, target: &str, up: bool) {
+    /// Counts a served scrape (`node` for a per-node scrape).
+    pub(super) fn scraped(&self, target: &str, node: Option<&str>, up: bool) {
         let result = if up { "success" } else { "failure" };
-        self.scrapes.with_label_values(&[target, result]).inc();
+        self.scrapes
+            .with_label_values(&[target, node.unwrap_or(""), result])
+            .inc();
     }
 
     /// Writes every family through our encoder, so both exposition formats carry them.
@@ -101,10 +103,16 @@ impl SelfMetrics {
     }
 }
 
-/// An observer that feeds one target's upstream requests into the self metrics.
-pub(super) fn observer(target: &str, metrics: &Arc<SelfMetrics>) -> Arc<dyn RequestObserver> {
+/// An observer that feeds one target's (or one of its nodes') upstream requests into the self
+/// metrics.
+pub(super) fn observer(
+    target: &str,
+    node: Option<&str>,
+    metrics: &Arc<SelfMetrics>,
+) -> Arc<dyn RequestObserver> {
     Arc::new(Observer {
         target: target.to_owned(),
+        node: node.unwrap_or("").to_owned(),
         metrics: Arc::clone(metrics),
     })
 }
@@ -112,6 +120,8 @@ pub(super) fn observer(target: &str, metrics: &Arc<SelfMetrics>) -> Arc<dyn Requ
 /// Feeds upstream request events of one target into the self metrics.
 struct Observer {
     target: String,
+    /// The cluster node, or empty (a label that is not written).
+    node: String,
     metrics: Arc<SelfMetrics>,
 }
 
@@ -120,11 +130,11 @@ impl RequestObserver for Observer {
         let path = endpoint.path();
         self.metrics
             .upstream_requests
-            .with_label_values(&[self.target.as_str(), path, result])
+            .with_label_values(&[self.target.as_str(), self.node.as_str(), path, result])
             .inc();
         self.metrics
             .upstream_duration
-            .with_label_values(&[self.target.as_str(), path])
+            .with_label_values(&[self.target.as_str(), self.node.as_str(), path])
             .observe(elapsed.as_secs_f64());
     }
 }
@@ -144,9 +154,12 @@ fn write_family(f: &MetricFamily, started: f64, enc: &mut Encoder) {
     };
     enc.family(f.name(), kind, f.help());
     for m in f.get_metric() {
+        // An empty label is no label in Prometheus: `node` is written for per-node scrapes only,
+        // so the other series keep the labels they always had.
         let labels: Vec<(&str, &str)> = m
             .get_label()
             .iter()
+            .filter(|l| !l.value().is_empty())
             .map(|l| (l.name(), l.value()))
             .collect();
         match kind {

@@ -4,17 +4,21 @@
 //! - [`routes`]: `/metrics` (the telemetry path), `/probe`, `/`, `/-/healthy`, `/-/ready`;
 //! - [`targets`]: the default, named and URL targets, one HTTP client per TLS profile;
 //! - [`coalesce`]: concurrent scrapes of one target share one upstream fetch;
+//! - [`fleet`]: the node lists of clustered targets and one collector per node;
+//! - [`sd`]: `/sd`, Prometheus HTTP service discovery;
 //! - [`response`]: whole, gzip and streamed exposition bodies;
 //! - [`metrics`]: the exporter's own metrics;
 //! - [`listener`]: binding, accept loop, connection limits and timeouts, graceful drain;
 //! - [`reload`]: SIGHUP re-reads the configuration.
 
 mod coalesce;
+mod fleet;
 mod listener;
 mod metrics;
 mod reload;
 mod response;
 mod routes;
+mod sd;
 mod targets;
 
 use std::sync::{Arc, RwLock};
@@ -52,6 +56,8 @@ pub async fn run(config: Config, reload: reload::Reload<'_>) -> Result<Exit, Fat
         telemetry_path: config.web.telemetry_path.clone(),
         max_timeout: config.client.timeout,
         auth: config.web.basic_auth.clone(),
+        external_url: config.web.external_url.clone(),
+        tls: config.web.tls.is_some(),
     });
     for l in &listeners {
         if let Ok(addr) = l.local_addr() {

@@ -1,5 +1,6 @@
 //! The routes: the telemetry path (default `/metrics`: the default target plus the exporter's
-//! own metrics), `/probe?target=NAME` (a configured target's metrics only), `/` (landing page),
+//! own metrics), `/probe?target=NAME` (a configured target's metrics only; `&node=NODE` for one
+//! node of its cluster), `/sd` (Prometheus HTTP service discovery), `/` (landing page),
 //! `/-/healthy`, `/-/ready`; anything else is 404.
 
 use std::sync::{Arc, PoisonError, RwLock};
@@ -11,10 +12,13 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 
 use super::coalesce::Target;
+use super::fleet::{Fleet, Refused};
 use super::metrics::SelfMetrics;
 use super::response::{Body, Exposition, whole};
+use super::sd;
 use super::targets::{Targets, truncate};
 use crate::render::exposition::Format;
+use crate::technitium::ApiError;
 use crate::web::BasicAuth;
 
 /// What every request handler shares.
@@ -28,6 +32,10 @@ pub(super) struct State {
     pub(super) auth: Option<Arc<BasicAuth>>,
     /// What the targets' clients share (kept across reloads).
     pub(super) shared: super::targets::Shared,
+    /// `--web.external-url`: where `/sd` says Prometheus reaches the exporter.
+    pub(super) external_url: Option<url::Url>,
+    /// Whether the listener speaks TLS (the scheme `/sd` gives without an external URL).
+    pub(super) tls: bool,
 }
 
 impl State {
@@ -109,6 +117,7 @@ pub(super) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
     match req.uri().path() {
         p if p == state.telemetry_path => scrape(state, &req, &targets.default, true).await,
         "/probe" => probe(state, &req, &targets).await,
+        "/sd" => service_discovery(state, &req, &targets).await,
         "/" => landing(state, &targets),
         "/-/ready" => text(StatusCode::OK, "Ready\n"),
         _ => text(StatusCode::NOT_FOUND, "not found: see / for the routes\n"),
@@ -122,6 +131,9 @@ async fn probe(state: &State, req: &Request<Incoming>, targets: &Targets) -> Res
             "missing ?target=NAME (a [targets.NAME] of the config file)\n",
         );
     };
+    if let Some(node) = query_param(req, "node") {
+        return probe_node(state, req, targets, &name, &node).await;
+    }
     if let Some(module) = query_param(req, "module") {
         return match targets.url_target(&module, &name) {
             Ok(t) => scrape(state, req, &t, false).await,
@@ -129,7 +141,10 @@ async fn probe(state: &State, req: &Request<Incoming>, targets: &Targets) -> Res
         };
     }
     match targets.named.get(&name) {
-        Some(t) => scrape(state, req, t, false).await,
+        Some(t) => {
+            let fleet = targets.fleets.get(&name).map(|f| &**f);
+            scrape_target(state, req, t, false, fleet).await
+        }
         None => text(
             StatusCode::BAD_REQUEST,
             format!(
@@ -140,15 +155,146 @@ async fn probe(state: &State, req: &Request<Incoming>, targets: &Targets) -> Res
     }
 }
 
+/// `/probe?target=NAME&node=NODE`: one node of a configured target's cluster, which must be a
+/// node the target's server lists (else 400, also when a later session no longer lists it).
+async fn probe_node(
+    state: &State,
+    req: &Request<Incoming>,
+    targets: &Targets,
+    name: &str,
+    node: &str,
+) -> Response<Body> {
+    let bad = |why: String| text(StatusCode::BAD_REQUEST, format!("{why}\n"));
+    let shown = truncate(node);
+    if query_param(req, "module").is_some() {
+        return bad(
+            "node= works with configured targets only, not with module= URL targets".into(),
+        );
+    }
+    let Some(fleet) = targets.fleets.get(name) else {
+        return bad(if targets.named.contains_key(name) {
+            format!(
+                "target {name:?} has per_node = false: only its own node can be probed (drop &node=)"
+            )
+        } else {
+            format!(
+                "unknown target {:?}: only [targets.NAME] from the config file can be probed",
+                truncate(name)
+            )
+        });
+    };
+    let arrived = Instant::now();
+    let deadline = arrived + deadline_of(state, req);
+    let node = node.to_ascii_lowercase();
+    let target = match fleet.node(&node, deadline).await {
+        Ok(t) => t,
+        Err(Refused::NotClustered) => {
+            return bad(format!(
+                "target {name:?} is not part of a cluster: drop &node={shown:?}"
+            ));
+        }
+        Err(Refused::NotListed(listed)) => {
+            return bad(format!(
+                "node {shown:?} is not a node of target {name:?}'s cluster (its nodes: {})",
+                listed.join(", ")
+            ));
+        }
+        // The reason only: a caller of /probe learns nothing of the target's URL.
+        Err(Refused::Unknown(e)) => {
+            return bad(format!(
+                "cannot tell whether {shown:?} is a node of target {name:?}: its node list could not be read (session/get failed: {}); the exporter's log says more",
+                e.reason().as_str()
+            ));
+        }
+    };
+    let snapshot = target.snapshot(deadline).await;
+    fleet.observe(&snapshot);
+    if let Err(ApiError::NodeNotListed { listed, .. }) = &snapshot.session {
+        return bad(format!(
+            "node {shown:?} is no longer a node of target {name:?}'s cluster (its nodes: {})",
+            if listed.is_empty() {
+                "none: the server left its cluster".to_owned()
+            } else {
+                listed.join(", ")
+            }
+        ));
+    }
+    respond(state, req, &target, snapshot, arrived, false)
+}
+
+/// `/sd`: Prometheus HTTP service discovery (see [`sd`]).
+async fn service_discovery(
+    state: &State,
+    req: &Request<Incoming>,
+    targets: &Targets,
+) -> Response<Body> {
+    let base = match &state.external_url {
+        Some(url) => sd::Base::of_url(url),
+        None => header(req, header::HOST)
+            .or_else(|| {
+                req.uri()
+                    .authority()
+                    .map(hyper::http::uri::Authority::as_str)
+            })
+            .and_then(|h| sd::Base::of_host(h, state.tls)),
+    };
+    let Some(base) = base else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "no usable Host header to build target addresses from: set --web.external-url (or [web] external_url)\n",
+        );
+    };
+    let groups = sd::groups(targets, &base, Instant::now() + state.max_timeout).await;
+    let mut body = serde_json::to_string(&groups).unwrap_or_else(|_| "[]".to_owned());
+    body.push('\n');
+    let mut r = whole(body);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+/// How long a request may take (see [`scrape_timeout`]).
+fn deadline_of(state: &State, req: &Request<Incoming>) -> Duration {
+    header(req, "x-prometheus-scrape-timeout-seconds")
+        .map_or(state.max_timeout, |v| scrape_timeout(v, state.max_timeout))
+}
+
 async fn scrape(
     state: &State,
     req: &Request<Incoming>,
     target: &Arc<Target>,
     with_self: bool,
 ) -> Response<Body> {
+    scrape_target(state, req, target, with_self, None).await
+}
+
+/// A scrape; a scrape of a clustered target's own URL (`fleet`) refreshes its node list for
+/// free.
+async fn scrape_target(
+    state: &State,
+    req: &Request<Incoming>,
+    target: &Arc<Target>,
+    with_self: bool,
+    fleet: Option<&Fleet>,
+) -> Response<Body> {
     let arrived = Instant::now();
-    let timeout = header(req, "x-prometheus-scrape-timeout-seconds")
-        .map_or(state.max_timeout, |v| scrape_timeout(v, state.max_timeout));
+    let snapshot = target.snapshot(arrived + deadline_of(state, req)).await;
+    if let Some(fleet) = fleet {
+        fleet.observe(&snapshot);
+    }
+    respond(state, req, target, snapshot, arrived, with_self)
+}
+
+fn respond(
+    state: &State,
+    req: &Request<Incoming>,
+    target: &Arc<Target>,
+    snapshot: Arc<crate::collector::Snapshot>,
+    arrived: Instant,
+    with_self: bool,
+) -> Response<Body> {
     let format = if header(req, header::ACCEPT)
         .is_some_and(|a| a.contains("application/openmetrics-text"))
     {
@@ -158,8 +304,9 @@ async fn scrape(
     };
     let gzip = header(req, header::ACCEPT_ENCODING)
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
-    let snapshot = target.snapshot(arrived + timeout).await;
-    state.metrics.scraped(&target.name, snapshot.up());
+    state
+        .metrics
+        .scraped(&target.name, target.node.as_deref(), snapshot.up());
     Exposition {
         snapshot,
         waited: arrived.elapsed(),
@@ -187,9 +334,10 @@ fn landing(state: &State, targets: &Targets) -> Response<Body> {
     let metrics = html_escape(&state.telemetry_path);
     let example = html_escape(names.first().map_or("dns2", |n| n));
     let body = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Technitium exporter</title></head>\n<body>\n<h1>Technitium exporter</h1>\n<p>Version {version}. A Prometheus exporter for Technitium DNS Server.</p>\n<ul>\n<li><a href=\"{metrics}\">{metrics}</a>: the default target and the exporter's own metrics</li>\n<li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n</ul>\n<h2>Configured targets (/probe)</h2>\n<ul>{list}</ul>\n<h2>Prometheus configuration</h2>\n<pre>{config}</pre>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Technitium exporter</title></head>\n<body>\n<h1>Technitium exporter</h1>\n<p>Version {version}. A Prometheus exporter for Technitium DNS Server.</p>\n<ul>\n<li><a href=\"{metrics}\">{metrics}</a>: the default target and the exporter's own metrics</li>\n<li><a href=\"/sd\">/sd</a>: Prometheus HTTP service discovery of every configured target and every node of their clusters</li>\n<li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n</ul>\n<h2>Configured targets (/probe)</h2>\n<ul>{list}</ul>\n<h2>Prometheus configuration</h2>\n<pre>{config}</pre>\n<h2>Or: service discovery (every target, every cluster node)</h2>\n<p>A target whose server is in a Technitium cluster is listed once per node (<code>/probe?target=NAME&amp;node=NODE</code>, proxied through the target's URL with <code>node=</code>).</p>\n<pre>{sd}</pre>\n</body></html>\n",
         version = env!("CARGO_PKG_VERSION"),
         config = scrape_config(&example),
+        sd = html_escape(&sd_config(state.external_url.as_ref())),
     );
     let mut r = whole(body);
     r.headers_mut().insert(
@@ -203,6 +351,17 @@ fn landing(state: &State, targets: &Targets) -> Response<Body> {
 fn scrape_config(example: &str) -> String {
     format!(
         "scrape_configs:\n  - job_name: technitium\n    static_configs:\n      - targets: ['exporter-host:9274']\n  - job_name: technitium-probe\n    metrics_path: /probe\n    static_configs:\n      - targets: ['{example}']\n    relabel_configs:\n      - source_labels: [__address__]\n        target_label: __param_target\n      - source_labels: [__param_target]\n        target_label: instance\n      - target_label: __address__\n        replacement: exporter-host:9274\n"
+    )
+}
+
+/// The landing page's example of a job discovering its targets through `/sd`.
+fn sd_config(external: Option<&url::Url>) -> String {
+    let url = external.map_or_else(
+        || "http://exporter-host:9274/sd".to_owned(),
+        |u| format!("{}/sd", u.as_str().trim_end_matches('/')),
+    );
+    format!(
+        "scrape_configs:\n  - job_name: technitium-sd\n    http_sd_configs:\n      - url: {url}\n        # basic_auth and tls_config as for the scrapes, when [web] sets them\n    relabel_configs:            # instance: the node, else the target name\n      - source_labels: [technitium_target]\n        target_label: instance\n      - source_labels: [technitium_node]\n        regex: (.+)\n        target_label: instance\n"
     )
 }
 

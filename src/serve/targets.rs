@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::coalesce::Target;
+use super::fleet::Fleet;
 use super::metrics::{SelfMetrics, observer};
 use crate::collector::{Collector, Options, TargetInfo, lock};
 use crate::config::{Config, ConfigError, ModuleConfig, parse_url};
@@ -30,6 +31,8 @@ struct Module {
 pub(super) struct Targets {
     pub(super) default: Arc<Target>,
     pub(super) named: HashMap<String, Arc<Target>>,
+    /// The clusters of the named targets with `per_node` on.
+    pub(super) fleets: HashMap<String, Arc<Fleet>>,
     modules: HashMap<String, Module>,
     /// URL targets seen through modules, by (module, base URL).
     by_url: Mutex<HashMap<(String, String), Arc<Target>>>,
@@ -74,9 +77,11 @@ fn target(
     shared: &Shared,
 ) -> Arc<Target> {
     let client = Client::with_http(http, cfg)
-        .with_observer(observer(name, &shared.metrics))
-        .with_budget(shared.budget.clone());
-    let mut collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
+        .with_observer(observer(name, None, &shared.metrics))
+        .with_budget(shared.budget.clone())
+        .with_log_name(name, None);
+    let mut collector =
+        Collector::with_target(client, options.clone(), TargetInfo::of(cfg)).named(name, None);
     // A reload keeps a target's per-collector state (derived counters go on counting) when it
     // still watches the same server.
     if let Some(before) = shared.previous.as_ref().and_then(|p| p.get(name)) {
@@ -105,12 +110,15 @@ impl Targets {
             shared,
         );
         let mut named = HashMap::new();
+        let mut fleets = HashMap::new();
         for t in &config.targets {
             let http = profiles.http(&t.name, &t.client)?;
-            named.insert(
-                t.name.clone(),
-                target(&t.name, http, &t.client, &t.options, shared),
-            );
+            let plain = target(&t.name, http.clone(), &t.client, &t.options, shared);
+            if t.per_node {
+                let fleet = Fleet::new(t, Arc::clone(&plain), http, shared);
+                fleets.insert(t.name.clone(), Arc::new(fleet));
+            }
+            named.insert(t.name.clone(), plain);
         }
         let mut modules = HashMap::new();
         for m in &config.modules {
@@ -121,6 +129,7 @@ impl Targets {
         Ok(Self {
             default,
             named,
+            fleets,
             modules,
             by_url: Mutex::new(HashMap::new()),
             shared: Shared {

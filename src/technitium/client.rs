@@ -25,8 +25,8 @@ use url::Url;
 use super::error::ApiError;
 use super::section::Section;
 use super::types::{
-    DashboardStats, DhcpLeases, DhcpScopes, Envelope, ForwarderConfig, MetricsJson, ResolveAnswer,
-    SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
+    ClusterState, DashboardStats, DhcpLeases, DhcpScopes, Envelope, ForwarderConfig, MetricsJson,
+    ResolveAnswer, SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
 };
 
 /// A secret string (the API token) whose `Debug` and `Display` never show it.
@@ -89,11 +89,12 @@ pub enum Endpoint {
     SettingsGet,
     CheckForUpdate,
     DnsClientResolve,
+    ClusterState,
 }
 
 impl Endpoint {
     /// Every endpoint, for self-metric initialisation and docs.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::SessionGet,
         Self::MetricsJson,
         Self::StatsGet,
@@ -104,6 +105,7 @@ impl Endpoint {
         Self::SettingsGet,
         Self::CheckForUpdate,
         Self::DnsClientResolve,
+        Self::ClusterState,
     ];
 
     /// The API path.
@@ -120,13 +122,15 @@ impl Endpoint {
             Self::SettingsGet => "/api/settings/get",
             Self::CheckForUpdate => "/api/user/checkForUpdate",
             Self::DnsClientResolve => "/api/dnsClient/resolve",
+            Self::ClusterState => "/api/admin/cluster/state",
         }
     }
 
     /// The query parameters a request to this endpoint may carry (besides the `token` the
-    /// client adds itself on servers before v15). Anything else is refused before a request
-    /// is built: Technitium acts on GET parameters, e.g. `dnsClient/resolve?import=true`
-    /// creates and overwrites zones.
+    /// client adds itself on servers before v15, and the `node` a node's client adds to
+    /// every call but [`Endpoint::on_contacted_node`]'s). Anything else is refused before a
+    /// request is built: Technitium acts on GET parameters, e.g.
+    /// `dnsClient/resolve?import=true` creates and overwrites zones.
     #[must_use]
     pub fn params(self) -> &'static [&'static str] {
         match self {
@@ -139,8 +143,18 @@ impl Endpoint {
             | Self::DhcpScopesList
             | Self::DhcpLeasesList
             | Self::SettingsGet
-            | Self::CheckForUpdate => &[],
+            | Self::CheckForUpdate
+            | Self::ClusterState => &[],
         }
+    }
+
+    /// Whether the server always answers this call itself, whatever `node=` says: in a cluster,
+    /// v15.2's `DnsWebService.GetClusterNodeTypeForPath` pins `/api/user/login`, `logout`,
+    /// `session/get` and `session/delete` (and SSO) to the contacted node; every other path
+    /// we call is proxied to the node that `node=` names.
+    #[must_use]
+    pub fn on_contacted_node(self) -> bool {
+        matches!(self, Self::SessionGet)
     }
 
     /// The permission section whose View right the endpoint needs, if any.
@@ -152,6 +166,7 @@ impl Endpoint {
             Self::DhcpScopesList | Self::DhcpLeasesList => Some(Section::DhcpServer),
             Self::SettingsGet => Some(Section::Settings),
             Self::DnsClientResolve => Some(Section::DnsClient),
+            Self::ClusterState => Some(Section::Administration),
             Self::SessionGet | Self::CheckForUpdate => None,
         }
     }
@@ -453,14 +468,14 @@ pub struct Client {
     server: String,
     token: Option<Secret>,
     auth: AuthMode,
-    learned: AtomicU8,
-    /// A v15+ server rejected the header once while accepting the query token (a proxy strips
-    /// it, or the rejection was a passing one).
-    header_stripped: AtomicBool,
-    /// While `header_stripped`: when to try the header again, and the wait after that.
-    header_retry: Mutex<(Instant, Duration)>,
+    /// What was learned about the token's carrier; shared with the clients of the server's
+    /// cluster nodes ([`Client::for_node`]), which reach it through the same URL.
+    state: Arc<AuthState>,
     /// The first wait before the header is tried again (doubling up to [`HEADER_RETRY_MAX`]).
     header_retry_first: Duration,
+    /// The cluster node every call but the ones the server always runs itself is proxied to
+    /// (`node=`), for a client made by [`Client::for_node`].
+    node: Option<String>,
     timeout: Duration,
     max_response_size: u64,
     budget: ResponseBudget,
@@ -469,6 +484,42 @@ pub struct Client {
     /// The proxy requests go through, from the environment, for messages.
     proxy: Option<String>,
     observer: Option<Arc<dyn RequestObserver>>,
+    /// How logs name this client's server: a configured target name and node (`serve`), or
+    /// its base URL when unset.
+    log_name: Option<(String, Option<String>)>,
+}
+
+/// Logs with the server named as [`Client::with_log_name`] says, else by its base URL.
+macro_rules! log {
+    ($client:expr, $level:ident, $($rest:tt)*) => {
+        match &$client.log_name {
+            Some((target, node)) => {
+                tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*)
+            }
+            None => tracing::$level!(server = %$client.server, $($rest)*),
+        }
+    };
+}
+
+/// How the token goes out to one server, as learned from its answers.
+#[derive(Debug)]
+struct AuthState {
+    learned: AtomicU8,
+    /// A v15+ server rejected the header once while accepting the query token (a proxy strips
+    /// it, or the rejection was a passing one).
+    header_stripped: AtomicBool,
+    /// While `header_stripped`: when to try the header again, and the wait after that.
+    header_retry: Mutex<(Instant, Duration)>,
+}
+
+impl AuthState {
+    fn new(first: Duration) -> Self {
+        Self {
+            learned: AtomicU8::new(LEARNED_UNKNOWN),
+            header_stripped: AtomicBool::new(false),
+            header_retry: Mutex::new((Instant::now(), first)),
+        }
+    }
 }
 
 /// The first wait before a header the server rejected is tried again.
@@ -515,14 +566,14 @@ impl Client {
             proxy: proxy_for(&config.url),
             token,
             auth: config.auth,
-            learned: AtomicU8::new(LEARNED_UNKNOWN),
-            header_stripped: AtomicBool::new(false),
-            header_retry: Mutex::new((Instant::now(), HEADER_RETRY_FIRST)),
+            state: Arc::new(AuthState::new(HEADER_RETRY_FIRST)),
             header_retry_first: HEADER_RETRY_FIRST,
+            node: None,
             timeout: config.timeout,
             max_response_size: config.max_response_size,
             budget: ResponseBudget::for_responses_of(config.max_response_size),
             observer: None,
+            log_name: None,
         }
     }
 
@@ -537,7 +588,7 @@ impl Client {
     #[must_use]
     pub fn with_header_retry(mut self, first: Duration) -> Self {
         self.header_retry_first = first;
-        self.header_retry = Mutex::new((Instant::now(), first));
+        self.state = Arc::new(AuthState::new(first));
         self
     }
 
@@ -546,6 +597,50 @@ impl Client {
     pub fn with_observer(mut self, observer: Arc<dyn RequestObserver>) -> Self {
         self.observer = Some(observer);
         self
+    }
+
+    /// A client for cluster node `node`, reached through this client's server: every call but
+    /// the ones the server always answers itself ([`Endpoint::on_contacted_node`]) carries
+    /// `node=NODE`, so the server proxies it to that node with its own cluster token (the
+    /// node checks the permissions of this token's user). The token, what was learned about
+    /// sending it, the HTTP client, the memory budget and the observer are shared; messages
+    /// name the server as "node NODE through URL".
+    #[must_use]
+    pub fn for_node(&self, node: &str) -> Self {
+        Self {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            server: format!("node {node} through {}", display_base(&self.base)),
+            token: self.token.clone(),
+            auth: self.auth,
+            state: Arc::clone(&self.state),
+            header_retry_first: self.header_retry_first,
+            node: Some(node.to_owned()),
+            timeout: self.timeout,
+            max_response_size: self.max_response_size,
+            budget: self.budget.clone(),
+            redactor: self.redactor.clone(),
+            proxy: self.proxy.clone(),
+            observer: self.observer.clone(),
+            log_name: self
+                .log_name
+                .as_ref()
+                .map(|(target, _)| (target.clone(), Some(node.to_owned()))),
+        }
+    }
+
+    /// Names the server in logs by a configured target name (and cluster node) instead of its
+    /// URL.
+    #[must_use]
+    pub fn with_log_name(mut self, target: &str, node: Option<&str>) -> Self {
+        self.log_name = Some((target.to_owned(), node.map(str::to_owned)));
+        self
+    }
+
+    /// The cluster node this client's calls are proxied to ([`Client::for_node`]).
+    #[must_use]
+    pub fn node(&self) -> Option<&str> {
+        self.node.as_deref()
     }
 
     /// The server's base URL.
@@ -577,7 +672,7 @@ impl Client {
             AuthMode::Header => Carrier::Header,
             AuthMode::Query => Carrier::Query,
             AuthMode::Auto => {
-                if self.learned.load(Ordering::Relaxed) == LEARNED_QUERY {
+                if self.state.learned.load(Ordering::Relaxed) == LEARNED_QUERY {
                     Carrier::Query
                 } else {
                     Carrier::Header
@@ -597,7 +692,7 @@ impl Client {
         if self.auth != AuthMode::Auto {
             return self.call(Endpoint::SessionGet, &[], self.carrier()).await;
         }
-        match self.learned.load(Ordering::Relaxed) {
+        match self.state.learned.load(Ordering::Relaxed) {
             LEARNED_HEADER => self.session_learned(Carrier::Header).await,
             LEARNED_QUERY if self.header_retry_due() => self.retry_header().await,
             LEARNED_QUERY => self.session_learned(Carrier::Query).await,
@@ -611,17 +706,21 @@ impl Client {
         match &result {
             // A new token or another server version behind the URL: probe again.
             Err(ApiError::InvalidToken { .. }) => {
-                self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
+                self.state.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
             }
             // Upgraded in place to v15+, which reads the header: stop putting the token in URLs
             // (unless a v15+ server rejected the header before: then it is retried with backoff).
             Ok(info)
                 if carrier == Carrier::Query
                     && is_v15(info)
-                    && !self.header_stripped.load(Ordering::Relaxed) =>
+                    && !self.state.header_stripped.load(Ordering::Relaxed) =>
             {
-                tracing::info!(server = %self.server, "server is now v15 or later: sending the token in the Bearer header");
-                self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+                log!(
+                    self,
+                    info,
+                    "server is now v15 or later: sending the token in the Bearer header"
+                );
+                self.state.learned.store(LEARNED_HEADER, Ordering::Relaxed);
             }
             _ => {}
         }
@@ -632,25 +731,27 @@ impl Client {
     async fn probe(&self) -> Result<SessionInfo, ApiError> {
         match self.call(Endpoint::SessionGet, &[], Carrier::Header).await {
             Ok(info) => {
-                self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+                self.state.learned.store(LEARNED_HEADER, Ordering::Relaxed);
                 Ok(info)
             }
             Err(ApiError::InvalidToken { .. }) => {
                 let info = self.call(Endpoint::SessionGet, &[], Carrier::Query).await?;
                 if is_v15(&info) {
-                    self.header_stripped.store(true, Ordering::Relaxed);
+                    self.state.header_stripped.store(true, Ordering::Relaxed);
                     self.schedule_header_retry(true);
-                    tracing::warn!(
-                        server = %self.server,
+                    log!(
+                        self,
+                        warn,
                         "a v15+ server rejected the Bearer header but accepted the token as a query parameter: is a proxy stripping the Authorization header? Sending the token in URLs for now, trying the header again later"
                     );
                 } else {
-                    tracing::info!(
-                        server = %self.server,
+                    log!(
+                        self,
+                        info,
                         "server ignores the Bearer header (Technitium before v15): sending the token as a query parameter"
                     );
                 }
-                self.learned.store(LEARNED_QUERY, Ordering::Relaxed);
+                self.state.learned.store(LEARNED_QUERY, Ordering::Relaxed);
                 Ok(info)
             }
             Err(e) => Err(e),
@@ -659,9 +760,10 @@ impl Client {
 
     /// Whether a v15+ server that rejected the header is due another try of it.
     fn header_retry_due(&self) -> bool {
-        self.header_stripped.load(Ordering::Relaxed)
+        self.state.header_stripped.load(Ordering::Relaxed)
             && Instant::now()
                 >= self
+                    .state
                     .header_retry
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -672,6 +774,7 @@ impl Client {
     /// wait (at most [`HEADER_RETRY_MAX`]).
     fn schedule_header_retry(&self, reset: bool) {
         let mut retry = self
+            .state
             .header_retry
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
@@ -688,9 +791,13 @@ impl Client {
     async fn retry_header(&self) -> Result<SessionInfo, ApiError> {
         match self.call(Endpoint::SessionGet, &[], Carrier::Header).await {
             Ok(info) => {
-                self.header_stripped.store(false, Ordering::Relaxed);
-                self.learned.store(LEARNED_HEADER, Ordering::Relaxed);
-                tracing::info!(server = %self.server, "the server accepts the Bearer header again: the token no longer goes in URLs");
+                self.state.header_stripped.store(false, Ordering::Relaxed);
+                self.state.learned.store(LEARNED_HEADER, Ordering::Relaxed);
+                log!(
+                    self,
+                    info,
+                    "the server accepts the Bearer header again: the token no longer goes in URLs"
+                );
                 Ok(info)
             }
             Err(ApiError::InvalidToken { .. }) => {
@@ -846,6 +953,15 @@ impl Client {
         self.get(Endpoint::DnsClientResolve, &params).await
     }
 
+    /// `/api/admin/cluster/state` (v14+; Administration: View): the version, domain and cluster
+    /// view of the server, or, through [`Client::for_node`], of the node.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn cluster_state(&self) -> Result<ClusterState, ApiError> {
+        self.get(Endpoint::ClusterState, &[]).await
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
@@ -854,7 +970,7 @@ impl Client {
         let result = self.call(endpoint, params, self.carrier()).await;
         if matches!(result, Err(ApiError::InvalidToken { .. })) {
             // The token was revoked or the server changed: probe again on the next session call.
-            self.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
+            self.state.learned.store(LEARNED_UNKNOWN, Ordering::Relaxed);
         }
         result
     }
@@ -890,10 +1006,16 @@ impl Client {
         }
         match &result {
             Ok(_) => {
-                tracing::debug!(server = %self.server, endpoint = endpoint.path(), elapsed_ms = started.elapsed().as_millis(), "upstream call done")
+                log!(
+                    self,
+                    debug,
+                    endpoint = endpoint.path(),
+                    elapsed_ms = started.elapsed().as_millis(),
+                    "upstream call done"
+                );
             }
             Err(e) => {
-                tracing::debug!(server = %self.server, endpoint = endpoint.path(), error = %e, "upstream call failed")
+                log!(self, debug, endpoint = endpoint.path(), error = %e, "upstream call failed");
             }
         }
         result
@@ -916,6 +1038,13 @@ impl Client {
             query.clear();
             for (k, v) in params {
                 query.append_pair(k, v);
+            }
+            if let Some(node) = self
+                .node
+                .as_deref()
+                .filter(|_| !endpoint.on_contacted_node())
+            {
+                query.append_pair("node", node);
             }
             if let Some(token) = token {
                 query.append_pair("token", token.expose());
@@ -1062,6 +1191,9 @@ impl Client {
                 endpoint: path,
                 detail: self.redactor.clean(&describe_bad_body(body, &e)),
             })?;
+        if let Some(e) = self.node_error(endpoint, &envelope) {
+            return Err(e);
+        }
         match envelope.status.as_str() {
             "ok" => envelope.response.ok_or_else(|| ApiError::BadResponse {
                 server,
@@ -1091,6 +1223,58 @@ impl Client {
                 endpoint: path,
                 detail: format!("an unknown status {:?}", self.upstream_text(other)),
             }),
+        }
+    }
+}
+
+impl Client {
+    /// For a call proxied to a cluster node: the error when the answer did not come from that
+    /// node. Every v14+ answer names the server that wrote it (`server`); a proxied answer is
+    /// copied from the node, so it names the node (a node's name is its domain, lower case),
+    /// while an error the contacted server raised itself names the contacted server: "No such
+    /// node exists in the Cluster by name: …" when the node left the cluster, anything else
+    /// (the proxied request's own failure, e.g. "Connection refused (node:53443)") when the
+    /// node could not be reached. An ok answer from another server means the `node=` parameter
+    /// was lost on the way (a proxy in front of Technitium).
+    fn node_error<T>(&self, endpoint: Endpoint, envelope: &Envelope<T>) -> Option<ApiError> {
+        let node = self.node.as_deref()?;
+        if endpoint.on_contacted_node() {
+            return None;
+        }
+        let from = envelope.server.as_deref()?;
+        if from.eq_ignore_ascii_case(node) {
+            return None;
+        }
+        let server = self.server.clone();
+        let node = node.to_owned();
+        match envelope.status.as_str() {
+            "error" => {
+                let message = envelope.error_message.as_deref().unwrap_or_default();
+                Some(
+                    if message.starts_with("No such node exists in the Cluster") {
+                        ApiError::NodeNotListed {
+                            server: display_base(&self.base),
+                            node,
+                            listed: Vec::new(),
+                        }
+                    } else {
+                        ApiError::NodeUnreachable {
+                            server,
+                            node,
+                            endpoint: endpoint.path(),
+                            detail: self.upstream_text(message),
+                        }
+                    },
+                )
+            }
+            "ok" => Some(ApiError::WrongNode {
+                server,
+                node,
+                found: shorten(&self.redactor.clean(from)),
+                hint: "is a proxy in front of Technitium dropping the node= parameter?",
+            }),
+            // invalid-token and 2fa-required are the contacted server's verdict on the token.
+            _ => None,
         }
     }
 }

@@ -174,6 +174,46 @@ pub enum ApiError {
         /// The refused parameter's name.
         param: String,
     },
+    /// A call proxied to a cluster node (`node=`) failed on the way: the contacted server
+    /// answered for the node that it could not reach it.
+    #[error(
+        "{server}: the contacted server could not reach the node for {endpoint} ({detail}); check that the node runs and that the other nodes reach its web service port (Administration → Cluster shows each node's state)"
+    )]
+    NodeUnreachable {
+        /// The node, and the server it was asked through.
+        server: String,
+        /// The node's name.
+        node: String,
+        /// API path.
+        endpoint: &'static str,
+        /// The contacted server's message (trimmed and shortened).
+        detail: String,
+    },
+    /// The node asked for is not one the server's cluster lists (any more).
+    #[error(
+        "{node} is not a node of the cluster {server} belongs to{}: use a node name from its list (Administration → Cluster)",
+        listed_nodes(listed)
+    )]
+    NodeNotListed {
+        /// Base URL of the server asked.
+        server: String,
+        /// The node asked for.
+        node: String,
+        /// The nodes the server listed, when known.
+        listed: Vec<String>,
+    },
+    /// The answer for a node came from another server.
+    #[error("{server} answered as {found}, not as node {node}: {hint}")]
+    WrongNode {
+        /// The node, and how it was reached.
+        server: String,
+        /// The node asked for.
+        node: String,
+        /// The server that answered (its domain).
+        found: String,
+        /// What to check.
+        hint: &'static str,
+    },
     /// `status: error` with another message.
     #[error("{server} reported an error for {endpoint}: {message}")]
     Api {
@@ -184,6 +224,13 @@ pub enum ApiError {
         /// The server's message (trimmed and shortened).
         message: String,
     },
+}
+
+fn listed_nodes(listed: &[String]) -> String {
+    match listed {
+        [] => String::new(),
+        nodes => format!(" (its nodes: {})", nodes.join(", ")),
+    }
 }
 
 fn through(proxy: Option<&str>) -> String {
@@ -203,7 +250,7 @@ impl ApiError {
     #[must_use]
     pub fn reason(&self) -> Reason {
         match self {
-            Self::Unreachable { .. } => Reason::Unreachable,
+            Self::Unreachable { .. } | Self::NodeUnreachable { .. } => Reason::Unreachable,
             Self::Timeout { .. } => Reason::Timeout,
             Self::MissingToken { .. } | Self::InvalidToken { .. } => Reason::InvalidToken,
             Self::TwoFactorRequired { .. } => Reason::TwoFactorRequired,
@@ -211,10 +258,12 @@ impl ApiError {
             Self::BadResponse { .. }
             | Self::TooLarge { .. }
             | Self::OverBudget { .. }
-            | Self::Internal { .. } => Reason::BadResponse,
-            Self::PermissionDenied { .. } | Self::Api { .. } | Self::ParameterNotAllowed { .. } => {
-                Reason::ApiError
-            }
+            | Self::Internal { .. }
+            | Self::WrongNode { .. } => Reason::BadResponse,
+            Self::PermissionDenied { .. }
+            | Self::Api { .. }
+            | Self::ParameterNotAllowed { .. }
+            | Self::NodeNotListed { .. } => Reason::ApiError,
         }
     }
 }

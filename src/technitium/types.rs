@@ -28,6 +28,13 @@ pub struct Envelope<T> {
         skip_serializing_if = "Option::is_none"
     )]
     pub error_message: Option<String>,
+    /// The message of the error's cause, when it had one (a proxied call's connection error).
+    #[serde(
+        rename = "innerErrorMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub inner_error_message: Option<String>,
     /// The payload; present when `status` is `ok`.
     #[serde(
         alias = "info",
@@ -141,6 +148,9 @@ pub struct Permission {
 pub struct ClusterNode {
     /// The node's name (its domain).
     pub name: String,
+    /// The node's web console URL (`https://NAME:53443/`), as the cluster knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// `Primary`, `Secondary` or `Unknown`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub node_type: Option<String>,
@@ -161,6 +171,28 @@ pub struct ClusterNode {
         skip_serializing_if = "Option::is_none"
     )]
     pub up_since: Option<Timestamp>,
+}
+
+/// `/api/admin/cluster/state` (v14+): the server's own facts and its view of the cluster, the
+/// same node list as session/get's. Proxied with `node=`, it is the node's (session/get never
+/// is: the contacted server always answers it).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterState {
+    /// "Major.Minor[.Build[.Revision]]".
+    pub version: String,
+    /// The server's own domain name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_server_domain: Option<String>,
+    /// Whether the server is part of a cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_initialized: Option<bool>,
+    /// The cluster's domain, when clustered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_domain: Option<String>,
+    /// Every node as this server sees it (the docs call it `nodes`).
+    #[serde(default, alias = "nodes", skip_serializing_if = "Option::is_none")]
+    pub cluster_nodes: Option<Vec<ClusterNode>>,
 }
 
 /// `/api/dashboard/metrics/json` (v15+).

@@ -119,9 +119,24 @@ fn demo_is_all_green() {
     assert_eq!(run.code, Some(0), "{}\n{}", run.stdout, run.stderr);
     assert!(run.verdict().starts_with("✓ all good: "), "{}", run.stdout);
     assert!(run.verdict().ends_with("(exit 0)"), "{}", run.stdout);
-    for mark in ["✗", "!"] {
-        assert!(!run.stdout.contains(mark), "{}", run.stdout);
+    assert!(!run.stdout.contains("✗"), "{}", run.stdout);
+    // The demo's cluster: dns2 runs an older version, dns3 is down; warnings, not failures.
+    assert!(
+        run.verdict().contains(
+            "; version skew in the cluster: dns2.demo.lan (15.1) behind the newest node (2 warnings above)"
+        ),
+        "{}",
+        run.stdout
+    );
+    for row in [
+        "│ ✓ ┆ dns1.demo.lan ",
+        "│ ! ┆ dns2.demo.lan ",
+        "│ ! ┆ dns3.demo.lan ",
+    ] {
+        assert!(run.stdout.contains(row), "{row}: {}", run.stdout);
     }
+    let warned: Vec<&str> = run.stdout.lines().filter(|l| l.contains("│ ! ┆")).collect();
+    assert_eq!(warned.len(), 2, "{}", run.stdout);
     for row in [
         "DNS resolution",
         "TCP connect",
@@ -199,6 +214,7 @@ fn json_output_follows_the_schema() {
             "collectors",
             "exit_code",
             "name",
+            "nodes",
             "series",
             "server",
             "steps",
@@ -210,7 +226,9 @@ fn json_output_follows_the_schema() {
     );
     assert_eq!(report["verdict"], "ok");
     assert_eq!(report["exit_code"], 0);
-    assert_eq!(report["warnings"], 0);
+    // The two node rows of the demo's cluster.
+    assert_eq!(report["warnings"], 2);
+    nodes_follow_the_schema(&report);
     assert!(report["series"].as_u64().unwrap() > 100);
     assert!(
         report["target"]
@@ -224,6 +242,56 @@ fn json_output_follows_the_schema() {
     assert!(report["server"]["domain"].is_string());
     steps_follow_the_schema(&report);
     collectors_follow_the_schema(&report);
+}
+
+fn nodes_follow_the_schema(report: &Value) {
+    let nodes = report["nodes"].as_array().unwrap();
+    let names: Vec<&str> = nodes.iter().map(|n| n["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["dns1.demo.lan", "dns2.demo.lan", "dns3.demo.lan"]);
+    for n in nodes {
+        assert_eq!(
+            keys(n),
+            [
+                "detail",
+                "duration_ms",
+                "hint",
+                "name",
+                "series",
+                "state",
+                "status",
+                "type",
+                "version",
+                "via"
+            ]
+        );
+    }
+    let field = |i: usize, k: &str| nodes[i][k].clone();
+    assert_eq!(
+        (field(0, "via"), field(0, "state"), field(0, "type")),
+        ("self".into(), "self".into(), "primary".into())
+    );
+    assert_eq!(field(0, "status"), "ok");
+    assert_eq!(field(0, "series"), report["series"]);
+    assert_eq!(field(1, "via"), "target");
+    assert_eq!(field(1, "version"), "15.1");
+    assert_eq!(field(1, "status"), "warning");
+    assert_eq!(
+        field(1, "detail"),
+        "version skew: runs 15.1 while dns1.demo.lan runs 15.2"
+    );
+    assert!(field(1, "series").as_u64().unwrap() > 100);
+    assert_eq!(field(2, "state"), "unreachable");
+    assert_eq!(field(2, "status"), "warning");
+    assert_eq!(field(2, "version"), Value::Null);
+    assert_eq!(field(2, "series"), Value::Null);
+    assert!(
+        field(2, "detail")
+            .as_str()
+            .unwrap()
+            .starts_with("down: the target's server cannot reach it (Connection refused"),
+        "{}",
+        nodes[2]
+    );
 }
 
 fn steps_follow_the_schema(report: &Value) {
@@ -535,7 +603,13 @@ async fn tls_upstream() -> u16 {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let body = fixture("user_session_get_apiToken.json");
+    // One server outside a cluster (it answers session/get to everything, so no node could be
+    // asked through it).
+    let body = fixture("user_session_get_apiToken.json").replacen(
+        "\"clusterInitialized\": true",
+        "\"clusterInitialized\": false",
+        1,
+    );
     tokio::spawn(async move {
         loop {
             let Ok((tcp, _)) = listener.accept().await else {
@@ -653,11 +727,18 @@ async fn untested_server_versions_are_a_warning_not_a_failure() {
         ("16.0", "is newer than the latest tested (13.x–15.x)"),
         ("12.1", "is older than the oldest tested (13.x–15.x)"),
     ] {
-        let session = fixture("user_session_get_apiToken.json").replacen(
-            "\"version\": \"15.2\"",
-            &format!("\"version\": \"{version}\""),
-            1,
-        );
+        // One server, outside a cluster: its nodes would be another version.
+        let session = fixture("user_session_get_apiToken.json")
+            .replacen(
+                "\"version\": \"15.2\"",
+                &format!("\"version\": \"{version}\""),
+                1,
+            )
+            .replacen(
+                "\"clusterInitialized\": true",
+                "\"clusterInitialized\": false",
+                1,
+            );
         // Before v14 the client stops asking for every query type; the recorded v15.2 mock only
         // answers the v14+ form, so answer stats/get whatever its parameters.
         let stats = json(fixture("dashboard_stats_get_LastHour.json"));

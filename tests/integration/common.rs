@@ -169,18 +169,21 @@ pub async fn mount_fixtures(server: &MockServer, version: Version) {
         get(Endpoint::SessionGet).respond_with(recorded(version, "user_session_get_apiToken.json")),
         get(Endpoint::ZonesList)
             .and(query_param_is_missing("pageNumber"))
-            .respond_with(recorded(version, "zones_list_all.json")),
-        get(Endpoint::DhcpScopesList).respond_with(recorded(version, "dhcp_scopes_list.json")),
-        get(Endpoint::DhcpLeasesList).respond_with(recorded(version, "dhcp_leases_list.json")),
-        get(Endpoint::SettingsGet).respond_with(recorded(version, "settings_get.json")),
-        get(Endpoint::CheckForUpdate).respond_with(recorded(version, "user_checkForUpdate.json")),
-        get(Endpoint::DnsClientResolve).respond_with(recorded(version, "dnsClient_resolve.json")),
+            .respond_with(AsNode::of(version, "zones_list_all.json")),
+        get(Endpoint::DhcpScopesList).respond_with(AsNode::of(version, "dhcp_scopes_list.json")),
+        get(Endpoint::DhcpLeasesList).respond_with(AsNode::of(version, "dhcp_leases_list.json")),
+        get(Endpoint::SettingsGet).respond_with(AsNode::of(version, "settings_get.json")),
+        get(Endpoint::CheckForUpdate).respond_with(AsNode::of(version, "user_checkForUpdate.json")),
+        get(Endpoint::DnsClientResolve).respond_with(AsNode::of(version, "dnsClient_resolve.json")),
     ];
     if version == Version::V15_2 {
         mocks.push(
             get(Endpoint::MetricsJson)
-                .respond_with(recorded(version, "dashboard_metrics_json.json")),
+                .respond_with(AsNode::of(version, "dashboard_metrics_json.json")),
         );
+    }
+    if version.at_least_14() {
+        mocks.push(get(Endpoint::ClusterState).respond_with(ClusterStateAs(version)));
     }
     for (window, file) in [("LastHour", ""), ("LastDay", "_LastDay")] {
         let stats = get(Endpoint::StatsGet)
@@ -191,7 +194,7 @@ pub async fn mount_fixtures(server: &MockServer, version: Version) {
         } else {
             stats.and(query_param_is_missing("dontTrimQueryTypeData"))
         };
-        mocks.push(stats.respond_with(recorded(
+        mocks.push(stats.respond_with(AsNode::of(
             version,
             &format!("dashboard_stats_get_{window}.json"),
         )));
@@ -204,7 +207,7 @@ pub async fn mount_fixtures(server: &MockServer, version: Version) {
             } else {
                 top
             };
-            mocks.push(top.respond_with(recorded(
+            mocks.push(top.respond_with(AsNode::of(
                 version,
                 &format!("dashboard_stats_getTop_{kind}{file}.json"),
             )));
@@ -213,6 +216,76 @@ pub async fn mount_fixtures(server: &MockServer, version: Version) {
     for mock in mocks {
         mock.with_priority(PRIORITY_FIXTURE).mount(server).await;
     }
+}
+
+/// A recorded answer, written by the node `node=` names when there is one: a cluster proxies
+/// the call to that node, whose answer names it as its `server` (the recorded answers are
+/// server1's).
+pub struct AsNode {
+    body: String,
+}
+
+impl AsNode {
+    pub fn of(version: Version, name: &str) -> Self {
+        Self {
+            body: fixture(version, name),
+        }
+    }
+}
+
+impl wiremock::Respond for AsNode {
+    fn respond(&self, r: &Request) -> ResponseTemplate {
+        match r.url.query_pairs().find(|(k, _)| k == "node") {
+            Some((_, node)) => json(self.body.replacen(
+                "\"server\": \"server1.example.com\"",
+                &format!("\"server\": \"{node}\""),
+                1,
+            )),
+            None => json(self.body.clone()),
+        }
+    }
+}
+
+/// `admin/cluster/state` answered as the node `node=` names (the recorded answer otherwise):
+/// that node is `Self` and writes the envelope, the recorded `Self` is a connected peer. Every
+/// other recorded answer is the same whichever node is asked.
+pub struct ClusterStateAs(pub Version);
+
+impl wiremock::Respond for ClusterStateAs {
+    fn respond(&self, r: &Request) -> ResponseTemplate {
+        let text = fixture(self.0, "admin_cluster_state.json");
+        let node = r
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "node")
+            .map(|(_, v)| v.into_owned());
+        let Some(node) = node else {
+            return json(text);
+        };
+        json(cluster_state_as(&text, &node, None).to_string())
+    }
+}
+
+/// A recorded cluster state rewritten as node `node` answers it (optionally with another
+/// version).
+pub fn cluster_state_as(recorded: &str, node: &str, version: Option<&str>) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(recorded).expect("cluster state json");
+    for n in v["response"]["clusterNodes"].as_array_mut().expect("nodes") {
+        let state = if n["name"] == node {
+            "Self"
+        } else if n["state"] == "Self" {
+            "Connected"
+        } else {
+            continue;
+        };
+        n["state"] = state.into();
+    }
+    v["response"]["dnsServerDomain"] = node.into();
+    v["server"] = node.into();
+    if let Some(version) = version {
+        v["response"]["version"] = version.into();
+    }
+    v
 }
 
 /// Mounts an override for one endpoint (any query), beating the recorded answers.

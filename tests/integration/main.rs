@@ -21,6 +21,7 @@ mod config;
 mod counters;
 mod dns_collector;
 mod dns_probe;
+mod fleet;
 mod forwarders;
 mod generated;
 mod golden;

@@ -10,9 +10,9 @@ use crate::common::{TOKEN, Version, free_port, recorded, start_mock};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer};
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -23,12 +23,12 @@ impl Drop for Server {
 }
 
 /// A plain HTTP client (installs the TLS crypto provider reqwest needs).
-fn http() -> reqwest::Client {
+pub(crate) fn http() -> reqwest::Client {
     technitium_exporter::technitium::client::http_client(None, false).unwrap()
 }
 
 /// Starts `serve` with `args` and waits until `/-/healthy` answers.
-async fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
+pub(crate) async fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"));
     cmd.arg("serve")
@@ -61,7 +61,7 @@ async fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
     panic!("serve did not come up");
 }
 
-async fn get(url: &str) -> (u16, String) {
+pub(crate) async fn get(url: &str) -> (u16, String) {
     let r = http().get(url).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
@@ -524,6 +524,18 @@ async fn tls_and_basic_auth_protect_the_listener() {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("technitium_up 1\n"));
+    // Service discovery is a route like the others: credentials first; its targets say https.
+    let sd = format!("https://localhost:{port}/sd");
+    assert_eq!(client.get(&sd).send().await.unwrap().status(), 401);
+    let r = client
+        .get(&sd)
+        .basic_auth("prometheus", Some("right"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("\"__scheme__\":\"https\""), "{body}");
     // Plain HTTP to the TLS port gets no metrics.
     let plain = http()
         .get(format!("http://127.0.0.1:{port}/metrics"))

@@ -1,0 +1,223 @@
+//! Per-node collection: which cluster node a [`super::Collector`] reads, and how that node's
+//! session facts are made.
+//!
+//! Technitium's `session/get` always answers for the server it is sent to, whatever `node=`
+//! says (`DnsWebService.GetClusterNodeTypeForPath` pins it to the contacted node). So a node
+//! reached through another server's URL ([`Reach::Proxy`]) gets its facts in two calls:
+//! - `session/get` on the contacted server: the token is valid, and the node is one this
+//!   server's cluster lists — never an arbitrary name; the token's permissions (users and
+//!   groups are the same on every node: the cluster syncs them);
+//! - `admin/cluster/state?node=NODE`, proxied to the node: its version, domain, start time (its
+//!   own node entry's `upSince`) and its view of the cluster. This needs Administration: View;
+//!   without it the node's facts are unknown: no version, server, start-time or cluster series
+//!   are written for it (they would be the contacted server's), and collectors are planned with
+//!   the contacted server's version, which a cluster shares while it is healthy.
+//!
+//! A node with a URL of its own ([`Reach::Direct`], `node_urls`) is asked directly: its own
+//! session has all of it, and it must list itself, under the expected name, as `Self`.
+
+use super::SessionData;
+use crate::technitium::client::display_base;
+use crate::technitium::types::{ClusterNode, SessionInfo};
+use crate::technitium::{ApiError, Client, Section};
+
+/// How a collector reaches its node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Through the target's URL, every call but session/get with `node=NODE`.
+    Proxy,
+    /// At the node's own URL.
+    Direct,
+}
+
+impl Reach {
+    /// For people and `check`: `target` (through the target's URL) or `direct`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proxy => "target",
+            Self::Direct => "direct",
+        }
+    }
+}
+
+/// The node a collector reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeScope {
+    /// The node's name, as the cluster lists it (its domain, lower case).
+    pub name: String,
+    /// How it is reached.
+    pub reach: Reach,
+}
+
+/// What a per-node session adds to [`SessionData`].
+#[derive(Debug, Clone)]
+pub struct NodeSession {
+    /// The node.
+    pub scope: NodeScope,
+    /// Whether the node's own facts (version, domain, start, cluster view) are known.
+    pub facts: bool,
+    /// The node names the session that validated the node listed, sorted.
+    pub listed: Vec<String>,
+    /// The cluster's domain, as that session says.
+    pub cluster_domain: Option<String>,
+}
+
+/// The node names of a session, sorted; empty when the server is not in a cluster (v14+).
+#[must_use]
+pub fn listed_nodes(info: &SessionInfo) -> Vec<String> {
+    let clustered = crate::technitium::types::parse_version(&info.version)
+        .is_some_and(|(major, _)| major >= 14)
+        && info.cluster_initialized == Some(true);
+    let mut names: Vec<String> = if clustered {
+        info.cluster_nodes
+            .iter()
+            .flatten()
+            .map(|n| n.name.to_ascii_lowercase())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+fn self_node(nodes: Option<&Vec<ClusterNode>>) -> Option<&ClusterNode> {
+    nodes?.iter().find(|n| {
+        n.state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("self"))
+    })
+}
+
+/// The session of `scope`'s node, through `client` (see the module documentation).
+///
+/// # Errors
+/// The calls' errors; [`ApiError::NodeNotListed`] when the node is not in the session's
+/// cluster; [`ApiError::WrongNode`] when the node's answer came from another server.
+pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<SessionData, ApiError> {
+    let local = client.session().await?;
+    let listed = listed_nodes(&local);
+    if !listed.contains(&scope.name) {
+        return Err(ApiError::NodeNotListed {
+            server: display_base(client.base_url()),
+            node: scope.name.clone(),
+            listed,
+        });
+    }
+    let node = |facts| NodeSession {
+        scope: scope.clone(),
+        facts,
+        listed: listed.clone(),
+        cluster_domain: local.cluster_domain.clone(),
+    };
+    match scope.reach {
+        Reach::Direct => {
+            let found =
+                self_node(local.cluster_nodes.as_ref()).map(|n| n.name.to_ascii_lowercase());
+            if found.as_deref() != Some(scope.name.as_str()) {
+                return Err(ApiError::WrongNode {
+                    server: client.server().to_owned(),
+                    node: scope.name.clone(),
+                    found: found
+                        .unwrap_or_else(|| "a server that names no node as itself".to_owned()),
+                    hint: "point this node's node_urls entry at the node's own web console",
+                });
+            }
+            let node = node(true);
+            Ok(SessionData::with_node(local, node))
+        }
+        Reach::Proxy => {
+            let can_view = local
+                .permissions
+                .get(Section::Administration.api_name())
+                .is_some_and(|p| p.can_view);
+            if !can_view {
+                let info = SessionInfo {
+                    version: local.version.clone(),
+                    uptimestamp: None,
+                    dns_server_domain: None,
+                    cluster_initialized: Some(true),
+                    cluster_domain: local.cluster_domain.clone(),
+                    cluster_nodes: None,
+                    permissions: local.permissions.clone(),
+                };
+                return Ok(SessionData::with_node(info, node(false)));
+            }
+            let state = match client.cluster_state().await {
+                Ok(state) => state,
+                // The node left between the two calls: the list is the session's, without it.
+                Err(ApiError::NodeNotListed { server, node, .. }) => {
+                    let listed = listed.into_iter().filter(|n| *n != node).collect();
+                    return Err(ApiError::NodeNotListed {
+                        server,
+                        node,
+                        listed,
+                    });
+                }
+                Err(e) => return Err(e),
+            };
+            let own = self_node(state.cluster_nodes.as_ref());
+            let found = own.map(|n| n.name.to_ascii_lowercase());
+            if found.as_deref() != Some(scope.name.as_str()) {
+                return Err(ApiError::WrongNode {
+                    server: client.server().to_owned(),
+                    node: scope.name.clone(),
+                    found: found
+                        .unwrap_or_else(|| "a server that names no node as itself".to_owned()),
+                    hint: "is a proxy in front of Technitium dropping the node= parameter?",
+                });
+            }
+            let info = SessionInfo {
+                uptimestamp: own.and_then(|n| n.up_since),
+                version: state.version,
+                dns_server_domain: state.dns_server_domain,
+                cluster_initialized: state.cluster_initialized,
+                cluster_domain: state.cluster_domain,
+                cluster_nodes: state.cluster_nodes,
+                permissions: local.permissions,
+            };
+            Ok(SessionData::with_node(info, node(true)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(version: &str, clustered: bool, names: &[&str]) -> SessionInfo {
+        SessionInfo {
+            version: version.to_owned(),
+            uptimestamp: None,
+            dns_server_domain: None,
+            cluster_initialized: Some(clustered),
+            cluster_domain: None,
+            cluster_nodes: Some(
+                names
+                    .iter()
+                    .map(|n| ClusterNode {
+                        name: (*n).to_owned(),
+                        url: None,
+                        node_type: None,
+                        state: None,
+                        last_seen: None,
+                        up_since: None,
+                    })
+                    .collect(),
+            ),
+            permissions: Default::default(),
+        }
+    }
+
+    #[test]
+    fn only_an_initialised_v14_cluster_lists_nodes_sorted_and_lower_case() {
+        assert_eq!(
+            listed_nodes(&info("15.2", true, &["B.lan", "a.lan", "b.lan"])),
+            ["a.lan", "b.lan"]
+        );
+        assert!(listed_nodes(&info("15.2", false, &["a.lan"])).is_empty());
+        assert!(listed_nodes(&info("13.6", true, &["a.lan"])).is_empty());
+    }
+}
