@@ -1234,7 +1234,9 @@ fn resolve(state: &State, node: Node, query: &[(String, String)]) -> Response<Fu
             return node_error(
                 state,
                 node,
-                &format!("DnsClient failed to resolve the request '{question}': request timed out."),
+                &format!(
+                    "DnsClient failed to resolve the request '{question}': request timed out."
+                ),
             );
         }
         None => {

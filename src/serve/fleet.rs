@@ -8,7 +8,8 @@
 //!   [`NODE_LIST_TTL`] they ask session/get once more (one call at a time per target, at most
 //!   one try per TTL); when that fails the last known list stays (its nodes' scrapes then say
 //!   why with `technitium_up 0`), so a passing outage does not reshuffle Prometheus's targets.
-//! - one collector per node (its own coalescing and min-interval state), made on the first
+//! - one collector per node (its own coalescing, min-interval and derived-counter state; a
+//!   reload hands it to the new one), made on the first
 //!   request for a listed node and dropped as soon as a session no longer lists it: never more
 //!   than the cluster's nodes, and never more than [`MAX_NODES`]. A name the list does not hold
 //!   never gets one: the request is answered 400 first.
@@ -98,6 +99,9 @@ pub(super) struct Fleet {
     node_urls: BTreeMap<String, Url>,
     shared: Shared,
     nodes: Mutex<Nodes>,
+    /// Node collectors of the same target before a reload: a node's collector, when first
+    /// made again, takes over its per-collector state (derived counters go on counting).
+    inherited: Mutex<BTreeMap<String, Arc<Target>>>,
     /// One node-list refresh at a time.
     refreshing: tokio::sync::Mutex<()>,
 }
@@ -116,8 +120,15 @@ impl Fleet {
             http,
             options: config.options.clone(),
             node_urls: config.node_urls.clone(),
-            shared: shared.clone(),
+            shared: shared.settled(),
             nodes: Mutex::new(Nodes::default()),
+            inherited: Mutex::new(
+                shared
+                    .previous
+                    .as_ref()
+                    .and_then(|p| p.nodes.get(&config.name).cloned())
+                    .unwrap_or_default(),
+            ),
             refreshing: tokio::sync::Mutex::new(()),
         }
     }
@@ -204,6 +215,11 @@ impl Fleet {
         Ok(t)
     }
 
+    /// The node collectors made so far, by node name.
+    pub(super) fn node_targets(&self) -> BTreeMap<String, Arc<Target>> {
+        lock(&self.nodes).collectors.clone()
+    }
+
     /// A new collector for a listed node: at its own URL when `node_urls` names one, else
     /// through the target's URL.
     fn make(&self, node: &str, listed: &Listed) -> Arc<Target> {
@@ -239,9 +255,12 @@ impl Fleet {
             name: node.to_owned(),
             reach,
         };
-        let collector = Collector::with_target(client, self.options.clone(), info)
+        let mut collector = Collector::with_target(client, self.options.clone(), info)
             .with_node(scope)
             .named(&self.name, Some(node));
+        if let Some(before) = lock(&self.inherited).remove(node) {
+            collector.adopt_states(&before.collector);
+        }
         Target::for_node(&self.name, Some(node), collector)
     }
 

@@ -44,7 +44,7 @@ fn apply(state: &State, running: &Config, new: Result<Config, ConfigError>) {
         }
     };
     let shared = super::targets::Shared {
-        previous: Some(state.targets().by_name()),
+        previous: Some(Arc::new(state.targets().previous())),
         ..state.shared.clone()
     };
     match Targets::build(&new, &shared) {

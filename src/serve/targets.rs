@@ -3,7 +3,7 @@
 //! (`/probe?target=URL&module=NAME`), each with its own collector and coalescing state. The
 //! whole set is replaced on SIGHUP.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use super::coalesce::Target;
@@ -65,8 +65,28 @@ impl Profiles {
 pub(super) struct Shared {
     pub(super) metrics: Arc<SelfMetrics>,
     pub(super) budget: ResponseBudget,
-    /// While a reload builds new targets: the running ones, by name, whose state carries over.
-    pub(super) previous: Option<HashMap<String, Arc<Target>>>,
+    /// While a reload builds new targets: the running ones, whose state carries over.
+    pub(super) previous: Option<Arc<Previous>>,
+}
+
+impl Shared {
+    /// What a built target keeps: everything but the previous targets (which it must not hold
+    /// on to once the reload is over).
+    pub(super) fn settled(&self) -> Self {
+        Self {
+            previous: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// The targets running before a reload.
+#[derive(Debug, Default)]
+pub(super) struct Previous {
+    /// By name.
+    pub(super) targets: HashMap<String, Arc<Target>>,
+    /// The node collectors of each per-node target, by target name, then node name.
+    pub(super) nodes: HashMap<String, BTreeMap<String, Arc<Target>>>,
 }
 
 fn target(
@@ -84,7 +104,7 @@ fn target(
         Collector::with_target(client, options.clone(), TargetInfo::of(cfg)).named(name, None);
     // A reload keeps a target's per-collector state (derived counters go on counting) when it
     // still watches the same server.
-    if let Some(before) = shared.previous.as_ref().and_then(|p| p.get(name)) {
+    if let Some(before) = shared.previous.as_ref().and_then(|p| p.targets.get(name)) {
         collector.adopt_states(&before.collector);
     }
     Target::new(name, collector)
@@ -96,6 +116,18 @@ impl Targets {
         let mut all = self.named.clone();
         all.insert(DEFAULT_TARGET.to_owned(), Arc::clone(&self.default));
         all
+    }
+
+    /// The running targets and node collectors, for a reload to take their state over.
+    pub(super) fn previous(&self) -> Previous {
+        Previous {
+            targets: self.by_name(),
+            nodes: self
+                .fleets
+                .iter()
+                .map(|(name, fleet)| (name.clone(), fleet.node_targets()))
+                .collect(),
+        }
     }
 
     /// Every target of `config`, with one HTTP client per TLS profile.
@@ -132,10 +164,7 @@ impl Targets {
             fleets,
             modules,
             by_url: Mutex::new(HashMap::new()),
-            shared: Shared {
-                previous: None,
-                ..shared.clone()
-            },
+            shared: shared.settled(),
         })
     }
 

@@ -109,6 +109,7 @@ pub enum Unlocked {
 
 /// The simulated server's state; tests change it between scrapes.
 #[derive(Debug)]
+#[allow(clippy::struct_excessive_bools)] // independent knobs of a test server
 pub struct Sim {
     pub version: Version,
     /// The server's clock, Unix seconds.
@@ -136,6 +137,9 @@ pub struct Sim {
     pub custom_calls: Vec<(i64, i64)>,
     /// Number of LastHour calls seen.
     pub last_hour_calls: usize,
+    /// In a cluster with `dns2.sim.lan` (v14+): the session lists both nodes, and a call with
+    /// `node=` is answered as that node (the same traffic).
+    pub clustered: bool,
 }
 
 impl Sim {
@@ -259,6 +263,15 @@ impl Sim {
         });
         if self.version != Version::V13_6 {
             v["server"] = json!(self.server_name);
+        }
+        if self.clustered {
+            let info = &mut v["info"];
+            info["clusterInitialized"] = json!(true);
+            info["clusterDomain"] = json!("sim.lan");
+            info["clusterNodes"] = json!([
+                {"name": self.server_name, "type": "Primary", "state": "Self"},
+                {"name": "dns2.sim.lan", "type": "Secondary", "state": "Connected"},
+            ]);
         }
         v
     }
@@ -470,6 +483,7 @@ impl SimServer {
             traffic_shift: 0,
             custom_calls: Vec::new(),
             last_hour_calls: 0,
+            clustered: false,
         }));
         let mock = MockServer::start().await;
         Mock::given(wiremock::matchers::any())
@@ -550,6 +564,10 @@ impl Respond for Responder {
             }
             other => panic!("unexpected path {other}"),
         };
+        let mut body = body;
+        if let Some(node) = param("node").filter(|_| sim.clustered) {
+            body["server"] = json!(node);
+        }
         json_answer(body.to_string())
     }
 }

@@ -693,6 +693,58 @@ async fn a_long_scrape_joining_a_short_one_gets_its_own_deadline() {
     assert!(short.contains("technitium_scrape_collector_success{collector=\"dashboard\"} 0"));
 }
 
+/// A reload keeps the derived counters of a cluster node scraped through its target's URL
+/// (`/probe?target=NAME&node=NODE`), as it does a target's.
+#[tokio::test]
+async fn a_reload_keeps_a_nodes_derived_counters() {
+    use crate::minutes::SimServer;
+    const T0: i64 = 1_778_414_400;
+    let sim = SimServer::start(Version::V15_2, T0 + 5).await;
+    sim.with(|x| x.clustered = true);
+    let other = start_mock(Version::V15_2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    write_config(&config, &[("sim", &sim.uri(), TOKEN)]);
+    let s = serve(
+        &[
+            "--collector.disable-defaults",
+            "--collector.counters",
+            "--config.file",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    let udp = |body: &str| {
+        crate::common::sample(body, "technitium_protocol_queries_total{protocol=\"udp\"}")
+    };
+    let probe = format!("{}/probe?target=sim&node=dns2.sim.lan", s.base);
+    let first = get(&probe).await.1;
+    assert_eq!(udp(&first), Some(0.0), "counting starts at 0: {first}");
+    sim.with(|x| x.now = T0 + 5 + 180);
+    let before = udp(&get(&probe).await.1).unwrap();
+    assert!(before > 0.0, "three minutes counted");
+    write_config(
+        &config,
+        &[("sim", &sim.uri(), TOKEN), ("other", &other.uri(), TOKEN)],
+    );
+    hup(&s);
+    let reloaded = format!("{}/probe?target=other", s.base);
+    for _ in 0..100 {
+        if get(&reloaded).await.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(get(&reloaded).await.0, 200, "the reload happened");
+    sim.with(|x| x.now = T0 + 5 + 240);
+    let after = udp(&get(&probe).await.1).unwrap();
+    assert!(
+        after > before,
+        "the node still counts after the reload: {before} → {after}"
+    );
+}
+
 /// A reload (SIGHUP) keeps a target's derived counters while its URL stays the same: they go
 /// on counting instead of starting again at 0.
 #[tokio::test]
