@@ -68,10 +68,20 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
             config.client.url
         );
     }
+    dispatch(&cli, config, matches, demo_dns.as_ref(), demo).await
+}
+
+/// Runs the mode `cli` names with the built configuration.
+async fn dispatch(
+    cli: &Cli,
+    config: Config,
+    matches: Option<&ArgMatches>,
+    demo_dns: Option<&DemoDnsTarget>,
+    demo: bool,
+) -> Result<Exit, Fatal> {
     match &cli.command {
         Command::Serve(_) => {
-            let reload =
-                || Config::build(&cli, matches).map(|c| for_demo(c, demo_dns.as_ref(), demo));
+            let reload = || Config::build(cli, matches).map(|c| for_demo(c, demo_dns, demo));
             serve::run(config, &reload).await
         }
         Command::Scrape(args) => {

@@ -151,34 +151,8 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|ms| *ms > 0)
         .map(std::time::Duration::from_millis);
-    let (stop, mut stopped) = watch::channel(false);
-    tokio::spawn(async move {
-        loop {
-            let accepted = tokio::select! {
-                a = listener.accept() => a,
-                _ = stopped.changed() => break,
-            };
-            let Ok((stream, _)) = accepted else { continue };
-            let state = Arc::clone(&state);
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req| {
-                    let state = Arc::clone(&state);
-                    async move {
-                        if let Some(delay) = delay {
-                            tokio::time::sleep(delay).await;
-                        }
-                        if let Some(delay) = resolve_delay(&req) {
-                            tokio::time::sleep(delay).await;
-                        }
-                        Ok::<_, Infallible>(handle(&state, &req))
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
+    let (stop, stopped) = watch::channel(false);
+    tokio::spawn(accept_loop(listener, state, delay, stopped));
     let url = Url::parse(&format!("http://{addr}")).map_err(std::io::Error::other)?;
     // benches/load.sh points other exporters at this server; the demo token is not a secret,
     // but normal output stays clean unless asked.
@@ -190,6 +164,40 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         token: Secret::new(&token),
         _stop: stop,
     })
+}
+
+/// Serves connections until `stopped` changes (the [`Demo`] is dropped).
+async fn accept_loop(
+    listener: TcpListener,
+    state: Arc<State>,
+    delay: Option<std::time::Duration>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stopped.changed() => break,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let state = Arc::clone(&state);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let state = Arc::clone(&state);
+                async move {
+                    if let Some(delay) = delay {
+                        tokio::time::sleep(delay).await;
+                    }
+                    if let Some(delay) = resolve_delay(&req) {
+                        tokio::time::sleep(delay).await;
+                    }
+                    Ok::<_, Infallible>(handle(&state, &req))
+                }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 fn version_str(v: DemoVersion) -> &'static str {
@@ -844,25 +852,13 @@ fn minute_stats(
             data: values.iter().map(|m| series_values(m)[k].into()).collect(),
         })
         .collect();
-    let mut qtypes: Vec<(&str, u64)> = QTYPES
-        .iter()
-        .zip(sum.qtypes)
-        .map(|((n, _), c)| (*n, c))
-        .filter(|(_, c)| *c > 0)
-        .collect();
-    qtypes.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let mut qtypes = chart_rows(&QTYPES, &sum.qtypes);
     if !full_qtypes && qtypes.len() > 10 {
         let others: u64 = qtypes[10..].iter().map(|(_, c)| c).sum();
         qtypes.truncate(9);
         qtypes.push(("Others", others));
     }
-    let mut protocols: Vec<(&str, u64)> = PROTOCOLS
-        .iter()
-        .zip(sum.protocols)
-        .map(|((n, _), c)| (*n, c))
-        .filter(|(_, c)| *c > 0)
-        .collect();
-    protocols.sort_by_key(|r| std::cmp::Reverse(r.1));
+    let protocols = chart_rows(&PROTOCOLS, &sum.protocols);
     let chart = |rows: &[(&str, u64)]| ChartData {
         labels: rows.iter().map(|(l, _)| (*l).to_owned()).collect(),
         datasets: vec![Dataset {
@@ -895,6 +891,18 @@ fn minute_stats(
             datasets,
         }),
     }
+}
+
+/// A chart's rows as the server orders them: the names with queries, most queries first.
+fn chart_rows(names: &[(&'static str, f64)], counts: &[u64]) -> Vec<(&'static str, u64)> {
+    let mut rows: Vec<(&str, u64)> = names
+        .iter()
+        .zip(counts)
+        .map(|((n, _), c)| (*n, *c))
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.1));
+    rows
 }
 
 #[derive(Serialize)]

@@ -689,29 +689,9 @@ impl Collector {
     ) -> Option<Part> {
         let spec = collector.spec();
         let started = Instant::now();
-        let part = |outcome, cached, data: Option<snapshot::Data>| {
-            let warning = data
-                .as_deref()
-                .and_then(|d| collector.warning(d, &*entry.settings));
-            let details = data
-                .as_deref()
-                .map(|d| collector.details(d, &*entry.settings))
-                .unwrap_or_default();
-            let duration = started.elapsed();
-            let report = Report {
-                spec,
-                outcome,
-                duration,
-                cached,
-            };
-            Part {
-                report,
-                collector,
-                data,
-                warning,
-                details,
-            }
-        };
+        let settings = &*entry.settings;
+        let part =
+            |outcome, cached, data| new_part(collector, settings, started, outcome, cached, data);
         match session.map(|s| Self::plan(spec, s)) {
             None if spec.requires != Requires::Nothing => return None,
             Some(Plan::NotApplicable) => {
@@ -820,6 +800,34 @@ impl Collector {
                 _ => {}
             }
         }
+    }
+}
+
+/// One collector's part of a snapshot: its report, and what its data has to say.
+fn new_part(
+    collector: &'static dyn DynCollect,
+    settings: &dyn AnySettings,
+    started: Instant,
+    outcome: Outcome,
+    cached: Option<Duration>,
+    data: Option<snapshot::Data>,
+) -> Part {
+    let warning = data.as_deref().and_then(|d| collector.warning(d, settings));
+    let details = data
+        .as_deref()
+        .map(|d| collector.details(d, settings))
+        .unwrap_or_default();
+    Part {
+        report: Report {
+            spec: collector.spec(),
+            outcome,
+            duration: started.elapsed(),
+            cached,
+        },
+        collector,
+        data,
+        warning,
+        details,
     }
 }
 

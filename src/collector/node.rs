@@ -114,17 +114,12 @@ pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<Sessio
     };
     match scope.reach {
         Reach::Direct => {
-            let found =
-                self_node(local.cluster_nodes.as_ref()).map(|n| n.name.to_ascii_lowercase());
-            if found.as_deref() != Some(scope.name.as_str()) {
-                return Err(ApiError::WrongNode {
-                    server: client.server().to_owned(),
-                    node: scope.name.clone(),
-                    found: found
-                        .unwrap_or_else(|| "a server that names no node as itself".to_owned()),
-                    hint: "point this node's node_urls entry at the node's own web console",
-                });
-            }
+            own_entry(
+                client,
+                scope,
+                local.cluster_nodes.as_ref(),
+                "point this node's node_urls entry at the node's own web console",
+            )?;
             let node = node(true);
             Ok(SessionData::with_node(local, node))
         }
@@ -145,41 +140,73 @@ pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<Sessio
                 };
                 return Ok(SessionData::with_node(info, node(false)));
             }
-            let state = match client.cluster_state().await {
-                Ok(state) => state,
-                // The node left between the two calls: the list is the session's, without it.
-                Err(ApiError::NodeNotListed { server, node, .. }) => {
-                    let listed = listed.into_iter().filter(|n| *n != node).collect();
-                    return Err(ApiError::NodeNotListed {
-                        server,
-                        node,
-                        listed,
-                    });
-                }
-                Err(e) => return Err(e),
-            };
-            let own = self_node(state.cluster_nodes.as_ref());
-            let found = own.map(|n| n.name.to_ascii_lowercase());
-            if found.as_deref() != Some(scope.name.as_str()) {
-                return Err(ApiError::WrongNode {
-                    server: client.server().to_owned(),
-                    node: scope.name.clone(),
-                    found: found
-                        .unwrap_or_else(|| "a server that names no node as itself".to_owned()),
-                    hint: "is a proxy in front of Technitium dropping the node= parameter?",
-                });
-            }
-            let info = SessionInfo {
-                uptimestamp: own.and_then(|n| n.up_since),
-                version: state.version,
-                dns_server_domain: state.dns_server_domain,
-                cluster_initialized: state.cluster_initialized,
-                cluster_domain: state.cluster_domain,
-                cluster_nodes: state.cluster_nodes,
-                permissions: local.permissions,
-            };
-            Ok(SessionData::with_node(info, node(true)))
+            let node = node(true);
+            let info = proxied_facts(client, scope, listed, local).await?;
+            Ok(SessionData::with_node(info, node))
         }
+    }
+}
+
+/// The node's own facts through the contacted server: `admin/cluster/state?node=`, checked to
+/// come from the node, with the contacted session's permissions.
+async fn proxied_facts(
+    client: &Client,
+    scope: &NodeScope,
+    listed: Vec<String>,
+    local: SessionInfo,
+) -> Result<SessionInfo, ApiError> {
+    let state = match client.cluster_state().await {
+        Ok(state) => state,
+        // The node left between the two calls: the list is the session's, without it.
+        Err(ApiError::NodeNotListed { server, node, .. }) => {
+            let listed = listed.into_iter().filter(|n| *n != node).collect();
+            return Err(ApiError::NodeNotListed {
+                server,
+                node,
+                listed,
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let up_since = own_entry(
+        client,
+        scope,
+        state.cluster_nodes.as_ref(),
+        "is a proxy in front of Technitium dropping the node= parameter?",
+    )?
+    .up_since;
+    Ok(SessionInfo {
+        uptimestamp: up_since,
+        version: state.version,
+        dns_server_domain: state.dns_server_domain,
+        cluster_initialized: state.cluster_initialized,
+        cluster_domain: state.cluster_domain,
+        cluster_nodes: state.cluster_nodes,
+        permissions: local.permissions,
+    })
+}
+
+/// The entry an answer's node list marks `Self`, which must be the node asked for.
+///
+/// # Errors
+/// [`ApiError::WrongNode`] (with `hint`) when another server answered.
+fn own_entry<'a>(
+    client: &Client,
+    scope: &NodeScope,
+    nodes: Option<&'a Vec<ClusterNode>>,
+    hint: &'static str,
+) -> Result<&'a ClusterNode, ApiError> {
+    match self_node(nodes) {
+        Some(own) if own.name.eq_ignore_ascii_case(&scope.name) => Ok(own),
+        other => Err(ApiError::WrongNode {
+            server: client.server().to_owned(),
+            node: scope.name.clone(),
+            found: other.map_or_else(
+                || "a server that names no node as itself".to_owned(),
+                |n| n.name.to_ascii_lowercase(),
+            ),
+            hint,
+        }),
     }
 }
 

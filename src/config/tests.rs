@@ -238,67 +238,13 @@ fn both_switches_of_one_collector_are_a_usage_error() {
     );
 }
 
-#[test]
-fn file_errors_name_the_key_and_what_is_right() {
-    for (text, wanted) in [
-        ("[technitium]\nurll = \"x\"\n", "unknown field `urll`"),
-        (
-            "[technitium]\ntimeout = 5\n",
-            "expected a string (line 2: `timeout = 5` in [technitium])",
-        ),
-        (
-            "[collector.zones]\nlimit = -5\n",
-            "[collector.zones] limit: \"-5\" is not a whole number",
-        ),
-        (
-            "[collector.zones]\nlimt = 5\n",
-            "[collector.zones] limt: unknown key (keys of [collector.zones]: include, exclude, limit, enabled, min_interval)",
-        ),
-        (
-            "[collector]\nzone = false\n",
-            "unknown collector \"zone\" (collectors: lifetime",
-        ),
-        (
-            "[collector]\ntop = 3\n",
-            "[collector] top must be true, false or a [collector.top] table",
-        ),
-        (
-            "[collector]\nsession = false\n",
-            "the session collector is always on",
-        ),
-        (
-            "[collector.zones]\ninclude = \"[\"\n",
-            "[collector.zones] include: invalid regex \"[\": error: unclosed character class",
-        ),
-        (
-            "[collector.dashboard]\nwindow = [\"yesterday\"]\n",
-            "\"yesterday\" is not a window",
-        ),
-        (
-            "[web]\ntls_cert_file = \"/x\"\n",
-            "[web] needs both tls_cert_file and tls_key_file",
-        ),
-        ("[output]\nfile = \"x.txt\"\n", "must end in .prom"),
-        (
-            "[web]\nlisten_address = [\"9274\"]\n",
-            "\"9274\" is not :PORT, HOST:PORT or [IPv6]:PORT",
-        ),
-        (
-            "[web]\ntelemetry_path = \"/probe\"\n",
-            "--web.telemetry-path must start with /",
-        ),
-        (
-            "[targets.\"a b\"]\nurl = \"http://x\"\n",
-            "target names may use letters",
-        ),
-        (
-            "[targets.x]\nurl = \"http://x\"\ncollector = { zonez = true }\n",
-            "[targets.x] collector: unknown collector \"zonez\"",
-        ),
-    ] {
+/// Each config file `text` fails `mode` with a problem that contains `wanted`, in words of
+/// the file (never serde's internal names).
+fn assert_file_problems(mode: &str, cases: &[(&str, &str)]) {
+    for (text, wanted) in cases {
         let f = file(text);
         let path = f.path().to_string_lossy().into_owned();
-        let got = problems(&["--config.file", &path, "scrape"]);
+        let got = problems(&["--config.file", &path, mode]);
         assert!(
             got.contains(wanted),
             "{text:?}: wanted {wanted:?} in {got:?}"
@@ -308,6 +254,69 @@ fn file_errors_name_the_key_and_what_is_right() {
             "{got}"
         );
     }
+}
+
+#[test]
+fn file_errors_name_the_key_and_what_is_right() {
+    assert_file_problems(
+        "scrape",
+        &[
+            ("[technitium]\nurll = \"x\"\n", "unknown field `urll`"),
+            (
+                "[technitium]\ntimeout = 5\n",
+                "expected a string (line 2: `timeout = 5` in [technitium])",
+            ),
+            (
+                "[collector.zones]\nlimit = -5\n",
+                "[collector.zones] limit: \"-5\" is not a whole number",
+            ),
+            (
+                "[collector.zones]\nlimt = 5\n",
+                "[collector.zones] limt: unknown key (keys of [collector.zones]: include, exclude, limit, enabled, min_interval)",
+            ),
+            (
+                "[collector]\nzone = false\n",
+                "unknown collector \"zone\" (collectors: lifetime",
+            ),
+            (
+                "[collector]\ntop = 3\n",
+                "[collector] top must be true, false or a [collector.top] table",
+            ),
+            (
+                "[collector]\nsession = false\n",
+                "the session collector is always on",
+            ),
+            (
+                "[collector.zones]\ninclude = \"[\"\n",
+                "[collector.zones] include: invalid regex \"[\": error: unclosed character class",
+            ),
+            (
+                "[collector.dashboard]\nwindow = [\"yesterday\"]\n",
+                "\"yesterday\" is not a window",
+            ),
+            (
+                "[web]\ntls_cert_file = \"/x\"\n",
+                "[web] needs both tls_cert_file and tls_key_file",
+            ),
+            ("[output]\nfile = \"x.txt\"\n", "must end in .prom"),
+            (
+                "[web]\nlisten_address = [\"9274\"]\n",
+                "\"9274\" is not :PORT, HOST:PORT or [IPv6]:PORT",
+            ),
+            (
+                "[web]\ntelemetry_path = \"/probe\"\n",
+                "--web.telemetry-path must start with /",
+            ),
+            (
+                "[targets.\"a b\"]\nurl = \"http://x\"\n",
+                "target names may use letters",
+            ),
+            (
+                "[targets.x]\nurl = \"http://x\"\ncollector = { zonez = true }\n",
+                "[targets.x] collector: unknown collector \"zonez\"",
+            ),
+        ],
+    );
 }
 
 #[test]
@@ -404,9 +413,8 @@ fn output_file_names_are_bare_and_end_in_prom() {
     }
 }
 
-/// Every `[default: X]` in the help is the real default: giving X explicitly changes nothing.
 #[test]
-fn per_node_keys_and_the_external_url_are_checked() {
+fn per_node_keys_and_the_external_url_are_read() {
     // Good values: node names lower-cased, trailing / of the external URL dropped.
     let f = file(
         "[web]\nexternal_url = \"https://mon.lan/technitium/\"\n[targets.c]\nurl = \"http://a.lan:5380\"\nnode_urls = { \"B.lan\" = \"https://b.lan:53443\" }\n[targets.d]\nurl = \"http://d.lan:5380\"\nper_node = false\n",
@@ -437,44 +445,43 @@ fn per_node_keys_and_the_external_url_are_checked() {
         flagged.web.external_url.as_ref().map(url::Url::as_str),
         Some("http://10.0.0.5:9274/")
     );
-
-    for (text, wanted) in [
-        (
-            "[technitium]\nper_node = false\n",
-            "per_node and node_urls belong in [targets.NAME]",
-        ),
-        (
-            "[targets.c]\nurl = \"http://a.lan\"\nnode_urls = { \"b lan\" = \"http://b.lan\" }\n",
-            "[targets.c] node_urls: \"b lan\" is not a node name",
-        ),
-        (
-            "[targets.c]\nurl = \"http://a.lan\"\nnode_urls = { \"b.lan\" = \"b.lan:5380\" }\n",
-            "[targets.c] node_urls.\"b.lan\": the scheme must be http or https",
-        ),
-        (
-            "[targets.c]\nurl = \"http://a.lan\"\nper_node = false\nnode_urls = { \"b.lan\" = \"http://b.lan\" }\n",
-            "[targets.c]: node_urls needs per_node = true",
-        ),
-        ("[modules.m]\nper_node = true\n", "unknown field `per_node`"),
-        (
-            "[web]\nexternal_url = \"mon.lan:9274\"\n",
-            "--web.external-url: \"mon.lan:9274\" must be an http or https URL with a host",
-        ),
-        (
-            "[web]\nexternal_url = \"https://u:p@mon.lan\"\n",
-            "--web.external-url: put no user, password, query or fragment in it",
-        ),
-    ] {
-        let f = file(text);
-        let path = f.path().to_string_lossy().into_owned();
-        let got = problems(&["--config.file", &path, "serve"]);
-        assert!(
-            got.contains(wanted),
-            "{text:?}: wanted {wanted:?} in {got:?}"
-        );
-    }
 }
 
+#[test]
+fn per_node_keys_and_the_external_url_are_checked() {
+    assert_file_problems(
+        "serve",
+        &[
+            (
+                "[technitium]\nper_node = false\n",
+                "per_node and node_urls belong in [targets.NAME]",
+            ),
+            (
+                "[targets.c]\nurl = \"http://a.lan\"\nnode_urls = { \"b lan\" = \"http://b.lan\" }\n",
+                "[targets.c] node_urls: \"b lan\" is not a node name",
+            ),
+            (
+                "[targets.c]\nurl = \"http://a.lan\"\nnode_urls = { \"b.lan\" = \"b.lan:5380\" }\n",
+                "[targets.c] node_urls.\"b.lan\": the scheme must be http or https",
+            ),
+            (
+                "[targets.c]\nurl = \"http://a.lan\"\nper_node = false\nnode_urls = { \"b.lan\" = \"http://b.lan\" }\n",
+                "[targets.c]: node_urls needs per_node = true",
+            ),
+            ("[modules.m]\nper_node = true\n", "unknown field `per_node`"),
+            (
+                "[web]\nexternal_url = \"mon.lan:9274\"\n",
+                "--web.external-url: \"mon.lan:9274\" must be an http or https URL with a host",
+            ),
+            (
+                "[web]\nexternal_url = \"https://u:p@mon.lan\"\n",
+                "--web.external-url: put no user, password, query or fragment in it",
+            ),
+        ],
+    );
+}
+
+/// Every `[default: X]` in the help is the real default: giving X explicitly changes nothing.
 #[test]
 fn help_defaults_are_the_real_defaults() {
     let cmd = Cli::command();

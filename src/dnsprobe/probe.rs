@@ -276,23 +276,9 @@ async fn exchange_timed(
         .min(limit.saturating_duration_since(started));
     let port = settings.port(transport);
     let endpoint = endpoint_text(settings, target, transport);
-    let tls = match transport.is_encrypted() {
-        false => None,
-        true => match target.trust.as_ref().map(|t| t.client_config(&[])) {
-            Some(Ok(c)) => Some(c),
-            Some(Err(e)) => {
-                return (
-                    failed(transport, endpoint, started, ProbeError::Other(e)),
-                    None,
-                );
-            }
-            None => {
-                return (
-                    failed(transport, endpoint, started, ProbeError::NoTrust),
-                    None,
-                );
-            }
-        },
+    let tls = match tls_for(target, transport) {
+        Ok(tls) => tls,
+        Err(e) => return (failed(transport, endpoint, started, e), None),
     };
     let recorder = tls.as_ref().map(|(_, r)| Arc::clone(r));
     let run = async {
@@ -332,6 +318,22 @@ async fn exchange_timed(
         error,
     };
     (result, response)
+}
+
+/// The TLS client configuration of an encrypted transport, and the recorder of the
+/// certificate it sees; `None` for plain DNS.
+fn tls_for(
+    target: &DnsTarget,
+    transport: Transport,
+) -> Result<Option<(rustls::ClientConfig, Arc<Recorder>)>, ProbeError> {
+    if !transport.is_encrypted() {
+        return Ok(None);
+    }
+    match target.trust.as_ref().map(|t| t.client_config(&[])) {
+        Some(Ok(c)) => Ok(Some(c)),
+        Some(Err(e)) => Err(ProbeError::Other(e)),
+        None => Err(ProbeError::NoTrust),
+    }
 }
 
 fn failed(
@@ -436,29 +438,14 @@ async fn send(
             exchange.send(request).first_answer().await.map_err(net)
         }
         Transport::Tls => {
-            let name = ServerName::try_from(server_name(settings, target)).map_err(|e| {
-                Failure::Net(NetError::from(format!("not a valid TLS server name: {e}")))
-            })?;
-            let exchange =
-                hickory_net::tls::tls_exchange(addr, name, tls_config()?, budget, None, provider)
-                    .await
-                    .map_err(net)?;
-            exchange.send(request).first_answer().await.map_err(net)
+            let name = server_name(settings, target);
+            dot(addr, name, request, tls_config()?, budget, provider).await
         }
         Transport::Https => doh(settings, target, addr, request, tls_config()?, budget).await,
         #[cfg(feature = "dns-quic")]
         Transport::Quic => {
-            let mut stream = hickory_net::quic::QuicClientStream::builder()
-                .crypto_config(tls_config()?)
-                .request_timeout(budget)
-                .build(addr, Arc::from(server_name(settings, target)))
-                .await
-                .map_err(net)?;
-            stream
-                .send_message(request)
-                .first_answer()
-                .await
-                .map_err(net)
+            let name = server_name(settings, target);
+            doq(addr, name, request, tls_config()?, budget).await
         }
         #[cfg(not(feature = "dns-quic"))]
         Transport::Quic => Err(Failure::Net(NetError::from(
@@ -467,6 +454,47 @@ async fn send(
     };
     drop(runtime);
     result
+}
+
+/// One query over DNS-over-TLS (RFC 7858) on a new connection to `addr`.
+async fn dot(
+    addr: SocketAddr,
+    name: String,
+    request: DnsRequest,
+    tls: rustls::ClientConfig,
+    budget: Duration,
+    provider: TokioRuntimeProvider,
+) -> Result<DnsResponse, Failure> {
+    let net = Failure::Net;
+    let name = ServerName::try_from(name)
+        .map_err(|e| Failure::Net(NetError::from(format!("not a valid TLS server name: {e}"))))?;
+    let exchange = hickory_net::tls::tls_exchange(addr, name, tls, budget, None, provider)
+        .await
+        .map_err(net)?;
+    exchange.send(request).first_answer().await.map_err(net)
+}
+
+/// One query over DNS-over-QUIC (RFC 9250) on a new connection to `addr`.
+#[cfg(feature = "dns-quic")]
+async fn doq(
+    addr: SocketAddr,
+    name: String,
+    request: DnsRequest,
+    tls: rustls::ClientConfig,
+    budget: Duration,
+) -> Result<DnsResponse, Failure> {
+    let net = Failure::Net;
+    let mut stream = hickory_net::quic::QuicClientStream::builder()
+        .crypto_config(tls)
+        .request_timeout(budget)
+        .build(addr, Arc::from(name))
+        .await
+        .map_err(net)?;
+    stream
+        .send_message(request)
+        .first_answer()
+        .await
+        .map_err(net)
 }
 
 /// One RFC 8484 POST over HTTP/1.1 on a new connection to `addr`, verified for the TLS server
@@ -479,8 +507,6 @@ async fn doh(
     mut tls: rustls::ClientConfig,
     budget: Duration,
 ) -> Result<DnsResponse, Failure> {
-    use reqwest::header::{ACCEPT, CONTENT_TYPE};
-    const DNS_MESSAGE: &str = "application/dns-message";
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     let name = server_name(settings, target);
     let is_ip = name.parse::<IpAddr>().is_ok();
@@ -504,6 +530,18 @@ async fn doh(
         builder = builder.resolve(&name, addr);
     }
     let client = builder.build().map_err(Failure::Http)?;
+    read_doh_answer(client, url, request).await
+}
+
+/// Sends the DoH request and reads the answer: a 2xx status, a DNS message content type, at
+/// most [`DOH_MAX_ANSWER`] bytes.
+async fn read_doh_answer(
+    client: reqwest::Client,
+    url: String,
+    request: DnsRequest,
+) -> Result<DnsResponse, Failure> {
+    use reqwest::header::{ACCEPT, CONTENT_TYPE};
+    const DNS_MESSAGE: &str = "application/dns-message";
     let (mut message, _) = request.into_parts();
     // RFC 8484 4.1: id 0 keeps answers cacheable.
     message.metadata.id = 0;
@@ -683,76 +721,53 @@ pub fn question_text(settings: &DnsSettings) -> String {
 }
 
 /// Writes the `dns` collector's families.
+#[allow(clippy::cast_precision_loss)]
 pub fn write_dns(data: &DnsData, enc: &mut Encoder) {
-    if data.probes.is_empty() && data.blocking.is_none() {
-        return;
-    }
-    if !data.probes.is_empty() {
+    let probes = &data.probes;
+    per_transport(
+        enc,
+        probes,
+        "technitium_dns_probe_success",
+        "Whether the DNS probe over a transport got an expected answer (1) or not (0).",
+        |p| Some(if p.success() { 1.0 } else { 0.0 }),
+    );
+    per_transport(
+        enc,
+        probes,
+        "technitium_dns_probe_duration_seconds",
+        "Time the DNS probe over a transport took, address lookup, connection and handshake included (until the failure when it failed).",
+        |p| Some(p.duration.as_secs_f64()),
+    );
+    if probes.iter().any(|p| p.response.is_some()) {
         enc.family(
-            "technitium_dns_probe_success",
+            "technitium_dns_probe_rcode",
             Kind::Gauge,
-            "Whether the DNS probe over a transport got an expected answer (1) or not (0).",
+            "The response code the DNS probe over a transport received (1); absent when no answer came.",
         );
-        for p in &data.probes {
-            enc.sample(
-                &[("transport", p.transport.as_str())],
-                if p.success() { 1.0 } else { 0.0 },
-            );
-        }
-        enc.family(
-            "technitium_dns_probe_duration_seconds",
-            Kind::Gauge,
-            "Time the DNS probe over a transport took, address lookup, connection and handshake included (until the failure when it failed).",
-        );
-        for p in &data.probes {
-            enc.sample(
-                &[("transport", p.transport.as_str())],
-                p.duration.as_secs_f64(),
-            );
-        }
-        if data.probes.iter().any(|p| p.response.is_some()) {
-            enc.family(
-                "technitium_dns_probe_rcode",
-                Kind::Gauge,
-                "The response code the DNS probe over a transport received (1); absent when no answer came.",
-            );
-            for p in &data.probes {
-                if let Some(r) = &p.response {
-                    enc.sample(
-                        &[
-                            ("transport", p.transport.as_str()),
-                            ("rcode", rcode_label(r.rcode)),
-                        ],
-                        1.0,
-                    );
-                }
-            }
-            enc.family(
-                "technitium_dns_probe_answer_records",
-                Kind::Gauge,
-                "Records in the answer section of the DNS probe's response.",
-            );
-            for p in &data.probes {
-                if let Some(r) = &p.response {
-                    #[allow(clippy::cast_precision_loss)]
-                    enc.sample(&[("transport", p.transport.as_str())], r.answers as f64);
-                }
-            }
-        }
-        if data.probes.iter().any(|p| p.certificate_expiry.is_some()) {
-            enc.family(
-                "technitium_dns_probe_tls_certificate_expiry_timestamp_seconds",
-                Kind::Gauge,
-                "When the certificate of an encrypted DNS listener expires, in seconds since the Unix epoch (also when it failed verification).",
-            );
-            for p in &data.probes {
-                if let Some(t) = p.certificate_expiry {
-                    #[allow(clippy::cast_precision_loss)]
-                    enc.sample(&[("transport", p.transport.as_str())], t as f64);
-                }
+        for p in probes {
+            if let Some(r) = &p.response {
+                let labels = [
+                    ("transport", p.transport.as_str()),
+                    ("rcode", rcode_label(r.rcode)),
+                ];
+                enc.sample(&labels, 1.0);
             }
         }
     }
+    per_transport(
+        enc,
+        probes,
+        "technitium_dns_probe_answer_records",
+        "Records in the answer section of the DNS probe's response.",
+        |p| p.response.as_ref().map(|r| r.answers as f64),
+    );
+    per_transport(
+        enc,
+        probes,
+        "technitium_dns_probe_tls_certificate_expiry_timestamp_seconds",
+        "When the certificate of an encrypted DNS listener expires, in seconds since the Unix epoch (also when it failed verification).",
+        |p| p.certificate_expiry.map(|t| t as f64),
+    );
     if let Some(works) = data.blocking.as_ref().and_then(|b| b.works) {
         enc.family(
             "technitium_dns_probe_blocking_works",
@@ -760,6 +775,27 @@ pub fn write_dns(data: &DnsData, enc: &mut Encoder) {
             "Whether the configured blocked name got the server's blocking answer (1) or was resolved (0); absent when no answer came.",
         );
         enc.sample(&[], if works { 1.0 } else { 0.0 });
+    }
+}
+
+/// A gauge family with one sample per transport that has a value; nothing when none has.
+fn per_transport(
+    enc: &mut Encoder,
+    probes: &[ProbeResult],
+    name: &str,
+    help: &str,
+    value: impl Fn(&ProbeResult) -> Option<f64>,
+) {
+    let mut values = probes
+        .iter()
+        .filter_map(|p| value(p).map(|v| (p.transport, v)))
+        .peekable();
+    if values.peek().is_none() {
+        return;
+    }
+    enc.family(name, Kind::Gauge, help);
+    for (transport, v) in values {
+        enc.sample(&[("transport", transport.as_str())], v);
     }
 }
 

@@ -601,37 +601,11 @@ impl Engine {
         server: Option<&str>,
     ) -> Result<Applied, ShapeError> {
         let minutes = &custom.minutes;
-        if minutes.first != range.start || minutes.last() != Some(range.end) {
-            return Err(ShapeError(format!(
-                "a type=Custom answer for {} … {} labelled {} … {} ({} buckets): not the minutes asked for",
-                range.start_param(),
-                range.end_param(),
-                format_label(minutes.first),
-                minutes.last().map(format_label).unwrap_or_default(),
-                minutes.rows.len()
-            )));
-        }
-        let final_end = last_hour.newest_final().unwrap_or(i64::MIN);
-        let in_last_hour = |label: i64| {
-            if label <= final_end {
-                last_hour.get(label)
-            } else {
-                None
-            }
-        };
-        let (mut checked, mut differ, mut traffic) = (0u64, 0u64, false);
-        for (i, row) in minutes.rows.iter().enumerate() {
-            let label = range.start + MINUTE * i as i64;
-            if let Some(lh) = in_last_hour(label) {
-                checked += 1;
-                traffic |= lh.total > 0 || row.total > 0;
-                if lh.total != row.total {
-                    differ += 1;
-                }
-            }
-        }
-        let trusted = if checked > 0 {
-            differ == 0
+        check_shape(range, minutes)?;
+        let overlap = Overlap::of(last_hour, range, minutes);
+        // With no final minute to compare, trust Custom unless it was caught disagreeing.
+        let trusted = if overlap.checked > 0 {
+            overlap.differ == 0
         } else {
             self.custom_agrees != Some(false)
         };
@@ -639,14 +613,13 @@ impl Engine {
             counted: 0,
             typed: 0,
             missed: range.skipped,
-            mismatch: differ > 0,
+            mismatch: overlap.differ > 0,
         };
         let (mut total, mut dropped) = (0u64, 0u64);
         for (i, row) in minutes.rows.iter().enumerate() {
-            let label = range.start + MINUTE * i as i64;
             total = total.saturating_add(row.total);
             dropped = dropped.saturating_add(row.outcomes[4]);
-            let source = match in_last_hour(label) {
+            let source = match overlap.last_hour(last_hour, range.start + MINUTE * i as i64) {
                 Some(lh) => Some(lh),
                 None if trusted => Some(row),
                 None => None,
@@ -668,33 +641,90 @@ impl Engine {
             applied.missed += range.minutes();
         }
         self.totals.missed_minutes = self.totals.missed_minutes.saturating_add(applied.missed);
-        if checked > 0 && traffic {
-            self.custom_agrees = Some(differ == 0);
+        if overlap.checked > 0 && overlap.traffic {
+            self.custom_agrees = Some(overlap.differ == 0);
         }
         self.watermark = Some(range.end);
         if server.is_some() {
             self.server = server.map(str::to_owned);
         }
-        self.warning = if differ > 0 {
-            Some(Warning::Mismatch {
-                start: range.start,
-                end: range.end,
-                minutes: differ,
-            })
-        } else if !trusted {
-            Some(Warning::Mismatch {
-                start: range.start,
-                end: range.end,
-                minutes: 0,
-            })
-        } else if range.skipped > 0 {
-            Some(Warning::Skipped {
-                minutes: range.skipped,
-            })
+        self.warning = applied_warning(range, overlap.differ, trusted);
+        Ok(applied)
+    }
+}
+
+/// Whether a `type=Custom` answer covers exactly the minutes of `range`.
+fn check_shape(range: &Range, minutes: &Minutes) -> Result<(), ShapeError> {
+    if minutes.first == range.start && minutes.last() == Some(range.end) {
+        return Ok(());
+    }
+    Err(ShapeError(format!(
+        "a type=Custom answer for {} … {} labelled {} … {} ({} buckets): not the minutes asked for",
+        range.start_param(),
+        range.end_param(),
+        format_label(minutes.first),
+        minutes.last().map(format_label).unwrap_or_default(),
+        minutes.rows.len()
+    )))
+}
+
+/// How a `type=Custom` answer compares with the final minutes of `LastHour` it overlaps.
+struct Overlap {
+    /// The newest final minute of `LastHour`.
+    final_end: i64,
+    /// Minutes in both.
+    checked: u64,
+    /// Of those, minutes whose totals differ.
+    differ: u64,
+    /// Whether any of those minutes had queries (an idle server proves nothing).
+    traffic: bool,
+}
+
+impl Overlap {
+    fn of(last_hour: &Minutes, range: &Range, minutes: &Minutes) -> Self {
+        let mut o = Self {
+            final_end: last_hour.newest_final().unwrap_or(i64::MIN),
+            checked: 0,
+            differ: 0,
+            traffic: false,
+        };
+        for (i, row) in minutes.rows.iter().enumerate() {
+            if let Some(lh) = o.last_hour(last_hour, range.start + MINUTE * i as i64) {
+                o.checked += 1;
+                o.traffic |= lh.total > 0 || row.total > 0;
+                if lh.total != row.total {
+                    o.differ += 1;
+                }
+            }
+        }
+        o
+    }
+
+    /// `LastHour`'s final minute `label`, if it has it.
+    fn last_hour<'m>(&self, last_hour: &'m Minutes, label: i64) -> Option<&'m Minute> {
+        if label <= self.final_end {
+            last_hour.get(label)
         } else {
             None
-        };
-        Ok(applied)
+        }
+    }
+}
+
+/// The warning after applying a range: minutes that disagree, an answer not trusted, or
+/// minutes skipped.
+fn applied_warning(range: &Range, differ: u64, trusted: bool) -> Option<Warning> {
+    if differ > 0 || !trusted {
+        Some(Warning::Mismatch {
+            start: range.start,
+            end: range.end,
+            minutes: differ,
+        })
+    } else if range.skipped > 0 {
+        Some(Warning::Skipped {
+            minutes: range.skipped,
+        })
+    } else {
+        None
     }
 }
 
