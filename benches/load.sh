@@ -342,6 +342,15 @@ result "default scrape: upstream calls per scrape" "$(jget 'f"{upstream_calls_pe
 result "default scrape: /metrics body" "$(jget 'f"{bytes} bytes, {series} series"' <<<"$M")"
 result "default scrape: RSS after (anonymous + file-backed)" "$(jget 'f"{rss_mib:.1f} MiB ({anon_mib:.1f} + {file_mib:.1f}), {threads} threads"' <<<"$M")"
 
+# What the derived counters (on by default since 0.2) add to that: the same 1000 scrapes
+# without them, from a second exporter on the same upstream.
+MAIN_PID=$EX_PID MAIN_URL=$EX_URL
+start_exporter no-counters --no-collector.counters
+M=$(py measure ours "$EX_URL/metrics" "$EX_PID" "$UP_LOG" 1000)
+result "default scrape without counters: exporter CPU per scrape" "$(jget 'f"{cpu_ms_per_scrape:.3f} ms, {series} series"' <<<"$M")"
+stop "$EX_PID"
+EX_PID=$MAIN_PID EX_URL=$MAIN_URL
+
 # --- added latency ---------------------------------------------------------------------------
 log "upstream's own latency per endpoint (wrk, 1 connection, 3 s each)"
 TOKEN=$(cat "$UP_TOKEN_FILE")

@@ -319,6 +319,9 @@ pub enum ClientBuildError {
     Build(String),
 }
 
+/// Idle connections kept per upstream host: a scrape's concurrent calls reuse them.
+pub const POOL_IDLE_PER_HOST: usize = 8;
+
 /// Builds the shared `reqwest::Client` for a TLS profile.
 ///
 /// # Errors
@@ -335,7 +338,10 @@ pub fn http_client(
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(5))
         .pool_idle_timeout(Duration::from_secs(90))
-        .pool_max_idle_per_host(4);
+        // A default scrape makes 5 calls at once after session/get (more with the opt-in
+        // collectors): with fewer idle connections kept, every scrape opened one more (a TCP
+        // and often a TLS handshake on both sides) and closed it again.
+        .pool_max_idle_per_host(POOL_IDLE_PER_HOST);
     if let Some(path) = ca_file {
         let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
             path: path.to_owned(),

@@ -556,3 +556,48 @@ async fn a_truncated_zone_list_warns_once_over_several_scrapes() {
     assert_eq!(logs.matches("per-zone series dropped").count(), 1, "{logs}");
     assert!(!logs.contains("recovered"), "{logs}");
 }
+
+/// Counts the TCP connections made to `upstream` through it.
+async fn counting_proxy(
+    upstream: std::net::SocketAddr,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = std::sync::Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), accepted)
+}
+
+/// Regression: with 4 idle connections kept per host, each scrape's 5 concurrent calls opened
+/// one connection more (a TCP and often a TLS handshake on both sides) and dropped it again.
+/// After the first scrape, later ones reuse the pool.
+#[tokio::test]
+async fn later_scrapes_reuse_the_connections_of_the_first() {
+    let server = mock_with(Version::V15_2, vec![]).await;
+    let (url, accepted) = counting_proxy(*server.address()).await;
+    let c = collector(&client_config(&url), default_options());
+    let first = collect(&c, Duration::from_secs(10)).await;
+    assert!(text(&first).contains("technitium_up 1\n"));
+    let after_first = accepted.load(std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..5 {
+        collect(&c, Duration::from_secs(10)).await;
+    }
+    let after = accepted.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        after,
+        after_first,
+        "5 more scrapes opened {} new connections (the first opened {after_first})",
+        after - after_first
+    );
+}
