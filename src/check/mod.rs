@@ -25,7 +25,7 @@
 //! ```text
 //! {
 //!   "schema_version": 1,
-//!   "exporter_version": "0.1.0",
+//!   "exporter_version": "0.2.0",
 //!   "verdict": "ok" | "degraded" | "failed",   // the worst target's
 //!   "exit_code": 0 | 1 | 3,
 //!   "summary": "…",                             // the verdict line, without its mark
