@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine as _;
 use rustls::pki_types::pem::PemObject;
@@ -221,11 +221,13 @@ impl BasicAuth {
             },
         };
         let key = fingerprint(&user, &password, &hash);
-        if known && self.verified.lock().is_ok_and(|v| v.contains(&key)) {
+        let verified = || self.verified.lock().unwrap_or_else(PoisonError::into_inner);
+        if known && verified().contains(&key) {
             return true;
         }
         let ok = self.verify(password, hash).await && known;
-        if ok && let Ok(mut v) = self.verified.lock() {
+        if ok {
+            let mut v = verified();
             if v.len() >= CACHE_LIMIT {
                 v.clear();
             }

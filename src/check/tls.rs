@@ -3,127 +3,19 @@
 //! expiry, and what a failure means in words.
 
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+use rustls::CertificateError;
+use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use url::Host;
 
 use super::CERT_WARN_DAYS;
 use super::report::Status;
-use crate::collector::lock;
-use crate::dnsprobe::cert_not_after;
-use crate::technitium::{ClientBuildError, ClientConfig};
-
-/// Delegates to the real verifier and remembers its verdict, so an insecure run can still say
-/// whether the certificate would have verified.
-#[derive(Debug)]
-struct RecordingVerifier {
-    inner: Arc<dyn ServerCertVerifier>,
-    accept_any: bool,
-    error: Mutex<Option<rustls::Error>>,
-}
-
-impl RecordingVerifier {
-    fn record<T>(
-        &self,
-        result: Result<T, rustls::Error>,
-        or: impl FnOnce() -> T,
-    ) -> Result<T, rustls::Error> {
-        match result {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                lock(&self.error).get_or_insert(e.clone());
-                if self.accept_any { Ok(or()) } else { Err(e) }
-            }
-        }
-    }
-
-    fn recorded(&self) -> Option<rustls::Error> {
-        lock(&self.error).clone()
-    }
-}
-
-impl ServerCertVerifier for RecordingVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.record(
-            self.inner.verify_server_cert(
-                end_entity,
-                intermediates,
-                server_name,
-                ocsp_response,
-                now,
-            ),
-            ServerCertVerified::assertion,
-        )
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.record(
-            self.inner.verify_tls12_signature(message, cert, dss),
-            HandshakeSignatureValid::assertion,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.record(
-            self.inner.verify_tls13_signature(message, cert, dss),
-            HandshakeSignatureValid::assertion,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-}
-
-/// The client's trust: system roots (rustls-platform-verifier, as reqwest uses) plus the CA file.
-fn verifier(config: &ClientConfig) -> Result<RecordingVerifier, ClientBuildError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut extra = Vec::new();
-    if let Some(path) = &config.ca_file {
-        let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        for cert in CertificateDer::pem_slice_iter(&pem) {
-            extra.push(cert.map_err(|e| ClientBuildError::BadCaFile {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?);
-        }
-    }
-    let inner =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider).map_err(|e| {
-            ClientBuildError::Build(format!("cannot load the trusted certificates: {e}"))
-        })?;
-    Ok(RecordingVerifier {
-        inner: Arc::new(inner),
-        accept_any: config.insecure_skip_verify,
-        error: Mutex::new(None),
-    })
-}
+use crate::dnsprobe::tls::Recorder;
+use crate::dnsprobe::{TlsTrust, cert_not_after};
+use crate::technitium::ClientConfig;
 
 /// What a TLS row says: its status, detail and hint.
 pub(super) type Row = (Status, String, Option<String>);
@@ -149,16 +41,16 @@ fn server_name(host: &Host) -> Result<ServerName<'static>, Row> {
     }
 }
 
-fn connector(verifier: &Arc<RecordingVerifier>) -> Result<tokio_rustls::TlsConnector, Row> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| (Status::Failed, format!("cannot set up TLS: {e}"), None))?;
-    let config = builder
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::clone(verifier) as Arc<dyn ServerCertVerifier>)
-        .with_no_client_auth();
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
+/// A connector with the client's trust (system roots plus the CA file, or none with
+/// `--technitium.insecure-skip-verify`) whose recorder keeps the verifier's verdict, so an
+/// insecure run can still say whether the certificate would have verified.
+fn connector(config: &ClientConfig) -> Result<(tokio_rustls::TlsConnector, Arc<Recorder>), Row> {
+    let trust = TlsTrust::new(config.ca_file.as_deref(), config.insecure_skip_verify)
+        .map_err(|e| (Status::Failed, e.to_string(), None))?;
+    let (tls, recorder) = trust
+        .client_config(&[])
+        .map_err(|e| (Status::Failed, e, None))?;
+    Ok((tokio_rustls::TlsConnector::from(Arc::new(tls)), recorder))
 }
 
 /// The TLS step over an open TCP connection.
@@ -168,11 +60,7 @@ pub(super) async fn tls_step(
     stream: TcpStream,
     timeout: Duration,
 ) -> Row {
-    let verifier = match verifier(config) {
-        Ok(v) => Arc::new(v),
-        Err(e) => return (Status::Failed, e.to_string(), None),
-    };
-    let (name, connector) = match (server_name(host), connector(&verifier)) {
+    let (name, (connector, verifier)) = match (server_name(host), connector(config)) {
         (Ok(n), Ok(c)) => (n, c),
         (Err(row), _) | (_, Err(row)) => return row,
     };
@@ -190,8 +78,8 @@ pub(super) async fn tls_step(
     }
 }
 
-fn handshake_failed(verifier: &RecordingVerifier, e: &std::io::Error, host: &Host) -> Row {
-    let tls_error = verifier.recorded().or_else(|| {
+fn handshake_failed(verifier: &Recorder, e: &std::io::Error, host: &Host) -> Row {
+    let tls_error = verifier.error().or_else(|| {
         e.get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
             .cloned()
@@ -232,7 +120,7 @@ fn expiry(session: &rustls::ClientConnection) -> (String, Option<i64>) {
 /// A handshake that worked: the protocol, the certificate's expiry, and whether it was verified.
 fn established(
     config: &ClientConfig,
-    verifier: &RecordingVerifier,
+    verifier: &Recorder,
     session: &rustls::ClientConnection,
     host: &Host,
 ) -> Row {
@@ -243,7 +131,7 @@ fn established(
     };
     let (expiry_text, days) = expiry(session);
     if config.insecure_skip_verify {
-        let (detail, hint) = match verifier.recorded() {
+        let (detail, hint) = match verifier.error() {
             Some(e) => (
                 format!(
                     "{protocol}; certificate NOT verified ({}), accepted because of --technitium.insecure-skip-verify; {expiry_text}",
@@ -311,28 +199,4 @@ fn describe_tls_error(e: &rustls::Error, host: &Host) -> Row {
         other => (format!("TLS handshake failed: {other}"), None),
     };
     (Status::Failed, detail, hint)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // The test server certificate (localhost, 127.0.0.1), signed by tests/fixtures/check/ca.pem;
-    // `openssl x509 -noout -enddate`: Nov  1 09:06:07 2126 GMT (a GeneralizedTime).
-    const CERT: &str = include_str!("../../tests/fixtures/check/cert.pem");
-    const CERT_NOT_AFTER: i64 = 4_949_197_567;
-
-    #[test]
-    fn reads_not_after_from_a_certificate() {
-        let der = CertificateDer::from_pem_slice(CERT.as_bytes()).ok();
-        let t = der.as_ref().and_then(|d| cert_not_after(d.as_ref()));
-        assert_eq!(t, Some(CERT_NOT_AFTER));
-    }
-
-    #[test]
-    fn garbage_has_no_expiry() {
-        assert_eq!(cert_not_after(&[0x30, 0x85, 1, 2, 3, 4, 5]), None);
-        assert_eq!(cert_not_after(&[0x30, 0x02, 0x30]), None);
-        assert_eq!(cert_not_after(&[]), None);
-    }
 }

@@ -83,9 +83,10 @@ pub struct ChangeLog {
 impl ChangeLog {
     /// Notes one probe's outcome: `failure` is `None` on success, else what went wrong.
     pub fn note(&self, server: &str, probe: &str, failure: Option<String>) {
-        let Ok(mut failing) = self.failing.lock() else {
-            return;
-        };
+        let mut failing = self
+            .failing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match failure {
             Some(error) => {
                 // Once per start of a failure: the details (a timeout's length, a server's

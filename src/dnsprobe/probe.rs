@@ -75,7 +75,9 @@ impl DnsTarget {
             },
         };
         let trust = if settings.transports.iter().any(|t| t.is_encrypted()) {
-            Some(Arc::new(TlsTrust::new(ca_file, insecure_skip_verify)?))
+            Some(Arc::new(
+                TlsTrust::new(ca_file, insecure_skip_verify).map_err(|e| e.to_string())?,
+            ))
         } else {
             None
         };

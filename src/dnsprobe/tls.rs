@@ -8,12 +8,14 @@
 //! an unknown issuer without parsing error strings.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
+
+use crate::technitium::ClientBuildError;
 
 /// `notAfter` of a DER X.509 certificate, in seconds since the Unix epoch; `None` when the bytes
 /// are not a certificate.
@@ -93,15 +95,27 @@ impl TlsTrust {
     /// every certificate is accepted (the verdict is still recorded for `check`).
     ///
     /// # Errors
-    /// When the CA file cannot be read or parsed, or no roots can be loaded.
-    pub fn new(ca_file: Option<&Path>, insecure_skip_verify: bool) -> Result<Self, String> {
+    /// When the CA file cannot be read or holds no PEM certificate, or no roots can be loaded.
+    pub fn new(
+        ca_file: Option<&Path>,
+        insecure_skip_verify: bool,
+    ) -> Result<Self, ClientBuildError> {
         let extra = match ca_file {
             None => Vec::new(),
             Some(path) => {
-                let pem = std::fs::read(path)
-                    .map_err(|e| format!("cannot read CA file {}: {e}", path.display()))?;
-                parse_pem_certs(&pem)
-                    .map_err(|e| format!("CA file {} is not a PEM bundle: {e}", path.display()))?
+                let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
+                    path: path.to_owned(),
+                    reason: e.to_string(),
+                })?;
+                parse_pem_certs(&pem).map_err(|e| match e {
+                    None => ClientBuildError::EmptyCaFile {
+                        path: path.to_owned(),
+                    },
+                    Some(reason) => ClientBuildError::BadCaFile {
+                        path: path.to_owned(),
+                        reason,
+                    },
+                })?
             }
         };
         Self::with_roots(extra, insecure_skip_verify)
@@ -112,17 +126,24 @@ impl TlsTrust {
     /// # Errors
     /// When `pem` holds no certificate or no roots can be loaded.
     pub fn with_extra_pem(pem: &[u8], insecure_skip_verify: bool) -> Result<Self, String> {
-        let extra = parse_pem_certs(pem).map_err(|e| format!("not a PEM bundle: {e}"))?;
-        Self::with_roots(extra, insecure_skip_verify)
+        let extra = parse_pem_certs(pem).map_err(|e| {
+            format!(
+                "not a PEM bundle: {}",
+                e.as_deref().unwrap_or("no certificate in it")
+            )
+        })?;
+        Self::with_roots(extra, insecure_skip_verify).map_err(|e| e.to_string())
     }
 
     fn with_roots(
         extra: Vec<CertificateDer<'static>>,
         insecure_skip_verify: bool,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ClientBuildError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let inner = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
-            .map_err(|e| format!("cannot load the trusted certificates: {e}"))?;
+            .map_err(|e| {
+                ClientBuildError::Build(format!("cannot load the trusted certificates: {e}"))
+            })?;
         Ok(Self {
             inner: Arc::new(inner),
             insecure: insecure_skip_verify,
@@ -160,12 +181,14 @@ impl TlsTrust {
     }
 }
 
-fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+/// The certificates in a PEM bundle; the error is what the parser said, or `None` when the
+/// bundle holds no certificate.
+fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Option<String>> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Some(e.to_string()))?;
     if certs.is_empty() {
-        return Err("no certificate in it".to_owned());
+        return Err(None);
     }
     Ok(certs)
 }
@@ -186,9 +209,14 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
+    /// What was seen, also after a panic elsewhere poisoned the lock (the values stay whole).
+    fn seen(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// `notAfter` of the end-entity certificate the server presented, if a handshake got that far.
     pub(crate) fn not_after(&self) -> Option<i64> {
-        self.seen.lock().ok().and_then(|s| s.not_after)
+        self.seen().not_after
     }
 
     /// Whether verification is off (`insecure_skip_verify`).
@@ -198,7 +226,7 @@ impl Recorder {
 
     /// The verification error, if verification failed (recorded also when it was overridden).
     pub(crate) fn error(&self) -> Option<rustls::Error> {
-        self.seen.lock().ok().and_then(|s| s.error.clone())
+        self.seen().error.clone()
     }
 
     fn record<T>(
@@ -209,9 +237,7 @@ impl Recorder {
         match result {
             Ok(v) => Ok(v),
             Err(e) => {
-                if let Ok(mut seen) = self.seen.lock() {
-                    seen.error.get_or_insert(e.clone());
-                }
+                self.seen().error.get_or_insert(e.clone());
                 if self.accept_any { Ok(or()) } else { Err(e) }
             }
         }
@@ -227,9 +253,7 @@ impl ServerCertVerifier for Recorder {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.not_after = cert_not_after(end_entity.as_ref());
-        }
+        self.seen().not_after = cert_not_after(end_entity.as_ref());
         self.record(
             self.inner.verify_server_cert(
                 end_entity,
@@ -286,6 +310,7 @@ mod tests {
         let t = der.as_ref().and_then(|d| cert_not_after(d.as_ref()));
         assert_eq!(t, Some(4_949_197_567));
         assert_eq!(cert_not_after(&[0x30, 0x85, 1, 2, 3, 4, 5]), None);
+        assert_eq!(cert_not_after(&[0x30, 0x02, 0x30]), None);
         assert_eq!(cert_not_after(b""), None);
     }
 
@@ -309,9 +334,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("ca.pem");
         std::fs::write(&path, "not a certificate").expect("write");
-        let e = TlsTrust::new(Some(&path), false).expect_err("no certificate");
+        let e = TlsTrust::new(Some(&path), false)
+            .expect_err("no certificate")
+            .to_string();
         assert!(e.contains("ca.pem") && e.contains("PEM"), "{e}");
-        let e = TlsTrust::new(Some(&dir.path().join("missing.pem")), false).expect_err("missing");
+        let e = TlsTrust::new(Some(&dir.path().join("missing.pem")), false)
+            .expect_err("missing")
+            .to_string();
         assert!(e.starts_with("cannot read CA file"), "{e}");
     }
 }
