@@ -37,6 +37,7 @@ use url::Url;
 
 use time::format_description::well_known::Rfc3339;
 
+use crate::collector::counters::engine::DATASETS;
 use crate::technitium::types::{
     ChartData, ClusterNode, ClusterState, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases,
     DhcpScope, DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission,
@@ -619,7 +620,7 @@ fn main_chart(window: &str, scale: f64, now: f64) -> MainChartData {
             .map(|t| ((rate(*t) * scale * step * share) as u64).into())
             .collect(),
     };
-    let mut datasets = vec![series("Total", 1.0)];
+    let mut datasets = vec![series(DATASETS[0], 1.0)];
     for (i, name) in SERIES[..4].iter().enumerate() {
         datasets.push(series(name, RCODES[i]));
     }
@@ -637,17 +638,7 @@ fn main_chart(window: &str, scale: f64, now: f64) -> MainChartData {
 }
 
 /// The main chart's rcode and outcome series after `Total`, in the server's order.
-const SERIES: [&str; 9] = [
-    "No Error",
-    "Server Failure",
-    "NX Domain",
-    "Refused",
-    "Authoritative",
-    "Recursive",
-    "Cached",
-    "Blocked",
-    "Dropped",
-];
+const SERIES: &[&str] = DATASETS.split_at(1).1;
 
 /// A label as the server writes it with `utc=true`.
 fn label(at: i64) -> String {
@@ -842,9 +833,7 @@ fn minute_stats(
     for m in &values {
         add_counts(&mut sum, m);
     }
-    let names = std::iter::once("Total")
-        .chain(SERIES)
-        .chain(std::iter::once("Clients"));
+    let names = DATASETS.iter().copied().chain(std::iter::once("Clients"));
     let datasets = names
         .enumerate()
         .map(|(k, name)| NamedDataset {

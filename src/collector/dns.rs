@@ -14,7 +14,7 @@ use super::{
     Spec, WriteCx,
 };
 use crate::dnsprobe::check::{CheckRow, CheckStatus, dns_rows};
-use crate::dnsprobe::settings::{DNS_OPTIONS, OptDef};
+use crate::dnsprobe::settings::DNS_OPTIONS;
 use crate::dnsprobe::{ChangeLog, DnsData, DnsSettings, DnsTarget, SettingError, probe_all, write_dns};
 use crate::render::exposition::Encoder;
 use crate::technitium::ApiError;
@@ -31,34 +31,24 @@ pub struct DnsState {
     changes: ChangeLog,
 }
 
-const fn spec(d: OptDef, kind: OptKind) -> OptSpec {
-    OptSpec {
-        key: d.key,
-        value_name: d.value_name,
-        help: d.help,
-        default: d.default,
-        kind,
-    }
-}
-
 /// The options, from the prober's own list (which holds the defaults), with their kinds.
 static OPTIONS: [OptSpec; 16] = [
-    spec(DNS_OPTIONS[0], OptKind::List),
-    spec(DNS_OPTIONS[1], OptKind::Text),
-    spec(DNS_OPTIONS[2], OptKind::Count),
-    spec(DNS_OPTIONS[3], OptKind::Count),
-    spec(DNS_OPTIONS[4], OptKind::Count),
-    spec(DNS_OPTIONS[5], OptKind::Count),
-    spec(DNS_OPTIONS[6], OptKind::Count),
-    spec(DNS_OPTIONS[7], OptKind::Text),
-    spec(DNS_OPTIONS[8], OptKind::Text),
-    spec(DNS_OPTIONS[9], OptKind::Text),
-    spec(DNS_OPTIONS[10], OptKind::Text),
-    spec(DNS_OPTIONS[11], OptKind::List),
-    spec(DNS_OPTIONS[12], OptKind::Regex),
-    spec(DNS_OPTIONS[13], OptKind::Text),
-    spec(DNS_OPTIONS[14], OptKind::List),
-    spec(DNS_OPTIONS[15], OptKind::Duration),
+    OptSpec::from_def(DNS_OPTIONS[0], OptKind::List),
+    OptSpec::from_def(DNS_OPTIONS[1], OptKind::Text),
+    OptSpec::from_def(DNS_OPTIONS[2], OptKind::Count),
+    OptSpec::from_def(DNS_OPTIONS[3], OptKind::Count),
+    OptSpec::from_def(DNS_OPTIONS[4], OptKind::Count),
+    OptSpec::from_def(DNS_OPTIONS[5], OptKind::Count),
+    OptSpec::from_def(DNS_OPTIONS[6], OptKind::Count),
+    OptSpec::from_def(DNS_OPTIONS[7], OptKind::Text),
+    OptSpec::from_def(DNS_OPTIONS[8], OptKind::Text),
+    OptSpec::from_def(DNS_OPTIONS[9], OptKind::Text),
+    OptSpec::from_def(DNS_OPTIONS[10], OptKind::Text),
+    OptSpec::from_def(DNS_OPTIONS[11], OptKind::List),
+    OptSpec::from_def(DNS_OPTIONS[12], OptKind::Regex),
+    OptSpec::from_def(DNS_OPTIONS[13], OptKind::Text),
+    OptSpec::from_def(DNS_OPTIONS[14], OptKind::List),
+    OptSpec::from_def(DNS_OPTIONS[15], OptKind::Duration),
 ];
 
 /// The values given for `options`, each as one text (a list's values joined by `,`), for the

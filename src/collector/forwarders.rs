@@ -10,7 +10,6 @@ use super::{
 };
 use crate::dnsprobe::check::forwarder_rows;
 use crate::dnsprobe::forwarders::{DEFAULT_MIN_INTERVAL, FORWARDERS_OPTIONS, probe_forwarders};
-use crate::dnsprobe::settings::OptDef;
 use crate::dnsprobe::{ChangeLog, ForwarderSettings, ForwardersData, write_forwarders};
 use crate::render::exposition::Encoder;
 use crate::technitium::types::ForwarderConfig;
@@ -20,24 +19,14 @@ use crate::technitium::{ApiError, Endpoint, Section};
 #[derive(Debug)]
 pub struct Forwarders;
 
-const fn spec(d: OptDef, kind: OptKind) -> OptSpec {
-    OptSpec {
-        key: d.key,
-        value_name: d.value_name,
-        help: d.help,
-        default: d.default,
-        kind,
-    }
-}
-
 /// The options, from the prober's own list (which holds the defaults), with their kinds.
 static OPTIONS: [OptSpec; 6] = [
-    spec(FORWARDERS_OPTIONS[0], OptKind::Text),
-    spec(FORWARDERS_OPTIONS[1], OptKind::Text),
-    spec(FORWARDERS_OPTIONS[2], OptKind::List),
-    spec(FORWARDERS_OPTIONS[3], OptKind::Duration),
-    spec(FORWARDERS_OPTIONS[4], OptKind::Count),
-    spec(FORWARDERS_OPTIONS[5], OptKind::Count),
+    OptSpec::from_def(FORWARDERS_OPTIONS[0], OptKind::Text),
+    OptSpec::from_def(FORWARDERS_OPTIONS[1], OptKind::Text),
+    OptSpec::from_def(FORWARDERS_OPTIONS[2], OptKind::List),
+    OptSpec::from_def(FORWARDERS_OPTIONS[3], OptKind::Duration),
+    OptSpec::from_def(FORWARDERS_OPTIONS[4], OptKind::Count),
+    OptSpec::from_def(FORWARDERS_OPTIONS[5], OptKind::Count),
 ];
 
 impl Collect for Forwarders {

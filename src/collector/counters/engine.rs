@@ -65,8 +65,9 @@ pub const RCODES: [&str; 4] = ["NOERROR", "SERVFAIL", "NXDOMAIN", "REFUSED"];
 /// Outcome label values, in the order of the chart's datasets.
 pub const OUTCOMES: [&str; 5] = ["authoritative", "recursive", "cached", "blocked", "dropped"];
 
-/// The main chart's dataset names, in [`Minute`] field order.
-const DATASETS: [&str; 10] = [
+/// The main chart's additive dataset names, as the server labels them, in [`Minute`] field
+/// order: `Total`, then the rcode series, then the outcome series.
+pub const DATASETS: [&str; 10] = [
     "Total",
     "No Error",
     "Server Failure",
