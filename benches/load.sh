@@ -161,9 +161,8 @@ PY
 py() { python3 "$WORK/lib.py" "$@"; }
 jget() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {}, d))' "$1"; }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh  # free_port (the working directory is the repository)
 
 wait_ready() { # URL
   local i
@@ -226,9 +225,9 @@ start_demo_exporter() {
 # curl_times URL N [curl args]: end-to-end time of N sequential requests with curl (a python
 # client would spend more time than the exporter reading 40 MB), as JSON.
 curl_times() {
-  local url=$1 n=$2 i
+  local url=$1 n=$2
   shift 2
-  for i in $(seq 1 "$n"); do
+  for _ in $(seq 1 "$n"); do
     curl -fsS -o /dev/null -w '%{time_total} %{size_download}\n' "$@" "$url"
   done | python3 -c '
 import json, sys

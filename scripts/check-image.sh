@@ -47,16 +47,9 @@ while (($#)); do
     esac
 done
 
-started=$SECONDS
-failures=0
-step() { printf '\n==> %s (%ds)\n' "$*" "$((SECONDS - started))"; }
-ok() { printf '  ok: %s\n' "$*"; }
-bad() { printf '  FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+# shellcheck source=scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh"
 die() { printf 'check-image: %s\n' "$*" >&2; exit 1; }
-check() { # check DESCRIPTION COMMAND...: run COMMAND, record ok/FAIL
-    local what=$1; shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
-}
 
 # --- 1. tools -------------------------------------------------------------------------------
 step "tools"
@@ -142,7 +135,6 @@ unqualified-search-registries = []
 EOF
 export CONTAINERS_CONF=$WORK/containers.conf CONTAINERS_STORAGE_CONF=$WORK/storage.conf \
     CONTAINERS_REGISTRIES_CONF=$WORK/registries.conf
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 ok "podman: runc, cgroupfs, no default ulimits, vfs storage in $WORK"
 
 # --- 3. build -----------------------------------------------------------------------------------
@@ -184,9 +176,6 @@ fi
 
 # --- 5. serve --demo, hardened ------------------------------------------------------------------
 step "serve --demo under --read-only --user $UID_GID --cap-drop=ALL"
-free_port() {
-    "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 # Nothing writable at all: podman's --read-only would add tmpfs on /run, /tmp and /var/tmp.
 hardened=(--pull=never --read-only --read-only-tmpfs=false --user "$UID_GID:$UID_GID" --cap-drop=ALL
     --security-opt=no-new-privileges)

@@ -72,12 +72,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# never send loopback requests through a proxy from the environment
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=scripts/lib/common.sh
+source "$here/lib/common.sh"
 
 # GET URL into FILE; returns non-zero unless the answer is 200
 http_get() {

@@ -105,11 +105,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+# shellcheck source=scripts/lib/common.sh
+source "$here/lib/common.sh"
 
 wait_http() { # URL SECONDS PID
     local i
@@ -128,7 +125,6 @@ u.build_opener(u.ProxyHandler({})).open(sys.argv[1], timeout=2).read()' "$1" 2>/
     return 1
 }
 
-started=$SECONDS
 
 # A Technitium stand-in that rejects every token (HTTP 200, invalid-token envelope).
 reject_port=$(free_port)

@@ -52,16 +52,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly REPO
 cd "$REPO"
 
-started=$SECONDS
-failures=0
-step() { printf '\n==> %s (%ds)\n' "$*" "$((SECONDS - started))"; }
-ok() { printf '  ok: %s\n' "$*"; }
-bad() { printf '  FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
+# shellcheck source=scripts/lib/common.sh
+source "$REPO/scripts/lib/common.sh"
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-check() { # check DESCRIPTION COMMAND...: run COMMAND, record ok/FAIL
-    local what=$1; shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
-}
 
 [ "$(id -u)" -eq 0 ] || die "run as root (dpkg, chroot and systemd-nspawn need it)"
 [ -r /etc/debian_version ] || die "needs a Debian host (apt-get, dpkg, debootstrap)"

@@ -19,7 +19,9 @@ done
 [[ -x $bin ]] || { echo "no binary at $bin: cargo build --release, or pass --bin" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
 token=hostile-0123456789abcdef
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# shellcheck source=scripts/lib/common.sh
+source "$root/scripts/lib/common.sh"
+port=$(free_port)
 python3 "$root/scripts/lib/hostile_upstream.py" --port "$port" --token "$token" --size "$size" \
     --session "$root/tests/fixtures/technitium/15.2/user_session_get_apiToken.json" &
 server=$!

@@ -61,7 +61,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# shellcheck source=scripts/lib/common.sh
+source "$here/lib/common.sh"
+port=$(free_port)
 base="http://127.0.0.1:$port"
 "$bin" serve --demo --web.listen-address "127.0.0.1:$port" --log.level warn 2>"$work/serve.log" &
 server=$!
@@ -75,12 +77,12 @@ curl -fsS -o /dev/null "$base/-/healthy" || { echo "soak: serve did not come up"
 mkdir -p "$(dirname "$out")"
 echo "seconds,rss_kib,fds,scrapes" >"$out"
 sample() {
-    local t=$1 rss fds done
+    local t=$1 rss fds scrapes
     rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$server/status")
     fds=$(find "/proc/$server/fd" -mindepth 1 -maxdepth 1 | wc -l)
-    done=$(cat "$work/keepalive.codes" "$work/close.codes" | wc -l)
-    echo "$t,$rss,$fds,$done" >>"$out"
-    printf 'soak: %4ss  rss %6s KiB  fds %3s  scrapes %6s\n' "$t" "$rss" "$fds" "$done"
+    scrapes=$(cat "$work/keepalive.codes" "$work/close.codes" | wc -l)
+    echo "$t,$rss,$fds,$scrapes" >>"$out"
+    printf 'soak: %4ss  rss %6s KiB  fds %3s  scrapes %6s\n' "$t" "$rss" "$fds" "$scrapes"
 }
 : >"$work/keepalive.codes"
 : >"$work/close.codes"
@@ -110,7 +112,7 @@ idle_fds=$(find "/proc/$server/fd" -mindepth 1 -maxdepth 1 | wc -l)
 
 total=$(cat "$work/keepalive.codes" "$work/close.codes" | wc -l)
 bad=$(cat "$work/keepalive.codes" "$work/close.codes" | grep -vc '^200$' || true)
-read -r base_rss base_fds < <(awk -F, -v w="$warmup" 'NR > 1 && $1 >= w {print $2, $3; exit}' "$out")
+read -r base_rss _ < <(awk -F, -v w="$warmup" 'NR > 1 && $1 >= w {print $2, $3; exit}' "$out")
 read -r first_rss first_fds < <(awk -F, 'NR == 2 {print $2, $3}' "$out")
 read -r last_rss last_fds < <(tail -n 1 "$out" | awk -F, '{print $2, $3}')
 max_rss=$(awk -F, 'NR > 1 && $2 > m {m = $2} END {print m}' "$out")
