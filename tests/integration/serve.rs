@@ -724,11 +724,20 @@ async fn a_reload_keeps_a_nodes_derived_counters() {
     sim.with(|x| x.now = T0 + 5 + 180);
     let before = udp(&get(&probe).await.1).unwrap();
     assert!(before > 0.0, "three minutes counted");
-    write_config(
-        &config,
-        &[("sim", &sim.uri(), TOKEN), ("other", &other.uri(), TOKEN)],
+    reload_with_one_more_target(&s, &config, &sim.uri(), &other.uri()).await;
+    sim.with(|x| x.now = T0 + 5 + 240);
+    let after = udp(&get(&probe).await.1).unwrap();
+    assert!(
+        after > before,
+        "the node still counts after the reload: {before} → {after}"
     );
-    hup(&s);
+}
+
+/// Rewrites the config with `other` beside `sim` (whose URL stays the same), sends SIGHUP and
+/// waits until `other` answers: the reload happened.
+async fn reload_with_one_more_target(s: &Server, config: &Path, sim: &str, other: &str) {
+    write_config(config, &[("sim", sim, TOKEN), ("other", other, TOKEN)]);
+    hup(s);
     let reloaded = format!("{}/probe?target=other", s.base);
     for _ in 0..100 {
         if get(&reloaded).await.0 == 200 {
@@ -737,12 +746,6 @@ async fn a_reload_keeps_a_nodes_derived_counters() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(get(&reloaded).await.0, 200, "the reload happened");
-    sim.with(|x| x.now = T0 + 5 + 240);
-    let after = udp(&get(&probe).await.1).unwrap();
-    assert!(
-        after > before,
-        "the node still counts after the reload: {before} → {after}"
-    );
 }
 
 /// A reload (SIGHUP) keeps a target's derived counters while its URL stays the same: they go
@@ -777,20 +780,7 @@ async fn a_reload_keeps_the_derived_counters() {
     sim.with(|x| x.now = T0 + 5 + 180);
     let before = queries(&get(&probe).await.1).unwrap();
     assert!(before > 0.0, "three minutes counted");
-    // Reload with one more target (to see the reload happen); `sim` keeps its URL.
-    write_config(
-        &config,
-        &[("sim", &sim.uri(), TOKEN), ("other", &other.uri(), TOKEN)],
-    );
-    hup(&s);
-    let reloaded = format!("{}/probe?target=other", s.base);
-    for _ in 0..100 {
-        if get(&reloaded).await.0 == 200 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(get(&reloaded).await.0, 200, "the reload happened");
+    reload_with_one_more_target(&s, &config, &sim.uri(), &other.uri()).await;
     sim.with(|x| x.now = T0 + 5 + 240);
     let after = queries(&get(&probe).await.1).unwrap();
     assert!(
