@@ -34,6 +34,7 @@ use super::rcode_label;
 use super::settings::{BlockingAnswer, DnsSettings, Transport};
 use super::tls::{Recorder, TlsFailure, TlsTrust};
 use crate::render::exposition::{Encoder, Kind};
+use crate::technitium::client::shorten;
 
 /// Probes end this long before the scrape deadline, so their results (timeouts included) are
 /// rendered instead of the whole collector being cut off.
@@ -675,16 +676,6 @@ fn classify_http(e: &reqwest::Error, recorder: Option<&Recorder>, budget: Durati
         source = inner.source();
     }
     ProbeError::Other(shorten(&innermost))
-}
-
-fn shorten(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("").trim();
-    if line.chars().count() > 200 {
-        let cut: String = line.chars().take(200).collect();
-        format!("{cut}…")
-    } else {
-        line.to_owned()
-    }
 }
 
 /// The A and AAAA addresses of an answer.

@@ -1466,7 +1466,9 @@ fn describe_bad_body(body: &[u8], error: &serde_json::Error) -> String {
     }
 }
 
-fn shorten(s: &str) -> String {
+/// The first line of a message, trimmed and cut at 200 characters (an ellipsis marks the cut):
+/// what an error keeps of text it did not write itself.
+pub(crate) fn shorten(s: &str) -> String {
     let line = s.lines().next().unwrap_or("").trim();
     if line.chars().count() > 200 {
         let cut: String = line.chars().take(200).collect();
