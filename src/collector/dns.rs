@@ -117,7 +117,7 @@ impl Collect for Dns {
             }
         };
         let data = probe_all(cx.settings, &target, cx.deadline).await;
-        cx.state.changes.note_dns(cx.client.server(), &data);
+        cx.log.probe_changes(&cx.state.changes.note_dns(&data));
         Ok(data)
     }
 

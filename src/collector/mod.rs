@@ -36,6 +36,7 @@ use tokio::sync::OnceCell;
 use tokio::time::Instant;
 use url::Url;
 
+use crate::dnsprobe::ProbeChange;
 use crate::render::exposition::{Encoder, Format, Kind};
 use crate::technitium::types::{self, DashboardStats, SessionInfo, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
@@ -272,9 +273,44 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// Logs at `$level` naming a [`LogName`]: `target_name` and `node` in `serve`, else `server`.
+macro_rules! log_as {
+    ($name:expr, $level:ident, $($rest:tt)*) => {
+        match $name.label {
+            Some((target, node)) => {
+                tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*)
+            }
+            None => tracing::$level!(server = %$name.server, $($rest)*),
+        }
+    };
+}
+
+/// Whom a collector's log lines name: in `serve` the target (and cluster node) as configured,
+/// in the other modes the one server by its URL.
+#[derive(Debug, Clone, Copy)]
+pub struct LogName<'a> {
+    label: Option<&'a (String, Option<String>)>,
+    server: &'a str,
+}
+
+impl LogName<'_> {
+    /// Logs what changed for one probe: a warning when it starts failing, a line when it
+    /// recovers.
+    pub fn probe_changes(&self, changes: &[(String, ProbeChange)]) {
+        for (probe, change) in changes {
+            match change {
+                ProbeChange::Failed(error) => log_as!(self, warn, probe, "probe failed: {error}"),
+                ProbeChange::Recovered => log_as!(self, info, probe, "probe recovered"),
+            }
+        }
+    }
+}
+
 /// What [`Collect::fetch`] gets.
 #[derive(Debug)]
 pub struct Cx<'a, C: Collect + ?Sized> {
+    /// Whom log lines name: the target (and node) as configured, or the server.
+    pub log: LogName<'a>,
     /// The target's API client.
     pub client: &'a Client,
     /// The session's facts (`None` only for [`Requires::Nothing`] collectors when session/get
@@ -557,6 +593,14 @@ impl Collector {
         self
     }
 
+    /// Whom this collector's log lines name.
+    fn log_name(&self) -> LogName<'_> {
+        LogName {
+            label: self.label.as_ref(),
+            server: self.client.server(),
+        }
+    }
+
     /// The client.
     #[must_use]
     pub fn client(&self) -> &Client {
@@ -707,6 +751,7 @@ impl Collector {
             return Some(part(Outcome::Success, Some(age), Some(data)));
         }
         let cx = DynCx {
+            log: self.log_name(),
             client: &self.client,
             session,
             settings: &*entry.settings,
@@ -743,14 +788,9 @@ impl Collector {
     /// Logs a collector's failure once when it starts failing and once when it recovers, and
     /// each warning once when it appears or changes kind.
     fn log_changes(&self, snapshot: &Snapshot) {
-        // `serve` names targets and nodes as configured; the other modes have one server.
+        let name = self.log_name();
         macro_rules! log {
-            ($level:ident, $($rest:tt)*) => {
-                match &self.label {
-                    Some((target, node)) => tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*),
-                    None => tracing::$level!(server = %self.client.server(), $($rest)*),
-                }
-            };
+            ($level:ident, $($rest:tt)*) => { log_as!(name, $level, $($rest)*) };
         }
         {
             let mut failing_before = lock(&self.failing);

@@ -72,44 +72,58 @@ pub fn rcode_from_label(s: &str) -> Option<u16> {
     (0u16..=23).find(|c| rcode_label(*c) != "other" && rcode_label(*c).eq_ignore_ascii_case(s))
 }
 
+/// What changed for one probe since the scrape before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeChange {
+    /// It started failing, for this reason.
+    Failed(String),
+    /// It works again.
+    Recovered,
+}
+
 /// Remembers which probes were failing, so each logs one warning when it starts failing and one
-/// line when it recovers, not one per scrape. Kept per target across scrapes (the collector's
-/// state); keys are bounded by the configured transports and the server's forwarder list.
+/// line when it recovers, not one per scrape (the collector logs what [`ChangeLog::note`]
+/// returns, naming the target). Kept per target across scrapes (the collector's state); keys are
+/// bounded by the configured transports and the server's forwarder list.
 #[derive(Debug, Default)]
 pub struct ChangeLog {
     failing: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl ChangeLog {
-    /// Notes one probe's outcome: `failure` is `None` on success, else what went wrong.
-    pub fn note(&self, server: &str, probe: &str, failure: Option<String>) {
+    /// Notes one probe's outcome (`failure` is `None` on success, else what went wrong) and
+    /// returns what changed, if anything.
+    pub fn note(&self, probe: &str, failure: Option<String>) -> Option<ProbeChange> {
         let mut failing = self
             .failing
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match failure {
-            Some(error) => {
-                // Once per start of a failure: the details (a timeout's length, a server's
-                // message) may differ from scrape to scrape without anything having changed.
-                if !failing.contains_key(probe) {
-                    tracing::warn!(server, probe, "probe failed: {error}");
-                    failing.insert(probe.to_owned(), error);
-                }
+            // Once per start of a failure: the details (a timeout's length, a server's message)
+            // may differ from scrape to scrape without anything having changed.
+            Some(error) if !failing.contains_key(probe) => {
+                failing.insert(probe.to_owned(), error.clone());
+                Some(ProbeChange::Failed(error))
             }
-            None => {
-                if failing.remove(probe).is_some() {
-                    tracing::info!(server, probe, "probe recovered");
-                }
-            }
+            Some(_) => None,
+            None => failing
+                .remove(probe)
+                .is_some()
+                .then_some(ProbeChange::Recovered),
         }
     }
 
     /// Notes every result of a `dns` scrape (`probe` keys: `dns udp`, `dns blocking`, …).
-    pub fn note_dns(&self, server: &str, data: &DnsData) {
+    pub fn note_dns(&self, data: &DnsData) -> Vec<(String, ProbeChange)> {
+        let mut changes = Vec::new();
+        let mut note = |probe: String, failure: Option<String>| {
+            if let Some(change) = self.note(&probe, failure) {
+                changes.push((probe, change));
+            }
+        };
         for p in &data.probes {
-            self.note(
-                server,
-                &format!("dns {}", p.transport),
+            note(
+                format!("dns {}", p.transport),
                 p.error.as_ref().map(|e| format!("{}: {e}", p.endpoint)),
             );
         }
@@ -123,19 +137,22 @@ impl ChangeLog {
                         .map_or_else(|| "no answer".to_owned(), ToString::to_string),
                 ),
             };
-            self.note(server, "dns blocking", failure);
+            note("dns blocking".to_owned(), failure);
         }
+        changes
     }
 
     /// Notes every result of a `forwarders` scrape (`probe` keys: `forwarder ADDRESS`).
-    pub fn note_forwarders(&self, server: &str, data: &ForwardersData) {
-        for r in &data.results {
-            self.note(
-                server,
-                &format!("forwarder {}", r.forwarder),
-                (!r.success).then(|| r.error.clone().unwrap_or_else(|| "failed".to_owned())),
-            );
-        }
+    pub fn note_forwarders(&self, data: &ForwardersData) -> Vec<(String, ProbeChange)> {
+        data.results
+            .iter()
+            .filter_map(|r| {
+                let probe = format!("forwarder {}", r.forwarder);
+                let failure =
+                    (!r.success).then(|| r.error.clone().unwrap_or_else(|| "failed".to_owned()));
+                self.note(&probe, failure).map(|change| (probe, change))
+            })
+            .collect()
     }
 }
 
@@ -154,17 +171,17 @@ mod tests {
     }
 
     #[test]
-    fn the_change_log_remembers_failures_until_they_recover() {
+    fn the_change_log_reports_a_failure_once_and_its_recovery_once() {
         let log = ChangeLog::default();
-        log.note("s", "dns udp", Some("timeout".to_owned()));
-        log.note("s", "dns udp", Some("timeout again".to_owned()));
-        let first = log
-            .failing
-            .lock()
-            .ok()
-            .and_then(|f| f.get("dns udp").cloned());
-        assert_eq!(first.as_deref(), Some("timeout"));
-        log.note("s", "dns udp", None);
-        assert!(log.failing.lock().is_ok_and(|f| f.is_empty()));
+        let failed = log.note("dns udp", Some("timeout".to_owned()));
+        assert_eq!(failed, Some(ProbeChange::Failed("timeout".to_owned())));
+        assert_eq!(log.note("dns udp", Some("timeout again".to_owned())), None);
+        assert_eq!(
+            log.note("dns tcp", None),
+            None,
+            "never failed: nothing to say"
+        );
+        assert_eq!(log.note("dns udp", None), Some(ProbeChange::Recovered));
+        assert_eq!(log.note("dns udp", None), None);
     }
 }

@@ -788,3 +788,58 @@ async fn a_reload_keeps_the_derived_counters() {
         "still counting after the reload: {before} → {after}"
     );
 }
+
+/// A failing probe's log line names the target as configured (`target_name`), as every other
+/// log line of a collector in `serve` does, not the server's URL: with several targets, or the
+/// nodes of a cluster, that is what tells an operator which one it is.
+#[tokio::test]
+async fn a_failing_probe_logs_the_target_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
+        .args(["serve", "--demo", "--log.format", "json"])
+        .args(["--collector.disable-defaults", "--collector.forwarders"])
+        .args(["--web.listen-address", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let probe = format!("{}/probe?target=demo", server.base);
+    let mut body = String::new();
+    for _ in 0..100 {
+        if let Ok(r) = http().get(&probe).send().await {
+            body = r.text().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The demo's third forwarder never answers.
+    assert!(
+        body.contains(
+            "technitium_forwarder_probe_success{forwarder=\"192.0.2.3\",protocol=\"udp\"} 0"
+        ),
+        "{body}"
+    );
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let failed: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| l["fields"]["probe"] == "forwarder 192.0.2.3")
+        .collect();
+    assert_eq!(failed.len(), 1, "one line for the failure: {text}");
+    let fields = &failed[0]["fields"];
+    assert_eq!(fields["target_name"], "demo", "{text}");
+    assert!(fields.get("server").is_none(), "no URL: {text}");
+    assert!(
+        fields["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("probe failed: ")),
+        "{text}"
+    );
+}
