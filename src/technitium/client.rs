@@ -635,10 +635,17 @@ impl Client {
         }
     }
 
-    /// Names the server in logs by a configured target name (and cluster node) instead of its
-    /// URL.
+    /// Names the server in logs and in error messages by a configured target name (and
+    /// cluster node) instead of its URL (`serve`, whose configuration maps names to URLs):
+    /// "target NAME", "node NODE of target NAME" for a node reached directly, "node NODE
+    /// through target NAME" for one reached through the target ([`Client::for_node`]).
     #[must_use]
     pub fn with_log_name(mut self, target: &str, node: Option<&str>) -> Self {
+        self.server = match (node, &self.node) {
+            (Some(node), Some(_)) => format!("node {node} through target {target}"),
+            (Some(node), None) => format!("node {node} of target {target}"),
+            (None, _) => format!("target {target}"),
+        };
         self.log_name = Some((target.to_owned(), node.map(str::to_owned)));
         self
     }
@@ -655,7 +662,8 @@ impl Client {
         &self.base
     }
 
-    /// The server's base URL as shown to people (no credentials, no query).
+    /// The server as messages name it: its base URL as shown to people (no credentials, no
+    /// query), or the configured name given to [`Client::with_log_name`].
     #[must_use]
     pub fn server(&self) -> &str {
         &self.server

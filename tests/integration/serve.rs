@@ -789,6 +789,45 @@ async fn a_reload_keeps_the_derived_counters() {
     );
 }
 
+/// Starts `serve` with `args`, logging JSON lines to `log`; read the log after dropping the
+/// server.
+fn serve_logging_json(args: &[&str], log: &Path) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
+        .args(["serve", "--log.format", "json"])
+        .args(["--web.listen-address", &format!("127.0.0.1:{port}")])
+        .args(args)
+        .env_remove("TECHNITIUM_TOKEN")
+        .env_remove("TECHNITIUM_TOKEN_FILE")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap())
+        .spawn()
+        .unwrap();
+    Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+/// The first answer at `url`, once the server listens.
+async fn first_answer(url: &str) -> String {
+    for _ in 0..300 {
+        if let Ok(r) = http().get(url).send().await {
+            return r.text().await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no answer at {url}");
+}
+
+/// The JSON log lines in `text` whose fields match `pick`.
+fn log_lines(text: &str, pick: impl Fn(&serde_json::Value) -> bool) -> Vec<serde_json::Value> {
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|l| pick(&l["fields"]))
+        .collect()
+}
+
 /// A failing probe's log line names the target as configured (`target_name`), as every other
 /// log line of a collector in `serve` does, not the server's URL: with several targets, or the
 /// nodes of a cluster, that is what tells an operator which one it is.
@@ -796,28 +835,15 @@ async fn a_reload_keeps_the_derived_counters() {
 async fn a_failing_probe_logs_the_target_name() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("serve.log");
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
-        .args(["serve", "--demo", "--log.format", "json"])
-        .args(["--collector.disable-defaults", "--collector.forwarders"])
-        .args(["--web.listen-address", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let probe = format!("{}/probe?target=demo", server.base);
-    let mut body = String::new();
-    for _ in 0..100 {
-        if let Ok(r) = http().get(&probe).send().await {
-            body = r.text().await.unwrap();
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let server = serve_logging_json(
+        &[
+            "--demo",
+            "--collector.disable-defaults",
+            "--collector.forwarders",
+        ],
+        &log,
+    );
+    let body = first_answer(&format!("{}/probe?target=demo", server.base)).await;
     // The demo's third forwarder never answers.
     assert!(
         body.contains(
@@ -827,11 +853,7 @@ async fn a_failing_probe_logs_the_target_name() {
     );
     drop(server);
     let text = std::fs::read_to_string(&log).unwrap();
-    let failed: Vec<serde_json::Value> = text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|l| l["fields"]["probe"] == "forwarder 192.0.2.3")
-        .collect();
+    let failed = log_lines(&text, |f| f["probe"] == "forwarder 192.0.2.3");
     assert_eq!(failed.len(), 1, "one line for the failure: {text}");
     let fields = &failed[0]["fields"];
     assert_eq!(fields["target_name"], "demo", "{text}");
@@ -842,4 +864,32 @@ async fn a_failing_probe_logs_the_target_name() {
             .is_some_and(|m| m.starts_with("probe failed: ")),
         "{text}"
     );
+}
+
+/// In `serve`, an error's words name the target as configured, not its URL (the configuration
+/// maps one to the other): "technitium_up 0: target lab …".
+#[tokio::test]
+async fn a_target_that_is_down_is_named_in_the_log_not_its_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let port = crate::common::refused_port();
+    let url = format!("http://127.0.0.1:{port}");
+    write_config(&config, &[("lab", &url, TOKEN)]);
+    let log = dir.path().join("serve.log");
+    let server = serve_logging_json(&["--config.file", config.to_str().unwrap()], &log);
+    let body = first_answer(&format!("{}/probe?target=lab", server.base)).await;
+    assert!(body.contains("technitium_up 0\n"), "{body}");
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let down = log_lines(&text, |f| {
+        f["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("technitium_up 0"))
+    });
+    assert_eq!(down.len(), 1, "{text}");
+    let fields = &down[0]["fields"];
+    assert_eq!(fields["target_name"], "lab", "{text}");
+    let message = fields["message"].as_str().unwrap();
+    assert!(message.contains(" target lab "), "{message}");
+    assert!(!message.contains(&port.to_string()), "no URL: {message}");
 }
