@@ -132,6 +132,7 @@ fn scrape(engine: &mut Engine, last_hour: &DashboardStats, custom: Option<&[u8]>
         warning: engine.warning.clone(),
         step,
         custom_call: custom.is_some(),
+        verified: None,
     })
 }
 

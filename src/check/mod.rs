@@ -67,7 +67,8 @@
 //!           "duration_ms": 3.4 | null,
 //!           "series": 42 | null,                // null when it did not run
 //!           "details": [                        // what it checked itself (dns: one per
-//!             {                                 // transport; forwarders: one per forwarder)
+//!             {                                 // transport; forwarders: one per forwarder;
+//!                                               // counters: the stored minutes)
 //!               "id": "dns_udp",
 //!               "title": "DNS over UDP",
 //!               "status": "ok" | "warning" | "failed",

@@ -13,6 +13,7 @@ use super::net::{connect, join_ips, resolve};
 use super::report::{Server, Status, Steps, Target, TargetReport, finish};
 use super::spinner::Spinner;
 use super::tls::tls_step;
+use crate::collector::counters::Counters;
 use crate::collector::{Collector, Snapshot};
 use crate::technitium::ApiError;
 use crate::technitium::types::{SessionInfo, parse_version};
@@ -62,6 +63,11 @@ impl Walk<'_> {
         let info = self.session().await?;
         let server = self.version(&info);
         self.spinner.step(self.target.name, "collectors");
+        // The derived counters compare the server's stored minutes with its chart at once
+        // (one `Custom` call), instead of only starting to count.
+        if let Some(counters) = self.collector.state::<Counters>() {
+            counters.set_verify(true);
+        }
         let snapshot = self.collector.collect(Instant::now() + self.timeout).await;
         Ok((server, snapshot))
     }

@@ -740,13 +740,14 @@ async fn untested_server_versions_are_a_warning_not_a_failure() {
                 1,
             );
         // Before v14 the client stops asking for every query type; the recorded v15.2 mock only
-        // answers the v14+ form, so answer stats/get whatever its parameters.
-        let stats = json(fixture("dashboard_stats_get_LastHour.json"));
-        let server = upstream(vec![
-            ("/api/user/session/get", json(session)),
-            ("/api/dashboard/stats/get", stats),
-        ])
-        .await;
+        // answers the v14+ form, so answer the LastHour chart whatever its other parameters.
+        let server = upstream(vec![("/api/user/session/get", json(session))]).await;
+        wiremock::Mock::given(wiremock::matchers::path("/api/dashboard/stats/get"))
+            .and(wiremock::matchers::query_param("type", "LastHour"))
+            .respond_with(json(fixture("dashboard_stats_get_LastHour.json")))
+            .with_priority(crate::common::PRIORITY_OVERRIDE)
+            .mount(&server)
+            .await;
         let report = check(&server.uri(), &["--format", "json"]).json();
         assert_eq!(report["exit_code"], 0, "{report:#}");
         assert_eq!(report["verdict"], "ok");
@@ -892,4 +893,50 @@ fn a_proxy_from_the_environment_is_named_without_its_password() {
         "{url}"
     );
     assert!(url.contains("(HTTP_PROXY)"), "{url}");
+}
+
+/// `check` compares the server's newest stored minutes (type=Custom) with its last-hour chart
+/// at once, instead of only starting to count: where they agree the counters' row says so;
+/// with in-memory stats the minutes never reach the store, and the row fails (the target is
+/// degraded) naming the setting to look at.
+#[tokio::test(flavor = "multi_thread")]
+async fn check_compares_the_stored_minutes_with_the_chart() {
+    use crate::minutes::SimServer;
+    let sim = SimServer::start(Version::V15_2, 1_778_414_400 + 5).await;
+    let args = [
+        "--collector.disable-defaults",
+        "--collector.dashboard",
+        "--collector.counters",
+        "--format",
+        "json",
+    ];
+    let minutes = |report: &Value| collector(report, "counters")["details"][0].clone();
+    let report = check(&sim.uri(), &args).json();
+    assert_eq!(report["exit_code"], 0, "{report:#}");
+    let agree = minutes(&report);
+    assert_eq!(agree["status"], "ok", "{report:#}");
+    assert_eq!(
+        agree["detail"],
+        "the newest 5 final minutes agree with the last-hour chart"
+    );
+    assert_eq!(sim.with(|s| s.custom_calls.len()), 1, "one Custom call");
+
+    sim.with(|s| s.in_memory = true);
+    let report = check(&sim.uri(), &args).json();
+    assert_eq!(report["exit_code"], 3, "{report:#}");
+    assert_eq!(collector(&report, "counters")["status"], "failed");
+    let differ = minutes(&report);
+    assert_eq!(differ["status"], "failed");
+    assert!(
+        differ["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("5 of the minutes ")),
+        "{differ:#}"
+    );
+    assert!(
+        differ["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("Enable In-Memory Stats")),
+        "{differ:#}"
+    );
 }

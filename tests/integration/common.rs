@@ -213,8 +213,63 @@ pub async fn mount_fixtures(server: &MockServer, version: Version) {
             )));
         }
     }
+    // `check` compares the newest stored minutes (type=Custom) with the chart.
+    mocks.push(
+        get(Endpoint::StatsGet)
+            .and(query_param("type", "Custom"))
+            .respond_with(CustomFromLastHour(fixture(
+                version,
+                "dashboard_stats_get_LastHour.json",
+            ))),
+    );
     for mock in mocks {
         mock.with_priority(PRIORITY_FIXTURE).mount(server).await;
+    }
+}
+
+/// `stats/get?type=Custom&start=…&end=…`: the minutes asked for, as the recorded `LastHour`
+/// chart has them (0 where it has none), as a server whose stored minutes agree with its chart
+/// answers.
+pub struct CustomFromLastHour(pub String);
+
+impl wiremock::Respond for CustomFromLastHour {
+    fn respond(&self, r: &Request) -> ResponseTemplate {
+        use technitium_exporter::collector::counters::engine::{format_label, parse_label};
+        let param = |k: &str| {
+            r.url
+                .query_pairs()
+                .find(|(key, _)| key == k)
+                .and_then(|(_, v)| parse_label(&v).ok())
+        };
+        let (Some(start), Some(end)) = (param("start"), param("end")) else {
+            return ResponseTemplate::new(400);
+        };
+        let mut body: serde_json::Value = serde_json::from_str(&self.0).unwrap();
+        let chart = &mut body["response"]["mainChartData"];
+        let recorded: Vec<i64> = chart["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| parse_label(l.as_str().unwrap()).unwrap())
+            .collect();
+        let wanted: Vec<i64> = (0..=(end - start) / 60).map(|i| start + 60 * i).collect();
+        for dataset in chart["datasets"].as_array_mut().unwrap() {
+            let data = dataset["data"].as_array().unwrap().clone();
+            dataset["data"] = wanted
+                .iter()
+                .map(|at| {
+                    recorded
+                        .iter()
+                        .position(|r| r == at)
+                        .map_or(serde_json::json!(0), |i| data[i].clone())
+                })
+                .collect();
+        }
+        chart["labels"] = wanted
+            .iter()
+            .map(|at| serde_json::Value::from(format_label(*at)))
+            .collect();
+        json(body.to_string())
     }
 }
 

@@ -654,6 +654,53 @@ impl Engine {
     }
 }
 
+/// How the server's stored minutes (a `type=Custom` answer) compare with its `LastHour` chart
+/// over the same final minutes: what `check` shows before any counting has happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comparison {
+    /// The minutes compared.
+    pub range: Range,
+    /// Minutes present in both.
+    pub checked: u64,
+    /// Of those, minutes whose `Total` differs.
+    pub differ: u64,
+    /// Whether any of them had queries (an idle server proves nothing).
+    pub traffic: bool,
+}
+
+impl Range {
+    /// The newest final minutes of `last_hour`, at most `minutes` of them, to compare with a
+    /// `Custom` answer; `None` when the chart has no final minute.
+    #[must_use]
+    pub fn newest(last_hour: &Minutes, minutes: i64) -> Option<Self> {
+        let end = last_hour.newest_final()?;
+        Some(Self {
+            start: (end - MINUTE * (minutes - 1)).max(last_hour.first),
+            end,
+            skipped: 0,
+        })
+    }
+}
+
+/// Compares a `type=Custom` answer for `range` with the final minutes of `last_hour`.
+///
+/// # Errors
+/// When the answer does not cover exactly the minutes of `range`.
+pub fn compare(
+    last_hour: &Minutes,
+    range: &Range,
+    custom: &Minutes,
+) -> Result<Comparison, ShapeError> {
+    check_shape(range, custom)?;
+    let o = Overlap::of(last_hour, range, custom);
+    Ok(Comparison {
+        range: *range,
+        checked: o.checked,
+        differ: o.differ,
+        traffic: o.traffic,
+    })
+}
+
 /// Whether a `type=Custom` answer covers exactly the minutes of `range`.
 fn check_shape(range: &Range, minutes: &Minutes) -> Result<(), ShapeError> {
     if minutes.first == range.start && minutes.last() == Some(range.end) {

@@ -22,7 +22,9 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count};
+use super::{
+    Collect, Cx, Detail, DetailStatus, OptionError, OptionValues, Requires, Spec, WriteCx, count,
+};
 use crate::render::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{ApiError, Client, Endpoint, Section, Window};
@@ -74,6 +76,10 @@ impl Collect for Counters {
         })
     }
 
+    fn details(data: &CountersData, (): &()) -> Vec<Detail> {
+        data.verified.iter().map(verified_detail).collect()
+    }
+
     fn not_applicable(state: &CountersState) -> Option<&'static str> {
         state.one_shot.load(Ordering::Relaxed).then_some(
             "a single run has nothing to count against: give scrape or textfile --state.file to keep the counters between runs",
@@ -82,7 +88,8 @@ impl Collect for Counters {
 }
 
 pub use engine::{
-    AnchorReason, Applied, CustomAnswer, Engine, Minute, Minutes, Range, Step, Totals, Warning,
+    AnchorReason, Applied, Comparison, CustomAnswer, Engine, Minute, Minutes, Range, Step, Totals,
+    Warning,
 };
 
 /// Per-target state of the derived counters, kept across scrapes (in memory in `serve`, in the
@@ -95,6 +102,8 @@ pub struct CountersState {
     engine: Mutex<Engine>,
     /// A single run (`scrape`, `textfile`) without a state file: nothing to count against.
     one_shot: AtomicBool,
+    /// A `check` run: the first collection also compares the stored minutes with the chart.
+    verify: AtomicBool,
 }
 
 impl CountersState {
@@ -104,6 +113,7 @@ impl CountersState {
         Self {
             engine: Mutex::new(engine),
             one_shot: AtomicBool::new(false),
+            verify: AtomicBool::new(false),
         }
     }
 
@@ -121,6 +131,14 @@ impl CountersState {
     /// ever report its first collection's zeros).
     pub fn set_one_shot(&self, one_shot: bool) {
         self.one_shot.store(one_shot, Ordering::Relaxed);
+    }
+
+    /// Marks a `check` run: a collection that starts counting (which makes no `Custom` call)
+    /// then makes one for the newest [`VERIFY_MINUTES`] final minutes and compares them with
+    /// the chart, so that a server whose two sources disagree (in-memory stats) shows at once,
+    /// not only after a minute of counting.
+    pub fn set_verify(&self, verify: bool) {
+        self.verify.store(verify, Ordering::Relaxed);
     }
 }
 
@@ -159,7 +177,13 @@ pub struct CountersData {
     pub step: Step,
     /// Whether this scrape made a `Custom` call.
     pub custom_call: bool,
+    /// In a `check` run that started counting: how the stored minutes compare with the chart,
+    /// or why they could not be compared.
+    pub verified: Option<Result<Comparison, String>>,
 }
+
+/// How many final minutes a `check` run compares.
+pub const VERIFY_MINUTES: i64 = 5;
 
 /// One scrape: reads the `LastHour` chart (from `inputs` or the server), counts the minutes that
 /// became final with one `Custom` call when there are any, and returns the counters.
@@ -191,8 +215,15 @@ pub async fn fetch(
     let lh = Minutes::from_chart(chart).map_err(|d| bad(client, d))?;
     let step = engine.plan(&lh, inputs.server);
     let mut custom_call = false;
+    let mut verified = None;
     match &step {
-        Step::Anchor { at, reason } => engine.anchor(*at, reason.clone(), inputs.server),
+        Step::Anchor { at, reason } => {
+            engine.anchor(*at, reason.clone(), inputs.server);
+            if state.verify.load(Ordering::Relaxed) {
+                custom_call = true;
+                verified = Some(verify(client, &lh, full_query_types).await);
+            }
+        }
         Step::Idle => {}
         Step::Hold { newest_final } => engine.hold(*newest_final),
         Step::Fetch(range) => {
@@ -223,7 +254,72 @@ pub async fn fetch(
         warning: engine.warning.clone(),
         step,
         custom_call,
+        verified,
     })
+}
+
+/// One `Custom` call for the newest final minutes of `last_hour`, compared with them.
+async fn verify(
+    client: &Client,
+    last_hour: &Minutes,
+    full_query_types: bool,
+) -> Result<Comparison, String> {
+    let range = Range::newest(last_hour, VERIFY_MINUTES)
+        .ok_or_else(|| "the last-hour chart has no final minute yet".to_owned())?;
+    let answer = client
+        .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
+        .await
+        .map_err(|e| e.to_string())?;
+    let chart = answer
+        .main_chart_data
+        .as_ref()
+        .ok_or_else(|| "a type=Custom answer without mainChartData".to_owned())?;
+    let custom = Minutes::from_chart(chart)?;
+    engine::compare(last_hour, &range, &custom).map_err(|e| e.0)
+}
+
+/// `check`'s row for the comparison of the stored minutes with the chart.
+fn verified_detail(verified: &Result<Comparison, String>) -> Detail {
+    let (status, detail, hint) = match verified {
+        Err(e) => (
+            DetailStatus::Failed,
+            format!("could not compare: {e}"),
+            None,
+        ),
+        Ok(c) if c.differ > 0 => (
+            DetailStatus::Failed,
+            format!(
+                "{} of the minutes {} to {} differ: the qtype and protocol counters would leave them out (counted as missed)",
+                c.differ,
+                c.range.start_param(),
+                c.range.end_param()
+            ),
+            Some("is \"Enable In-Memory Stats\" on in the server's settings? It keeps the minutes from being stored, and the counters need them".to_owned()),
+        ),
+        Ok(c) if !c.traffic => (
+            DetailStatus::Ok,
+            format!(
+                "{} minutes without queries: nothing to compare yet",
+                c.checked
+            ),
+            None,
+        ),
+        Ok(c) => (
+            DetailStatus::Ok,
+            format!(
+                "the newest {} final minutes agree with the last-hour chart",
+                c.checked
+            ),
+            None,
+        ),
+    };
+    Detail {
+        id: "counters_minutes".to_owned(),
+        title: "stored minutes".to_owned(),
+        status,
+        detail,
+        hint,
+    }
 }
 
 fn bad(client: &Client, detail: String) -> ApiError {
