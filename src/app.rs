@@ -38,7 +38,7 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
             .await
             .map_err(Fatal::Demo)?;
         cli.global.url = Some(d.url.to_string());
-        cli.global.token = Some(d.token.expose().to_owned());
+        cli.global.token = Some(d.token.clone());
         cli.global.token_file = None;
         matches = None;
         _demo = Some(d);

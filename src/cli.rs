@@ -24,6 +24,7 @@ use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::collector::{self, Given, OptKind, OptSpec, Spec};
+use crate::technitium::Secret;
 
 /// Prometheus exporter for Technitium DNS Server.
 ///
@@ -72,7 +73,7 @@ pub struct GlobalArgs {
         global = true,
         hide_env_values = true
     )]
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// File holding the API token (read at start and on SIGHUP)
     #[arg(
         long = "technitium.token-file",

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::ConfigError;
+use crate::technitium::Secret;
 use crate::collector::{self, Given, Spec};
 use crate::logging;
 use crate::technitium::AuthMode;
@@ -74,7 +75,7 @@ pub struct FileOutput {
 }
 
 /// `[web]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileWeb {
     /// `listen_address = [":9274"]`.
@@ -92,6 +93,23 @@ pub struct FileWeb {
     pub basic_auth_users: Option<BTreeMap<String, String>>,
 }
 
+/// The basic-auth users by name only: a hash is for checking passwords, not for logs.
+impl std::fmt::Debug for FileWeb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileWeb")
+            .field("listen_address", &self.listen_address)
+            .field("telemetry_path", &self.telemetry_path)
+            .field("external_url", &self.external_url)
+            .field("tls_cert_file", &self.tls_cert_file)
+            .field("tls_key_file", &self.tls_key_file)
+            .field(
+                "basic_auth_users",
+                &self.basic_auth_users.as_ref().map(|u| u.keys().collect::<Vec<_>>()),
+            )
+            .finish()
+    }
+}
+
 /// `[modules.NAME]`: settings for URL targets (`/probe?target=URL&module=NAME`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,7 +118,7 @@ pub struct FileModule {
     #[serde(default)]
     pub allow_url_targets: bool,
     /// The module's own token.
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// Or a file holding it.
     pub token_file: Option<PathBuf>,
     /// How the token is sent.
@@ -122,7 +140,7 @@ pub struct FileTarget {
     /// Base URL.
     pub url: Option<String>,
     /// The token.
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// Or a file holding it.
     pub token_file: Option<PathBuf>,
     /// How the token is sent.

@@ -307,7 +307,7 @@ fn resolve_token(
     matches: Option<&ArgMatches>,
     file: &FileTarget,
 ) -> Result<Option<Secret>, ConfigError> {
-    let (lit, path) = (args.token.as_deref(), args.token_file.as_deref());
+    let (lit, path) = (args.token.as_ref(), args.token_file.as_deref());
     let (lit_cli, path_cli) = (from_cli(matches, "token"), from_cli(matches, "token_file"));
     // Flags, then environment: a literal and a file in the same layer is ambiguous.
     for cli_layer in [true, false] {
@@ -320,7 +320,7 @@ fn resolve_token(
                     "both a token and a token file are given in the {layer}: keep one (prefer the file)"
                 )));
             }
-            (Some(t), None) => return Ok(Some(Secret::new(t))),
+            (Some(t), None) => return Ok(Some(t.clone())),
             (None, Some(p)) => return read_token_file(p).map(Some),
             (None, None) => {}
         }
@@ -329,7 +329,7 @@ fn resolve_token(
         (Some(_), Some(_)) => Err(ConfigError::one(
             "config file: [technitium] has both token and token_file: keep one",
         )),
-        (Some(t), None) => Ok(Some(Secret::new(t))),
+        (Some(t), None) => Ok(Some(t.clone())),
         (None, Some(p)) => read_token_file(p).map(Some),
         (None, None) => credential_token(),
     }
@@ -675,7 +675,7 @@ fn build_output(
 
 /// The token of a `[targets.NAME]` or `[modules.NAME]` table, if it has one of its own.
 fn own_token(
-    literal: Option<&str>,
+    literal: Option<&Secret>,
     file: Option<&Path>,
     what: &str,
     problems: &mut Problems,
@@ -685,7 +685,7 @@ fn own_token(
             problems.push(format!("{what}: both token and token_file: keep one"));
             None
         }
-        (Some(t), None) => Some(Secret::new(t)),
+        (Some(t), None) => Some(t.clone()),
         (None, Some(p)) => {
             problems.take(read_token_file(p).map_err(|e| ConfigError::one(format!("{what}: {e}"))))
         }
@@ -730,7 +730,7 @@ fn build_modules(
     let mut modules = Vec::new();
     for (name, m) in &file.modules {
         let what = format!("config file [modules.{name}]");
-        let token = own_token(m.token.as_deref(), m.token_file.as_deref(), &what, problems);
+        let token = own_token(m.token.as_ref(), m.token_file.as_deref(), &what, problems);
         if m.allow_url_targets && m.token.is_none() && m.token_file.is_none() {
             problems.push(format!(
                 "{what}: allow_url_targets needs the module's own token or token_file (the default token is never sent to a host a caller chose)"
@@ -786,7 +786,7 @@ fn build_targets(
         };
         let url = problems.take(parse_url(url, &format!("{what} url")));
         let token = own_token(
-            target.token.as_deref(),
+            target.token.as_ref(),
             target.token_file.as_deref(),
             &what,
             problems,

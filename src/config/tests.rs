@@ -542,3 +542,38 @@ fn help_defaults_are_the_real_defaults() {
     }
     assert!(checked >= 20, "only {checked} defaults checked");
 }
+
+/// No `Debug` output of the command line, the config file or the built configuration shows a
+/// token or a password hash: they are for the server and for checking passwords, not for logs.
+#[test]
+fn debug_output_never_shows_a_token_or_a_hash() {
+    const FLAG_TOKEN: &str = "flag-token-0123456789";
+    const FILE_TOKEN: &str = "file-token-0123456789";
+    const MODULE_TOKEN: &str = "module-token-0123456789";
+    let hash = bcrypt::hash("s3cret", 4).unwrap_or_else(|e| panic!("{e}"));
+    let hash = hash.as_str();
+    let text = format!(
+        "[web]\nbasic_auth_users = {{ prometheus = \"{hash}\" }}\n\
+         [targets.lab]\nurl = \"http://lab:5380\"\ntoken = \"{FILE_TOKEN}\"\n\
+         [modules.any]\nallow_url_targets = true\ntoken = \"{MODULE_TOKEN}\"\n"
+    );
+    let parsed = FileConfig::parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let f = file(&text);
+    let path = f.path().to_string_lossy().into_owned();
+    let args = [
+        "--technitium.url",
+        "http://dns:5380",
+        "--technitium.token",
+        FLAG_TOKEN,
+        "--config.file",
+        &path,
+        "scrape",
+    ];
+    let (cli, _) = cli(&args).unwrap_or_else(|e| panic!("{e}"));
+    let config = build(&args).unwrap_or_else(|e| panic!("{e}"));
+    let shown = format!("{cli:?}\n{parsed:?}\n{config:?}");
+    for secret in [FLAG_TOKEN, FILE_TOKEN, MODULE_TOKEN, hash] {
+        assert!(!shown.contains(secret), "{secret} shown: {shown}");
+    }
+    assert!(shown.contains("prometheus"), "user names are fine: {shown}");
+}
