@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::ConfigError;
-use crate::technitium::Secret;
 use crate::collector::{self, Given, Spec};
 use crate::logging;
 use crate::technitium::AuthMode;
+use crate::technitium::Secret;
 
 /// The parsed config file.
 #[derive(Debug, Default)]
@@ -104,7 +104,10 @@ impl std::fmt::Debug for FileWeb {
             .field("tls_key_file", &self.tls_key_file)
             .field(
                 "basic_auth_users",
-                &self.basic_auth_users.as_ref().map(|u| u.keys().collect::<Vec<_>>()),
+                &self
+                    .basic_auth_users
+                    .as_ref()
+                    .map(|u| u.keys().collect::<Vec<_>>()),
             )
             .finish()
     }

@@ -275,13 +275,13 @@ async fn probe_one(
     match tokio::time::timeout(budget, call).await {
         Err(_) => Ok(failed(format!(
             "no answer from the server's DNS client within {}",
-            humantime::format_duration(budget)
+            super::shown(budget)
         ))),
         // Technitium's DNS client gave up (timeout, refused, unreachable): the forwarder's fault.
         Ok(Err(ApiError::Api { message, .. })) => Ok(failed(message)),
         Ok(Err(ApiError::Timeout { timeout, .. })) => Ok(failed(format!(
             "the server's DNS client did not answer within {}",
-            humantime::format_duration(timeout)
+            super::shown(timeout)
         ))),
         // Token, permission, transport, garbage: the API's fault, the collector fails.
         Ok(Err(e)) => Err(e),

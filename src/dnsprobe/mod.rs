@@ -72,6 +72,14 @@ pub fn rcode_from_label(s: &str) -> Option<u16> {
     (0u16..=23).find(|c| rcode_label(*c) != "other" && rcode_label(*c).eq_ignore_ascii_case(s))
 }
 
+/// A duration for people, to the millisecond (a probe's budget is what is left of the scrape's
+/// deadline: "2s 618ms", not "2s 618ms 20us 97ns").
+#[must_use]
+pub fn shown(d: std::time::Duration) -> humantime::FormattedDuration {
+    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    humantime::format_duration(std::time::Duration::from_millis(ms))
+}
+
 /// What changed for one probe since the scrape before.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProbeChange {
@@ -168,6 +176,14 @@ mod tests {
         assert_eq!(rcode_from_label("nxdomain"), Some(3));
         assert_eq!(rcode_label(12), "other");
         assert_eq!(rcode_from_label("other"), None);
+    }
+
+    #[test]
+    fn durations_are_shown_to_the_millisecond() {
+        use std::time::Duration;
+        assert_eq!(shown(Duration::new(2, 618_020_097)).to_string(), "2s 618ms");
+        assert_eq!(shown(Duration::from_micros(400)).to_string(), "0s");
+        assert!(!shown(Duration::MAX).to_string().is_empty());
     }
 
     #[test]

@@ -131,7 +131,7 @@ impl std::fmt::Display for ProbeError {
         match self {
             Self::Resolve(e) => write!(f, "cannot resolve the address: {e}"),
             Self::ConnectionRefused => f.write_str("connection refused"),
-            Self::Timeout(d) => write!(f, "no answer within {}", humantime::format_duration(*d)),
+            Self::Timeout(d) => write!(f, "no answer within {}", super::shown(*d)),
             Self::Tls(t) => t.fmt(f),
             Self::HttpStatus(s) => write!(f, "the server answered HTTP {s}"),
             Self::Closed => f.write_str("the server closed the connection without answering"),

@@ -136,7 +136,7 @@ pub enum Transport {
     Tcp,
     /// DNS over TLS (RFC 7858).
     Tls,
-    /// DNS over HTTPS (RFC 8484), HTTP/2.
+    /// DNS over HTTPS (RFC 8484), over HTTP/1.1.
     Https,
     /// DNS over QUIC (RFC 9250).
     Quic,
