@@ -72,6 +72,48 @@ mod tests {
     use std::time::Duration;
 
     #[test]
+    fn a_forwarder_without_an_answer_has_no_rtt_or_rcode_sample() {
+        use crate::dnsprobe::ForwarderResult;
+        use crate::render::exposition::Format;
+        let data = ForwardersData {
+            protocol: "tls".to_owned(),
+            api_protocol: "Tls".to_owned(),
+            results: vec![
+                ForwarderResult {
+                    forwarder: "9.9.9.9".to_owned(),
+                    success: true,
+                    rtt: Some(0.012),
+                    rcode: Some("NOERROR"),
+                    error: None,
+                },
+                ForwarderResult {
+                    forwarder: "192.0.2.3".to_owned(),
+                    success: false,
+                    rtt: None,
+                    rcode: None,
+                    error: Some("timed out".to_owned()),
+                },
+            ],
+            skipped: 0,
+        };
+        let mut enc = Encoder::new(Format::Text);
+        Forwarders::write(&data, &WriteCx { session: None }, &mut enc);
+        let text = enc.finish();
+        for line in [
+            "technitium_forwarder_probe_success{forwarder=\"9.9.9.9\",protocol=\"tls\"} 1\n",
+            "technitium_forwarder_probe_success{forwarder=\"192.0.2.3\",protocol=\"tls\"} 0\n",
+            "technitium_forwarder_probe_rtt_seconds{forwarder=\"9.9.9.9\",protocol=\"tls\"} 0.012\n",
+            "technitium_forwarder_probe_rcode{forwarder=\"9.9.9.9\",protocol=\"tls\",rcode=\"NOERROR\"} 1\n",
+        ] {
+            assert!(text.contains(line), "{line}in {text}");
+        }
+        assert_eq!(text.matches("192.0.2.3").count(), 1, "{text}");
+        let mut empty = Encoder::new(Format::Text);
+        Forwarders::write(&ForwardersData::default(), &WriteCx { session: None }, &mut empty);
+        assert_eq!(empty.finish(), "", "no forwarders, no families");
+    }
+
+    #[test]
     fn the_options_are_the_probers_in_order() {
         let keys: Vec<&str> = OPTIONS.iter().map(|o| o.key).collect();
         let probers: Vec<&str> = FORWARDERS_OPTIONS.iter().map(|o| o.key).collect();

@@ -204,3 +204,54 @@ fn write(top: &[(Window, TopData)], enc: &mut Encoder) {
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+
+    fn entry(name: &str, domain: Option<&str>, hits: u64) -> TopEntry {
+        TopEntry {
+            name: name.to_owned(),
+            domain: domain.map(str::to_owned),
+            hits,
+        }
+    }
+
+    fn render(data: &Vec<(Window, TopData)>) -> String {
+        let mut enc = Encoder::new(Format::Text);
+        Top::write(data, &WriteCx { session: None }, &mut enc);
+        enc.finish()
+    }
+
+    #[test]
+    fn each_list_is_written_per_window_and_a_client_without_a_name_is_none() {
+        let data = vec![(
+            Window::LastHour,
+            TopData {
+                clients: TopStats {
+                    top_clients: Some(vec![
+                        entry("10.0.0.5", Some("laptop.lan"), 40),
+                        entry("10.0.0.6", Some(""), 3),
+                    ]),
+                    ..TopStats::default()
+                },
+                domains: TopStats {
+                    top_domains: Some(vec![entry("example.com", None, 12)]),
+                    ..TopStats::default()
+                },
+                blocked: TopStats::default(),
+            },
+        )];
+        let text = render(&data);
+        assert!(text.contains("technitium_top_client_queries{window=\"last_hour\",client=\"10.0.0.5\",client_name=\"laptop.lan\"} 40\n"), "{text}");
+        assert!(text.contains("technitium_top_client_queries{window=\"last_hour\",client=\"10.0.0.6\",client_name=\"none\"} 3\n"), "{text}");
+        assert!(text.contains("technitium_top_domain_queries{window=\"last_hour\",domain=\"example.com\"} 12\n"), "{text}");
+        assert!(!text.contains("blocked_domain_queries{"), "no rows, no samples: {text}");
+    }
+
+    #[test]
+    fn no_window_writes_nothing() {
+        assert_eq!(render(&Vec::new()), "");
+    }
+}

@@ -391,3 +391,98 @@ pub fn write(data: &CountersData, enc: &mut Encoder) {
     );
     enc.sample(&[], count(t.missed_minutes));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::exposition::Format;
+
+    fn data(query_totals: bool, watermark: Option<i64>) -> CountersData {
+        let mut totals = Totals {
+            queries: 90,
+            missed_minutes: 2,
+            ..Totals::default()
+        };
+        totals.qtypes.insert("A".to_owned(), 60);
+        totals.protocols.insert("udp".to_owned(), 80);
+        totals.rcodes.insert("NXDOMAIN".to_owned(), 7);
+        CountersData {
+            totals,
+            watermark,
+            query_totals,
+            warning: None,
+            step: Step::Idle,
+            custom_call: false,
+            verified: None,
+        }
+    }
+
+    fn render(data: &CountersData) -> String {
+        let mut enc = Encoder::new(Format::Text);
+        write(data, &mut enc);
+        enc.finish()
+    }
+
+    #[test]
+    fn before_v15_the_query_totals_are_written_too() {
+        let text = render(&data(true, Some(1_778_414_460)));
+        for line in [
+            "technitium_qtype_queries_total{qtype=\"A\"} 60\n",
+            "technitium_protocol_queries_total{protocol=\"udp\"} 80\n",
+            "technitium_protocol_queries_total{protocol=\"quic\"} 0\n",
+            "technitium_queries_total 90\n",
+            "technitium_responses_total{rcode=\"NXDOMAIN\"} 7\n",
+            "technitium_query_outcomes_total{outcome=\"dropped\"} 0\n",
+            "technitium_derived_counters_minute_timestamp_seconds 1778414460\n",
+            "technitium_derived_counters_missed_minute_buckets_total 2\n",
+        ] {
+            assert!(text.contains(line), "{line}in {text}");
+        }
+    }
+
+    #[test]
+    fn from_v15_only_qtype_and_protocol_and_no_timestamp_before_the_first_minute() {
+        let text = render(&data(false, None));
+        assert!(text.contains("technitium_qtype_queries_total{qtype=\"A\"} 60\n"));
+        assert!(!text.contains("technitium_queries_total"), "{text}");
+        assert!(!text.contains("technitium_responses_total"), "{text}");
+        assert!(!text.contains("minute_timestamp_seconds"), "{text}");
+        assert!(text.contains("technitium_derived_counters_missed_minute_buckets_total 2\n"));
+    }
+
+    #[test]
+    fn the_check_row_says_what_the_comparison_found() {
+        let range = Range {
+            start: 1_778_414_220,
+            end: 1_778_414_460,
+            skipped: 0,
+        };
+        let row = |c: Result<Comparison, String>| verified_detail(&c);
+        let agree = row(Ok(Comparison {
+            range,
+            checked: 5,
+            differ: 0,
+            traffic: true,
+        }));
+        assert_eq!(agree.status, DetailStatus::Ok);
+        let differ = row(Ok(Comparison {
+            range,
+            checked: 5,
+            differ: 3,
+            traffic: true,
+        }));
+        assert_eq!(differ.status, DetailStatus::Failed);
+        assert!(differ.detail.starts_with("3 of the minutes "), "{}", differ.detail);
+        assert!(differ.hint.is_some_and(|h| h.contains("In-Memory")));
+        let idle = row(Ok(Comparison {
+            range,
+            checked: 5,
+            differ: 0,
+            traffic: false,
+        }));
+        assert_eq!(idle.status, DetailStatus::Ok);
+        assert!(idle.detail.contains("nothing to compare"));
+        let failed = row(Err("HTTP 500".to_owned()));
+        assert_eq!(failed.status, DetailStatus::Failed);
+    }
+}
