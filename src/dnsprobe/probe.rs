@@ -798,6 +798,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_failed_probe_has_success_and_duration_but_no_answer_series() {
+        let answered = ProbeResult {
+            transport: Transport::Tls,
+            endpoint: "dns.lan:853".to_owned(),
+            duration: Duration::from_millis(25),
+            response: Some(ResponseSummary {
+                rcode: 3,
+                answers: 0,
+                truncated: false,
+            }),
+            certificate_expiry: Some(1_800_000_000),
+            error: None,
+        };
+        let failed = ProbeResult {
+            transport: Transport::Udp,
+            endpoint: "dns.lan:53".to_owned(),
+            duration: Duration::from_millis(500),
+            response: None,
+            certificate_expiry: None,
+            error: Some(ProbeError::Timeout(Duration::from_millis(500))),
+        };
+        let data = DnsData {
+            probes: vec![failed, answered],
+            blocking: None,
+        };
+        let mut enc = Encoder::new(crate::render::exposition::Format::Text);
+        write_dns(&data, &mut enc);
+        let text = enc.finish();
+        for line in [
+            "technitium_dns_probe_success{transport=\"udp\"} 0\n",
+            "technitium_dns_probe_success{transport=\"tls\"} 1\n",
+            "technitium_dns_probe_duration_seconds{transport=\"udp\"} 0.5\n",
+            "technitium_dns_probe_rcode{transport=\"tls\",rcode=\"NXDOMAIN\"} 1\n",
+            "technitium_dns_probe_answer_records{transport=\"tls\"} 0\n",
+            "technitium_dns_probe_tls_certificate_expiry_timestamp_seconds{transport=\"tls\"} 1800000000\n",
+        ] {
+            assert!(text.contains(line), "{line}in {text}");
+        }
+        assert_eq!(text.matches("transport=\"udp\"").count(), 2, "{text}");
+        assert!(!text.contains("blocking_works"), "{text}");
+    }
+
+    #[test]
     fn nothing_is_written_without_results() {
         let mut enc = Encoder::new(crate::render::exposition::Format::Text);
         write_dns(&DnsData::default(), &mut enc);
