@@ -10,8 +10,9 @@
 //! passwords verified inline would stall every other connection, authenticated scrapes and
 //! `/-/healthy` included.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -170,6 +171,11 @@ pub struct BasicAuth {
     verified: Mutex<HashSet<[u8; 32]>>,
     /// Bounds the bcrypt verifications in flight; the rest wait their turn (in arrival order).
     slots: Arc<Semaphore>,
+    /// One verification at a time per client address: a flood from one address holds at most
+    /// one slot and one place in the queue, so a client arriving from elsewhere (Prometheus
+    /// after a restart, its credentials not yet remembered) waits for at most one verification
+    /// per flooding address, not for the whole flood.
+    turns: Mutex<HashMap<IpAddr, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// The user names only: a hash is for checking passwords, not for logs.
@@ -209,13 +215,15 @@ impl BasicAuth {
             users,
             verified: Mutex::new(HashSet::new()),
             slots: Arc::new(Semaphore::new(max_verifications())),
+            turns: Mutex::new(HashMap::new()),
         })
     }
 
-    /// Whether an `Authorization` header value carries valid credentials.
+    /// Whether an `Authorization` header value, sent from `peer`, carries valid credentials.
     ///
-    /// Remembered credentials are answered at once; anything else waits for a bcrypt slot.
-    pub async fn check(&self, header: Option<&str>) -> bool {
+    /// Remembered credentials are answered at once; anything else waits for its address's turn
+    /// (one verification at a time per address), then for a bcrypt slot.
+    pub async fn check(&self, header: Option<&str>, peer: IpAddr) -> bool {
         let Some(Credentials { user, password }) = header.and_then(parse_basic_auth) else {
             return false;
         };
@@ -233,7 +241,13 @@ impl BasicAuth {
         if known && verified().contains(&key) {
             return true;
         }
-        let ok = self.verify(password, hash).await && known;
+        let turn = self.turn(peer).lock_owned().await;
+        // The request before ours from this address may have verified the same credentials.
+        if known && verified().contains(&key) {
+            return true;
+        }
+        let ok = self.verify(password, hash, turn).await && known;
+        self.forget_idle_turns();
         if ok {
             let mut v = verified();
             if v.len() >= CACHE_LIMIT {
@@ -244,15 +258,34 @@ impl BasicAuth {
         ok
     }
 
-    /// One bcrypt verification on the blocking pool, within the concurrency bound. The slot is
-    /// held by the blocking task itself, so a client that hangs up cannot free it early.
-    async fn verify(&self, password: String, hash: String) -> bool {
+    /// The turn of client address `peer`.
+    fn turn(&self, peer: IpAddr) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(turns.entry(peer).or_default())
+    }
+
+    /// Drops the turns nobody holds or waits for (the map stays as small as the addresses
+    /// being verified right now).
+    fn forget_idle_turns(&self) {
+        let mut turns = self.turns.lock().unwrap_or_else(PoisonError::into_inner);
+        turns.retain(|_, turn| Arc::strong_count(turn) > 1);
+    }
+
+    /// One bcrypt verification on the blocking pool, within the concurrency bound. The slot and
+    /// the address's turn are held by the blocking task itself, so a client that hangs up cannot
+    /// free them early.
+    async fn verify(
+        &self,
+        password: String,
+        hash: String,
+        turn: tokio::sync::OwnedMutexGuard<()>,
+    ) -> bool {
         let Ok(slot) = Arc::clone(&self.slots).acquire_owned().await else {
             return false;
         };
         tokio::task::spawn_blocking(move || {
             let ok = bcrypt::verify(password, &hash).unwrap_or(false);
-            drop(slot);
+            drop((slot, turn));
             ok
         })
         .await
@@ -274,6 +307,8 @@ fn fingerprint(user: &str, password: &str, hash: &str) -> [u8; 32] {
 mod tests {
     use super::*;
 
+    const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
     fn header(user: &str, password: &str) -> String {
         format!(
             "Basic {}",
@@ -294,16 +329,16 @@ mod tests {
         let Ok(auth) = BasicAuth::new(users(&[("prom", &hash)])) else {
             panic!("valid hash rejected")
         };
-        assert!(auth.check(Some(&header("prom", "s3cret"))).await);
+        assert!(auth.check(Some(&header("prom", "s3cret")), LOCAL).await);
         assert!(
-            auth.check(Some(&header("prom", "s3cret"))).await,
+            auth.check(Some(&header("prom", "s3cret")), LOCAL).await,
             "cached check"
         );
-        assert!(!auth.check(Some(&header("prom", "wrong"))).await);
+        assert!(!auth.check(Some(&header("prom", "wrong")), LOCAL).await);
         // The right password under an unknown name is verified against prom's hash, then refused.
-        assert!(!auth.check(Some(&header("other", "s3cret"))).await);
-        assert!(!auth.check(Some("Bearer x")).await);
-        assert!(!auth.check(None).await);
+        assert!(!auth.check(Some(&header("other", "s3cret")), LOCAL).await);
+        assert!(!auth.check(Some("Bearer x"), LOCAL).await);
+        assert!(!auth.check(None, LOCAL).await);
         assert!(BasicAuth::new(users(&[("x", "plain")])).is_err());
     }
 
@@ -316,11 +351,15 @@ mod tests {
         let encoded = base64::engine::general_purpose::STANDARD.encode("prom:s3cret");
         for scheme in ["basic", "BASIC", "bAsIc"] {
             assert!(
-                auth.check(Some(&format!("{scheme} {encoded}"))).await,
+                auth.check(Some(&format!("{scheme} {encoded}")), LOCAL)
+                    .await,
                 "{scheme}"
             );
         }
-        assert!(auth.check(Some(&format!("Basic    {encoded}  "))).await);
+        assert!(
+            auth.check(Some(&format!("Basic    {encoded}  ")), LOCAL)
+                .await
+        );
     }
 
     #[test]

@@ -196,10 +196,10 @@ async fn connection(
     io.set_write_timeout(Some(WRITE_TIMEOUT));
     let io = Box::pin(io);
     let result = match &conn.tls {
-        None => serve_http(io, conn.state, watcher).await,
+        None => serve_http(io, conn.state, watcher, peer).await,
         Some(tls) => match tokio::time::timeout(HEADER_READ_TIMEOUT, tls.acceptor.accept(io)).await
         {
-            Ok(Ok(tls_io)) => serve_http(tls_io, conn.state, watcher).await,
+            Ok(Ok(tls_io)) => serve_http(tls_io, conn.state, watcher, peer).await,
             Ok(Err(e)) => {
                 tracing::debug!(peer = %peer, error = %e, "TLS handshake failed");
                 Ok(())
@@ -217,13 +217,18 @@ async fn connection(
 }
 
 /// Serves HTTP/1 on one connection until it closes, watched for graceful shutdown.
-async fn serve_http<I>(io: I, state: Arc<State>, watcher: Watcher) -> Result<(), hyper::Error>
+async fn serve_http<I>(
+    io: I,
+    state: Arc<State>,
+    watcher: Watcher,
+    peer: SocketAddr,
+) -> Result<(), hyper::Error>
 where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin + 'static,
 {
     let service = hyper::service::service_fn(move |req| {
         let state = Arc::clone(&state);
-        async move { Ok::<_, Infallible>(handle(&state, req).await) }
+        async move { Ok::<_, Infallible>(handle(&state, req, peer.ip()).await) }
     });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())

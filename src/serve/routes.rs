@@ -88,7 +88,11 @@ fn header(req: &Request<Incoming>, name: impl header::AsHeaderName) -> Option<&s
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-pub(super) async fn handle(state: &State, req: Request<Incoming>) -> Response<Body> {
+pub(super) async fn handle(
+    state: &State,
+    req: Request<Incoming>,
+    peer: std::net::IpAddr,
+) -> Response<Body> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = text(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -104,7 +108,7 @@ pub(super) async fn handle(state: &State, req: Request<Incoming>) -> Response<Bo
         return text(StatusCode::OK, "Healthy\n");
     }
     if let Some(auth) = &state.auth
-        && !auth.check(header(&req, header::AUTHORIZATION)).await
+        && !auth.check(header(&req, header::AUTHORIZATION), peer).await
     {
         let mut r = text(StatusCode::UNAUTHORIZED, "unauthorized\n");
         r.headers_mut().insert(

@@ -3,6 +3,7 @@
 //! value, configuration mistakes in `[web]`, and TLS trust files that cannot work (an empty CA
 //! file, a CA certificate used as the server's own). Each test failed before its fix.
 
+use std::net::IpAddr;
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::sync::Arc;
@@ -91,7 +92,6 @@ fn basic(scheme: &str, user: &str, password: &str) -> String {
 /// requests (and the scrape took seconds) before the scrape could finish.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_flood_does_not_starve_authenticated_scrapes() {
-    const FLOOD: usize = 40;
     let dir = tempfile::tempdir().unwrap();
     let server = serve_demo(&auth_config(dir.path(), 10)).await;
     let metrics = format!("{}/metrics", server.base);
@@ -106,13 +106,71 @@ async fn a_wrong_password_flood_does_not_starve_authenticated_scrapes() {
         .unwrap();
     assert_eq!(first.status(), 200);
 
+    let (outcome, during) = scrape_under_flood(&metrics, IpAddr::from([127, 0, 0, 1]), || {
+        scraper.get(&metrics).header("authorization", &right).send()
+    })
+    .await;
+    let Some((status, body)) = outcome else {
+        panic!(
+            "the flood had {during} wrong passwords answered while one remembered client's scrape was still waiting"
+        );
+    };
+    assert_eq!(status, 200);
+    assert!(body.contains("technitium_up 1\n"), "{body}");
+    assert!(
+        during < FLOOD / 2,
+        "{during} flood requests answered during one scrape"
+    );
+}
+
+/// A client whose credentials are not remembered yet (Prometheus right after the exporter
+/// restarted) is not queued behind a flood from another address: each address gets one
+/// verification at a time, so it waits for one or two, not for forty.
+#[tokio::test]
+async fn a_new_client_is_not_queued_behind_a_flood_from_another_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve_demo(&auth_config(dir.path(), 10)).await;
+    let metrics = format!("{}/metrics", server.base);
+    let scraper = plain_client();
+    let right = basic("Basic", "prometheus", "right");
+    let (outcome, during) = scrape_under_flood(&metrics, IpAddr::from([127, 0, 0, 2]), || {
+        scraper.get(&metrics).header("authorization", &right).send()
+    })
+    .await;
+    let Some((status, _)) = outcome else {
+        panic!(
+            "{during} wrong passwords from 127.0.0.2 were answered before one new client's scrape"
+        );
+    };
+    assert_eq!(status, 200);
+    assert!(during < FLOOD / 2, "{during} flood requests answered first");
+}
+
+/// Wrong passwords from this many clients at once.
+const FLOOD: usize = 40;
+
+/// Starts FLOOD clients sending wrong passwords to `url` from address `from`, one connection
+/// each, as separate attackers would; once their first refusals arrive, sends `scrape` and
+/// waits for its answer, or until the flood has had FLOOD / 2 more answers (`None`: starved).
+/// Returns the answer and how many flood requests were answered meanwhile.
+async fn scrape_under_flood<F, Fut>(
+    url: &str,
+    from: IpAddr,
+    scrape: F,
+) -> (Option<(u16, String)>, usize)
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = reqwest::Result<reqwest::Response>>,
+{
     let refused = Arc::new(AtomicUsize::new(0));
     let mut flood = Vec::new();
     for i in 0..FLOOD {
-        let (url, refused) = (metrics.clone(), Arc::clone(&refused));
+        let (url, refused) = (url.to_owned(), Arc::clone(&refused));
         flood.push(tokio::spawn(async move {
-            // One client each: one connection each, as separate attackers would have.
-            let client = plain_client();
+            let client = reqwest::Client::builder()
+                .local_address(from)
+                .build()
+                .unwrap();
             let wrong = basic("Basic", "prometheus", &format!("wrong-{i}"));
             loop {
                 let Ok(r) = client
@@ -133,16 +191,10 @@ async fn a_wrong_password_flood_does_not_starve_authenticated_scrapes() {
     while refused.load(Ordering::SeqCst) < 2 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-
     let before = refused.load(Ordering::SeqCst);
     let limit = before + FLOOD / 2;
     let scrape = async {
-        let r = scraper
-            .get(&metrics)
-            .header("authorization", &right)
-            .send()
-            .await
-            .unwrap();
+        let r = scrape().await.unwrap();
         (r.status().as_u16(), r.text().await.unwrap())
     };
     let starved = async {
@@ -159,17 +211,7 @@ async fn a_wrong_password_flood_does_not_starve_authenticated_scrapes() {
     for task in &flood {
         task.abort();
     }
-    let Some((status, body)) = outcome else {
-        panic!(
-            "the flood had {during} wrong passwords answered while one remembered client's scrape was still waiting"
-        );
-    };
-    assert_eq!(status, 200);
-    assert!(body.contains("technitium_up 1\n"), "{body}");
-    assert!(
-        during < FLOOD / 2,
-        "{during} flood requests answered during one scrape"
-    );
+    (outcome, during)
 }
 
 #[tokio::test]
