@@ -267,3 +267,31 @@ impl ApiError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_denied_call_names_the_permission_or_says_it_is_the_one_the_call_needs() {
+        let denied = |section| ApiError::PermissionDenied {
+            server: "http://dns:5380".to_owned(),
+            endpoint: "/api/zones/list",
+            section,
+        };
+        let named = denied(Some(Section::Zones)).to_string();
+        assert!(
+            named.contains("grant Zones: View to the token's user"),
+            "{named}"
+        );
+        let unknown = denied(None).to_string();
+        assert!(
+            unknown.contains("grant the View permission this call needs to the token's user"),
+            "{unknown}"
+        );
+        assert!(
+            !unknown.contains("needed: View"),
+            "the hostile run's wording: {unknown}"
+        );
+    }
+}

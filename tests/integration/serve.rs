@@ -893,3 +893,54 @@ async fn a_target_that_is_down_is_named_in_the_log_not_its_url() {
     assert!(message.contains(" target lab "), "{message}");
     assert!(!message.contains(&port.to_string()), "no URL: {message}");
 }
+
+/// What a reload says: "configuration reloaded" and, when `[web]` changed, that the listener
+/// keeps its old settings until a restart; a configuration that does not validate is
+/// "reload failed, keeping the old configuration" and never "reloaded".
+#[tokio::test]
+async fn a_reload_says_what_it_did() {
+    let mock = start_mock(Version::V15_2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    write_config(&config, &[("a", &mock.uri(), TOKEN)]);
+    let log = dir.path().join("serve.log");
+    let server = serve_logging_json(&["--config.file", config.to_str().unwrap()], &log);
+    first_answer(&format!("{}/probe?target=a", server.base)).await;
+    let logged = |what: &str| {
+        let text = std::fs::read_to_string(&log).unwrap();
+        log_lines(&text, |f| {
+            f["message"].as_str().is_some_and(|m| m.starts_with(what))
+        })
+        .len()
+    };
+    let wait_for = |what: &'static str, n: usize| async move {
+        for _ in 0..200 {
+            if logged(what) >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("no {what:?} in the log");
+    };
+
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("[web]\ntelemetry_path = \"/m\"\n{text}")).unwrap();
+    hup(&server);
+    wait_for(
+        "[web] or --web.* changed: the listener keeps its old settings",
+        1,
+    )
+    .await;
+    assert_eq!(logged("configuration reloaded"), 1);
+
+    std::fs::write(&config, "[targets.a]\nurl = \"not a url\"\n").unwrap();
+    hup(&server);
+    wait_for("reload failed, keeping the old configuration: ", 1).await;
+    assert_eq!(
+        logged("configuration reloaded"),
+        1,
+        "the failed reload said nothing else"
+    );
+    let (status, body) = get(&format!("{}/probe?target=a", server.base)).await;
+    assert_eq!(status, 200, "the old configuration still serves: {body}");
+}
