@@ -48,8 +48,8 @@ impl Reason {
 pub enum ApiError {
     /// Could not connect (DNS, TCP, TLS).
     #[error(
-        "cannot reach {server} ({endpoint}){}: {detail}; check --technitium.url and that the server is running{}",
-        through(proxy.as_deref()), proxy_hint(proxy.as_deref())
+        "cannot reach {server} ({endpoint}){}: {detail}; check {} and that the server is running{}",
+        through(proxy.as_deref()), url_setting(server), proxy_hint(proxy.as_deref())
     )]
     Unreachable {
         /// Base URL of the server.
@@ -111,7 +111,8 @@ pub enum ApiError {
     },
     /// The body was not what Technitium sends.
     #[error(
-        "{server} answered {endpoint} with {detail}; is --technitium.url the Technitium web console (default port 5380)?"
+        "{server} answered {endpoint} with {detail}; is {} the Technitium web console (default port 5380)?",
+        url_setting(server)
     )]
     BadResponse {
         /// Base URL of the server.
@@ -235,6 +236,18 @@ fn listed_nodes(listed: &[String]) -> String {
 
 fn through(proxy: Option<&str>) -> String {
     proxy.map(|p| format!(" through {p}")).unwrap_or_default()
+}
+
+/// Where the server's URL was set: `serve` names its configured targets and nodes
+/// ([`crate::technitium::Client::with_log_name`]), whose URLs are in the config file.
+fn url_setting(server: &str) -> &'static str {
+    if server.starts_with("target ") {
+        "the target's url in the config file"
+    } else if server.starts_with("node ") {
+        "the target's url (or its node_urls entry) in the config file"
+    } else {
+        "--technitium.url"
+    }
 }
 
 fn proxy_hint(proxy: Option<&str>) -> &'static str {

@@ -891,6 +891,10 @@ async fn a_target_that_is_down_is_named_in_the_log_not_its_url() {
     assert_eq!(fields["target_name"], "lab", "{text}");
     let message = fields["message"].as_str().unwrap();
     assert!(message.contains(" target lab "), "{message}");
+    assert!(
+        message.contains("check the target's url in the config file"),
+        "where to look: {message}"
+    );
     assert!(!message.contains(&port.to_string()), "no URL: {message}");
 }
 
