@@ -117,7 +117,7 @@ impl Collect for Dns {
             }
         };
         let data = probe_all(cx.settings, &target, cx.deadline).await;
-        cx.log.probe_changes(&cx.state.changes.note_dns(&data));
+        super::log_probe_changes(cx.client.log_name(), &cx.state.changes.note_dns(&data));
         Ok(data)
     }
 

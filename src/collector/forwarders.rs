@@ -53,7 +53,7 @@ impl Collect for Forwarders {
     async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, ApiError> {
         let config = ForwarderConfig::from(&*cx.shared.settings().await?);
         let data = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
-        cx.log.probe_changes(&cx.state.note_forwarders(&data));
+        super::log_probe_changes(cx.client.log_name(), &cx.state.note_forwarders(&data));
         Ok(data)
     }
 

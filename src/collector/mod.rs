@@ -38,6 +38,7 @@ use url::Url;
 
 use crate::dnsprobe::ProbeChange;
 use crate::render::exposition::{Encoder, Format, Kind};
+use crate::technitium::client::{LogName, log_as};
 use crate::technitium::types::{self, DashboardStats, SessionInfo, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
 use registry::{AnySettings, DynCollect, DynCx, Erased, State};
@@ -273,35 +274,13 @@ impl<'a> Shared<'a> {
     }
 }
 
-/// Logs at `$level` naming a [`LogName`]: `target_name` and `node` in `serve`, else `server`.
-macro_rules! log_as {
-    ($name:expr, $level:ident, $($rest:tt)*) => {
-        match $name.label {
-            Some((target, node)) => {
-                tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*)
-            }
-            None => tracing::$level!(server = %$name.server, $($rest)*),
-        }
-    };
-}
-
-/// Whom a collector's log lines name: in `serve` the target (and cluster node) as configured,
-/// in the other modes the one server by its URL.
-#[derive(Debug, Clone, Copy)]
-pub struct LogName<'a> {
-    label: Option<&'a (String, Option<String>)>,
-    server: &'a str,
-}
-
-impl LogName<'_> {
-    /// Logs what changed for one probe: a warning when it starts failing, a line when it
-    /// recovers.
-    pub fn probe_changes(&self, changes: &[(String, ProbeChange)]) {
-        for (probe, change) in changes {
-            match change {
-                ProbeChange::Failed(error) => log_as!(self, warn, probe, "probe failed: {error}"),
-                ProbeChange::Recovered => log_as!(self, info, probe, "probe recovered"),
-            }
+/// Logs what changed for one probe (`dns`, `forwarders`): a warning when it starts failing, a
+/// line when it recovers, naming the server as its client does.
+pub fn log_probe_changes(name: LogName<'_>, changes: &[(String, ProbeChange)]) {
+    for (probe, change) in changes {
+        match change {
+            ProbeChange::Failed(error) => log_as!(name, warn, probe, "probe failed: {error}"),
+            ProbeChange::Recovered => log_as!(name, info, probe, "probe recovered"),
         }
     }
 }
@@ -309,8 +288,6 @@ impl LogName<'_> {
 /// What [`Collect::fetch`] gets.
 #[derive(Debug)]
 pub struct Cx<'a, C: Collect + ?Sized> {
-    /// Whom log lines name: the target (and node) as configured, or the server.
-    pub log: LogName<'a>,
     /// The target's API client.
     pub client: &'a Client,
     /// The session's facts (`None` only for [`Requires::Nothing`] collectors when session/get
@@ -530,8 +507,6 @@ pub struct Collector {
     target: TargetInfo,
     /// The cluster node this collector reads, for a per-node collection.
     node: Option<NodeScope>,
-    /// How logs name the target (`serve`: its configured name and node); its URL otherwise.
-    label: Option<(String, Option<String>)>,
     /// Each collector's state for this target, in registry order.
     states: Vec<State>,
     /// Whether each collector was failing at the last scrape, for one log line per change.
@@ -570,7 +545,6 @@ impl Collector {
             options,
             target,
             node: None,
-            label: None,
             states: REGISTRY.iter().map(|c| c.new_state()).collect(),
             failing: Mutex::new(HashMap::new()),
             warned: Mutex::new(HashMap::new()),
@@ -584,21 +558,6 @@ impl Collector {
     pub fn with_node(mut self, scope: NodeScope) -> Self {
         self.node = Some(scope);
         self
-    }
-
-    /// Names the target (and node) in logs instead of its URL.
-    #[must_use]
-    pub fn named(mut self, target: &str, node: Option<&str>) -> Self {
-        self.label = Some((target.to_owned(), node.map(str::to_owned)));
-        self
-    }
-
-    /// Whom this collector's log lines name.
-    fn log_name(&self) -> LogName<'_> {
-        LogName {
-            label: self.label.as_ref(),
-            server: self.client.server(),
-        }
     }
 
     /// The client.
@@ -751,7 +710,6 @@ impl Collector {
             return Some(part(Outcome::Success, Some(age), Some(data)));
         }
         let cx = DynCx {
-            log: self.log_name(),
             client: &self.client,
             session,
             settings: &*entry.settings,
@@ -788,7 +746,7 @@ impl Collector {
     /// Logs a collector's failure once when it starts failing and once when it recovers, and
     /// each warning once when it appears or changes kind.
     fn log_changes(&self, snapshot: &Snapshot) {
-        let name = self.log_name();
+        let name = self.client.log_name();
         macro_rules! log {
             ($level:ident, $($rest:tt)*) => { log_as!(name, $level, $($rest)*) };
         }

@@ -28,7 +28,6 @@ pub(crate) type Fetching<'a> = Pin<Box<dyn Future<Output = Result<Data, ApiError
 
 /// Everything `fetch` needs, erased.
 pub(crate) struct DynCx<'a> {
-    pub log: super::LogName<'a>,
     pub client: &'a Client,
     pub session: Option<&'a SessionData>,
     pub settings: &'a dyn AnySettings,
@@ -95,7 +94,6 @@ impl<C: Collect> DynCollect for Erased<C> {
                 });
             };
             let typed_cx = Cx {
-                log: cx.log,
                 client: cx.client,
                 session: cx.session,
                 settings,

@@ -255,9 +255,8 @@ impl Fleet {
             name: node.to_owned(),
             reach,
         };
-        let mut collector = Collector::with_target(client, self.options.clone(), info)
-            .with_node(scope)
-            .named(&self.name, Some(node));
+        let mut collector =
+            Collector::with_target(client, self.options.clone(), info).with_node(scope);
         if let Some(before) = lock(&self.inherited).remove(node) {
             collector.adopt_states(&before.collector);
         }

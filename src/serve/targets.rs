@@ -100,8 +100,7 @@ fn target(
         .with_observer(observer(name, None, &shared.metrics))
         .with_budget(shared.budget.clone())
         .with_log_name(name, None);
-    let mut collector =
-        Collector::with_target(client, options.clone(), TargetInfo::of(cfg)).named(name, None);
+    let mut collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
     // A reload keeps a target's per-collector state (derived counters go on counting) when it
     // still watches the same server.
     if let Some(before) = shared.previous.as_ref().and_then(|p| p.targets.get(name)) {

@@ -511,15 +511,44 @@ pub struct Client {
     log_name: Option<(String, Option<String>)>,
 }
 
-/// Logs with the server named as [`Client::with_log_name`] says, else by its base URL.
+/// Whom log lines about a server name: in `serve` the target (and cluster node) as configured
+/// ([`Client::with_log_name`]), in the other modes the one server by its URL.
+#[derive(Debug, Clone, Copy)]
+pub struct LogName<'a> {
+    label: Option<&'a (String, Option<String>)>,
+    server: &'a str,
+}
+
+impl<'a> LogName<'a> {
+    /// The configured target and node, when `serve` named them.
+    #[must_use]
+    pub fn target(&self) -> Option<(&'a str, Option<&'a str>)> {
+        self.label.map(|(t, n)| (t.as_str(), n.as_deref()))
+    }
+
+    /// The server as messages name it.
+    #[must_use]
+    pub fn server(&self) -> &'a str {
+        self.server
+    }
+}
+
+/// Logs at `$level` naming a [`LogName`]: `target_name` and `node` in `serve`, else `server`.
+macro_rules! log_as {
+    ($name:expr, $level:ident, $($rest:tt)*) => {{
+        let name: $crate::technitium::client::LogName<'_> = $name;
+        match name.target() {
+            Some((target, node)) => tracing::$level!(target_name = %target, node, $($rest)*),
+            None => tracing::$level!(server = %name.server(), $($rest)*),
+        }
+    }};
+}
+pub(crate) use log_as;
+
+/// Logs naming this client's server ([`Client::log_name`]).
 macro_rules! log {
     ($client:expr, $level:ident, $($rest:tt)*) => {
-        match &$client.log_name {
-            Some((target, node)) => {
-                tracing::$level!(target_name = %target, node = node.as_deref(), $($rest)*)
-            }
-            None => tracing::$level!(server = %$client.server, $($rest)*),
-        }
+        log_as!($client.log_name(), $level, $($rest)*)
     };
 }
 
@@ -676,6 +705,15 @@ impl Client {
     #[must_use]
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    /// Whom log lines about this client's server name.
+    #[must_use]
+    pub fn log_name(&self) -> LogName<'_> {
+        LogName {
+            label: self.log_name.as_ref(),
+            server: &self.server,
+        }
     }
 
     /// The server as messages name it: its base URL as shown to people (no credentials, no
