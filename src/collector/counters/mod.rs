@@ -228,17 +228,9 @@ pub async fn fetch(
         Step::Hold { newest_final } => engine.hold(*newest_final),
         Step::Fetch(range) => {
             custom_call = true;
-            let answer = client
-                .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
-                .await?;
-            let chart = answer.main_chart_data.as_ref().ok_or_else(|| {
-                bad(
-                    client,
-                    "a type=Custom answer without mainChartData".to_owned(),
-                )
-            })?;
+            let (answer, minutes) = custom(client, range, full_query_types).await?;
             let custom = CustomAnswer {
-                minutes: Minutes::from_chart(chart).map_err(|d| bad(client, d))?,
+                minutes,
                 query_types: answer.query_type_chart_data.as_ref(),
                 protocols: answer.protocol_type_chart_data.as_ref(),
             };
@@ -258,6 +250,23 @@ pub async fn fetch(
     })
 }
 
+/// The `type=Custom` answer for `range`, with its per-minute chart read.
+async fn custom(
+    client: &Client,
+    range: &Range,
+    full_query_types: bool,
+) -> Result<(DashboardStats, Minutes), ApiError> {
+    let answer = client
+        .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
+        .await?;
+    let chart = answer
+        .main_chart_data
+        .as_ref()
+        .ok_or_else(|| bad(client, "a type=Custom answer without mainChartData".to_owned()))?;
+    let minutes = Minutes::from_chart(chart).map_err(|d| bad(client, d))?;
+    Ok((answer, minutes))
+}
+
 /// One `Custom` call for the newest final minutes of `last_hour`, compared with them.
 async fn verify(
     client: &Client,
@@ -266,15 +275,9 @@ async fn verify(
 ) -> Result<Comparison, String> {
     let range = Range::newest(last_hour, VERIFY_MINUTES)
         .ok_or_else(|| "the last-hour chart has no final minute yet".to_owned())?;
-    let answer = client
-        .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
+    let (_, custom) = custom(client, &range, full_query_types)
         .await
         .map_err(|e| e.to_string())?;
-    let chart = answer
-        .main_chart_data
-        .as_ref()
-        .ok_or_else(|| "a type=Custom answer without mainChartData".to_owned())?;
-    let custom = Minutes::from_chart(chart)?;
     engine::compare(last_hour, &range, &custom).map_err(|e| e.0)
 }
 
