@@ -255,7 +255,10 @@ pub(super) fn hint(e: &ApiError) -> String {
             "check the URL's host and port: the web console listens on 5380 (http) or 53443 (https)"
         }
         ApiError::Timeout { .. } => "raise --technitium.timeout, or check the server's load",
-        ApiError::HttpStatus { .. } | ApiError::BadResponse { .. } => {
+        ApiError::BadResponse { .. } => {
+            "the answer did not come from Technitium's API: is a reverse proxy in front of it?"
+        }
+        ApiError::HttpStatus { .. } => {
             "the answer did not come from Technitium's API: is --technitium.url the web console, and is a reverse proxy in front of it?"
         }
         ApiError::TooLarge { .. } | ApiError::OverBudget { .. } => {

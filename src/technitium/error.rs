@@ -111,7 +111,7 @@ pub enum ApiError {
     },
     /// The body was not what Technitium sends.
     #[error(
-        "{server} answered {endpoint} with {detail}; is {} the Technitium web console (default port 5380)?",
+        "{server} answered {endpoint} with {detail}; does {} point at the Technitium web console (default port 5380)?",
         url_setting(server)
     )]
     BadResponse {
