@@ -28,6 +28,7 @@ mod forwarders;
 mod generated;
 mod golden;
 mod hardening;
+mod kubernetes;
 mod minutes;
 mod secrets;
 mod serve;
