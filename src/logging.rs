@@ -1,5 +1,9 @@
 //! Logging setup: `tracing` to stderr (stdout stays pure exposition text for `scrape`), as
-//! logfmt or JSON, at `--log.level` unless `RUST_LOG` says otherwise.
+//! logfmt or JSON, at `--log.level` unless `RUST_LOG` says otherwise; and how a log line names
+//! the server it is about ([`LogName`], [`log_as!`]).
+//!
+//! It knows nothing of the API or of collectors: whoever logs about a server hands it a
+//! [`LogName`]. It never sees a token.
 
 use std::io::{self, Write};
 
@@ -57,6 +61,46 @@ impl Format {
         }
     }
 }
+
+/// Whom log lines about a server name: in `serve` the target (and cluster node) as configured,
+/// in the other modes the one server by its URL.
+#[derive(Debug, Clone, Copy)]
+pub struct LogName<'a> {
+    target: Option<(&'a str, Option<&'a str>)>,
+    server: &'a str,
+}
+
+impl<'a> LogName<'a> {
+    /// `target` (and node) when `serve` named the server, else the server as messages name it.
+    #[must_use]
+    pub fn new(target: Option<(&'a str, Option<&'a str>)>, server: &'a str) -> Self {
+        Self { target, server }
+    }
+
+    /// The configured target and node, when `serve` named them.
+    #[must_use]
+    pub fn target(&self) -> Option<(&'a str, Option<&'a str>)> {
+        self.target
+    }
+
+    /// The server as messages name it.
+    #[must_use]
+    pub fn server(&self) -> &'a str {
+        self.server
+    }
+}
+
+/// Logs at `$level` naming a [`LogName`]: `target_name` and `node` in `serve`, else `server`.
+macro_rules! log_as {
+    ($name:expr, $level:ident, $($rest:tt)*) => {{
+        let name: $crate::logging::LogName<'_> = $name;
+        match name.target() {
+            Some((target, node)) => tracing::$level!(target_name = %target, node, $($rest)*),
+            None => tracing::$level!(server = %name.server(), $($rest)*),
+        }
+    }};
+}
+pub(crate) use log_as;
 
 /// Our own lines at `level`, other crates' warnings and errors, except the TLS libraries': a
 /// certificate that fails verification is already our error message (once per change), and

@@ -37,8 +37,8 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::dnsprobe::ProbeChange;
+use crate::logging::{LogName, log_as};
 use crate::render::exposition::{Encoder, Format, Kind};
-use crate::technitium::client::{LogName, log_as};
 use crate::technitium::types::{self, DashboardStats, SessionInfo, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
 use registry::{AnySettings, DynCollect, DynCx, Erased, State};

@@ -28,6 +28,7 @@ use super::types::{
     ClusterState, DashboardStats, DhcpLeases, DhcpScopes, Envelope, ForwarderConfig, MetricsJson,
     ResolveAnswer, SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
 };
+use crate::logging::{LogName, log_as};
 
 /// A secret string (the API token) whose `Debug` and `Display` never show it.
 #[derive(Clone, PartialEq, Eq)]
@@ -511,40 +512,6 @@ pub struct Client {
     log_name: Option<(String, Option<String>)>,
 }
 
-/// Whom log lines about a server name: in `serve` the target (and cluster node) as configured
-/// ([`Client::with_log_name`]), in the other modes the one server by its URL.
-#[derive(Debug, Clone, Copy)]
-pub struct LogName<'a> {
-    label: Option<&'a (String, Option<String>)>,
-    server: &'a str,
-}
-
-impl<'a> LogName<'a> {
-    /// The configured target and node, when `serve` named them.
-    #[must_use]
-    pub fn target(&self) -> Option<(&'a str, Option<&'a str>)> {
-        self.label.map(|(t, n)| (t.as_str(), n.as_deref()))
-    }
-
-    /// The server as messages name it.
-    #[must_use]
-    pub fn server(&self) -> &'a str {
-        self.server
-    }
-}
-
-/// Logs at `$level` naming a [`LogName`]: `target_name` and `node` in `serve`, else `server`.
-macro_rules! log_as {
-    ($name:expr, $level:ident, $($rest:tt)*) => {{
-        let name: $crate::technitium::client::LogName<'_> = $name;
-        match name.target() {
-            Some((target, node)) => tracing::$level!(target_name = %target, node, $($rest)*),
-            None => tracing::$level!(server = %name.server(), $($rest)*),
-        }
-    }};
-}
-pub(crate) use log_as;
-
 /// Logs naming this client's server ([`Client::log_name`]).
 macro_rules! log {
     ($client:expr, $level:ident, $($rest:tt)*) => {
@@ -710,10 +677,11 @@ impl Client {
     /// Whom log lines about this client's server name.
     #[must_use]
     pub fn log_name(&self) -> LogName<'_> {
-        LogName {
-            label: self.log_name.as_ref(),
-            server: &self.server,
-        }
+        let target = self
+            .log_name
+            .as_ref()
+            .map(|(t, n)| (t.as_str(), n.as_deref()));
+        LogName::new(target, &self.server)
     }
 
     /// The server as messages name it: its base URL as shown to people (no credentials, no
