@@ -10,7 +10,7 @@ use std::io::{self, Write as _};
 use std::process::ExitCode;
 
 use crate::config::ConfigError;
-use crate::technitium::client::ClientBuildError;
+use crate::technitium::ClientBuildError;
 
 /// Exit codes shared by every subcommand (the design's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

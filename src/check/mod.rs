@@ -115,7 +115,7 @@ use crate::collector::Collector;
 use crate::config::Config;
 use crate::exit::{Exit, Fatal, write_stdout};
 use crate::technitium::Client;
-use crate::technitium::client::display_base;
+use crate::technitium::display_base;
 use report::{Status, Steps, Target, Verdict};
 use spinner::Spinner;
 

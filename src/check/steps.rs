@@ -104,7 +104,7 @@ impl Walk<'_> {
             return Err(self.fail("url", detail, hint, None));
         };
         let mut detail = format!("{}: host {host}, port {port}", url.scheme());
-        if let Some(proxy) = crate::technitium::client::proxy_for(url) {
+        if let Some(proxy) = crate::technitium::proxy_for(url) {
             detail.push_str(&format!("; requests go through {proxy}"));
         }
         self.steps.push("url", Status::Ok, detail, None, None);

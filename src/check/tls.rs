@@ -182,9 +182,9 @@ fn describe_tls_error(e: &rustls::Error, host: &Host) -> Row {
                 "the certificate is not valid yet (check both clocks)".to_owned(),
                 None,
             ),
-            ce if crate::technitium::client::is_ca_used_as_end_entity(ce) => (
-                crate::technitium::client::CA_AS_SERVER_CERTIFICATE.to_owned(),
-                Some(crate::technitium::client::CA_AS_SERVER_CERTIFICATE_HINT.to_owned()),
+            ce if crate::technitium::is_ca_used_as_end_entity(ce) => (
+                crate::technitium::CA_AS_SERVER_CERTIFICATE.to_owned(),
+                Some(crate::technitium::CA_AS_SERVER_CERTIFICATE_HINT.to_owned()),
             ),
             other => (format!("invalid certificate: {other:?}"), Some(trust.to_owned())),
         },

@@ -17,7 +17,7 @@
 //! session has all of it, and it must list itself, under the expected name, as `Self`.
 
 use super::SessionData;
-use crate::technitium::client::display_base;
+use crate::technitium::display_base;
 use crate::technitium::types::{ClusterNode, SessionInfo};
 use crate::technitium::{ApiError, Client, Section};
 

@@ -34,7 +34,7 @@ use super::rcode_label;
 use super::settings::{BlockingAnswer, DnsSettings, Transport};
 use super::tls::{Recorder, TlsFailure, TlsTrust};
 use crate::render::exposition::{Encoder, Kind};
-use crate::technitium::client::shorten;
+use crate::technitium::shorten;
 
 /// Probes end this long before the scrape deadline, so their results (timeouts included) are
 /// rendered instead of the whole collector being cut off.

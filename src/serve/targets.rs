@@ -11,8 +11,8 @@ use super::fleet::Fleet;
 use super::metrics::{SelfMetrics, observer};
 use crate::collector::{Collector, Options, TargetInfo, lock};
 use crate::config::{Config, ConfigError, ModuleConfig, parse_url};
-use crate::technitium::client::{display_base, http_client};
 use crate::technitium::{Client, ClientConfig, ResponseBudget};
+use crate::technitium::{display_base, http_client};
 
 /// The name of the `/metrics` target in self-metric labels.
 pub(super) const DEFAULT_TARGET: &str = "default";

@@ -13,10 +13,10 @@ use std::time::Duration;
 use crate::common::{TOKEN, exporter_command, free_port};
 use base64::Engine as _;
 use technitium_exporter::serve::scrape_timeout;
-use technitium_exporter::technitium::client::{
+use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Secret};
+use technitium_exporter::technitium::{
     CA_AS_SERVER_CERTIFICATE, CA_AS_SERVER_CERTIFICATE_HINT, http_client,
 };
-use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Secret};
 
 /// A `serve` child process, killed on drop.
 struct Server {

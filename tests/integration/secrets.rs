@@ -172,7 +172,7 @@ async fn serve_pages(targets: &[(&str, &str)]) -> String {
         .spawn()
         .unwrap();
     let base = format!("http://{listen}");
-    let http = technitium_exporter::technitium::client::http_client(None, false).unwrap();
+    let http = technitium_exporter::technitium::http_client(None, false).unwrap();
     let mut pages = String::new();
     let mut paths = vec!["/metrics".to_owned(), "/".to_owned()];
     paths.extend(targets.iter().map(|(n, _)| format!("/probe?target={n}")));

@@ -24,7 +24,7 @@ impl Drop for Server {
 
 /// A plain HTTP client (installs the TLS crypto provider reqwest needs).
 pub(crate) fn http() -> reqwest::Client {
-    technitium_exporter::technitium::client::http_client(None, false).unwrap()
+    technitium_exporter::technitium::http_client(None, false).unwrap()
 }
 
 /// Starts `serve` with `args` and waits until `/-/healthy` answers.
@@ -497,7 +497,7 @@ async fn tls_and_basic_auth_protect_the_listener() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let client = technitium_exporter::technitium::client::http_client(Some(&cert), false).unwrap();
+    let client = technitium_exporter::technitium::http_client(Some(&cert), false).unwrap();
     let url = format!("https://localhost:{port}/metrics");
     let mut status = None;
     for _ in 0..100 {
