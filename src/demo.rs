@@ -39,10 +39,10 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::collector::counters::engine::DATASETS;
 use crate::technitium::types::{
-    ChartData, ClusterNode, ClusterState, Counters, DashboardStats, Dataset, DhcpLease, DhcpLeases,
+    ChartData, ClusterNode, ClusterState, DashboardStats, Dataset, DhcpLease, DhcpLeases,
     DhcpScope, DhcpScopes, Envelope, MainChartData, MetricsJson, NamedDataset, Permission,
-    ResolveAnswer, ResolveMetadata, ResolveResult, SessionInfo, Settings, Stats, Timestamp,
-    TopEntry, TopStats, UpdateCheck, Zone,
+    QueryTotals, ResolveAnswer, ResolveMetadata, ResolveResult, SessionInfo, Settings, Stats,
+    Timestamp, TopEntry, TopStats, UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
@@ -858,7 +858,7 @@ fn minute_stats(
     let o = sum.outcomes;
     DashboardStats {
         stats: Stats {
-            totals: Counters {
+            totals: QueryTotals {
                 total_queries: Some(sum.total),
                 total_no_error: Some(r[0]),
                 total_server_failure: Some(r[1]),
@@ -940,9 +940,9 @@ const RCODES: [f64; 4] = [0.885, 0.008, 0.095, 0.002];
 const OUTCOMES: [f64; 5] = [0.06, 0.30, 0.55, 0.09, 0.0];
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn counters(total: f64, clients: u64) -> Counters {
+fn counters(total: f64, clients: u64) -> QueryTotals {
     let part = |share: f64| Some((total * share).floor() as u64);
-    Counters {
+    QueryTotals {
         total_queries: Some(total.floor() as u64),
         total_no_error: part(RCODES[0]),
         total_server_failure: part(RCODES[1]),
@@ -960,7 +960,7 @@ fn counters(total: f64, clients: u64) -> Counters {
 /// Monotonic: the mean rate times the time since start (the ripple integrates to a bounded term
 /// smaller than the mean, so the total never decreases).
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-fn lifetime(started: f64, scale: f64, now: f64) -> Counters {
+fn lifetime(started: f64, scale: f64, now: f64) -> QueryTotals {
     let elapsed = now - started;
     counters(scale * (38.0 * elapsed + 2_000.0), (57.0 * scale) as u64)
 }
@@ -969,7 +969,7 @@ fn lifetime(started: f64, scale: f64, now: f64) -> Counters {
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn live_stats(state: &State, now: f64) -> Stats {
     Stats {
-        totals: Counters::default(),
+        totals: QueryTotals::default(),
         zones: Some(state.zone_count as u64),
         cached_entries: Some((24_000.0 + 4_000.0 * (TAU * now / 5_400.0).sin()) as u64),
         allowed_zones: Some(3),

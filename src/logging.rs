@@ -44,14 +44,14 @@ impl Level {
 /// How log lines look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Format {
+pub enum LogFormat {
     /// `key=value` lines (the default).
     Logfmt,
     /// One JSON object per line.
     Json,
 }
 
-impl Format {
+impl LogFormat {
     /// The format's name, as `--log.format` spells it.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -113,7 +113,7 @@ fn default_filter(level: Level) -> String {
 }
 
 /// Installs the global subscriber; a second call does nothing.
-pub fn init(level: Level, format: Format) {
+pub fn init(level: Level, format: LogFormat) {
     let filter = std::env::var("RUST_LOG")
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -121,7 +121,7 @@ pub fn init(level: Level, format: Format) {
         .unwrap_or_else(|| EnvFilter::new(default_filter(level)));
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
-        Format::Logfmt => registry
+        LogFormat::Logfmt => registry
             .with(
                 tracing_logfmt::builder()
                     .with_target(false)
@@ -131,7 +131,7 @@ pub fn init(level: Level, format: Format) {
                     .with_writer(|| Logfmt(io::stderr())),
             )
             .try_init(),
-        Format::Json => registry
+        LogFormat::Json => registry
             .with(
                 tracing_subscriber::fmt::layer()
                     .json()

@@ -2,7 +2,7 @@
 
 use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count};
 use crate::render::exposition::{Encoder, Kind};
-use crate::technitium::types::Counters;
+use crate::technitium::types::QueryTotals;
 use crate::technitium::{ApiError, Endpoint, Section};
 
 /// The `lifetime` collector.
@@ -11,7 +11,7 @@ pub struct Lifetime;
 
 impl Collect for Lifetime {
     type Settings = ();
-    type Data = Counters;
+    type Data = QueryTotals;
     type State = ();
     const SPEC: &'static Spec = &Spec {
         name: "lifetime",
@@ -31,18 +31,18 @@ impl Collect for Lifetime {
         Ok(())
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<Counters, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<QueryTotals, ApiError> {
         Ok(cx.client.metrics_json().await?.lifetime_counters)
     }
 
-    fn write(c: &Counters, _: &WriteCx<'_>, enc: &mut Encoder) {
+    fn write(c: &QueryTotals, _: &WriteCx<'_>, enc: &mut Encoder) {
         write_counters(c, enc);
     }
 }
 
 /// `technitium_queries_total`, `technitium_responses_total{rcode}` and
 /// `technitium_query_outcomes_total{outcome}` from counters that can only go up.
-pub fn write_counters(c: &Counters, enc: &mut Encoder) {
+pub fn write_counters(c: &QueryTotals, enc: &mut Encoder) {
     if let Some(q) = c.total_queries {
         enc.family(
             "technitium_queries_total",
@@ -86,11 +86,11 @@ mod tests {
 
     #[test]
     fn writes_only_the_counters_the_server_sent() {
-        let c = Counters {
+        let c = QueryTotals {
             total_queries: Some(10),
             total_no_error: Some(9),
             total_blocked: Some(1),
-            ..Counters::default()
+            ..QueryTotals::default()
         };
         let mut enc = Encoder::new(Format::Text);
         Lifetime::write(&c, &WriteCx { session: None }, &mut enc);

@@ -173,7 +173,7 @@ pub struct FileLog {
     /// `level`.
     pub level: Option<logging::Level>,
     /// `format`.
-    pub format: Option<logging::Format>,
+    pub format: Option<logging::LogFormat>,
 }
 
 /// `[collector]`, checked against the registry.

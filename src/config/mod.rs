@@ -47,7 +47,7 @@ pub const DEFAULT_OUTPUT_FILE: &str = "technitium.prom";
 /// Default log level.
 pub const DEFAULT_LOG_LEVEL: logging::Level = logging::Level::Info;
 /// Default log format.
-pub const DEFAULT_LOG_FORMAT: logging::Format = logging::Format::Logfmt;
+pub const DEFAULT_LOG_FORMAT: logging::LogFormat = logging::LogFormat::Logfmt;
 /// Name of the systemd credential holding the token.
 pub const CREDENTIAL_NAME: &str = "technitium-token";
 
@@ -117,7 +117,7 @@ pub struct LogConfig {
     /// Level.
     pub level: logging::Level,
     /// Format.
-    pub format: logging::Format,
+    pub format: logging::LogFormat,
     /// Whether a level was asked for (`check` logs errors only otherwise).
     pub level_given: bool,
 }
@@ -371,10 +371,10 @@ fn log_level(l: LogLevelArg) -> logging::Level {
     }
 }
 
-fn log_format(f: LogFormatArg) -> logging::Format {
+fn log_format(f: LogFormatArg) -> logging::LogFormat {
     match f {
-        LogFormatArg::Logfmt => logging::Format::Logfmt,
-        LogFormatArg::Json => logging::Format::Json,
+        LogFormatArg::Logfmt => logging::LogFormat::Logfmt,
+        LogFormatArg::Json => logging::LogFormat::Json,
     }
 }
 

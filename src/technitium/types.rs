@@ -199,15 +199,15 @@ pub struct ClusterState {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricsJson {
-    /// Counters since the server process started.
-    pub lifetime_counters: Counters,
+    /// Totals since the server process started.
+    pub lifetime_counters: QueryTotals,
 }
 
 /// The eleven `total*` numbers, shared by the lifetime counters and the window stats.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
-pub struct Counters {
+pub struct QueryTotals {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_queries: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -232,7 +232,7 @@ pub struct Counters {
     pub total_clients: Option<u64>,
 }
 
-impl Counters {
+impl QueryTotals {
     /// `(rcode label, value)` for the four rcode buckets.
     #[must_use]
     pub fn rcodes(&self) -> [(&'static str, Option<u64>); 4] {
@@ -316,7 +316,7 @@ pub struct NamedDataset {
 #[allow(missing_docs)]
 pub struct Stats {
     #[serde(flatten)]
-    pub totals: Counters,
+    pub totals: QueryTotals,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zones: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
