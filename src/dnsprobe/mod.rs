@@ -16,9 +16,7 @@
 //!   `dnsClient/resolve` per forwarder with bounded concurrency ([`fetch_forwarders`]), and
 //!   [`write_forwarders`];
 //! - [`check`]: `check` rows per DNS transport and per forwarder, as (status, detail, hint);
-//! - [`ChangeLog`]: one log line per change of a probe's state, not one per scrape;
-//! - [`responder`]: a small DNS server on loopback (UDP, TCP, DoT, DoH) built on hickory-proto,
-//!   used by `--demo` and by the tests.
+//! - [`ChangeLog`]: one log line per change of a probe's state, not one per scrape.
 //!
 //! A failed probe is data (`technitium_dns_probe_success 0`), never a failed scrape:
 //! `technitium_up` stays "the API answered".
@@ -26,7 +24,6 @@
 pub mod check;
 pub mod forwarders;
 pub mod probe;
-pub mod responder;
 pub mod settings;
 pub mod tls;
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 use crate::common::{Version, client_config, collect, only, sample, set, start_mock, text};
 use hickory_proto::op::{Message, ResponseCode};
 use technitium_exporter::collector::{Options, Outcome};
+use technitium_exporter::demo::responder::{self, Reply, Responder, ResponderConfig};
 use technitium_exporter::dnsprobe::Transport;
-use technitium_exporter::dnsprobe::responder::{self, Reply, Responder, ResponderConfig};
 
 fn answer(request: &Message, _: Transport) -> Reply {
     Reply::Answer(responder::response_to(request, ResponseCode::NoError))

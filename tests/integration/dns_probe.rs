@@ -12,9 +12,7 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::rdata::{A, AAAA, NS, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use rcgen::{CertificateParams, CertifiedIssuer, KeyPair};
-use technitium_exporter::dnsprobe::responder::{
-    self, Reply, Responder, ResponderConfig, ServerTls,
-};
+use technitium_exporter::demo::responder::{self, Reply, Responder, ResponderConfig, ServerTls};
 use technitium_exporter::dnsprobe::tls::TlsFailure;
 use technitium_exporter::dnsprobe::{
     DnsData, DnsSettings, DnsTarget, ProbeError, TlsTrust, Transport, probe_all, write_dns,
@@ -631,7 +629,7 @@ async fn the_demo_answers_dns_on_every_transport() {
         assert!(p.success(), "{}: {:?}", p.transport, p.error);
         assert_eq!(p.response.as_ref().map(|r| r.answers), Some(13));
     }
-    // Nov  7 20:23:16 2126 GMT (openssl x509 -enddate of src/dnsprobe/demo_tls/server.pem).
+    // Nov  7 20:23:16 2126 GMT (openssl x509 -enddate of src/demo/certs/server.pem).
     assert_eq!(data.probes[2].certificate_expiry, Some(4_949_756_596));
     assert_eq!(data.blocking.and_then(|b| b.works), Some(true));
 }

@@ -1,6 +1,6 @@
-//! A small DNS server on loopback for `--demo` and the tests: UDP, TCP, DNS-over-TLS and
-//! DNS-over-HTTPS (HTTP/1.1, POST, as Technitium's DoH listener always speaks), all answering
-//! through one handler.
+//! A small DNS server on loopback for `--demo` (`dns.rs`) and the tests: UDP, TCP,
+//! DNS-over-TLS and DNS-over-HTTPS (HTTP/1.1, POST, as Technitium's DoH listener always speaks),
+//! all answering through one handler.
 //!
 //! Messages are parsed and written by hickory-proto, TCP framing is hickory-net's `TcpStream`,
 //! TLS is tokio-rustls and HTTP is hyper's HTTP/1.1 server (the demo API's): nothing here
@@ -30,7 +30,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::{TcpListener, UdpSocket};
 use tokio::sync::watch;
 
-use super::settings::Transport;
+use crate::dnsprobe::Transport;
 
 /// What the server does with one query.
 #[derive(Debug, Clone)]

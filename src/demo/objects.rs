@@ -1,0 +1,247 @@
+//! The demo's synthetic objects: the session and its permissions, the cluster as each node sees
+//! it, the zones (and `dns2`'s secondary copies of them), the DHCP scopes and leases, the
+//! settings and the forwarders, built from the same types the client parses.
+//!
+//! Pure functions of the demo's facts and the clock: nothing here serves or counts queries.
+
+use crate::technitium::types::{
+    ClusterNode, ClusterState, DhcpLease, DhcpLeases, DhcpScope, DhcpScopes, Permission,
+    SessionInfo, Settings, Timestamp, Zone,
+};
+
+use super::world::{CLUSTER_DOMAIN, DOMAIN, DemoVersion, NODE_PORT, NODE2, NODE3, Node};
+
+/// `session/get`'s `info`: `dns1` with every permission (view only), and its cluster view on
+/// v14+.
+pub(super) fn session_info(version: DemoVersion, started: f64, now: f64) -> SessionInfo {
+    let all = Permission {
+        can_view: true,
+        can_modify: false,
+        can_delete: false,
+    };
+    let sections = [
+        "Dashboard",
+        "Zones",
+        "Cache",
+        "Allowed",
+        "Blocked",
+        "Apps",
+        "DnsClient",
+        "Settings",
+        "DhcpServer",
+        "Administration",
+        "Logs",
+    ];
+    let clustered = version.clustered();
+    SessionInfo {
+        version: version.as_str().to_owned(),
+        uptimestamp: Some(Timestamp(started)),
+        dns_server_domain: Some(DOMAIN.to_owned()),
+        cluster_initialized: clustered.then_some(true),
+        cluster_domain: clustered.then(|| CLUSTER_DOMAIN.to_owned()),
+        cluster_nodes: clustered.then(|| cluster_nodes(Node::One, started, now)),
+        permissions: sections.iter().map(|s| ((*s).to_owned(), all)).collect(),
+    }
+}
+
+/// The cluster as `node` sees it: itself as `Self`, the other reachable node as connected,
+/// `dns3` as unreachable.
+fn cluster_nodes(node: Node, started: f64, now: f64) -> Vec<ClusterNode> {
+    let entry =
+        |name: &str, t: &str, s: &str, last_seen: Option<f64>, up: Option<f64>| ClusterNode {
+            name: name.to_owned(),
+            url: Some(format!("https://{name}:{NODE_PORT}/")),
+            node_type: Some(t.to_owned()),
+            state: Some(s.to_owned()),
+            last_seen: last_seen.map(Timestamp),
+            up_since: up.map(Timestamp),
+        };
+    let (one, two) = (Node::One.started(started), Node::Two.started(started));
+    let unreachable = entry(
+        NODE3,
+        "Secondary",
+        "Unreachable",
+        Some(now - 47.0 * 60.0),
+        None,
+    );
+    match node {
+        Node::One => vec![
+            entry(DOMAIN, "Primary", "Self", None, Some(one)),
+            entry(NODE2, "Secondary", "Connected", Some(now - 12.0), Some(two)),
+            unreachable,
+        ],
+        Node::Two => vec![
+            entry(DOMAIN, "Primary", "Connected", Some(now - 9.0), Some(one)),
+            entry(NODE2, "Secondary", "Self", None, Some(two)),
+            unreachable,
+        ],
+    }
+}
+
+/// `admin/cluster/state` as `node` answers it.
+pub(super) fn cluster_state(
+    version: DemoVersion,
+    node: Node,
+    started: f64,
+    now: f64,
+) -> ClusterState {
+    ClusterState {
+        version: node.version(version).to_owned(),
+        dns_server_domain: Some(node.domain().to_owned()),
+        cluster_initialized: Some(true),
+        cluster_domain: Some(CLUSTER_DOMAIN.to_owned()),
+        cluster_nodes: Some(cluster_nodes(node, started, now)),
+    }
+}
+
+/// `settings/get`: blocking on, the next block list update tomorrow at 03:00, the demo's
+/// forwarders.
+pub(super) fn settings(now: f64) -> Settings {
+    Settings {
+        enable_blocking: Some(true),
+        temporary_disable_blocking_till: None,
+        block_list_next_updated_on: Some(Timestamp(
+            ((now / 86_400.0).floor() + 1.0) * 86_400.0 + 3.0 * 3600.0,
+        )),
+        forwarders: Some(DEMO_FORWARDERS.iter().map(|f| (*f).to_owned()).collect()),
+        forwarder_protocol: Some("Udp".to_owned()),
+    }
+}
+
+/// The demo server's forwarders (documentation addresses: nothing is contacted): one fast, one
+/// slow, one that never answers.
+pub const DEMO_FORWARDERS: [&str; 3] = ["192.0.2.1", "192.0.2.2", "192.0.2.3"];
+
+/// The zone list: three internal zones, the root hint as a secondary, then `n` zones of mixed
+/// types, a few of them in trouble.
+#[allow(clippy::cast_precision_loss)]
+pub(super) fn make_zones(n: usize, now: f64) -> Vec<Zone> {
+    let zone = |name: String, t: &str| Zone {
+        name,
+        zone_type: t.to_owned(),
+        last_modified: Some(Timestamp(now - 86_400.0 * 12.0)),
+        disabled: false,
+        soa_serial: Some(2_026_112_501),
+        internal: false,
+        dnssec_status: matches!(t, "Primary" | "Secondary").then(|| "Unsigned".to_owned()),
+        expiry: None,
+        is_expired: None,
+        sync_failed: None,
+        notify_failed: matches!(t, "Primary" | "Secondary" | "Forwarder").then_some(false),
+    };
+    let mut zones = Vec::with_capacity(n + 3);
+    for name in ["localhost", "0.in-addr.arpa", "127.in-addr.arpa"] {
+        let mut z = zone(name.to_owned(), "Primary");
+        z.internal = true;
+        z.notify_failed = None;
+        zones.push(z);
+    }
+    for i in 0..n {
+        let (name, t) = match i % 10 {
+            0..=5 => (format!("site{i}.demo.lan"), "Primary"),
+            6 | 7 => (format!("branch{i}.demo.lan"), "Secondary"),
+            8 => (format!("partner{i}.example"), "Forwarder"),
+            _ => (format!("{i}.10.in-addr.arpa"), "Stub"),
+        };
+        let mut z = zone(name, t);
+        z.soa_serial = z.soa_serial.map(|s| s + (i as u64 % 7));
+        if matches!(t, "Secondary" | "Stub") {
+            z.expiry = Some(Timestamp(now + 86_400.0 * (20.0 + (i % 13) as f64)));
+            z.is_expired = Some(false);
+            z.sync_failed = Some(false);
+        }
+        if t == "Primary" && i % 3 == 0 {
+            z.dnssec_status = Some(
+                if i % 2 == 0 {
+                    "SignedWithNSEC3"
+                } else {
+                    "SignedWithNSEC"
+                }
+                .to_owned(),
+            );
+        }
+        match i {
+            6 => {
+                z.is_expired = Some(true);
+                z.sync_failed = Some(true);
+                z.expiry = Some(Timestamp(now - 3_600.0));
+            }
+            7 => z.expiry = Some(Timestamp(now + 86_400.0 * 2.5)),
+            16 => z.sync_failed = Some(true),
+            1 => z.notify_failed = Some(true),
+            4 => z.disabled = true,
+            _ => {}
+        }
+        zones.push(z);
+    }
+    zones
+}
+
+/// `dns2`'s zones, made from `dns1`'s list `zones` at `now`: its own internal zones and a
+/// secondary copy of each primary and forwarder zone (the cluster syncs them), in sync but for
+/// the first primary zone, two serials behind.
+pub(super) fn secondary_copies(zones: Vec<Zone>, now: f64) -> Vec<Zone> {
+    let mut lagging = true;
+    zones
+        .into_iter()
+        .filter_map(|mut z| {
+            if z.internal {
+                return Some(z);
+            }
+            let copy = match z.zone_type.as_str() {
+                "Primary" => "Secondary",
+                "Forwarder" => "SecondaryForwarder",
+                _ => return None,
+            };
+            z.zone_type = copy.to_owned();
+            z.disabled = false;
+            z.expiry = Some(Timestamp(now + 86_400.0 * 14.0));
+            z.is_expired = Some(false);
+            z.sync_failed = Some(false);
+            z.notify_failed = Some(false);
+            if lagging && copy == "Secondary" {
+                z.soa_serial = z.soa_serial.map(|s| s.saturating_sub(2));
+                lagging = false;
+            }
+            Some(z)
+        })
+        .collect()
+}
+
+/// `dns1`'s DHCP scopes: two enabled, one disabled.
+pub(super) fn dhcp_scopes() -> DhcpScopes {
+    let scope = |name: &str, enabled, start: &str, end: &str| DhcpScope {
+        name: name.to_owned(),
+        enabled,
+        starting_address: start.to_owned(),
+        ending_address: end.to_owned(),
+    };
+    DhcpScopes {
+        scopes: vec![
+            scope("Guest", true, "10.10.0.10", "10.10.0.250"),
+            scope("LAN", true, "192.168.1.100", "192.168.1.199"),
+            scope("Lab", false, "172.16.5.50", "172.16.5.99"),
+        ],
+    }
+}
+
+/// `dns1`'s DHCP leases: 19 in `Guest`, 71 in `LAN` (8 of them reserved).
+pub(super) fn dhcp_leases() -> DhcpLeases {
+    let mut leases = Vec::new();
+    for i in 0..19u8 {
+        leases.push(DhcpLease {
+            scope: "Guest".to_owned(),
+            lease_type: "Dynamic".to_owned(),
+            address: Some(format!("10.10.0.{}", 10 + i)),
+        });
+    }
+    for i in 0..71u8 {
+        let lease_type = if i < 8 { "Reserved" } else { "Dynamic" };
+        leases.push(DhcpLease {
+            scope: "LAN".to_owned(),
+            lease_type: lease_type.to_owned(),
+            address: Some(format!("192.168.1.{}", 100 + i)),
+        });
+    }
+    DhcpLeases { leases }
+}
