@@ -245,3 +245,44 @@ pub(super) fn dhcp_leases() -> DhcpLeases {
     }
     DhcpLeases { leases }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns2_copies_primaries_and_forwarders_with_one_zone_behind() {
+        let zones = make_zones(20, 0.0);
+        let copies = secondary_copies(zones.clone(), 0.0);
+        let internal = zones.iter().filter(|z| z.internal).count();
+        let copied = zones
+            .iter()
+            .filter(|z| !z.internal && matches!(z.zone_type.as_str(), "Primary" | "Forwarder"))
+            .count();
+        assert_eq!(copies.len(), internal + copied);
+        assert!(
+            copies
+                .iter()
+                .filter(|z| !z.internal)
+                .all(|z| matches!(z.zone_type.as_str(), "Secondary" | "SecondaryForwarder"))
+        );
+        let behind: Vec<&str> = copies
+            .iter()
+            .filter(|c| {
+                let original = zones.iter().find(|z| z.name == c.name);
+                original.is_some_and(|z| z.soa_serial != c.soa_serial)
+            })
+            .map(|c| c.name.as_str())
+            .collect();
+        assert_eq!(behind, ["site0.demo.lan"]);
+    }
+
+    #[test]
+    fn only_clustered_versions_report_a_cluster() {
+        let v13 = session_info(DemoVersion::V13_6, 0.0, 60.0);
+        assert_eq!(v13.cluster_nodes.map(|n| n.len()), None);
+        let v15 = session_info(DemoVersion::V15_2, 0.0, 60.0);
+        assert_eq!(v15.cluster_nodes.map(|n| n.len()), Some(3));
+        assert_eq!(v15.version, "15.2");
+    }
+}

@@ -489,3 +489,68 @@ pub(super) fn top(kind: &str, limit: usize, scale: f64, now: f64) -> TopStats {
 fn unix_seconds(t: i64) -> f64 {
     t as f64
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 2026-01-01T12:00:00Z, a whole minute.
+    const NOON: i64 = 1_767_268_800;
+
+    fn sum(data: &[serde_json::Number]) -> u64 {
+        data.iter().filter_map(serde_json::Number::as_u64).sum()
+    }
+
+    #[test]
+    fn a_custom_range_has_one_minute_per_label_and_sums_to_its_totals() {
+        let now = unix_seconds(NOON + 3600);
+        let answer = custom(
+            Some("2026-01-01T12:01:00Z"),
+            Some("2026-01-01T12:10:00Z"),
+            true,
+            7,
+            1.0,
+            now,
+        );
+        let stats = answer.unwrap_or_else(|e| panic!("{e}"));
+        let chart = stats.main_chart_data.unwrap_or_default();
+        assert_eq!(chart.labels.len(), 10);
+        assert_eq!(chart.labels[0], "2026-01-01T12:01:00Z");
+        let total = chart.series("Total").map(sum);
+        assert_eq!(total, stats.stats.totals.total_queries);
+        assert!(total.is_some_and(|t| t > 0));
+        let qtypes = stats.query_type_chart_data.unwrap_or_default();
+        assert_eq!(Some(sum(&qtypes.datasets[0].data)), total);
+        assert_eq!(stats.stats.zones, Some(7));
+    }
+
+    #[test]
+    fn a_minute_reads_zero_until_it_is_locked() {
+        assert_eq!(reported(NOON, NOON + LOCK_LAG - 1, 1.0).total, 0);
+        assert!(reported(NOON, NOON + LOCK_LAG, 1.0).total > 0);
+    }
+
+    #[test]
+    fn bad_custom_ranges_get_the_servers_words() {
+        let now = unix_seconds(NOON);
+        let err = |start: &str, end: &str| custom(Some(start), Some(end), false, 0, 1.0, now).err();
+        let ok = "2026-01-01T12:00:00Z";
+        assert_eq!(err("yesterday", ok), Some(CustomRangeError::BadStart));
+        assert_eq!(err(ok, "2026-13-01"), Some(CustomRangeError::BadEnd));
+        assert_eq!(
+            err(ok, "2026-01-01T11:00:00Z").map(|e| e.to_string()),
+            Some("Start date must be less than or equal to end date.".to_owned())
+        );
+        assert_eq!(
+            err(ok, "2026-01-31T12:00:00Z"),
+            Some(CustomRangeError::TooLong)
+        );
+    }
+
+    #[test]
+    fn lifetime_counters_never_go_down() {
+        let a = lifetime(0.0, 1.0, 1_000.0).total_queries;
+        let b = lifetime(0.0, 1.0, 1_001.0).total_queries;
+        assert!(a.is_some_and(|a| b.is_some_and(|b| b > a)), "{a:?} {b:?}");
+    }
+}
