@@ -1,6 +1,6 @@
 //! Logging setup: `tracing` to stderr (stdout stays pure exposition text for `scrape`), as
 //! logfmt or JSON, at `--log.level` unless `RUST_LOG` says otherwise; and how a log line names
-//! the server it is about ([`LogName`], [`log_as!`]).
+//! the server it is about ([`LogName`] and the crate-private `log_as!` macro).
 //!
 //! It knows nothing of the API or of collectors: whoever logs about a server hands it a
 //! [`LogName`]. It never sees a token.

@@ -1,5 +1,5 @@
 //! The demo's DNS listeners: UDP, TCP, DNS-over-TLS and DNS-over-HTTPS on random loopback ports
-//! (the [`responder`](super::responder)), answering as a small recursive server would, with a
+//! (the test DNS server in `responder.rs`), answering as a small recursive server would, with a
 //! certificate signed by the demo's own CA (`certs/`, compiled in).
 //!
 //! It answers DNS and says how to reach it; it does not decide which collector probes it or how

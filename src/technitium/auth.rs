@@ -8,7 +8,7 @@
 //! tried again with a doubling wait. What is learned is shared with the clients of the server's
 //! cluster nodes, which reach it through the same URL.
 //!
-//! It decides the [`Carrier`] of each call and nothing else: requests are built and sent by
+//! It decides the `Carrier` of each call and nothing else: requests are built and sent by
 //! `transport.rs`.
 
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};

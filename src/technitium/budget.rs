@@ -2,7 +2,7 @@
 //! that shares it.
 //!
 //! It only counts: it never reads a body and never decides what a call does when the budget is
-//! spent (the transport turns that into an error). Holding is by RAII: a [`Held`] gives its
+//! spent (the transport turns that into an error). Holding is by RAII: a `Held` gives its
 //! bytes back when it is dropped, so a failed or cancelled call cannot leak budget.
 
 use std::sync::Arc;

@@ -1,5 +1,5 @@
-//! What text about a server may leave the client: the token removed ([`Redactor`]), one short
-//! line ([`shorten`]), the base URL without credentials ([`display_base`]) and the proxy in use
+//! What text about a server may leave the client: the token removed (`Redactor`), one short
+//! line (`shorten`), the base URL without credentials ([`display_base`]) and the proxy in use
 //! without its password ([`proxy_for`]).
 //!
 //! Everything that came from the server or from `reqwest` passes through here before an error

@@ -5,13 +5,13 @@
 //!
 //! Rules it owns, and must keep:
 //! - a parameter outside the endpoint's row of the allowlist never reaches the wire
-//!   ([`Upstream::call`] refuses it before a request is built);
+//!   (`Upstream::call` refuses it before a request is built);
 //! - the request URL (which carries the token on servers before v15) never leaves this file:
-//!   `reqwest` errors lose it in [`Upstream::transport_error`], and messages name the server by
+//!   `reqwest` errors lose it in `Upstream::transport_error`, and messages name the server by
 //!   its base URL or configured name;
-//! - text that came from the server passes through the [`Redactor`] before an error keeps it.
+//! - text that came from the server passes through the `Redactor` before an error keeps it.
 //!
-//! It does not decide how the token goes out (the caller passes a [`Carrier`]: see `auth.rs`)
+//! It does not decide how the token goes out (the caller passes a `Carrier`: see `auth.rs`)
 //! and knows no endpoint's payload but the envelope.
 
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //!
 //! Only the fields the exporter uses are declared: serde skips the rest, so secrets that some
 //! responses carry (the echoed token of `session/get`, TSIG keys in `settings/get`) are never
-//! kept. Every structure also implements `Serialize` so the built-in demo server (`demo.rs`)
+//! kept. Every structure also implements `Serialize` so the built-in demo server (`demo/`)
 //! answers with exactly the shapes the client parses.
 //!
 //! Fields the server writes only in some versions or states are `Option`s: an absent field gives
