@@ -561,3 +561,44 @@ fn describe_bad_body(body: &[u8], error: &serde_json::Error) -> String {
         format!("invalid JSON ({error})")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn described(body: &str) -> String {
+        let error = serde_json::from_slice::<serde_json::Value>(body.as_bytes()).err();
+        error.map_or_else(String::new, |e| describe_bad_body(body.as_bytes(), &e))
+    }
+
+    #[test]
+    fn a_bad_body_is_described_for_people() {
+        assert_eq!(described(""), "an empty body");
+        assert_eq!(
+            described("  <html><body>login</body></html>"),
+            "an HTML page instead of JSON"
+        );
+        assert_eq!(
+            described(r#"{"status":"ok","#),
+            "JSON that ends too early (truncated)"
+        );
+        assert!(described("{nope}").starts_with("invalid JSON ("));
+    }
+
+    /// The innermost cause is what people see, not reqwest's "error sending request".
+    #[test]
+    fn the_innermost_cause_names_the_failure() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("error sending request")]
+        struct Outer(#[source] std::io::Error);
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused here");
+        assert_eq!(error_chain(&Outer(refused)), "refused here");
+    }
+
+    #[test]
+    fn status_hints_point_at_the_fix() {
+        assert!(status_hint(308).contains("--technitium.url"));
+        assert!(status_hint(404).contains("version"));
+        assert_eq!(status_hint(418), "");
+    }
+}
