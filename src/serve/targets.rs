@@ -4,6 +4,7 @@
 //! whole set is replaced on SIGHUP.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::coalesce::Target;
@@ -42,18 +43,23 @@ pub(super) struct Targets {
 /// One `reqwest::Client` per distinct TLS profile (CA file, verification on or off), shared by
 /// every target that uses it.
 #[derive(Default)]
-struct Profiles(HashMap<(Option<std::path::PathBuf>, bool), reqwest::Client>);
+struct Profiles(HashMap<(Option<PathBuf>, bool), reqwest::Client>);
 
 impl Profiles {
-    fn http(&mut self, what: &str, cfg: &ClientConfig) -> Result<reqwest::Client, ConfigError> {
-        if cfg.insecure_skip_verify {
+    fn http(
+        &mut self,
+        what: &str,
+        ca_file: Option<&Path>,
+        insecure_skip_verify: bool,
+    ) -> Result<reqwest::Client, ConfigError> {
+        if insecure_skip_verify {
             tracing::warn!(target_name = %what, "TLS certificate verification is OFF: anyone on the path can read this target's token");
         }
-        let key = (cfg.ca_file.clone(), cfg.insecure_skip_verify);
+        let key = (ca_file.map(Path::to_path_buf), insecure_skip_verify);
         if let Some(c) = self.0.get(&key) {
             return Ok(c.clone());
         }
-        let c = http_client(cfg.ca_file.as_deref(), cfg.insecure_skip_verify)
+        let c = http_client(ca_file, insecure_skip_verify)
             .map_err(|e| ConfigError::one(format!("{what}: {e}")))?;
         self.0.insert(key, c.clone());
         Ok(c)
@@ -132,7 +138,8 @@ impl Targets {
     /// Every target of `config`, with one HTTP client per TLS profile.
     pub(super) fn build(config: &Config, shared: &Shared) -> Result<Self, ConfigError> {
         let mut profiles = Profiles::default();
-        let http = profiles.http(DEFAULT_TARGET, &config.client)?;
+        let c = &config.client;
+        let http = profiles.http(DEFAULT_TARGET, c.ca_file.as_deref(), c.insecure_skip_verify)?;
         let default = target(
             DEFAULT_TARGET,
             http,
@@ -143,7 +150,8 @@ impl Targets {
         let mut named = HashMap::new();
         let mut fleets = HashMap::new();
         for t in &config.targets {
-            let http = profiles.http(&t.name, &t.client)?;
+            let c = &t.client;
+            let http = profiles.http(&t.name, c.ca_file.as_deref(), c.insecure_skip_verify)?;
             let plain = target(&t.name, http.clone(), &t.client, &t.options, shared);
             if t.per_node {
                 let fleet = Fleet::new(t, Arc::clone(&plain), http, shared);
@@ -153,7 +161,8 @@ impl Targets {
         }
         let mut modules = HashMap::new();
         for m in &config.modules {
-            let http = profiles.http(&m.name, &m.client)?;
+            let c = &m.client;
+            let http = profiles.http(&m.name, c.ca_file.as_deref(), c.insecure_skip_verify)?;
             let config = m.clone();
             modules.insert(m.name.clone(), Module { config, http });
         }
@@ -190,10 +199,7 @@ impl Targets {
         if by_url.len() >= URL_TARGET_LIMIT {
             by_url.clear();
         }
-        let config = ClientConfig {
-            url,
-            ..m.config.client.clone()
-        };
+        let config = m.config.client.for_url(url);
         let t = target(
             module,
             m.http.clone(),
