@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
-use super::routes::State;
+use super::routes::ServeState;
 use super::targets::Targets;
 use crate::config::{Config, ConfigError};
 
@@ -15,7 +15,7 @@ pub(super) type Reload<'a> = &'a (dyn Fn() -> Result<Config, ConfigError> + Sync
 
 /// Reloads on every SIGHUP until `stop` turns true.
 pub(super) async fn watch_sighup(
-    state: Arc<State>,
+    state: Arc<ServeState>,
     running: Config,
     reload: Reload<'_>,
     mut stop: watch::Receiver<bool>,
@@ -32,7 +32,7 @@ pub(super) async fn watch_sighup(
     }
 }
 
-fn apply(state: &State, running: &Config, new: Result<Config, ConfigError>) {
+fn apply(state: &ServeState, running: &Config, new: Result<Config, ConfigError>) {
     let new = match new {
         Ok(c) => c,
         Err(e) => {
@@ -43,11 +43,11 @@ fn apply(state: &State, running: &Config, new: Result<Config, ConfigError>) {
             return;
         }
     };
-    let shared = super::targets::Shared {
+    let kit = super::kit::TargetKit {
         previous: Some(Arc::new(state.targets().previous())),
-        ..state.shared.clone()
+        ..state.kit.clone()
     };
-    match Targets::build(&new, &shared) {
+    match Targets::build(&new, &kit) {
         Ok(targets) => {
             state.set_targets(targets);
             tracing::info!(targets = new.targets.len(), "configuration reloaded");
