@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::coalesce::ServedTarget;
 use super::fleet::{Fleet, Refused};
 use super::metrics::SelfMetrics;
-use super::response::{Body, Exposition, whole};
+use super::response::{Exposition, ResponseBody, whole};
 use super::sd;
 use super::targets::{Targets, truncate};
 use crate::render::exposition::Format;
@@ -50,7 +50,7 @@ impl ServeState {
     }
 }
 
-pub(super) fn text(status: StatusCode, body: impl Into<String>) -> Response<Body> {
+pub(super) fn text(status: StatusCode, body: impl Into<String>) -> Response<ResponseBody> {
     let mut r = whole(body.into());
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -92,7 +92,7 @@ pub(super) async fn handle(
     state: &ServeState,
     req: Request<Incoming>,
     peer: std::net::IpAddr,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = text(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -128,7 +128,11 @@ pub(super) async fn handle(
     }
 }
 
-async fn probe(state: &ServeState, req: &Request<Incoming>, targets: &Targets) -> Response<Body> {
+async fn probe(
+    state: &ServeState,
+    req: &Request<Incoming>,
+    targets: &Targets,
+) -> Response<ResponseBody> {
     let Some(name) = query_param(req, "target") else {
         return text(
             StatusCode::BAD_REQUEST,
@@ -167,7 +171,7 @@ async fn probe_node(
     targets: &Targets,
     name: &str,
     node: &str,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let bad = |why: String| text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     let shown = truncate(node);
     if query_param(req, "module").is_some() {
@@ -231,7 +235,7 @@ async fn service_discovery(
     state: &ServeState,
     req: &Request<Incoming>,
     targets: &Targets,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let base = match &state.external_url {
         Some(url) => sd::Base::of_url(url),
         None => header(req, header::HOST)
@@ -270,7 +274,7 @@ async fn scrape(
     req: &Request<Incoming>,
     target: &Arc<ServedTarget>,
     with_self: bool,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     scrape_target(state, req, target, with_self, None).await
 }
 
@@ -282,7 +286,7 @@ async fn scrape_target(
     target: &Arc<ServedTarget>,
     with_self: bool,
     fleet: Option<&Fleet>,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let arrived = Instant::now();
     let snapshot = target.snapshot(arrived + deadline_of(state, req)).await;
     if let Some(fleet) = fleet {
@@ -298,7 +302,7 @@ fn respond(
     snapshot: Arc<crate::collector::Snapshot>,
     arrived: Instant,
     with_self: bool,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let format = if header(req, header::ACCEPT)
         .is_some_and(|a| a.contains("application/openmetrics-text"))
     {
@@ -321,7 +325,7 @@ fn respond(
     .respond()
 }
 
-fn landing(state: &ServeState, targets: &Targets) -> Response<Body> {
+fn landing(state: &ServeState, targets: &Targets) -> Response<ResponseBody> {
     let mut names: Vec<&str> = targets.named.keys().map(String::as_str).collect();
     names.sort_unstable();
     let list = if names.is_empty() {
