@@ -8,9 +8,8 @@
 # (up, node_textfile_*) are left out.
 #
 # What "emitted" means is the union of:
-#   - scrape --demo with every collector (top, settings, update, dns and
-#     forwarders included),
-#     for a v15.2 and a v13.6 demo server;
+#   - scrape --demo with every collector on (the list read from the binary's
+#     `scrape --help`), for a v15.2 and a v13.6 demo server;
 #   - scrape against a server that rejects the token (technitium_scrape_error
 #     with reason="invalid_token"): a tiny loopback stand-in that answers every
 #     call with Technitium's invalid-token envelope;
@@ -74,6 +73,8 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=scripts/lib/common.sh
 source "$here/lib/common.sh"
+# shellcheck source=scripts/lib/collectors.sh
+source "$here/lib/collectors.sh"
 
 # GET URL into FILE; returns non-zero unless the answer is 200
 http_get() {
@@ -115,7 +116,8 @@ run_scrape() { # OUT EXPECTED_STATUSES ARGS...
     fi
 }
 
-all=(--collector.top --collector.settings --collector.update --collector.dns --collector.forwarders)
+flags=$(every_collector "$bin") || exit 1
+mapfile -t all <<<"$flags"
 
 echo "check-metric-names: scrape --demo (v15.2 and v13.6, every collector)"
 run_scrape "$tmp/demo-15.prom" "0" --demo "${all[@]}"

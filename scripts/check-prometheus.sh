@@ -107,6 +107,8 @@ trap 'exit 130' INT TERM
 
 # shellcheck source=scripts/lib/common.sh
 source "$here/lib/common.sh"
+# shellcheck source=scripts/lib/collectors.sh
+source "$here/lib/collectors.sh"
 
 wait_http() { # URL SECONDS PID
     local i
@@ -141,7 +143,9 @@ collector = { dns = false, forwarders = false }
 EOF
 
 port_a=$(free_port)
-"$bin" serve --demo --collector.top --collector.settings --collector.update --collector.dns --collector.forwarders \
+flags=$(every_collector "$bin") || exit 1
+mapfile -t all <<<"$flags"
+"$bin" serve --demo "${all[@]}" \
     --config.file "$tmp/exporter.toml" --web.listen-address "127.0.0.1:$port_a" >"$tmp/exporter-a.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$port_a/-/ready" 30 "${pids[-1]}"

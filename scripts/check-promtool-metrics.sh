@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `promtool check metrics` on the output of `scrape --demo`, with every collector enabled
-# (top, settings, update, dns and forwarders are opt-in), for each demo version (15.2, 14.3, 13.6), and fails on
+# (the list read from the binary's `scrape --help`), for each demo version (15.2, 14.3, 13.6), and fails on
 # any error or warning (promtool's lint findings, e.g. a counter without _total, a missing HELP,
 # a non-base unit). promtool only validates the Prometheus text format 0.0.4, so the
 # OpenMetrics output is checked for exactly one `# EOF` at its end, then validated as text once
@@ -43,7 +43,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 failures=0
-all=(--collector.top --collector.settings --collector.update --collector.dns --collector.forwarders)
+# shellcheck source=scripts/lib/collectors.sh
+source "$here/lib/collectors.sh"
+flags=$(every_collector "$bin") || exit 1
+mapfile -t all <<<"$flags"
 
 # check NAME FILE: promtool must exit 0 and print nothing at all.
 check() {

@@ -108,8 +108,8 @@ async fn dispatch(
         }
         Command::Check(args) => {
             let format = match args.format {
-                CheckFormat::Table => check::Format::Table,
-                CheckFormat::Json => check::Format::Json,
+                CheckFormat::Table => check::ReportFormat::Table,
+                CheckFormat::Json => check::ReportFormat::Json,
             };
             check::run(&config, &default_collector(&config)?, format).await
         }

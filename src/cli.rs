@@ -1,9 +1,9 @@
 //! Command-line interface: every flag, its environment variable and its help text. No other
-//! module uses clap types: `config.rs` reads the values parsed here, and `app.rs` maps the
+//! module uses clap types: `config/` reads the values parsed here, and `app.rs` maps the
 //! per-invocation choices onto each mode's own options.
 //!
-//! Layered options are `Option`s here so `config.rs` can tell "not given" from "given": the
-//! order is defaults < config file < environment < flags. Defaults live in `config.rs` (and in
+//! Layered options are `Option`s here so `config/` can tell "not given" from "given": the
+//! order is defaults < config file < environment < flags. Defaults live in `config/` (and in
 //! each collector's settings); a test keeps the `[default: …]` of every help text equal to
 //! them. Environment rule: `--technitium.X` ↔ `TECHNITIUM_X`; every other flag ↔
 //! `TECHNITIUM_EXPORTER_` + the flag upper-cased with `.` and `-` as `_`; repeatable flags take

@@ -71,6 +71,9 @@ pub enum Fatal {
     /// `textfile` could not write its file (the message says what to do).
     #[error("{0}")]
     Output(String),
+    /// `check --format json` could not serialise its report.
+    #[error("cannot write check's report as JSON: {0}")]
+    ReportJson(serde_json::Error),
     /// Standard output could not be written (other than a closed pipe, which is success).
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),
@@ -84,7 +87,11 @@ impl Fatal {
             Self::Config(_) | Self::Client(_) | Self::Listen { .. } | Self::SelfMetrics(_) => {
                 Exit::Usage
             }
-            Self::Runtime(_) | Self::Demo(_) | Self::Output(_) | Self::Stdout(_) => Exit::Down,
+            Self::Runtime(_)
+            | Self::Demo(_)
+            | Self::Output(_)
+            | Self::ReportJson(_)
+            | Self::Stdout(_) => Exit::Down,
         }
     }
 

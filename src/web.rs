@@ -13,11 +13,11 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine as _;
-use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::pem::{self, PemObject};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
@@ -25,15 +25,97 @@ use tokio_rustls::TlsAcceptor;
 /// Most remembered successful checks; the set is cleared when full.
 const CACHE_LIMIT: usize = 256;
 
+/// Why the listener's TLS certificate or key cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsFilesError {
+    /// The certificate file cannot be read or parsed.
+    #[error("cannot read TLS certificate {}: {source}", path.display())]
+    ReadCert {
+        /// The certificate file.
+        path: PathBuf,
+        /// Why.
+        source: pem::Error,
+    },
+    /// The certificate file holds no certificate.
+    #[error("no certificate in {}", path.display())]
+    NoCert {
+        /// The certificate file.
+        path: PathBuf,
+    },
+    /// The key file cannot be read.
+    #[error("cannot read TLS key {}: {source}", path.display())]
+    ReadKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The key is passphrase-protected.
+    #[error(
+        "TLS key {} is encrypted (passphrase-protected), and the exporter cannot ask for a passphrase: decrypt it with `openssl pkey -in {} -out KEY` and point tls_key_file at KEY (readable by the exporter's user only)",
+        path.display(),
+        path.display()
+    )]
+    EncryptedKey {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// The key file holds no PEM key.
+    #[error(
+        "no private key in {}: tls_key_file needs a PEM key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)",
+        path.display()
+    )]
+    NoKey {
+        /// The key file.
+        path: PathBuf,
+    },
+    /// The key file's PEM cannot be parsed.
+    #[error("cannot read TLS key {}: {source}", path.display())]
+    BadKey {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        source: pem::Error,
+    },
+    /// The key does not belong to the certificate (or rustls refuses them).
+    #[error("TLS certificate {} and key {} do not fit: {source}", cert.display(), key.display())]
+    Mismatch {
+        /// The certificate file.
+        cert: PathBuf,
+        /// The key file.
+        key: PathBuf,
+        /// Why.
+        source: rustls::Error,
+    },
+}
+
+/// Why `[web] basic_auth_users` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BasicAuthError {
+    /// No user at all.
+    #[error(
+        "[web] basic_auth_users is empty, so nobody could log in: add `name = \"BCRYPT HASH\"` entries, or remove the key to serve without basic auth"
+    )]
+    NoUsers,
+    /// A user name with `:`.
+    #[error(
+        "[web] basic_auth_users: the user name {0:?} contains ':', which HTTP basic auth cannot carry (RFC 7617): pick a name without it"
+    )]
+    ColonInName(String),
+    /// A value that is not a bcrypt hash (the user is named).
+    #[error("[web] basic_auth_users.{0}: not a bcrypt hash (htpasswd -nBC 10 \"\" | tr -d ':\\n')")]
+    NotBcrypt(String),
+}
+
 /// TLS for the listener: the acceptor built from the configured files, and the files' paths.
 #[derive(Clone)]
 pub struct TlsListener {
     /// Accepts TLS connections with the loaded certificate.
     pub acceptor: TlsAcceptor,
     /// The certificate file.
-    pub cert_file: std::path::PathBuf,
+    pub cert_file: PathBuf,
     /// The key file.
-    pub key_file: std::path::PathBuf,
+    pub key_file: PathBuf,
 }
 
 impl std::fmt::Debug for TlsListener {
@@ -50,7 +132,7 @@ impl TlsListener {
     ///
     /// # Errors
     /// When a file cannot be read or parsed, or the key does not fit the certificate.
-    pub fn load(cert_file: &Path, key_file: &Path) -> Result<Self, String> {
+    pub fn load(cert_file: &Path, key_file: &Path) -> Result<Self, TlsFilesError> {
         Ok(Self {
             acceptor: tls_acceptor(cert_file, key_file)?,
             cert_file: cert_file.to_owned(),
@@ -64,24 +146,27 @@ impl TlsListener {
 /// # Errors
 /// When a file cannot be read or parsed (an encrypted key is named as such), or the key does not
 /// fit the certificate.
-pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, String> {
+pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, TlsFilesError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert_file)
         .and_then(Iterator::collect)
-        .map_err(|e| format!("cannot read TLS certificate {}: {e}", cert_file.display()))?;
+        .map_err(|source| TlsFilesError::ReadCert {
+            path: cert_file.to_owned(),
+            source,
+        })?;
     if certs.is_empty() {
-        return Err(format!("no certificate in {}", cert_file.display()));
+        return Err(TlsFilesError::NoCert {
+            path: cert_file.to_owned(),
+        });
     }
     let key = read_key(key_file)?;
     let mut config = rustls::ServerConfig::builder()
         .with_no_client_auth()
         .with_single_cert(certs, key)
-        .map_err(|e| {
-            format!(
-                "TLS certificate {} and key {} do not fit: {e}",
-                cert_file.display(),
-                key_file.display()
-            )
+        .map_err(|source| TlsFilesError::Mismatch {
+            cert: cert_file.to_owned(),
+            key: key_file.to_owned(),
+            source,
         })?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))
@@ -89,22 +174,18 @@ pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, St
 
 /// Reads the listener's private key, naming the two cases PEM parsing alone reports as "no items
 /// found": a passphrase-protected key (which a service cannot unlock) and a file without a key.
-fn read_key(key_file: &Path) -> Result<PrivateKeyDer<'static>, String> {
-    let pem = std::fs::read(key_file)
-        .map_err(|e| format!("cannot read TLS key {}: {e}", key_file.display()))?;
+fn read_key(key_file: &Path) -> Result<PrivateKeyDer<'static>, TlsFilesError> {
+    let path = key_file.to_owned();
+    let pem = match std::fs::read(key_file) {
+        Ok(pem) => pem,
+        Err(source) => return Err(TlsFilesError::ReadKey { path, source }),
+    };
     if is_encrypted_pem(&pem) {
-        return Err(format!(
-            "TLS key {} is encrypted (passphrase-protected), and the exporter cannot ask for a passphrase: decrypt it with `openssl pkey -in {} -out KEY` and point tls_key_file at KEY (readable by the exporter's user only)",
-            key_file.display(),
-            key_file.display()
-        ));
+        return Err(TlsFilesError::EncryptedKey { path });
     }
     PrivateKeyDer::from_pem_slice(&pem).map_err(|e| match e {
-        rustls::pki_types::pem::Error::NoItemsFound => format!(
-            "no private key in {}: tls_key_file needs a PEM key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)",
-            key_file.display()
-        ),
-        e => format!("cannot read TLS key {}: {e}", key_file.display()),
+        pem::Error::NoItemsFound => TlsFilesError::NoKey { path },
+        source => TlsFilesError::BadKey { path, source },
     })
 }
 
@@ -193,22 +274,16 @@ impl BasicAuth {
     /// # Errors
     /// When there is no user (an empty table would turn auth on with nobody able to log in), a
     /// user name contains `:` (basic auth cannot carry it) or a hash is not a bcrypt hash.
-    pub fn new(users: BTreeMap<String, String>) -> Result<Self, String> {
+    pub fn new(users: BTreeMap<String, String>) -> Result<Self, BasicAuthError> {
         if users.is_empty() {
-            return Err(
-                "[web] basic_auth_users is empty, so nobody could log in: add `name = \"BCRYPT HASH\"` entries, or remove the key to serve without basic auth".to_owned(),
-            );
+            return Err(BasicAuthError::NoUsers);
         }
         for (user, hash) in &users {
             if user.contains(':') {
-                return Err(format!(
-                    "[web] basic_auth_users: the user name {user:?} contains ':', which HTTP basic auth cannot carry (RFC 7617): pick a name without it"
-                ));
+                return Err(BasicAuthError::ColonInName(user.clone()));
             }
             if !hash.starts_with("$2") || hash.len() != 60 {
-                return Err(format!(
-                    "[web] basic_auth_users.{user}: not a bcrypt hash (htpasswd -nBC 10 \"\" | tr -d ':\\n')"
-                ));
+                return Err(BasicAuthError::NotBcrypt(user.clone()));
             }
         }
         Ok(Self {
@@ -395,10 +470,15 @@ mod tests {
     #[test]
     fn no_users_or_a_colon_in_a_name_is_a_configuration_error() {
         let hash = bcrypt::hash("s3cret", 4).unwrap_or_default();
-        let err = BasicAuth::new(BTreeMap::new()).err().unwrap_or_default();
+        let message = |e: BasicAuthError| e.to_string();
+        let err = BasicAuth::new(BTreeMap::new())
+            .err()
+            .map(message)
+            .unwrap_or_default();
         assert!(err.contains("basic_auth_users is empty"), "{err}");
         let err = BasicAuth::new(users(&[("team:prom", &hash)]))
             .err()
+            .map(message)
             .unwrap_or_default();
         assert!(
             err.contains("\"team:prom\" contains ':'") && err.contains("RFC 7617"),
@@ -434,10 +514,16 @@ mod tests {
             assert!(std::fs::write(path, text).is_ok());
         }
         for path in [&pkcs8, &legacy] {
-            let err = read_key(path).err().unwrap_or_default();
+            let err = read_key(path)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.contains("is encrypted (passphrase-protected)"), "{err}");
         }
-        let err = read_key(&none).err().unwrap_or_default();
+        let err = read_key(&none)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.starts_with("no private key in "), "{err}");
     }
 }

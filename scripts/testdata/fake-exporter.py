@@ -10,6 +10,7 @@ before (or without) a build:
     scripts/check-prometheus.sh  --bin scripts/testdata/fake-exporter.py
 
 Understands only what those scripts pass:
+    scrape --help                                          (the collectors of demo-v15.prom)
     scrape --demo [--demo.version V] [--collector.X ...]
     scrape --technitium.url URL --technitium.token T      (asks URL's session/get)
     serve  --demo [--demo.version V] [--config.file F] --web.listen-address HOST:PORT [--collector.X ...]
@@ -68,6 +69,12 @@ def target_file(args):
 
 
 def scrape(args):
+    if "--help" in args:
+        # The scripts read the collectors from the help's --no-collector.NAME flags.
+        names = re.findall(r'technitium_scrape_collector_success\{collector="(\w+)"\}', read("demo-v15.prom"))
+        for name in dict.fromkeys(n for n in names if n != "session"):
+            print(f"      --no-collector.{name}\n          Disable the {name} collector")
+        return 0
     if "--demo" in args:
         sys.stdout.write(read(target_file(args)))
         return 0

@@ -103,30 +103,35 @@
 //! `failed` node, makes it `degraded` (so does a failed detail: its collector's row is then
 //! `failed`); `warning`s never change a verdict (`warnings` counts the node rows' too).
 
+//!
+//! The files, each using only those listed before it: [`report`] (the rows and verdicts, as
+//! data), [`hints`], [`spinner`], [`net`] and [`tls`] (the network steps' probes),
+//! [`collectors`] (the collector rows), [`verdict`] (a target's verdict and the overall one),
+//! [`output`] (tables and JSON), [`nodes`] (a cluster's nodes), [`steps`] (the walk to one
+//! target), and this file's [`run`].
+
 mod collectors;
+mod hints;
 mod net;
 mod nodes;
+mod output;
 mod report;
 mod spinner;
 mod steps;
 mod tls;
+mod verdict;
 
 use crate::collector::Collector;
 use crate::config::Config;
 use crate::exit::{Exit, Fatal, write_stdout};
 use crate::technitium::Client;
 use crate::technitium::display_base;
-use report::{Status, Steps, Target, Verdict};
+use report::{NodePlan, Status, Steps, Target, Verdict};
 use spinner::Spinner;
 
-/// Oldest and newest Technitium major versions the exporter is tested with.
-const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 13..=15;
-/// A certificate expiring sooner than this is a warning.
-const CERT_WARN_DAYS: i64 = 14;
-
-/// `check`'s output.
+/// How `check` prints its report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum ReportFormat {
     /// Tables for people.
     Table,
     /// One JSON object for scripts.
@@ -137,7 +142,11 @@ pub enum Format {
 ///
 /// # Errors
 /// When stdout cannot be written (a closed pipe is not an error).
-pub async fn run(config: &Config, collector: &Collector, format: Format) -> Result<Exit, Fatal> {
+pub async fn run(
+    config: &Config,
+    collector: &Collector,
+    format: ReportFormat,
+) -> Result<Exit, Fatal> {
     let spinner = Spinner::new();
     let mut reports = Vec::with_capacity(1 + config.targets.len());
     let default = Target {
@@ -145,7 +154,7 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
         client: &config.client,
         options: &config.options,
         // The default target's cluster is walked through its URL.
-        nodes: nodes::NodePlan {
+        nodes: NodePlan {
             on: true,
             urls: None,
         },
@@ -157,7 +166,7 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
             name: &t.name,
             client: &t.client,
             options: &t.options,
-            nodes: nodes::NodePlan {
+            nodes: NodePlan {
                 on: t.per_node,
                 urls: Some(&t.node_urls),
             },
@@ -174,7 +183,7 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
             Err(e) => {
                 let mut steps = Steps::default();
                 steps.push("config", Status::Failed, e.to_string(), None, None);
-                report::finish(
+                verdict::finish(
                     target,
                     steps,
                     None,
@@ -187,10 +196,10 @@ pub async fn run(config: &Config, collector: &Collector, format: Format) -> Resu
         reports.push(report);
     }
     spinner.finish();
-    let report = report::overall(reports);
+    let report = verdict::overall(reports);
     let text = match format {
-        Format::Table => report::render_table(&report),
-        Format::Json => report::render_json(&report),
+        ReportFormat::Table => output::render_table(&report),
+        ReportFormat::Json => output::render_json(&report).map_err(Fatal::ReportJson)?,
     };
     write_stdout(&text)?;
     Ok(match report.verdict {

@@ -8,51 +8,19 @@
 //! version); `failed` when the exporter cannot read a node that answers (token, permission,
 //! answers it does not understand, a collector failing), which makes the target `degraded`.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
 use tokio::time::Instant;
 use url::Url;
 
-use super::report::{Status, Target, ms};
+use super::hints::api_error_hint;
+use super::report::{NodePlan, NodeRow, Status, Target, ms};
 use super::spinner::Spinner;
-use super::steps::hint;
 use crate::collector::{
     Collector, NodeScope, Outcome, Reach, Snapshot, TargetInfo, snake_case, write_families,
 };
 use crate::render::exposition::{Encoder, Format};
+use crate::technitium::ClientBuildError;
 use crate::technitium::types::{ClusterNode, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Reason};
-
-/// One node's row.
-#[derive(Debug, Serialize)]
-pub(super) struct NodeRow {
-    pub(super) name: String,
-    #[serde(rename = "type")]
-    pub(super) node_type: String,
-    /// The node's state as the target's server sees it.
-    pub(super) state: String,
-    /// `self` (the target itself), `target` (through the target's URL) or `direct`.
-    pub(super) via: &'static str,
-    pub(super) status: Status,
-    pub(super) version: Option<String>,
-    pub(super) detail: String,
-    pub(super) hint: Option<String>,
-    pub(super) duration_ms: Option<f64>,
-    pub(super) series: Option<usize>,
-    /// Runs another version than the newest node (for the summary).
-    #[serde(skip)]
-    pub(super) skew: bool,
-}
-
-/// Whether `check` walks the target's nodes, and which have a URL of their own.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct NodePlan<'a> {
-    /// `per_node` (the default target: always).
-    pub(super) on: bool,
-    /// `node_urls`.
-    pub(super) urls: Option<&'a BTreeMap<String, Url>>,
-}
 
 fn label(value: Option<&str>) -> String {
     value.map_or_else(|| "unknown".to_owned(), snake_case)
@@ -104,7 +72,7 @@ pub(super) async fn walk(
             Err(e) => {
                 row.via = "direct";
                 row.status = Status::Failed;
-                row.detail = e;
+                row.detail = e.to_string();
                 rows.push(row);
                 continue;
             }
@@ -127,7 +95,7 @@ fn node_collector(
     name: &str,
     node: &ClusterNode,
     direct: Option<&Url>,
-) -> Result<Collector, String> {
+) -> Result<Collector, ClientBuildError> {
     let scope = |reach| NodeScope {
         name: name.to_owned(),
         reach,
@@ -138,7 +106,7 @@ fn node_collector(
                 url: url.clone(),
                 ..target.client.clone()
             };
-            let client = Client::new(&config).map_err(|e| e.to_string())?;
+            let client = Client::new(&config)?;
             Ok(
                 Collector::with_target(client, target.options.clone(), TargetInfo::of(&config))
                     .with_node(scope(Reach::Direct)),
@@ -188,7 +156,7 @@ fn fill(row: &mut NodeRow, snapshot: &Snapshot) {
             } else {
                 e.to_string()
             };
-            row.hint = Some(hint(e));
+            row.hint = Some(api_error_hint(e));
             return;
         }
     };

@@ -1,16 +1,14 @@
-//! `check`'s report: the rows, the verdict, and the table and JSON renderings. Nothing here
-//! talks to the network: the walk (`steps.rs`) fills the rows.
+//! `check`'s report, as data: the rows, the verdicts, and what `check` knows about a target.
+//! Nothing here decides or prints: [`super::verdict`] judges the rows the walk filled in, and
+//! [`super::output`] renders them as tables or JSON.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
+use url::Url;
 
-use super::collectors::collector_rows;
-use super::nodes::{NodePlan, NodeRow};
-use crate::collector::{Options, Snapshot, write_families};
-use crate::exit::Exit;
-use crate::render::exposition::{Encoder, Format};
-use crate::render::table::table;
+use crate::collector::Options;
 use crate::technitium::ClientConfig;
 
 /// Result of one row.
@@ -27,7 +25,8 @@ pub(super) enum Status {
 }
 
 impl Status {
-    fn mark(self) -> &'static str {
+    /// The mark in the tables' first column.
+    pub(super) fn mark(self) -> &'static str {
         match self {
             Self::Ok => "✓",
             Self::Warning => "!",
@@ -39,7 +38,7 @@ impl Status {
 
 /// One step of the chain.
 #[derive(Debug, Serialize)]
-pub(super) struct Step {
+pub(super) struct StepRow {
     pub(super) id: &'static str,
     pub(super) title: &'static str,
     pub(super) status: Status,
@@ -76,7 +75,7 @@ pub(super) struct DetailRow {
 
 /// Facts about the server.
 #[derive(Debug, Serialize)]
-pub(super) struct Server {
+pub(super) struct ServerFacts {
     pub(super) version: String,
     pub(super) supported: bool,
     pub(super) domain: Option<String>,
@@ -95,28 +94,28 @@ pub(super) enum Verdict {
 /// One target's report.
 #[derive(Debug, Serialize)]
 pub(super) struct TargetReport {
-    name: String,
-    target: String,
-    verdict: Verdict,
-    exit_code: u8,
-    summary: String,
-    warnings: usize,
-    series: Option<usize>,
-    server: Option<Server>,
-    steps: Vec<Step>,
-    collectors: Vec<CollectorRow>,
-    nodes: Vec<NodeRow>,
+    pub(super) name: String,
+    pub(super) target: String,
+    pub(super) verdict: Verdict,
+    pub(super) exit_code: u8,
+    pub(super) summary: String,
+    pub(super) warnings: usize,
+    pub(super) series: Option<usize>,
+    pub(super) server: Option<ServerFacts>,
+    pub(super) steps: Vec<StepRow>,
+    pub(super) collectors: Vec<CollectorRow>,
+    pub(super) nodes: Vec<NodeRow>,
 }
 
 /// The whole report (the `--format json` object).
 #[derive(Debug, Serialize)]
-pub(super) struct Report {
-    schema_version: u32,
-    exporter_version: &'static str,
+pub(super) struct CheckReport {
+    pub(super) schema_version: u32,
+    pub(super) exporter_version: &'static str,
     pub(super) verdict: Verdict,
-    exit_code: u8,
-    summary: String,
-    targets: Vec<TargetReport>,
+    pub(super) exit_code: u8,
+    pub(super) summary: String,
+    pub(super) targets: Vec<TargetReport>,
 }
 
 /// What `check` needs to know about one target.
@@ -127,6 +126,36 @@ pub(super) struct Target<'a> {
     pub(super) options: &'a Options,
     /// Whether (and how) its cluster's nodes are walked.
     pub(super) nodes: NodePlan<'a>,
+}
+
+/// One node's row.
+#[derive(Debug, Serialize)]
+pub(super) struct NodeRow {
+    pub(super) name: String,
+    #[serde(rename = "type")]
+    pub(super) node_type: String,
+    /// The node's state as the target's server sees it.
+    pub(super) state: String,
+    /// `self` (the target itself), `target` (through the target's URL) or `direct`.
+    pub(super) via: &'static str,
+    pub(super) status: Status,
+    pub(super) version: Option<String>,
+    pub(super) detail: String,
+    pub(super) hint: Option<String>,
+    pub(super) duration_ms: Option<f64>,
+    pub(super) series: Option<usize>,
+    /// Runs another version than the newest node (for the summary).
+    #[serde(skip)]
+    pub(super) skew: bool,
+}
+
+/// Whether `check` walks the target's nodes, and which have a URL of their own.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NodePlan<'a> {
+    /// `per_node` (the default target: always).
+    pub(super) on: bool,
+    /// `node_urls`.
+    pub(super) urls: Option<&'a BTreeMap<String, Url>>,
 }
 
 const STEPS: [(&str, &str); 8] = [
@@ -149,7 +178,7 @@ fn title(id: &str) -> &'static str {
 
 /// Builds the step list; after the first failure every later step is `skipped`.
 #[derive(Debug, Default)]
-pub(super) struct Steps(pub(super) Vec<Step>);
+pub(super) struct Steps(pub(super) Vec<StepRow>);
 
 impl Steps {
     pub(super) fn failed(&self) -> bool {
@@ -164,7 +193,7 @@ impl Steps {
         hint: Option<String>,
         elapsed: Option<Duration>,
     ) {
-        self.0.push(Step {
+        self.0.push(StepRow {
             id,
             title: title(id),
             status,
@@ -183,7 +212,7 @@ impl Steps {
             .map_or("an earlier step", |s| s.title);
         for (id, t) in STEPS {
             if !self.0.iter().any(|s| s.id == id) {
-                self.0.push(Step {
+                self.0.push(StepRow {
                     id,
                     title: t,
                     status: Status::Skipped,
@@ -196,297 +225,15 @@ impl Steps {
     }
 }
 
+/// A duration in milliseconds, to a tenth.
 pub(super) fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 10_000.0).round() / 10.0
 }
 
-/// The worst target decides: failed, then degraded, then ok.
-pub(super) fn overall(targets: Vec<TargetReport>) -> Report {
-    let verdict = if targets.iter().any(|t| t.verdict == Verdict::Failed) {
-        Verdict::Failed
-    } else if targets.iter().any(|t| t.verdict == Verdict::Degraded) {
-        Verdict::Degraded
-    } else {
-        Verdict::Ok
-    };
-    let summary = match targets.as_slice() {
-        [only] => only.summary.clone(),
-        _ => {
-            let each: Vec<String> = targets
-                .iter()
-                .map(|t| format!("{} {}", t.name, verdict_word(t.verdict)))
-                .collect();
-            format!(
-                "{} targets checked, {}: {}",
-                targets.len(),
-                verdict_word(verdict),
-                each.join(", ")
-            )
-        }
-    };
-    Report {
-        schema_version: 1,
-        exporter_version: env!("CARGO_PKG_VERSION"),
-        verdict,
-        exit_code: exit_code(verdict),
-        summary,
-        targets,
-    }
-}
-
-fn verdict_word(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Ok => "ok",
-        Verdict::Degraded => "degraded",
-        Verdict::Failed => "failed",
-    }
-}
-
-fn exit_code(v: Verdict) -> u8 {
-    match v {
-        Verdict::Ok => Exit::Ok,
-        Verdict::Failed => Exit::Down,
-        Verdict::Degraded => Exit::Degraded,
-    }
-    .code()
-}
-
-/// One target's report from its steps and, when the server answered, its collection.
-pub(super) fn finish(
-    target: Target<'_>,
-    mut steps: Steps,
-    server: Option<Server>,
-    snapshot: Option<&Snapshot>,
-    nodes: Vec<NodeRow>,
-    shown: &str,
-) -> TargetReport {
-    if steps.failed() {
-        steps.skip_rest();
-    }
-    let collectors = collector_rows(target, snapshot);
-    let series = snapshot.filter(|s| s.up()).map(|s| {
-        let mut enc = Encoder::new(Format::Text);
-        write_families(s, &mut enc);
-        enc.samples()
-    });
-    let warnings = steps
-        .0
-        .iter()
-        .map(|s| s.status)
-        .chain(collectors.iter().map(|c| c.status))
-        .chain(nodes.iter().map(|n| n.status))
-        .filter(|s| *s == Status::Warning)
-        .count();
-    let (verdict, summary) = verdict(
-        &steps,
-        snapshot,
-        (&collectors, &nodes),
-        shown,
-        (warnings, series),
-    );
-    TargetReport {
-        name: target.name.to_owned(),
-        target: shown.to_owned(),
-        verdict,
-        exit_code: exit_code(verdict),
-        summary,
-        warnings,
-        series,
-        server,
-        steps: steps.0,
-        collectors,
-        nodes,
-    }
-}
-
-/// The verdict and the summary line: a failed step, then a session that failed during the
-/// collection, then failed collectors, else all good.
-fn verdict(
-    steps: &Steps,
-    snapshot: Option<&Snapshot>,
-    (collectors, nodes): (&[CollectorRow], &[NodeRow]),
-    shown: &str,
-    (warnings, series): (usize, Option<usize>),
-) -> (Verdict, String) {
-    if let Some(step) = steps.0.iter().find(|s| s.status == Status::Failed) {
-        let why = with_hint(&step.detail, step.hint.as_ref());
-        return (Verdict::Failed, format!("failed at {}: {why}", step.title));
-    }
-    if let Some(Err(e)) = snapshot.map(|s| &s.session) {
-        // The session worked a moment ago but the collection's did not.
-        return (Verdict::Failed, format!("failed: {e}"));
-    }
-    let bad: Vec<String> = collectors
-        .iter()
-        .filter(|c| matches!(c.status, Status::Failed | Status::NoPermission))
-        .map(|c| format!("{}: {}", c.name, with_hint(&c.detail, c.hint.as_ref())))
-        .chain(
-            nodes
-                .iter()
-                .filter(|n| n.status == Status::Failed)
-                .map(|n| format!("node {}: {}", n.name, with_hint(&n.detail, n.hint.as_ref()))),
-        )
-        .collect();
-    if !bad.is_empty() {
-        return (
-            Verdict::Degraded,
-            format!(
-                "degraded: {shown} answers and the token works, but {}",
-                bad.join("; ")
-            ),
-        );
-    }
-    let warn = match warnings {
-        0 => String::new(),
-        1 => " (1 warning above)".to_owned(),
-        n => format!(" ({n} warnings above)"),
-    };
-    let skewed: Vec<String> = nodes
-        .iter()
-        .filter(|n| n.skew)
-        .map(|n| format!("{} ({})", n.name, n.version.as_deref().unwrap_or("?")))
-        .collect();
-    let warn = if skewed.is_empty() {
-        warn
-    } else {
-        format!(
-            "; version skew in the cluster: {} behind the newest node{warn}",
-            skewed.join(", ")
-        )
-    };
-    (
-        Verdict::Ok,
-        format!(
-            "all good: {shown} answers, the token works and every enabled collector succeeded; {} series{warn}",
-            series.unwrap_or(0)
-        ),
-    )
-}
-
-fn with_hint(detail: &str, hint: Option<&String>) -> String {
+/// A row's detail with its hint, as one line.
+pub(super) fn with_hint(detail: &str, hint: Option<&String>) -> String {
     match hint {
         Some(h) => format!("{detail} — {h}"),
         None => detail.to_owned(),
     }
-}
-
-fn mark(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Ok => "✓",
-        Verdict::Degraded => "!",
-        Verdict::Failed => "✗",
-    }
-}
-
-/// The report as tables for people.
-pub(super) fn render_table(report: &Report) -> String {
-    let many = report.targets.len() > 1;
-    let mut out = String::new();
-    for t in &report.targets {
-        if many {
-            out.push_str(&format!("target {} ({})\n", t.name, t.target));
-        }
-        out.push_str(&render_target(t, !many));
-        if many {
-            out.push('\n');
-        }
-    }
-    if many {
-        out.push_str(&format!(
-            "{} {} (exit {})\n",
-            mark(report.verdict),
-            report.summary,
-            report.exit_code
-        ));
-    }
-    out
-}
-
-fn render_target(report: &TargetReport, show_exit: bool) -> String {
-    let mut steps = table(&["", "check", "result", "time"]);
-    for s in &report.steps {
-        steps.add_row(vec![
-            s.status.mark().to_owned(),
-            s.title.to_owned(),
-            with_hint(&s.detail, s.hint.as_ref()),
-            s.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default(),
-        ]);
-    }
-    let mut collectors = table(&["", "collector", "permission", "result", "time", "series"]);
-    for c in &report.collectors {
-        let permission = match (&c.permission, c.permission_granted) {
-            (None, _) => "none needed".to_owned(),
-            (Some(s), Some(true)) => format!("{s}: View ✓"),
-            (Some(s), Some(false)) => format!("{s}: View ✗"),
-            (Some(s), None) => format!("{s}: View"),
-        };
-        collectors.add_row(vec![
-            c.status.mark().to_owned(),
-            c.name.to_owned(),
-            permission,
-            with_hint(&c.detail, c.hint.as_ref()),
-            c.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default(),
-            c.series.map(|n| n.to_string()).unwrap_or_default(),
-        ]);
-        for d in &c.details {
-            collectors.add_row(vec![
-                d.status.mark().to_owned(),
-                format!("  {}", d.title),
-                String::new(),
-                with_hint(&d.detail, d.hint.as_ref()),
-                String::new(),
-                String::new(),
-            ]);
-        }
-    }
-    let collectors = if report.server.is_some() {
-        format!("{collectors}\n")
-    } else {
-        "– collectors: not checked (the server is not reachable with this token)\n".to_owned()
-    };
-    let collectors = if report.nodes.is_empty() {
-        collectors
-    } else {
-        format!("{collectors}{}\n", render_nodes(&report.nodes))
-    };
-    let exit = if show_exit {
-        format!(" (exit {})", report.exit_code)
-    } else {
-        String::new()
-    };
-    format!(
-        "{steps}\n{collectors}{} {}{exit}\n",
-        mark(report.verdict),
-        report.summary,
-    )
-}
-
-/// The cluster's nodes, one row each.
-fn render_nodes(nodes: &[NodeRow]) -> String {
-    let mut t = table(&[
-        "", "node", "seen as", "via", "version", "result", "time", "series",
-    ]);
-    for n in nodes {
-        t.add_row(vec![
-            n.status.mark().to_owned(),
-            n.name.clone(),
-            format!("{}, {}", n.node_type, n.state),
-            n.via.to_owned(),
-            n.version.clone().unwrap_or_default(),
-            with_hint(&n.detail, n.hint.as_ref()),
-            n.duration_ms.map(|d| format!("{d} ms")).unwrap_or_default(),
-            n.series.map(|s| s.to_string()).unwrap_or_default(),
-        ]);
-    }
-    t.to_string()
-}
-
-/// The report as one JSON object (the schema is in the module documentation).
-pub(super) fn render_json(report: &Report) -> String {
-    serde_json::to_string_pretty(report)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .unwrap_or_default()
 }

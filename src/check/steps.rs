@@ -8,15 +8,19 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 use url::Host;
 
-use super::SUPPORTED_MAJORS;
+use super::hints::api_error_hint;
 use super::net::{connect, join_ips, resolve};
-use super::report::{Server, Status, Steps, Target, TargetReport, finish};
+use super::report::{ServerFacts, Status, Steps, Target, TargetReport};
 use super::spinner::Spinner;
 use super::tls::tls_step;
+use super::verdict::finish;
 use crate::collector::counters::Counters;
 use crate::collector::{Collector, Snapshot};
 use crate::technitium::ApiError;
 use crate::technitium::types::{SessionInfo, parse_version};
+
+/// Oldest and newest Technitium major versions the exporter is tested with.
+const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 13..=15;
 
 /// A step failed; its row says why.
 struct Stop;
@@ -54,7 +58,7 @@ pub(super) async fn walk(
 }
 
 impl Walk<'_> {
-    async fn run(&mut self) -> Result<(Server, Snapshot), Stop> {
+    async fn run(&mut self) -> Result<(ServerFacts, Snapshot), Stop> {
         self.config();
         let (host, port) = self.url()?;
         let addrs = self.dns(&host, port).await?;
@@ -129,8 +133,9 @@ impl Walk<'_> {
                 self.steps.push("dns", Status::Ok, detail, None, took);
                 Ok(addrs)
             }
-            Err((detail, hint)) => {
-                Err(self.fail("dns", detail, Some(hint), Some(started.elapsed())))
+            Err(e) => {
+                let hint = Some(e.hint().to_owned());
+                Err(self.fail("dns", e.to_string(), hint, Some(started.elapsed())))
             }
         }
     }
@@ -145,8 +150,9 @@ impl Walk<'_> {
                     .push("tcp", Status::Ok, detail, None, Some(started.elapsed()));
                 Ok(stream)
             }
-            Err((detail, hint)) => {
-                Err(self.fail("tcp", detail, Some(hint), Some(started.elapsed())))
+            Err(e) => {
+                let hint = Some(e.hint().to_owned());
+                Err(self.fail("tcp", e.to_string(), hint, Some(started.elapsed())))
             }
         }
     }
@@ -224,7 +230,7 @@ impl Walk<'_> {
         Ok(info)
     }
 
-    fn version(&mut self, info: &SessionInfo) -> Server {
+    fn version(&mut self, info: &SessionInfo) -> ServerFacts {
         version_step(
             &mut self.steps,
             info,
@@ -233,51 +239,9 @@ impl Walk<'_> {
     }
 }
 
-/// What to try next when session/get failed with `e`.
-pub(super) fn hint(e: &ApiError) -> String {
-    let hint = match e {
-        ApiError::MissingToken { .. } => {
-            "pass --technitium.token-file PATH (or TECHNITIUM_TOKEN_FILE, or the systemd credential technitium-token)"
-        }
-        ApiError::InvalidToken { .. } => {
-            "use a non-expiring API token (a login session's token expires), and check that the token file holds only the token"
-        }
-        ApiError::TwoFactorRequired { .. } => "API tokens are not asked for a two-factor code",
-        ApiError::PermissionDenied { .. } => {
-            "grant the token's user the View permission under Administration → Groups"
-        }
-        ApiError::Api { .. } | ApiError::Internal { .. } => "the server's log says more",
-        ApiError::ParameterNotAllowed { .. } => "a bug in the exporter: please report it",
-        ApiError::Unreachable { proxy: Some(_), .. } | ApiError::Timeout { proxy: Some(_), .. } => {
-            "the DNS and TCP steps above connect directly, but requests go through the proxy: check it, or list the host in NO_PROXY"
-        }
-        ApiError::Unreachable { .. } => {
-            "check the URL's host and port: the web console listens on 5380 (http) or 53443 (https)"
-        }
-        ApiError::Timeout { .. } => "raise --technitium.timeout, or check the server's load",
-        ApiError::BadResponse { .. } => {
-            "the answer did not come from Technitium's API: is a reverse proxy in front of it?"
-        }
-        ApiError::HttpStatus { .. } => {
-            "the answer did not come from Technitium's API: is --technitium.url the web console, and is a reverse proxy in front of it?"
-        }
-        ApiError::TooLarge { .. } | ApiError::OverBudget { .. } => {
-            "raise --technitium.max-response-size if the server really has that much"
-        }
-        ApiError::NodeUnreachable { .. } => {
-            "the node is down, or the server asked cannot reach its web service: Administration → Cluster on that server shows each node's state"
-        }
-        ApiError::NodeNotListed { .. } => {
-            "the cluster no longer lists this node: remove it from node_urls, or check Administration → Cluster"
-        }
-        ApiError::WrongNode { hint, .. } => hint,
-    };
-    hint.to_owned()
-}
-
 /// Reports a failed session/get on the http and token rows.
 fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
-    let (detail, hint) = (e.to_string(), Some(hint(e)));
+    let (detail, hint) = (e.to_string(), Some(api_error_hint(e)));
     match e {
         ApiError::MissingToken { .. } => {
             steps.push(
@@ -318,7 +282,7 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
     }
 }
 
-fn version_step(steps: &mut Steps, info: &SessionInfo, token_in_query: bool) -> Server {
+fn version_step(steps: &mut Steps, info: &SessionInfo, token_in_query: bool) -> ServerFacts {
     let version = info.version.trim().to_owned();
     let parsed = parse_version(&version);
     let (first, last) = (SUPPORTED_MAJORS.start(), SUPPORTED_MAJORS.end());
@@ -347,7 +311,7 @@ fn version_step(steps: &mut Steps, info: &SessionInfo, token_in_query: bool) -> 
         ),
     };
     steps.push("version", status, detail, hint, None);
-    Server {
+    ServerFacts {
         version,
         supported,
         domain: info.dns_server_domain.clone(),

@@ -11,11 +11,13 @@ use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use url::Host;
 
-use super::CERT_WARN_DAYS;
 use super::report::Status;
 use crate::dnsprobe::tls::Recorder;
 use crate::dnsprobe::{TlsTrust, cert_not_after};
 use crate::technitium::ClientConfig;
+
+/// A certificate expiring sooner than this is a warning.
+const CERT_WARN_DAYS: i64 = 14;
 
 /// What a TLS row says: its status, detail and hint.
 pub(super) type Row = (Status, String, Option<String>);

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::error::{ConfigError, Problems};
 use crate::collector::{self, Given, Spec};
 use crate::logging;
-use crate::technitium::AuthMode;
-use crate::technitium::Secret;
+use crate::technitium::{AuthMode, Secret};
 
 /// The parsed config file.
 #[derive(Debug, Default)]
@@ -265,7 +264,7 @@ fn where_in(text: &str, at: usize) -> String {
 /// Reads `[collector]`: `disable_defaults`, `NAME = bool`, `[collector.NAME]` tables.
 fn collectors(table: &toml::Table, origin: &str) -> Result<FileCollectors, ConfigError> {
     let mut out = FileCollectors::default();
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     for (key, value) in table {
         if key == "disable_defaults" {
             match value.as_bool() {
@@ -280,18 +279,11 @@ fn collectors(table: &toml::Table, origin: &str) -> Result<FileCollectors, Confi
             problems.push(unknown_collector(origin, key));
             continue;
         };
-        match collector_entry(spec, value, origin) {
-            Ok(entry) => {
-                out.entries.insert(spec.name, entry);
-            }
-            Err(mut p) => problems.append(&mut p),
+        if let Some(entry) = problems.take(collector_entry(spec, value, origin)) {
+            out.entries.insert(spec.name, entry);
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(ConfigError { problems })
-    }
+    problems.finish(Some(out))
 }
 
 /// The message for a `[collector]` key that names no collector.
@@ -311,7 +303,7 @@ fn collector_entry(
     spec: &'static Spec,
     value: &toml::Value,
     origin: &str,
-) -> Result<FileCollector, Vec<String>> {
+) -> Result<FileCollector, ConfigError> {
     let name = spec.name;
     if let Some(on) = value.as_bool() {
         return Ok(FileCollector {
@@ -320,12 +312,12 @@ fn collector_entry(
         });
     }
     let Some(table) = value.as_table() else {
-        return Err(vec![format!(
+        return Err(ConfigError::one(format!(
             "{origin}: [collector] {name} must be true, false or a [collector.{name}] table"
-        )]);
+        )));
     };
     let mut entry = FileCollector::default();
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     for (key, value) in table {
         let at = format!("{origin} [collector.{name}] {key}");
         match key.as_str() {
@@ -333,17 +325,13 @@ fn collector_entry(
                 Some(b) => entry.enabled = Some(b),
                 None => problems.push(format!("{at}: must be true or false")),
             },
-            "min_interval" => match given(value, &at) {
-                Ok(g) => entry.min_interval = Some(g),
-                Err(p) => problems.push(p),
-            },
+            "min_interval" => entry.min_interval = problems.take(given(value, &at)),
             _ => match spec.options.iter().find(|o| o.file_key() == *key) {
-                Some(opt) => match given(value, &at) {
-                    Ok(g) => {
+                Some(opt) => {
+                    if let Some(g) = problems.take(given(value, &at)) {
                         entry.options.insert(opt.key, g);
                     }
-                    Err(p) => problems.push(p),
-                },
+                }
                 None => {
                     let mut keys: Vec<String> = spec.options.iter().map(|o| o.file_key()).collect();
                     keys.extend(["enabled".to_owned(), "min_interval".to_owned()]);
@@ -355,16 +343,12 @@ fn collector_entry(
             },
         }
     }
-    if problems.is_empty() {
-        Ok(entry)
-    } else {
-        Err(problems)
-    }
+    problems.finish(Some(entry))
 }
 
 /// A TOML value as option text; the collector parses it like a flag's value, so `limit = -5`
 /// is reported at its key by the same check as `--collector.zones.limit -5`.
-fn given(value: &toml::Value, at: &str) -> Result<Given, String> {
+fn given(value: &toml::Value, at: &str) -> Result<Given, ConfigError> {
     let scalar = |v: &toml::Value| match v {
         toml::Value::String(s) => Some(s.clone()),
         toml::Value::Integer(i) => Some(i.to_string()),
@@ -381,5 +365,9 @@ fn given(value: &toml::Value, at: &str) -> Result<Given, String> {
             values,
             origin: at.to_owned(),
         })
-        .ok_or_else(|| format!("{at}: expected a string, a number, true/false or a list of them"))
+        .ok_or_else(|| {
+            ConfigError::one(format!(
+                "{at}: expected a string, a number, true/false or a list of them"
+            ))
+        })
 }

@@ -24,7 +24,7 @@ struct Flight {
 
 /// One target: its collector and the fetch in flight.
 #[derive(Debug)]
-pub(crate) struct Target {
+pub(crate) struct ServedTarget {
     pub(super) name: String,
     /// The cluster node, for a per-node target.
     pub(super) node: Option<String>,
@@ -32,7 +32,7 @@ pub(crate) struct Target {
     flight: Mutex<Option<Arc<Flight>>>,
 }
 
-impl Target {
+impl ServedTarget {
     pub(super) fn new(name: &str, collector: Collector) -> Arc<Self> {
         Self::for_node(name, None, collector)
     }

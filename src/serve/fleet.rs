@@ -21,9 +21,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
-use super::coalesce::Target;
+use super::coalesce::ServedTarget;
+use super::kit::TargetKit;
 use super::metrics::observer;
-use super::targets::Shared;
 use crate::collector::{
     Collector, NodeScope, NodeSession, Options, Reach, SessionData, Snapshot, TargetInfo, lock,
 };
@@ -81,7 +81,7 @@ struct Nodes {
     /// error when it failed.
     tried: Option<Instant>,
     failed: Option<ApiError>,
-    collectors: BTreeMap<String, Arc<Target>>,
+    collectors: BTreeMap<String, Arc<ServedTarget>>,
     /// Whether the last list was cut to [`MAX_NODES`] (logged once per change).
     truncated: bool,
 }
@@ -91,17 +91,17 @@ struct Nodes {
 pub(super) struct Fleet {
     name: String,
     /// The target itself: its client asks for the node list, and reaches the nodes (`node=`).
-    target: Arc<Target>,
+    target: Arc<ServedTarget>,
     /// The target's settings, for nodes with a URL of their own.
     client_config: ClientConfig,
     http: reqwest::Client,
     options: Options,
     node_urls: BTreeMap<String, Url>,
-    shared: Shared,
+    kit: TargetKit,
     nodes: Mutex<Nodes>,
     /// Node collectors of the same target before a reload: a node's collector, when first
     /// made again, takes over its per-collector state (derived counters go on counting).
-    inherited: Mutex<BTreeMap<String, Arc<Target>>>,
+    inherited: Mutex<BTreeMap<String, Arc<ServedTarget>>>,
     /// One node-list refresh at a time.
     refreshing: tokio::sync::Mutex<()>,
 }
@@ -109,9 +109,9 @@ pub(super) struct Fleet {
 impl Fleet {
     pub(super) fn new(
         config: &TargetConfig,
-        target: Arc<Target>,
+        target: Arc<ServedTarget>,
         http: reqwest::Client,
-        shared: &Shared,
+        kit: &TargetKit,
     ) -> Self {
         Self {
             name: config.name.clone(),
@@ -120,11 +120,10 @@ impl Fleet {
             http,
             options: config.options.clone(),
             node_urls: config.node_urls.clone(),
-            shared: shared.settled(),
+            kit: kit.settled(),
             nodes: Mutex::new(Nodes::default()),
             inherited: Mutex::new(
-                shared
-                    .previous
+                kit.previous
                     .as_ref()
                     .and_then(|p| p.nodes.get(&config.name).cloned())
                     .unwrap_or_default(),
@@ -198,7 +197,11 @@ impl Fleet {
     }
 
     /// The collector of `node` (lower case), made on first use, or why there is none.
-    pub(super) async fn node(&self, node: &str, deadline: Instant) -> Result<Arc<Target>, Refused> {
+    pub(super) async fn node(
+        &self,
+        node: &str,
+        deadline: Instant,
+    ) -> Result<Arc<ServedTarget>, Refused> {
         let known = self.known(deadline).await.map_err(Refused::Unknown)?;
         if !known.clustered() {
             return Err(Refused::NotClustered);
@@ -216,14 +219,14 @@ impl Fleet {
     }
 
     /// The node collectors made so far, by node name.
-    pub(super) fn node_targets(&self) -> BTreeMap<String, Arc<Target>> {
+    pub(super) fn node_targets(&self) -> BTreeMap<String, Arc<ServedTarget>> {
         lock(&self.nodes).collectors.clone()
     }
 
     /// A new collector for a listed node: at its own URL when `node_urls` names one, else
     /// through the target's URL.
-    fn make(&self, node: &str, listed: &Listed) -> Arc<Target> {
-        let metrics = observer(&self.name, Some(node), &self.shared.metrics);
+    fn make(&self, node: &str, listed: &Listed) -> Arc<ServedTarget> {
+        let metrics = observer(&self.name, Some(node), &self.kit.metrics);
         let (client, reach, info) = match self.node_urls.get(node) {
             Some(url) => {
                 let config = ClientConfig {
@@ -232,7 +235,7 @@ impl Fleet {
                 };
                 let client = Client::with_http(self.http.clone(), &config)
                     .with_observer(metrics)
-                    .with_budget(self.shared.budget.clone())
+                    .with_budget(self.kit.budget.clone())
                     .with_log_name(&self.name, Some(node));
                 (client, Reach::Direct, TargetInfo::of(&config))
             }
@@ -260,7 +263,7 @@ impl Fleet {
         if let Some(before) = lock(&self.inherited).remove(node) {
             collector.adopt_states(&before.collector);
         }
-        Target::for_node(&self.name, Some(node), collector)
+        ServedTarget::for_node(&self.name, Some(node), collector)
     }
 
     /// Learns the node list from a session of the target's URL.

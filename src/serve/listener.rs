@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinHandle;
 
-use super::routes::{State, handle};
+use super::routes::{ServeState, handle};
 use crate::exit::Fatal;
 use crate::web::TlsListener;
 
@@ -80,7 +80,7 @@ pub(super) struct Server {
 /// What every connection of a listener needs.
 #[derive(Clone)]
 struct Conn {
-    state: Arc<State>,
+    state: Arc<ServeState>,
     tls: Option<TlsListener>,
     /// Read and idle timeout of a connection.
     idle: Duration,
@@ -90,7 +90,7 @@ impl Server {
     /// Starts one accept loop per listener.
     pub(super) fn start(
         listeners: Vec<TcpListener>,
-        state: &Arc<State>,
+        state: &Arc<ServeState>,
         tls: Option<TlsListener>,
         idle: Duration,
     ) -> Self {
@@ -219,7 +219,7 @@ async fn connection(
 /// Serves HTTP/1 on one connection until it closes, watched for graceful shutdown.
 async fn serve_http<I>(
     io: I,
-    state: Arc<State>,
+    state: Arc<ServeState>,
     watcher: Watcher,
     peer: SocketAddr,
 ) -> Result<(), hyper::Error>

@@ -1,11 +1,14 @@
-//! The exporter's own metrics, served on the telemetry path only: build info, scrapes and
-//! upstream requests per target, and the process collector.
+//! The exporter's own metrics, served on the telemetry path only: build info, the outcome of the
+//! last configuration reload, scrapes and upstream requests per target, and the process
+//! collector.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use prometheus::proto::{MetricFamily, MetricType};
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+};
 
 use crate::render::exposition::{Encoder, Kind};
 use crate::technitium::{Endpoint, RequestObserver};
@@ -18,6 +21,10 @@ pub(super) struct SelfMetrics {
     /// needs for its own computation and otherwise reports as 0.
     started: f64,
     registry: Registry,
+    /// Whether the last reload succeeded (1 from the start until one fails).
+    reload_successful: IntGauge,
+    /// When the configuration was last loaded: the start, then each successful reload.
+    reload_success_time: Gauge,
     pub(super) scrapes: IntCounterVec,
     upstream_requests: IntCounterVec,
     upstream_duration: HistogramVec,
@@ -38,6 +45,29 @@ fn build_info() -> Result<IntGaugeVec, prometheus::Error> {
         ])
         .set(1);
     Ok(build)
+}
+
+/// The reload gauges (blackbox_exporter's pair): successful, and the time of the last success,
+/// which is `now` until a reload succeeds.
+fn reload_gauges(now: f64) -> Result<(IntGauge, Gauge), prometheus::Error> {
+    let successful = IntGauge::new(
+        "technitium_exporter_config_last_reload_successful",
+        "Whether the last configuration reload (SIGHUP) succeeded; 1 until one fails.",
+    )?;
+    successful.set(1);
+    let success_time = Gauge::new(
+        "technitium_exporter_config_last_reload_success_timestamp_seconds",
+        "When the configuration was last loaded successfully, at the start or by a reload (SIGHUP), in seconds since the Unix epoch.",
+    )?;
+    success_time.set(now);
+    Ok((successful, success_time))
+}
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 impl SelfMetrics {
@@ -67,7 +97,11 @@ impl SelfMetrics {
             ]),
             &["target", "node", "endpoint"],
         )?;
+        let now = unix_now();
+        let (reload_successful, reload_success_time) = reload_gauges(now)?;
         registry.register(Box::new(build_info()?))?;
+        registry.register(Box::new(reload_successful.clone()))?;
+        registry.register(Box::new(reload_success_time.clone()))?;
         registry.register(Box::new(scrapes.clone()))?;
         registry.register(Box::new(upstream_requests.clone()))?;
         registry.register(Box::new(upstream_duration.clone()))?;
@@ -75,16 +109,23 @@ impl SelfMetrics {
         registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
         ))?;
-        let started = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64().floor());
         Ok(Self {
-            started,
+            started: now.floor(),
             registry,
+            reload_successful,
+            reload_success_time,
             scrapes,
             upstream_requests,
             upstream_duration,
         })
+    }
+
+    /// Records a reload's outcome; a successful one is the new time of the last success.
+    pub(super) fn reloaded(&self, ok: bool) {
+        self.reload_successful.set(i64::from(ok));
+        if ok {
+            self.reload_success_time.set(unix_now());
+        }
     }
 
     /// Counts a served scrape (`node` for a per-node scrape).

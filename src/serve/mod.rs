@@ -5,6 +5,7 @@
 //! - [`targets`]: the default, named and URL targets, one HTTP client per TLS profile;
 //! - [`coalesce`]: concurrent scrapes of one target share one upstream fetch;
 //! - [`fleet`]: the node lists of clustered targets and one collector per node;
+//! - [`kit`]: what every target is built with, and what a reload hands over;
 //! - [`sd`]: `/sd`, Prometheus HTTP service discovery;
 //! - [`response`]: whole, gzip and streamed exposition bodies;
 //! - [`metrics`]: the exporter's own metrics;
@@ -13,6 +14,7 @@
 
 mod coalesce;
 mod fleet;
+mod kit;
 mod listener;
 mod metrics;
 mod reload;
@@ -42,16 +44,16 @@ pub async fn run(config: Config, reload: reload::Reload<'_>) -> Result<Exit, Fat
     }
     // One memory budget for every target's responses: concurrent scrapes of many targets
     // cannot hold more response bytes than it at once.
-    let shared = targets::Shared {
+    let kit = kit::TargetKit {
         metrics: Arc::clone(&metrics),
         budget: ResponseBudget::for_responses_of(config.client.max_response_size),
         previous: None,
     };
-    let targets = targets::Targets::build(&config, &shared)?;
+    let targets = targets::Targets::build(&config, &kit)?;
     let listeners = listener::bind_all(&config.web.listen_addresses).await?;
-    let state = Arc::new(routes::State {
+    let state = Arc::new(routes::ServeState {
         targets: RwLock::new(Arc::new(targets)),
-        shared,
+        kit,
         metrics,
         telemetry_path: config.web.telemetry_path.clone(),
         max_timeout: config.client.timeout,

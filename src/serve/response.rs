@@ -23,7 +23,7 @@ const STREAM_ABOVE: usize = 1024 * 1024;
 const STREAM_PIECE: usize = 256 * 1024;
 
 /// A response body: whole for small answers, streamed in pieces for large expositions.
-pub(super) type Body = Either<Full<Bytes>, StreamBody<Pieces>>;
+pub(super) type ResponseBody = Either<Full<Bytes>, StreamBody<Pieces>>;
 
 /// The pieces of a streamed exposition, as a blocking task renders them.
 pub(super) struct Pieces(tokio::sync::mpsc::Receiver<Bytes>);
@@ -42,7 +42,7 @@ impl futures_util::Stream for Pieces {
 }
 
 /// A whole body.
-pub(super) fn whole(body: impl Into<Bytes>) -> Response<Body> {
+pub(super) fn whole(body: impl Into<Bytes>) -> Response<ResponseBody> {
     Response::new(Either::Left(Full::new(body.into())))
 }
 
@@ -59,7 +59,7 @@ pub(super) struct Exposition {
 
 impl Exposition {
     /// The response: whole, or streamed for a large exposition.
-    pub(super) fn respond(self) -> Response<Body> {
+    pub(super) fn respond(self) -> Response<ResponseBody> {
         if estimated_size(&self.snapshot) > STREAM_ABOVE {
             return self.streamed();
         }
@@ -86,7 +86,7 @@ impl Exposition {
     /// [`STREAM_PIECE`] bytes as the client reads them (gzip-compressed piece by piece when
     /// asked): memory holds a few pieces, not the whole text. The content is the same as a
     /// whole render.
-    fn streamed(self) -> Response<Body> {
+    fn streamed(self) -> Response<ResponseBody> {
         let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
         let (format, gzip) = (self.format, self.gzip);
         tokio::task::spawn_blocking(move || {
@@ -149,7 +149,7 @@ fn sink(gz: Option<Arc<Mutex<Gzip>>>, send: impl Fn(Vec<u8>) + Send + 'static) -
     }
 }
 
-fn headers(response: &mut Response<Body>, format: Format) {
+fn headers(response: &mut Response<ResponseBody>, format: Format) {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),

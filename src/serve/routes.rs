@@ -11,10 +11,10 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 
-use super::coalesce::Target;
+use super::coalesce::ServedTarget;
 use super::fleet::{Fleet, Refused};
 use super::metrics::SelfMetrics;
-use super::response::{Body, Exposition, whole};
+use super::response::{Exposition, ResponseBody, whole};
 use super::sd;
 use super::targets::{Targets, truncate};
 use crate::render::exposition::Format;
@@ -23,7 +23,7 @@ use crate::web::BasicAuth;
 
 /// What every request handler shares.
 #[derive(Debug)]
-pub(super) struct State {
+pub(super) struct ServeState {
     pub(super) targets: RwLock<Arc<Targets>>,
     pub(super) metrics: Arc<SelfMetrics>,
     pub(super) telemetry_path: String,
@@ -31,14 +31,14 @@ pub(super) struct State {
     pub(super) max_timeout: Duration,
     pub(super) auth: Option<Arc<BasicAuth>>,
     /// What the targets' clients share (kept across reloads).
-    pub(super) shared: super::targets::Shared,
+    pub(super) kit: super::kit::TargetKit,
     /// `--web.external-url`: where `/sd` says Prometheus reaches the exporter.
     pub(super) external_url: Option<url::Url>,
     /// Whether the listener speaks TLS (the scheme `/sd` gives without an external URL).
     pub(super) tls: bool,
 }
 
-impl State {
+impl ServeState {
     /// The current targets (replaced whole on SIGHUP).
     pub(super) fn targets(&self) -> Arc<Targets> {
         Arc::clone(&self.targets.read().unwrap_or_else(PoisonError::into_inner))
@@ -50,7 +50,7 @@ impl State {
     }
 }
 
-pub(super) fn text(status: StatusCode, body: impl Into<String>) -> Response<Body> {
+pub(super) fn text(status: StatusCode, body: impl Into<String>) -> Response<ResponseBody> {
     let mut r = whole(body.into());
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -89,10 +89,10 @@ fn header(req: &Request<Incoming>, name: impl header::AsHeaderName) -> Option<&s
 }
 
 pub(super) async fn handle(
-    state: &State,
+    state: &ServeState,
     req: Request<Incoming>,
     peer: std::net::IpAddr,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = text(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -128,7 +128,11 @@ pub(super) async fn handle(
     }
 }
 
-async fn probe(state: &State, req: &Request<Incoming>, targets: &Targets) -> Response<Body> {
+async fn probe(
+    state: &ServeState,
+    req: &Request<Incoming>,
+    targets: &Targets,
+) -> Response<ResponseBody> {
     let Some(name) = query_param(req, "target") else {
         return text(
             StatusCode::BAD_REQUEST,
@@ -162,12 +166,12 @@ async fn probe(state: &State, req: &Request<Incoming>, targets: &Targets) -> Res
 /// `/probe?target=NAME&node=NODE`: one node of a configured target's cluster, which must be a
 /// node the target's server lists (else 400, also when a later session no longer lists it).
 async fn probe_node(
-    state: &State,
+    state: &ServeState,
     req: &Request<Incoming>,
     targets: &Targets,
     name: &str,
     node: &str,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let bad = |why: String| text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     let shown = truncate(node);
     if query_param(req, "module").is_some() {
@@ -228,10 +232,10 @@ async fn probe_node(
 
 /// `/sd`: Prometheus HTTP service discovery (see [`sd`]).
 async fn service_discovery(
-    state: &State,
+    state: &ServeState,
     req: &Request<Incoming>,
     targets: &Targets,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let base = match &state.external_url {
         Some(url) => sd::Base::of_url(url),
         None => header(req, header::HOST)
@@ -260,29 +264,29 @@ async fn service_discovery(
 }
 
 /// How long a request may take (see [`scrape_timeout`]).
-fn deadline_of(state: &State, req: &Request<Incoming>) -> Duration {
+fn deadline_of(state: &ServeState, req: &Request<Incoming>) -> Duration {
     header(req, "x-prometheus-scrape-timeout-seconds")
         .map_or(state.max_timeout, |v| scrape_timeout(v, state.max_timeout))
 }
 
 async fn scrape(
-    state: &State,
+    state: &ServeState,
     req: &Request<Incoming>,
-    target: &Arc<Target>,
+    target: &Arc<ServedTarget>,
     with_self: bool,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     scrape_target(state, req, target, with_self, None).await
 }
 
 /// A scrape; a scrape of a clustered target's own URL (`fleet`) refreshes its node list for
 /// free.
 async fn scrape_target(
-    state: &State,
+    state: &ServeState,
     req: &Request<Incoming>,
-    target: &Arc<Target>,
+    target: &Arc<ServedTarget>,
     with_self: bool,
     fleet: Option<&Fleet>,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let arrived = Instant::now();
     let snapshot = target.snapshot(arrived + deadline_of(state, req)).await;
     if let Some(fleet) = fleet {
@@ -292,13 +296,13 @@ async fn scrape_target(
 }
 
 fn respond(
-    state: &State,
+    state: &ServeState,
     req: &Request<Incoming>,
-    target: &Arc<Target>,
+    target: &Arc<ServedTarget>,
     snapshot: Arc<crate::collector::Snapshot>,
     arrived: Instant,
     with_self: bool,
-) -> Response<Body> {
+) -> Response<ResponseBody> {
     let format = if header(req, header::ACCEPT)
         .is_some_and(|a| a.contains("application/openmetrics-text"))
     {
@@ -321,7 +325,7 @@ fn respond(
     .respond()
 }
 
-fn landing(state: &State, targets: &Targets) -> Response<Body> {
+fn landing(state: &ServeState, targets: &Targets) -> Response<ResponseBody> {
     let mut names: Vec<&str> = targets.named.keys().map(String::as_str).collect();
     names.sort_unstable();
     let list = if names.is_empty() {

@@ -3,15 +3,17 @@
 //! (`/probe?target=URL&module=NAME`), each with its own collector and coalescing state. The
 //! whole set is replaced on SIGHUP.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::coalesce::Target;
+use super::coalesce::ServedTarget;
 use super::fleet::Fleet;
-use super::metrics::{SelfMetrics, observer};
+use super::kit::{Previous, TargetKit};
+use super::metrics::observer;
 use crate::collector::{Collector, Options, TargetInfo, lock};
 use crate::config::{Config, ConfigError, ModuleConfig, parse_url};
-use crate::technitium::{Client, ClientConfig, ResponseBudget};
+use crate::technitium::{Client, ClientConfig};
 use crate::technitium::{display_base, http_client};
 
 /// The name of the `/metrics` target in self-metric labels.
@@ -29,64 +31,40 @@ struct Module {
 /// The configured targets.
 #[derive(Debug)]
 pub(super) struct Targets {
-    pub(super) default: Arc<Target>,
-    pub(super) named: HashMap<String, Arc<Target>>,
+    pub(super) default: Arc<ServedTarget>,
+    pub(super) named: HashMap<String, Arc<ServedTarget>>,
     /// The clusters of the named targets with `per_node` on.
     pub(super) fleets: HashMap<String, Arc<Fleet>>,
     modules: HashMap<String, Module>,
     /// URL targets seen through modules, by (module, base URL).
-    by_url: Mutex<HashMap<(String, String), Arc<Target>>>,
-    shared: Shared,
+    by_url: Mutex<HashMap<(String, String), Arc<ServedTarget>>>,
+    kit: TargetKit,
 }
 
 /// One `reqwest::Client` per distinct TLS profile (CA file, verification on or off), shared by
 /// every target that uses it.
 #[derive(Default)]
-struct Profiles(HashMap<(Option<std::path::PathBuf>, bool), reqwest::Client>);
+struct Profiles(HashMap<(Option<PathBuf>, bool), reqwest::Client>);
 
 impl Profiles {
-    fn http(&mut self, what: &str, cfg: &ClientConfig) -> Result<reqwest::Client, ConfigError> {
-        if cfg.insecure_skip_verify {
+    fn http(
+        &mut self,
+        what: &str,
+        ca_file: Option<&Path>,
+        insecure_skip_verify: bool,
+    ) -> Result<reqwest::Client, ConfigError> {
+        if insecure_skip_verify {
             tracing::warn!(target_name = %what, "TLS certificate verification is OFF: anyone on the path can read this target's token");
         }
-        let key = (cfg.ca_file.clone(), cfg.insecure_skip_verify);
+        let key = (ca_file.map(Path::to_path_buf), insecure_skip_verify);
         if let Some(c) = self.0.get(&key) {
             return Ok(c.clone());
         }
-        let c = http_client(cfg.ca_file.as_deref(), cfg.insecure_skip_verify)
+        let c = http_client(ca_file, insecure_skip_verify)
             .map_err(|e| ConfigError::one(format!("{what}: {e}")))?;
         self.0.insert(key, c.clone());
         Ok(c)
     }
-}
-
-/// What every target's client shares: the self metrics and the memory budget for responses.
-#[derive(Debug, Clone)]
-pub(super) struct Shared {
-    pub(super) metrics: Arc<SelfMetrics>,
-    pub(super) budget: ResponseBudget,
-    /// While a reload builds new targets: the running ones, whose state carries over.
-    pub(super) previous: Option<Arc<Previous>>,
-}
-
-impl Shared {
-    /// What a built target keeps: everything but the previous targets (which it must not hold
-    /// on to once the reload is over).
-    pub(super) fn settled(&self) -> Self {
-        Self {
-            previous: None,
-            ..self.clone()
-        }
-    }
-}
-
-/// The targets running before a reload.
-#[derive(Debug, Default)]
-pub(super) struct Previous {
-    /// By name.
-    pub(super) targets: HashMap<String, Arc<Target>>,
-    /// The node collectors of each per-node target, by target name, then node name.
-    pub(super) nodes: HashMap<String, BTreeMap<String, Arc<Target>>>,
 }
 
 fn target(
@@ -94,24 +72,24 @@ fn target(
     http: reqwest::Client,
     cfg: &ClientConfig,
     options: &Options,
-    shared: &Shared,
-) -> Arc<Target> {
+    kit: &TargetKit,
+) -> Arc<ServedTarget> {
     let client = Client::with_http(http, cfg)
-        .with_observer(observer(name, None, &shared.metrics))
-        .with_budget(shared.budget.clone())
+        .with_observer(observer(name, None, &kit.metrics))
+        .with_budget(kit.budget.clone())
         .with_log_name(name, None);
     let mut collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
     // A reload keeps a target's per-collector state (derived counters go on counting) when it
     // still watches the same server.
-    if let Some(before) = shared.previous.as_ref().and_then(|p| p.targets.get(name)) {
+    if let Some(before) = kit.previous.as_ref().and_then(|p| p.targets.get(name)) {
         collector.adopt_states(&before.collector);
     }
-    Target::new(name, collector)
+    ServedTarget::new(name, collector)
 }
 
 impl Targets {
     /// The default and named targets by name (the default one as `default`).
-    pub(super) fn by_name(&self) -> HashMap<String, Arc<Target>> {
+    pub(super) fn by_name(&self) -> HashMap<String, Arc<ServedTarget>> {
         let mut all = self.named.clone();
         all.insert(DEFAULT_TARGET.to_owned(), Arc::clone(&self.default));
         all
@@ -130,30 +108,27 @@ impl Targets {
     }
 
     /// Every target of `config`, with one HTTP client per TLS profile.
-    pub(super) fn build(config: &Config, shared: &Shared) -> Result<Self, ConfigError> {
+    pub(super) fn build(config: &Config, kit: &TargetKit) -> Result<Self, ConfigError> {
         let mut profiles = Profiles::default();
-        let http = profiles.http(DEFAULT_TARGET, &config.client)?;
-        let default = target(
-            DEFAULT_TARGET,
-            http,
-            &config.client,
-            &config.options,
-            shared,
-        );
+        let c = &config.client;
+        let http = profiles.http(DEFAULT_TARGET, c.ca_file.as_deref(), c.insecure_skip_verify)?;
+        let default = target(DEFAULT_TARGET, http, &config.client, &config.options, kit);
         let mut named = HashMap::new();
         let mut fleets = HashMap::new();
         for t in &config.targets {
-            let http = profiles.http(&t.name, &t.client)?;
-            let plain = target(&t.name, http.clone(), &t.client, &t.options, shared);
+            let c = &t.client;
+            let http = profiles.http(&t.name, c.ca_file.as_deref(), c.insecure_skip_verify)?;
+            let plain = target(&t.name, http.clone(), &t.client, &t.options, kit);
             if t.per_node {
-                let fleet = Fleet::new(t, Arc::clone(&plain), http, shared);
+                let fleet = Fleet::new(t, Arc::clone(&plain), http, kit);
                 fleets.insert(t.name.clone(), Arc::new(fleet));
             }
             named.insert(t.name.clone(), plain);
         }
         let mut modules = HashMap::new();
         for m in &config.modules {
-            let http = profiles.http(&m.name, &m.client)?;
+            let c = &m.client;
+            let http = profiles.http(&m.name, c.ca_file.as_deref(), c.insecure_skip_verify)?;
             let config = m.clone();
             modules.insert(m.name.clone(), Module { config, http });
         }
@@ -163,25 +138,23 @@ impl Targets {
             fleets,
             modules,
             by_url: Mutex::new(HashMap::new()),
-            shared: shared.settled(),
+            kit: kit.settled(),
         })
     }
 
     /// The target for `/probe?target=URL&module=NAME`, or why there is none (for a 400).
-    pub(super) fn url_target(&self, module: &str, url: &str) -> Result<Arc<Target>, String> {
+    pub(super) fn url_target(
+        &self,
+        module: &str,
+        url: &str,
+    ) -> Result<Arc<ServedTarget>, UrlTargetError> {
         let Some(m) = self.modules.get(module) else {
-            return Err(format!(
-                "unknown module {:?}: modules come from [modules.NAME] in the config file",
-                truncate(module)
-            ));
+            return Err(UrlTargetError::UnknownModule(truncate(module)));
         };
         if !m.config.allow_url_targets {
-            return Err(format!(
-                "module {:?} does not allow URL targets (allow_url_targets = true)",
-                truncate(module)
-            ));
+            return Err(UrlTargetError::NotAllowed(truncate(module)));
         }
-        let url = parse_url(url, "target").map_err(|e| e.to_string())?;
+        let url = parse_url(url, "target").map_err(UrlTargetError::BadUrl)?;
         let key = (module.to_owned(), display_base(&url));
         let mut by_url = lock(&self.by_url);
         if let Some(t) = by_url.get(&key) {
@@ -190,20 +163,31 @@ impl Targets {
         if by_url.len() >= URL_TARGET_LIMIT {
             by_url.clear();
         }
-        let config = ClientConfig {
-            url,
-            ..m.config.client.clone()
-        };
+        let config = m.config.client.for_url(url);
         let t = target(
             module,
             m.http.clone(),
             &config,
             &m.config.options,
-            &self.shared,
+            &self.kit,
         );
         by_url.insert(key, Arc::clone(&t));
         Ok(t)
     }
+}
+
+/// Why `/probe?target=URL&module=NAME` has no target (the caller's text cut to 64 characters).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum UrlTargetError {
+    /// No `[modules.NAME]` of that name.
+    #[error("unknown module {0:?}: modules come from [modules.NAME] in the config file")]
+    UnknownModule(String),
+    /// The module does not set `allow_url_targets = true`.
+    #[error("module {0:?} does not allow URL targets (allow_url_targets = true)")]
+    NotAllowed(String),
+    /// The target is not a usable base URL.
+    #[error("{0}")]
+    BadUrl(ConfigError),
 }
 
 /// At most 64 characters of a caller's text, for messages.

@@ -1,7 +1,7 @@
 //! The man page and shell completions are generated from the clap definition and committed;
 //! this test fails when they no longer match the CLI.
 //!
-//! Regenerate them with `UPDATE_GENERATED=1 cargo test --test generated`.
+//! Regenerate them with `UPDATE_GENERATED=1 cargo test --test integration generated`.
 
 use std::path::PathBuf;
 
@@ -45,6 +45,6 @@ fn man_page_and_completions_match_the_cli() {
     }
     assert!(
         stale.is_empty(),
-        "out of date with the CLI: {stale:?}; run `UPDATE_GENERATED=1 cargo test --test generated` and commit"
+        "out of date with the CLI: {stale:?}; run `UPDATE_GENERATED=1 cargo test --test integration generated` and commit"
     );
 }

@@ -23,6 +23,7 @@ mod config;
 mod counters;
 mod dns_collector;
 mod dns_probe;
+mod docs;
 mod fleet;
 mod forwarders;
 mod generated;

@@ -948,3 +948,54 @@ async fn a_reload_says_what_it_did() {
     let (status, body) = get(&format!("{}/probe?target=a", server.base)).await;
     assert_eq!(status, 200, "the old configuration still serves: {body}");
 }
+
+/// The reload gauges on `/metrics`: successful and the time of the last success, which is the
+/// start until a reload succeeds. A bad reload turns the first to 0 and keeps the time; a good
+/// one turns it back to 1 and moves the time.
+#[tokio::test]
+async fn the_last_reload_is_on_metrics() {
+    const OK: &str = "technitium_exporter_config_last_reload_successful";
+    const AT: &str = "technitium_exporter_config_last_reload_success_timestamp_seconds";
+    let mock = start_mock(Version::V15_2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    write_config(&config, &[("a", &mock.uri(), TOKEN)]);
+    let s = serve(&["--config.file", config.to_str().unwrap()], &[]).await;
+    let metrics = format!("{}/metrics", s.base);
+    let read = || async {
+        let body = get(&metrics).await.1;
+        (
+            crate::common::sample(&body, OK),
+            crate::common::sample(&body, AT),
+        )
+    };
+    let wait_for = |want: f64| async move {
+        for _ in 0..200 {
+            if read().await.0 == Some(want) {
+                return read().await.1;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{OK} never became {want}");
+    };
+    let (ok, started) = read().await;
+    assert_eq!(ok, Some(1.0), "a good start counts as a successful load");
+    let started = started.unwrap_or_else(|| panic!("no {AT}"));
+    assert!(started > 1.5e9, "seconds since the epoch: {started}");
+
+    std::fs::write(&config, "[targets.a]\nurl = \"not a url\"\n").unwrap();
+    hup(&s);
+    assert_eq!(
+        wait_for(0.0).await,
+        Some(started),
+        "a bad reload keeps the time"
+    );
+
+    write_config(&config, &[("a", &mock.uri(), TOKEN)]);
+    hup(&s);
+    let reloaded = wait_for(1.0).await.unwrap_or_else(|| panic!("no {AT}"));
+    assert_ne!(
+        reloaded, started,
+        "a good reload is the new time of the last success"
+    );
+}

@@ -2,7 +2,7 @@
 //! fixtures (tests/fixtures/technitium/15.2, shared with the other tests), file mode, temp-file
 //! hygiene, a down server, unwritable directories, and atomicity under SIGKILL.
 //!
-//! `UPDATE_GOLDEN=1 cargo test --test textfile` rewrites tests/golden/textfile_v15_2.prom;
+//! `UPDATE_GOLDEN=1 cargo test --test integration textfile` rewrites tests/golden/textfile_v15_2.prom;
 //! review the diff before committing it.
 
 use std::fs;
