@@ -21,7 +21,7 @@ use technitium_exporter::collector::counters::{
     self, AnchorReason, CountersData, CustomAnswer, Engine, Minutes, Step,
 };
 use technitium_exporter::demo::DemoVersion;
-use technitium_exporter::render::exposition::{Encoder, Format};
+use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::types::{ChartData, DashboardStats, Envelope, Stats};
 use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Window};
 
@@ -104,7 +104,7 @@ fn parse(body: &[u8]) -> DashboardStats {
 }
 
 fn render(data: &CountersData) -> usize {
-    let mut enc = Encoder::new(Format::Text);
+    let mut enc = Encoder::new(ExpositionFormat::Text);
     counters::write(data, &mut enc);
     enc.finish().len()
 }

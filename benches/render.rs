@@ -8,7 +8,7 @@
 mod common;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use technitium_exporter::render::exposition::Format;
+use technitium_exporter::exposition::ExpositionFormat;
 use technitium_exporter::render::render;
 
 #[global_allocator]
@@ -19,15 +19,15 @@ fn bench_render(c: &mut Criterion) {
     group.sample_size(10);
     for zones in common::ZONES {
         let snap = common::snapshot(zones);
-        let bytes = render(&snap, Format::Text).len();
+        let bytes = render(&snap, ExpositionFormat::Text).len();
         eprintln!("{zones} zones: {bytes} bytes of exposition text");
         common::report(
             &format!("render_text/{zones}"),
-            common::allocations(|| render(&snap, Format::Text)),
+            common::allocations(|| render(&snap, ExpositionFormat::Text)),
         );
         group.throughput(Throughput::Bytes(bytes as u64));
         group.bench_with_input(BenchmarkId::from_parameter(zones), &snap, |b, s| {
-            b.iter(|| render(s, Format::Text));
+            b.iter(|| render(s, ExpositionFormat::Text));
         });
     }
     group.finish();

@@ -12,7 +12,7 @@
 mod common;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use technitium_exporter::render::exposition::Format;
+use technitium_exporter::exposition::ExpositionFormat;
 use technitium_exporter::render::render;
 
 #[global_allocator]
@@ -28,7 +28,7 @@ fn bench_scrape(c: &mut Criterion) {
         let scrape = || {
             rt.block_on(async {
                 let snapshot = collector.collect(common::deadline()).await;
-                render(&snapshot, Format::Text)
+                render(&snapshot, ExpositionFormat::Text)
             })
         };
         // Warm up the connection pool and the auth probe before counting.

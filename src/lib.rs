@@ -6,7 +6,7 @@
 //! OpenMetrics, JSON, table) → a sink (HTTP response, stdout, atomic file).
 //!
 //! Dependencies point down: `app` (the dispatch) → the modes (`serve`, `scrape`, `textfile`,
-//! `check`) → `config` → `cli` → `collector` → `technitium` and `render::exposition` (leaves).
+//! `check`) → `config` → `cli` → `collector` → `technitium` and `exposition` (leaves).
 //!
 //! The library is usable without the binary: build a [`technitium::Client`], wrap it in a
 //! [`collector::Collector`], and render its snapshots.
@@ -19,6 +19,7 @@ pub mod config;
 pub mod demo;
 pub mod dnsprobe;
 pub mod exit;
+pub mod exposition;
 pub mod logging;
 pub mod render;
 pub mod scrape;

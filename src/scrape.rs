@@ -3,7 +3,8 @@
 use crate::collector::Collector;
 use crate::config::Config;
 use crate::exit::{Exit, Fatal, write_stdout};
-use crate::render::{self, exposition::Format, table};
+use crate::exposition::ExpositionFormat;
+use crate::render::{self, table};
 
 /// What `scrape` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +29,9 @@ pub async fn run(config: &Config, collector: &Collector, output: Output) -> Resu
     let snapshot = collector.collect(deadline).await;
     let text = match output {
         Output::Table => table::render(&snapshot, collector.client().server()),
-        Output::Text => render::render(&snapshot, Format::Text),
-        Output::OpenMetrics => render::render(&snapshot, Format::OpenMetrics),
-        Output::Json => render::render(&snapshot, Format::Json),
+        Output::Text => render::render(&snapshot, ExpositionFormat::Text),
+        Output::OpenMetrics => render::render(&snapshot, ExpositionFormat::OpenMetrics),
+        Output::Json => render::render(&snapshot, ExpositionFormat::Json),
     };
     write_stdout(&text)?;
     Ok(if snapshot.up() { Exit::Ok } else { Exit::Down })

@@ -19,8 +19,8 @@ use std::time::{Duration, SystemTime};
 use crate::collector::{Collector, write_families};
 use crate::config::{Config, OutputConfig};
 use crate::exit::{Exit, Fatal};
+use crate::exposition::ExpositionFormat;
 use crate::render::encoder_for;
-use crate::render::exposition::Format;
 
 /// Temp files of earlier runs older than this are removed.
 const STALE_AFTER: Duration = Duration::from_secs(60);
@@ -44,7 +44,7 @@ pub async fn run(config: &Config, collector: &Collector, options: Options) -> Re
     let deadline = tokio::time::Instant::now() + config.client.timeout;
     // A down server is logged by the collector (once) and still written: `technitium_up 0`.
     let snapshot = collector.collect(deadline).await;
-    let mut enc = encoder_for(&snapshot, Format::Text);
+    let mut enc = encoder_for(&snapshot, ExpositionFormat::Text);
     write_families(&snapshot, &mut enc);
     let series = enc.samples();
     let text = enc.finish();

@@ -17,7 +17,7 @@ use super::spinner::Spinner;
 use crate::collector::{
     Collector, NodeScope, Outcome, Reach, Snapshot, TargetInfo, snake_case, write_families,
 };
-use crate::render::exposition::{Encoder, Format};
+use crate::exposition::{Encoder, ExpositionFormat};
 use crate::technitium::ClientBuildError;
 use crate::technitium::types::{ClusterNode, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Reason};
@@ -126,7 +126,7 @@ fn node_collector(
 }
 
 fn series(snapshot: &Snapshot) -> usize {
-    let mut enc = Encoder::new(Format::Text);
+    let mut enc = Encoder::new(ExpositionFormat::Text);
     write_families(snapshot, &mut enc);
     enc.samples()
 }

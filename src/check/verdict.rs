@@ -8,7 +8,7 @@ use super::report::{
 };
 use crate::collector::{Snapshot, write_families};
 use crate::exit::Exit;
-use crate::render::exposition::{Encoder, Format};
+use crate::exposition::{Encoder, ExpositionFormat};
 
 /// The worst target decides: failed, then degraded, then ok.
 pub(super) fn overall(targets: Vec<TargetReport>) -> CheckReport {
@@ -75,7 +75,7 @@ pub(super) fn finish(
     }
     let collectors = collector_rows(target, snapshot);
     let series = snapshot.filter(|s| s.up()).map(|s| {
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         write_families(s, &mut enc);
         enc.samples()
     });

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::{Collect, Cx, OptionError, OptionValues, Requires, SessionData, Spec, WriteCx, flag, snake_case};
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::ApiError;
 use crate::technitium::types::ClusterNode;
 
@@ -125,7 +125,7 @@ fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
     use crate::technitium::types::SessionInfo;
 
     fn session(version: &str, nodes: Option<Vec<ClusterNode>>) -> SessionData {
@@ -141,7 +141,7 @@ mod tests {
     }
 
     fn render(s: &SessionData) -> String {
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Cluster::write(&(), &WriteCx { session: Some(s) }, &mut enc);
         enc.finish()
     }

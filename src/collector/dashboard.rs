@@ -10,7 +10,7 @@ use super::{
     Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx, count,
     gauge_opt, snake_case,
 };
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{ApiError, Endpoint, Section, Window};
 
@@ -275,7 +275,7 @@ fn write_live(first: &DashboardStats, enc: &mut Encoder) {
 mod tests {
     use super::*;
     use crate::collector::Given;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
     use crate::technitium::types::{ChartData, Dataset, Stats};
 
     fn stats(queries: u64) -> Arc<DashboardStats> {
@@ -303,7 +303,7 @@ mod tests {
     #[test]
     fn writes_windows_charts_and_live_gauges() {
         let data = vec![(Window::LastHour, stats(10)), (Window::LastDay, stats(240))];
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Dashboard::write(&data, &WriteCx { session: None }, &mut enc);
         let text = enc.finish();
         for line in [

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count, flag};
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{DhcpLeases, DhcpScopes};
 use crate::technitium::{ApiError, Endpoint, Section};
 
@@ -100,7 +100,7 @@ fn write(data: &DhcpData, enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
     use crate::technitium::types::{DhcpLease, DhcpScope};
 
     #[test]
@@ -122,7 +122,7 @@ mod tests {
                 }],
             },
         };
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Dhcp::write(&data, &WriteCx { session: None }, &mut enc);
         let text = enc.finish();
         assert!(text.contains("technitium_dhcp_scope_leases{scope=\"LAN\",type=\"dynamic\"} 1\n"));

@@ -16,7 +16,7 @@ use super::{
 use crate::dnsprobe::check::{CheckRow, CheckStatus, dns_rows};
 use crate::dnsprobe::settings::DNS_OPTIONS;
 use crate::dnsprobe::{ChangeLog, DnsData, DnsSettings, DnsTarget, SettingError, probe_all, write_dns};
-use crate::render::exposition::Encoder;
+use crate::exposition::Encoder;
 use crate::technitium::ApiError;
 
 /// The `dns` collector.

@@ -11,7 +11,7 @@ use super::{
 use crate::dnsprobe::check::forwarder_rows;
 use crate::dnsprobe::forwarders::{DEFAULT_MIN_INTERVAL, FORWARDERS_OPTIONS, probe_forwarders};
 use crate::dnsprobe::{ChangeLog, ForwarderSettings, ForwardersData, write_forwarders};
-use crate::render::exposition::Encoder;
+use crate::exposition::Encoder;
 use crate::technitium::types::ForwarderConfig;
 use crate::technitium::{ApiError, Endpoint, Section};
 
@@ -74,7 +74,7 @@ mod tests {
     #[test]
     fn a_forwarder_without_an_answer_has_no_rtt_or_rcode_sample() {
         use crate::dnsprobe::ForwarderResult;
-        use crate::render::exposition::Format;
+        use crate::exposition::ExpositionFormat;
         let data = ForwardersData {
             protocol: "tls".to_owned(),
             api_protocol: "Tls".to_owned(),
@@ -96,7 +96,7 @@ mod tests {
             ],
             skipped: 0,
         };
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Forwarders::write(&data, &WriteCx { session: None }, &mut enc);
         let text = enc.finish();
         for line in [
@@ -108,7 +108,7 @@ mod tests {
             assert!(text.contains(line), "{line}in {text}");
         }
         assert_eq!(text.matches("192.0.2.3").count(), 1, "{text}");
-        let mut empty = Encoder::new(Format::Text);
+        let mut empty = Encoder::new(ExpositionFormat::Text);
         Forwarders::write(&ForwardersData::default(), &WriteCx { session: None }, &mut empty);
         assert_eq!(empty.finish(), "", "no forwarders, no families");
     }

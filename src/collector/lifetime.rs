@@ -1,7 +1,7 @@
 //! `lifetime`: true counters since the server process started (v15+ `dashboard/metrics/json`).
 
 use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count};
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::QueryTotals;
 use crate::technitium::{ApiError, Endpoint, Section};
 
@@ -82,7 +82,7 @@ pub fn write_counters(c: &QueryTotals, enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
 
     #[test]
     fn writes_only_the_counters_the_server_sent() {
@@ -92,7 +92,7 @@ mod tests {
             total_blocked: Some(1),
             ..QueryTotals::default()
         };
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Lifetime::write(&c, &WriteCx { session: None }, &mut enc);
         let text = enc.finish();
         assert!(text.contains("technitium_queries_total 10\n"), "{text}");

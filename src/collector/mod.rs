@@ -37,8 +37,8 @@ use tokio::time::Instant;
 use url::Url;
 
 use crate::dnsprobe::ProbeChange;
+use crate::exposition::{Encoder, ExpositionFormat, Kind};
 use crate::logging::{LogName, log_as};
-use crate::render::exposition::{Encoder, Format, Kind};
 use crate::technitium::types::{self, DashboardStats, SessionInfo, parse_version};
 use crate::technitium::{ApiError, Client, ClientConfig, Endpoint, Section, Window};
 use registry::{AnySettings, DynCollect, DynCx, Erased, State};
@@ -866,11 +866,11 @@ pub fn series_per_collector(snapshot: &Snapshot) -> Vec<(&'static str, usize)> {
     let cx = WriteCx {
         session: snapshot.session(),
     };
-    let mut session = Encoder::new(Format::Text);
+    let mut session = Encoder::new(ExpositionFormat::Text);
     session::write(snapshot, &mut session);
     let mut counts = vec![(SESSION.name, session.samples())];
     for part in &snapshot.parts {
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         write_part(part, &cx, &mut enc);
         counts.push((part.report.name(), enc.samples()));
     }

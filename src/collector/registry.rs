@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::snapshot::{Data, Detail, Warning};
 use super::spec::{OptionError, OptionValues, Spec};
 use super::{Collect, Cx, Shared, TargetInfo, WriteCx};
-use crate::render::exposition::Encoder;
+use crate::exposition::Encoder;
 use crate::technitium::{ApiError, Client};
 
 use super::SessionData;

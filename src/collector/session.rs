@@ -3,7 +3,7 @@
 //! collector depends on it), so this file only writes.
 
 use super::{Snapshot, flag, gauge_opt, snake_case};
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::SessionInfo;
 
 pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {

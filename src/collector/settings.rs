@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, flag, gauge_opt};
-use crate::render::exposition::Encoder;
+use crate::exposition::Encoder;
 use crate::technitium::types;
 use crate::technitium::{ApiError, Endpoint, Section};
 
@@ -62,7 +62,7 @@ impl Collect for Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
 
     #[test]
     fn absent_fields_give_no_series() {
@@ -70,7 +70,7 @@ mod tests {
             enable_blocking: Some(false),
             ..types::Settings::default()
         };
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Settings::write(&s, &WriteCx { session: None }, &mut enc);
         assert_eq!(enc.samples(), 1);
         assert!(enc.finish().contains("technitium_blocking_enabled 0\n"));

@@ -9,7 +9,7 @@ use super::dashboard::Dashboard;
 use super::{
     Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx, count,
 };
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{TopEntry, TopStats};
 use crate::technitium::{ApiError, Client, Endpoint, Section, TopKind, Window};
 
@@ -208,7 +208,7 @@ fn write(top: &[(Window, TopData)], enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
 
     fn entry(name: &str, domain: Option<&str>, hits: u64) -> TopEntry {
         TopEntry {
@@ -219,7 +219,7 @@ mod tests {
     }
 
     fn render(data: &Vec<(Window, TopData)>) -> String {
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Top::write(data, &WriteCx { session: None }, &mut enc);
         enc.finish()
     }

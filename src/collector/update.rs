@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, flag, gauge_opt};
-use crate::render::exposition::Encoder;
+use crate::exposition::Encoder;
 use crate::technitium::types::UpdateCheck;
 use crate::technitium::{ApiError, Endpoint};
 
@@ -48,11 +48,11 @@ impl Collect for Update {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
 
     #[test]
     fn a_failed_check_reads_zero() {
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Update::write(&UpdateCheck::default(), &WriteCx { session: None }, &mut enc);
         assert_eq!(enc.finish().lines().last(), Some("technitium_update_available 0"));
     }

@@ -11,7 +11,7 @@ use super::{
     Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, Warning, WriteCx,
     count, flag, snake_case_into,
 };
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
 use crate::technitium::{ApiError, Endpoint, Section};
 
@@ -271,7 +271,7 @@ fn write_health(zones: &[Zone], enc: &mut Encoder) {
 mod tests {
     use super::*;
     use crate::collector::Given;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
     use std::collections::BTreeMap;
 
     fn zone(name: &str, zone_type: &str) -> Zone {
@@ -297,7 +297,7 @@ mod tests {
             matched: 2,
             truncated: false,
         };
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Zones::write(&data, &WriteCx { session: None }, &mut enc);
         let text = enc.finish();
         assert!(text.contains("technitium_zones_truncated 0\n"));
@@ -316,7 +316,7 @@ mod tests {
             matched: 12,
             truncated: true,
         };
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         Zones::write(&data, &WriteCx { session: None }, &mut enc);
         assert_eq!(enc.samples(), 1);
         let filter = ZoneFilter {

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use super::settings::{OptDef, SettingError, default_of, parse_name, parse_timeout, parse_type};
 use super::{rcode_from_label, rcode_label};
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{ForwarderConfig, ResolveAnswer};
 use crate::technitium::{ApiError, Client};
 

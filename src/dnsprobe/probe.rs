@@ -33,7 +33,7 @@ use url::{Host, Url};
 use super::rcode_label;
 use super::settings::{BlockingAnswer, DnsSettings, Transport};
 use super::tls::{Recorder, TlsFailure, TlsTrust};
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::shorten;
 
 /// Probes end this long before the scrape deadline, so their results (timeouts included) are
@@ -823,7 +823,7 @@ mod tests {
             probes: vec![failed, answered],
             blocking: None,
         };
-        let mut enc = Encoder::new(crate::render::exposition::Format::Text);
+        let mut enc = Encoder::new(crate::exposition::ExpositionFormat::Text);
         write_dns(&data, &mut enc);
         let text = enc.finish();
         for line in [
@@ -842,7 +842,7 @@ mod tests {
 
     #[test]
     fn nothing_is_written_without_results() {
-        let mut enc = Encoder::new(crate::render::exposition::Format::Text);
+        let mut enc = Encoder::new(crate::exposition::ExpositionFormat::Text);
         write_dns(&DnsData::default(), &mut enc);
         assert_eq!(enc.finish(), "");
     }

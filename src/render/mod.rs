@@ -1,17 +1,16 @@
 //! Rendering a snapshot: exposition text (0.0.4, OpenMetrics), JSON, or a table for people.
 //!
-//! The encoder ([`exposition`]) is a leaf that collectors write into; this module and
+//! The encoder ([`crate::exposition`]) is a leaf that collectors write into; this module and
 //! [`table`] sit above the collectors.
 
-pub mod exposition;
 pub mod table;
 
 use crate::collector::{Snapshot, Zones, write_families};
-use exposition::{Encoder, Format};
+use crate::exposition::{Encoder, ExpositionFormat};
 
 /// Renders a snapshot's families in `format`.
 #[must_use]
-pub fn render(snapshot: &Snapshot, format: Format) -> String {
+pub fn render(snapshot: &Snapshot, format: ExpositionFormat) -> String {
     let mut enc = encoder_for(snapshot, format);
     write_families(snapshot, &mut enc);
     enc.finish()
@@ -21,7 +20,7 @@ pub fn render(snapshot: &Snapshot, format: Format) -> String {
 /// bytes of metric names, labels and values and six copies of its name (measured on the text
 /// format). Close enough that the buffer neither grows nor reserves twice what it needs.
 #[must_use]
-pub fn encoder_for(snapshot: &Snapshot, format: Format) -> Encoder {
+pub fn encoder_for(snapshot: &Snapshot, format: ExpositionFormat) -> Encoder {
     Encoder::with_capacity(format, estimated_size(snapshot))
 }
 

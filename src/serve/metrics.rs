@@ -10,7 +10,7 @@ use prometheus::{
     Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
 };
 
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::{Endpoint, RequestObserver};
 
 /// The exporter's own metrics.

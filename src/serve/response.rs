@@ -13,7 +13,7 @@ use hyper::header::{self, HeaderValue};
 
 use super::metrics::SelfMetrics;
 use crate::collector::{Snapshot, lock, write_families_waited};
-use crate::render::exposition::{Encoder, Format, Sink};
+use crate::exposition::{Encoder, ExpositionFormat, Sink};
 use crate::render::{encoder_for, estimated_size};
 
 /// Expositions expected to be larger than this (about 2 500 zones) are streamed in pieces
@@ -51,7 +51,7 @@ pub(super) struct Exposition {
     pub(super) snapshot: Arc<Snapshot>,
     /// The request's own wait, reported as `technitium_scrape_duration_seconds`.
     pub(super) waited: Duration,
-    pub(super) format: Format,
+    pub(super) format: ExpositionFormat,
     pub(super) gzip: bool,
     /// The exporter's own metrics go along (the telemetry path).
     pub(super) with_self: Option<Arc<SelfMetrics>>,
@@ -149,7 +149,7 @@ fn sink(gz: Option<Arc<Mutex<Gzip>>>, send: impl Fn(Vec<u8>) + Send + 'static) -
     }
 }
 
-fn headers(response: &mut Response<ResponseBody>, format: Format) {
+fn headers(response: &mut Response<ResponseBody>, format: ExpositionFormat) {
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(format.content_type()),

@@ -17,7 +17,7 @@ use super::metrics::SelfMetrics;
 use super::response::{Exposition, ResponseBody, whole};
 use super::sd;
 use super::targets::{Targets, truncate};
-use crate::render::exposition::Format;
+use crate::exposition::ExpositionFormat;
 use crate::technitium::ApiError;
 use crate::web::BasicAuth;
 
@@ -306,9 +306,9 @@ fn respond(
     let format = if header(req, header::ACCEPT)
         .is_some_and(|a| a.contains("application/openmetrics-text"))
     {
-        Format::OpenMetrics
+        ExpositionFormat::OpenMetrics
     } else {
-        Format::Text
+        ExpositionFormat::Text
     };
     let gzip = header(req, header::ACCEPT_ENCODING)
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));

@@ -10,7 +10,7 @@ use crate::common::{
     sample, start_mock, text,
 };
 use technitium_exporter::collector::{Outcome, Snapshot};
-use technitium_exporter::render::exposition::Format;
+use technitium_exporter::exposition::ExpositionFormat;
 use technitium_exporter::technitium::{AuthMode, ClientConfig, Endpoint};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -18,7 +18,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// Everything a person or a scraper could see of a snapshot, in one string.
 fn everything(snapshot: &Snapshot, server: &str) -> String {
     let mut all = String::new();
-    for format in [Format::Text, Format::OpenMetrics, Format::Json] {
+    for format in [
+        ExpositionFormat::Text,
+        ExpositionFormat::OpenMetrics,
+        ExpositionFormat::Json,
+    ] {
         all.push_str(&technitium_exporter::render::render(snapshot, format));
     }
     all.push_str(&technitium_exporter::render::table::render(

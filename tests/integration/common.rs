@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use technitium_exporter::collector::{Collector, Given, Options, Snapshot, write_families};
-use technitium_exporter::render::exposition::{Encoder, Format};
+use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Endpoint, Secret};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -414,12 +414,12 @@ pub async fn collect(collector: &Collector, timeout: Duration) -> Snapshot {
 
 /// The Prometheus text exposition of a snapshot.
 pub fn text(snapshot: &Snapshot) -> String {
-    technitium_exporter::render::render(snapshot, Format::Text)
+    technitium_exporter::render::render(snapshot, ExpositionFormat::Text)
 }
 
 /// `(families, samples)` of a snapshot's exposition.
 pub fn counts(snapshot: &Snapshot) -> (usize, usize) {
-    let mut enc = Encoder::new(Format::Text);
+    let mut enc = Encoder::new(ExpositionFormat::Text);
     write_families(snapshot, &mut enc);
     (enc.families(), enc.samples())
 }

@@ -8,7 +8,7 @@ use crate::minutes::{SimServer, Sums, Unlocked};
 use technitium_exporter::collector::counters::{
     self, CountersData, CountersState, Engine, Inputs, Step, Warning, state_file,
 };
-use technitium_exporter::render::exposition::{Encoder, Format};
+use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::types::parse_version;
 use technitium_exporter::technitium::{ApiError, Client, Window};
 
@@ -115,7 +115,7 @@ fn nonzero(mut s: Sums) -> Sums {
 }
 
 fn exposition(data: &CountersData) -> String {
-    let mut enc = Encoder::new(Format::Text);
+    let mut enc = Encoder::new(ExpositionFormat::Text);
     counters::write(data, &mut enc);
     enc.finish()
 }

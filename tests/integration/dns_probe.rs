@@ -17,7 +17,7 @@ use technitium_exporter::dnsprobe::tls::TlsFailure;
 use technitium_exporter::dnsprobe::{
     DnsData, DnsSettings, DnsTarget, ProbeError, TlsTrust, Transport, probe_all, write_dns,
 };
-use technitium_exporter::render::exposition::{Encoder, Format};
+use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use tokio::time::Instant;
 
 /// Expiry of the good test certificate: 2030-01-01T00:00:00Z.
@@ -168,7 +168,7 @@ async fn probe(settings: &DnsSettings, target: &DnsTarget) -> DnsData {
 }
 
 fn exposition(data: &DnsData) -> String {
-    let mut enc = Encoder::new(Format::Text);
+    let mut enc = Encoder::new(ExpositionFormat::Text);
     write_dns(data, &mut enc);
     enc.finish()
 }

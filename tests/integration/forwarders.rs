@@ -10,7 +10,7 @@ use technitium_exporter::dnsprobe::check::{CheckStatus, forwarder_rows};
 use technitium_exporter::dnsprobe::{
     ForwarderSettings, ForwardersData, fetch_forwarders, write_forwarders,
 };
-use technitium_exporter::render::exposition::{Encoder, Format};
+use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::{ApiError, Client, Endpoint};
 use tokio::time::Instant;
 use wiremock::matchers::{path, query_param};
@@ -57,7 +57,7 @@ async fn fetch(server: &MockServer, s: &ForwarderSettings) -> Result<ForwardersD
 }
 
 fn exposition(data: &ForwardersData) -> String {
-    let mut enc = Encoder::new(Format::Text);
+    let mut enc = Encoder::new(ExpositionFormat::Text);
     write_forwarders(data, &mut enc);
     enc.finish()
 }

@@ -25,7 +25,7 @@ use tokio::sync::Mutex;
 use super::{
     Collect, Cx, Detail, DetailStatus, OptionError, OptionValues, Requires, Spec, WriteCx, count,
 };
-use crate::render::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{ApiError, Client, Endpoint, Section, Window};
 
@@ -398,7 +398,7 @@ pub fn write(data: &CountersData, enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::exposition::Format;
+    use crate::exposition::ExpositionFormat;
 
     fn data(query_totals: bool, watermark: Option<i64>) -> CountersData {
         let mut totals = Totals {
@@ -421,7 +421,7 @@ mod tests {
     }
 
     fn render(data: &CountersData) -> String {
-        let mut enc = Encoder::new(Format::Text);
+        let mut enc = Encoder::new(ExpositionFormat::Text);
         write(data, &mut enc);
         enc.finish()
     }

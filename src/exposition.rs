@@ -1,5 +1,9 @@
-//! A small streaming encoder for the Prometheus text format 0.0.4, OpenMetrics 1.0 and a JSON
-//! rendering of the same families.
+//! The encoder: a small streaming writer of the Prometheus text format 0.0.4, OpenMetrics 1.0
+//! and a JSON rendering of the same families.
+//!
+//! A leaf: it knows families, samples and labels, nothing of collectors, snapshots or the API.
+//! The collectors write into it, and so do `serve`'s own metrics and `check`; a new format (a
+//! protobuf one, say) is one more [`ExpositionFormat`] here.
 //!
 //! The target's families are written straight from the snapshot into one buffer instead of
 //! building `prometheus::proto::MetricFamily` objects: those cost a few hundred bytes per series,
@@ -9,7 +13,7 @@ use std::fmt::Write as _;
 
 /// Output format of an exposition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum ExpositionFormat {
     /// Prometheus text format 0.0.4.
     Text,
     /// OpenMetrics 1.0 text.
@@ -18,7 +22,7 @@ pub enum Format {
     Json,
 }
 
-impl Format {
+impl ExpositionFormat {
     /// The HTTP `Content-Type` of this format.
     #[must_use]
     pub fn content_type(self) -> &'static str {
@@ -57,7 +61,7 @@ pub type Sink = Box<dyn FnMut(String) + Send>;
 /// Writes families and samples into a string, counting both.
 pub struct Encoder {
     out: String,
-    format: Format,
+    format: ExpositionFormat,
     name: String,
     families: usize,
     samples: usize,
@@ -81,15 +85,15 @@ impl std::fmt::Debug for Encoder {
 impl Encoder {
     /// An empty encoder.
     #[must_use]
-    pub fn new(format: Format) -> Self {
+    pub fn new(format: ExpositionFormat) -> Self {
         Self::with_capacity(format, 16 * 1024)
     }
 
     /// An empty encoder with room for `bytes` of output.
     #[must_use]
-    pub fn with_capacity(format: Format, bytes: usize) -> Self {
+    pub fn with_capacity(format: ExpositionFormat, bytes: usize) -> Self {
         let mut out = String::with_capacity(bytes);
-        if format == Format::Json {
+        if format == ExpositionFormat::Json {
             out.push('[');
         }
         Self {
@@ -108,7 +112,7 @@ impl Encoder {
     /// keeping all of it: the memory of a 100 000-zone exposition stays at one piece. The
     /// pieces, concatenated, are exactly what [`Encoder::finish`] would have returned.
     #[must_use]
-    pub fn streaming(format: Format, chunk: usize, sink: Sink) -> Self {
+    pub fn streaming(format: ExpositionFormat, chunk: usize, sink: Sink) -> Self {
         let mut enc = Self::with_capacity(format, chunk + 4 * 1024);
         enc.sink = Some(sink);
         enc.chunk = chunk;
@@ -128,7 +132,7 @@ impl Encoder {
 
     /// The format being written.
     #[must_use]
-    pub fn format(&self) -> Format {
+    pub fn format(&self) -> ExpositionFormat {
         self.format
     }
 
@@ -153,12 +157,12 @@ impl Encoder {
         self.name.clear();
         self.name.push_str(name);
         match self.format {
-            Format::Text => {
+            ExpositionFormat::Text => {
                 let _ = write!(self.out, "# HELP {name} ");
                 escape_into(&mut self.out, help, false);
                 let _ = writeln!(self.out, "\n# TYPE {name} {}", kind.as_str());
             }
-            Format::OpenMetrics => {
+            ExpositionFormat::OpenMetrics => {
                 let base = if kind == Kind::Counter {
                     name.strip_suffix("_total").unwrap_or(name)
                 } else {
@@ -169,7 +173,7 @@ impl Encoder {
                 escape_into(&mut self.out, help, true);
                 self.out.push('\n');
             }
-            Format::Json => {
+            ExpositionFormat::Json => {
                 if self.families > 1 {
                     self.out.push(',');
                 }
@@ -194,7 +198,7 @@ impl Encoder {
         self.maybe_flush();
         self.samples += 1;
         self.samples_in_family += 1;
-        if self.format == Format::Json {
+        if self.format == ExpositionFormat::Json {
             if self.samples_in_family > 1 {
                 self.out.push(',');
             }
@@ -238,7 +242,7 @@ impl Encoder {
     }
 
     fn close_json_family(&mut self) {
-        if self.format == Format::Json && self.families > 0 {
+        if self.format == ExpositionFormat::Json && self.families > 0 {
             self.out.push_str("]}");
         }
     }
@@ -248,9 +252,9 @@ impl Encoder {
     #[must_use]
     pub fn finish(mut self) -> String {
         match self.format {
-            Format::Text => {}
-            Format::OpenMetrics => self.out.push_str("# EOF\n"),
-            Format::Json => {
+            ExpositionFormat::Text => {}
+            ExpositionFormat::OpenMetrics => self.out.push_str("# EOF\n"),
+            ExpositionFormat::Json => {
                 self.close_json_family();
                 self.out.push_str("]\n");
             }
@@ -309,11 +313,11 @@ mod tests {
     fn text_and_openmetrics_differ_only_where_specified() {
         for (format, expected) in [
             (
-                Format::Text,
+                ExpositionFormat::Text,
                 "# HELP a_total Things \\\\ \"seen\".\n# TYPE a_total counter\na_total{x=\"q\\\"\\n\"} 3\n# HELP b B.\n# TYPE b gauge\nb 0.25\nb{y=\"z\"} +Inf\n",
             ),
             (
-                Format::OpenMetrics,
+                ExpositionFormat::OpenMetrics,
                 "# TYPE a counter\n# HELP a Things \\\\ \\\"seen\\\".\na_total{x=\"q\\\"\\n\"} 3\n# TYPE b gauge\n# HELP b B.\nb 0.25\nb{y=\"z\"} +Inf\n# EOF\n",
             ),
         ] {
@@ -331,7 +335,11 @@ mod tests {
     #[test]
     fn streaming_pieces_add_up_to_the_whole() {
         use std::sync::{Arc, Mutex};
-        for format in [Format::Text, Format::OpenMetrics, Format::Json] {
+        for format in [
+            ExpositionFormat::Text,
+            ExpositionFormat::OpenMetrics,
+            ExpositionFormat::Json,
+        ] {
             let write = |e: &mut Encoder| {
                 for f in 0..20 {
                     e.family(&format!("f{f}"), Kind::Gauge, "Help.");
@@ -361,7 +369,7 @@ mod tests {
 
     #[test]
     fn json_is_valid() {
-        let mut e = Encoder::new(Format::Json);
+        let mut e = Encoder::new(ExpositionFormat::Json);
         e.family("a", Kind::Gauge, "A.");
         e.sample(&[("k", "v\"")], 1.5);
         e.sample(&[], f64::NAN);
