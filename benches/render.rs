@@ -8,8 +8,8 @@
 mod common;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use technitium_exporter::collector::encode as render;
 use technitium_exporter::exposition::ExpositionFormat;
-use technitium_exporter::render::render;
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;

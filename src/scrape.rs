@@ -1,10 +1,10 @@
 //! `scrape`: one collection printed to stdout, as exposition text, OpenMetrics, JSON or a table.
 
-use crate::collector::Collector;
+use crate::collector::{Collector, encode};
 use crate::config::Config;
 use crate::exit::{Exit, Fatal, write_stdout};
 use crate::exposition::ExpositionFormat;
-use crate::render::{self, table};
+use crate::render::table;
 
 /// What `scrape` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,9 +29,9 @@ pub async fn run(config: &Config, collector: &Collector, output: Output) -> Resu
     let snapshot = collector.collect(deadline).await;
     let text = match output {
         Output::Table => table::render(&snapshot, collector.client().server()),
-        Output::Text => render::render(&snapshot, ExpositionFormat::Text),
-        Output::OpenMetrics => render::render(&snapshot, ExpositionFormat::OpenMetrics),
-        Output::Json => render::render(&snapshot, ExpositionFormat::Json),
+        Output::Text => encode(&snapshot, ExpositionFormat::Text),
+        Output::OpenMetrics => encode(&snapshot, ExpositionFormat::OpenMetrics),
+        Output::Json => encode(&snapshot, ExpositionFormat::Json),
     };
     write_stdout(&text)?;
     Ok(if snapshot.up() { Exit::Ok } else { Exit::Down })

@@ -16,11 +16,10 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use crate::collector::{Collector, write_families};
+use crate::collector::{Collector, encoder_for, write_families};
 use crate::config::{Config, OutputConfig};
 use crate::exit::{Exit, Fatal};
 use crate::exposition::ExpositionFormat;
-use crate::render::encoder_for;
 
 /// Temp files of earlier runs older than this are removed.
 const STALE_AFTER: Duration = Duration::from_secs(60);

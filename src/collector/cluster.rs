@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use super::{Collect, Cx, OptionError, OptionValues, Requires, SessionData, Spec, WriteCx, flag, snake_case};
+use super::contract::{Collect, Cx, WriteCx};
+use super::samples::{flag, snake_case};
+use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::target::SessionData;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::ApiError;
 use crate::technitium::types::ClusterNode;
@@ -156,7 +159,10 @@ mod tests {
             last_seen: None,
             up_since: None,
         };
-        let text = render(&session("14.3", Some(vec![node("a", "Connected"), node("b", "Weird")])));
+        let text = render(&session(
+            "14.3",
+            Some(vec![node("a", "Connected"), node("b", "Weird")]),
+        ));
         assert!(text.contains("technitium_cluster_initialized 1\n"));
         assert!(text.contains("technitium_cluster_node_state{node=\"a\",state=\"connected\"} 1\n"));
         assert!(text.contains("technitium_cluster_node_state{node=\"b\",state=\"unknown\"} 1\n"));

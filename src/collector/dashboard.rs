@@ -6,10 +6,9 @@ use std::time::Duration;
 
 use futures_util::future::try_join_all;
 
-use super::{
-    Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx, count,
-    gauge_opt, snake_case,
-};
+use super::contract::{Collect, Cx, WriteCx};
+use super::samples::{count, gauge_opt, snake_case};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{ApiError, Endpoint, Section, Window};
@@ -143,7 +142,10 @@ fn per_window_by<const N: usize>(
     (name, help, label): (&str, &str, &str),
     rows: impl Fn(&DashboardStats) -> [(&'static str, Option<u64>); N],
 ) {
-    if !windows.iter().any(|(_, s)| rows(s).iter().any(|(_, v)| v.is_some())) {
+    if !windows
+        .iter()
+        .any(|(_, s)| rows(s).iter().any(|(_, v)| v.is_some()))
+    {
         return;
     }
     enc.family(name, Kind::Gauge, help);
@@ -198,7 +200,10 @@ fn write_totals(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encoder) {
 }
 
 fn write_query_types(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encoder) {
-    if !windows.iter().any(|(_, s)| s.query_type_chart_data.is_some()) {
+    if !windows
+        .iter()
+        .any(|(_, s)| s.query_type_chart_data.is_some())
+    {
         return;
     }
     enc.family(
@@ -225,7 +230,10 @@ fn write_query_types(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encode
 }
 
 fn write_protocols(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encoder) {
-    if !windows.iter().any(|(_, s)| s.protocol_type_chart_data.is_some()) {
+    if !windows
+        .iter()
+        .any(|(_, s)| s.protocol_type_chart_data.is_some())
+    {
         return;
     }
     enc.family(
@@ -242,7 +250,10 @@ fn write_protocols(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encoder)
                 .rows()
                 .find(|(l, _)| l.eq_ignore_ascii_case(proto))
                 .map_or(0.0, |(_, v)| v);
-            enc.sample(&[("window", w.label()), ("protocol", &snake_case(proto))], v);
+            enc.sample(
+                &[("window", w.label()), ("protocol", &snake_case(proto))],
+                v,
+            );
         }
     }
 }
@@ -251,10 +262,26 @@ fn write_protocols(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encoder)
 fn write_live(first: &DashboardStats, enc: &mut Encoder) {
     let live = &first.stats;
     let gauges: [(&str, &str, Option<u64>); 6] = [
-        ("technitium_cache_entries", "Records in the DNS cache now.", live.cached_entries),
-        ("technitium_zones", "Authoritative zones on the server now.", live.zones),
-        ("technitium_allowed_zones", "Zones on the manual allow list now.", live.allowed_zones),
-        ("technitium_blocked_zones", "Zones on the manual block list now.", live.blocked_zones),
+        (
+            "technitium_cache_entries",
+            "Records in the DNS cache now.",
+            live.cached_entries,
+        ),
+        (
+            "technitium_zones",
+            "Authoritative zones on the server now.",
+            live.zones,
+        ),
+        (
+            "technitium_allowed_zones",
+            "Zones on the manual allow list now.",
+            live.allowed_zones,
+        ),
+        (
+            "technitium_blocked_zones",
+            "Zones on the manual block list now.",
+            live.blocked_zones,
+        ),
         (
             "technitium_allowlist_zones",
             "Domains allowed through allow-list URLs now.",
@@ -274,7 +301,7 @@ fn write_live(first: &DashboardStats, enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collector::Given;
+    use crate::collector::spec::Given;
     use crate::exposition::ExpositionFormat;
     use crate::technitium::types::{ChartData, Dataset, Stats};
 
@@ -315,8 +342,14 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} missing in\n{text}");
         }
-        assert!(!text.contains("technitium_window_clients"), "absent field, no family");
-        let live = text.lines().filter(|l| l.starts_with("technitium_zones ")).count();
+        assert!(
+            !text.contains("technitium_window_clients"),
+            "absent field, no family"
+        );
+        let live = text
+            .lines()
+            .filter(|l| l.starts_with("technitium_zones "))
+            .count();
         assert_eq!(live, 1, "live gauges once");
     }
 
@@ -325,9 +358,15 @@ mod tests {
         let mut values = std::collections::BTreeMap::new();
         values.insert("window", Given::one("last_day,last_hour,last_day", "--x"));
         let s = Dashboard::settings(&OptionValues::new(&values));
-        assert_eq!(s.map(|s| s.windows), Ok(vec![Window::LastHour, Window::LastDay]));
+        assert_eq!(
+            s.map(|s| s.windows),
+            Ok(vec![Window::LastHour, Window::LastDay])
+        );
         values.insert("window", Given::one("yesterday", "--x"));
         let e = Dashboard::settings(&OptionValues::new(&values)).err();
-        assert!(e.is_some_and(|e| e.to_string().starts_with("--x: \"yesterday\" is not a window")));
+        assert!(e.is_some_and(|e| {
+            e.to_string()
+                .starts_with("--x: \"yesterday\" is not a window")
+        }));
     }
 }

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count, flag};
+use super::contract::{Collect, Cx, WriteCx};
+use super::samples::{count, flag};
+use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{DhcpLeases, DhcpScopes};
 use crate::technitium::{ApiError, Endpoint, Section};

@@ -9,13 +9,13 @@
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use super::{
-    Collect, Cx, Detail, DetailStatus, OptKind, OptSpec, OptionError, OptionValues, Requires,
-    Spec, WriteCx,
-};
+use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::dnsprobe::check::{CheckRow, CheckStatus, dns_rows};
 use crate::dnsprobe::settings::DNS_OPTIONS;
-use crate::dnsprobe::{ChangeLog, DnsData, DnsSettings, DnsTarget, SettingError, probe_all, write_dns};
+use crate::dnsprobe::{
+    ChangeLog, DnsData, DnsSettings, DnsTarget, SettingError, probe_all, write_dns,
+};
 use crate::exposition::Encoder;
 use crate::technitium::ApiError;
 
@@ -53,7 +53,10 @@ static OPTIONS: [OptSpec; 16] = [
 
 /// The values given for `options`, each as one text (a list's values joined by `,`), for the
 /// prober's parsers, which take the text of a key.
-pub(crate) fn given_values(v: &OptionValues<'_>, options: &[OptSpec]) -> Vec<(&'static str, String)> {
+pub(crate) fn given_values(
+    v: &OptionValues<'_>,
+    options: &[OptSpec],
+) -> Vec<(&'static str, String)> {
     options
         .iter()
         .filter_map(|o| Some((o.key, v.joined(o.key)?)))
@@ -62,15 +65,19 @@ pub(crate) fn given_values(v: &OptionValues<'_>, options: &[OptSpec]) -> Vec<(&'
 
 /// The text given for `key`, if any.
 pub(crate) fn lookup<'a>(given: &'a [(&'static str, String)], key: &str) -> Option<&'a str> {
-    given.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+    given
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// A prober's setting error, with where the value came from.
 pub(crate) fn option_error(v: &OptionValues<'_>, e: SettingError) -> OptionError {
     OptionError {
-        origin: v
-            .origin(e.key)
-            .map_or_else(|| format!("--collector.{}.{}", e.collector, e.key), str::to_owned),
+        origin: v.origin(e.key).map_or_else(
+            || format!("--collector.{}.{}", e.collector, e.key),
+            str::to_owned,
+        ),
         message: format!("{:?}: {}", e.value, e.message),
     }
 }
@@ -101,8 +108,13 @@ impl Collect for Dns {
             None => {
                 let built = cx.state.target.get_or_init(|| {
                     let t = cx.target;
-                    DnsTarget::new(&t.url, cx.settings, t.ca_file.as_deref(), t.insecure_skip_verify)
-                        .map(Arc::new)
+                    DnsTarget::new(
+                        &t.url,
+                        cx.settings,
+                        t.ca_file.as_deref(),
+                        t.insecure_skip_verify,
+                    )
+                    .map(Arc::new)
                 });
                 match built {
                     Ok(t) => Arc::clone(t),
@@ -117,7 +129,10 @@ impl Collect for Dns {
             }
         };
         let data = probe_all(cx.settings, &target, cx.deadline).await;
-        super::log_probe_changes(cx.client.log_name(), &cx.state.changes.note_dns(&data));
+        super::probe_log::log_probe_changes(
+            cx.client.log_name(),
+            &cx.state.changes.note_dns(&data),
+        );
         Ok(data)
     }
 
@@ -127,7 +142,10 @@ impl Collect for Dns {
 
     fn details(data: &DnsData, settings: &DnsSettings) -> Vec<Detail> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        dns_rows(settings, data, now).into_iter().map(detail).collect()
+        dns_rows(settings, data, now)
+            .into_iter()
+            .map(detail)
+            .collect()
     }
 }
 
@@ -162,11 +180,15 @@ mod tests {
         let mut values = std::collections::BTreeMap::new();
         values.insert(
             "transports",
-            super::super::Given::one("udp,carrier-pigeon", "--collector.dns.transports"),
+            crate::collector::spec::Given::one("udp,carrier-pigeon", "--collector.dns.transports"),
         );
-        let e = Dns::settings(&OptionValues::new(&values)).err().map(|e| e.to_string());
+        let e = Dns::settings(&OptionValues::new(&values))
+            .err()
+            .map(|e| e.to_string());
         assert!(
-            e.as_deref().is_some_and(|e| e.starts_with("--collector.dns.transports: \"udp,carrier-pigeon\": ")),
+            e.as_deref().is_some_and(
+                |e| e.starts_with("--collector.dns.transports: \"udp,carrier-pigeon\": ")
+            ),
             "{e:?}"
         );
     }

@@ -4,10 +4,9 @@
 //! concurrency. The client's allowlist fixes that endpoint's parameters, so `import` (which
 //! writes zones) can never be sent.
 
+use super::contract::{Collect, Cx, Detail, WriteCx};
 use super::dns::{detail, given_values, lookup, option_error};
-use super::{
-    Collect, Cx, Detail, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx,
-};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::dnsprobe::check::forwarder_rows;
 use crate::dnsprobe::forwarders::{DEFAULT_MIN_INTERVAL, FORWARDERS_OPTIONS, probe_forwarders};
 use crate::dnsprobe::{ChangeLog, ForwarderSettings, ForwardersData, write_forwarders};
@@ -53,7 +52,7 @@ impl Collect for Forwarders {
     async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, ApiError> {
         let config = ForwarderConfig::from(&*cx.shared.settings().await?);
         let data = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
-        super::log_probe_changes(cx.client.log_name(), &cx.state.note_forwarders(&data));
+        super::probe_log::log_probe_changes(cx.client.log_name(), &cx.state.note_forwarders(&data));
         Ok(data)
     }
 
@@ -109,7 +108,11 @@ mod tests {
         }
         assert_eq!(text.matches("192.0.2.3").count(), 1, "{text}");
         let mut empty = Encoder::new(ExpositionFormat::Text);
-        Forwarders::write(&ForwardersData::default(), &WriteCx { session: None }, &mut empty);
+        Forwarders::write(
+            &ForwardersData::default(),
+            &WriteCx { session: None },
+            &mut empty,
+        );
         assert_eq!(empty.finish(), "", "no forwarders, no families");
     }
 
@@ -118,6 +121,9 @@ mod tests {
         let keys: Vec<&str> = OPTIONS.iter().map(|o| o.key).collect();
         let probers: Vec<&str> = FORWARDERS_OPTIONS.iter().map(|o| o.key).collect();
         assert_eq!(keys, probers);
-        assert_eq!(Forwarders::SPEC.default_min_interval, Duration::from_secs(60));
+        assert_eq!(
+            Forwarders::SPEC.default_min_interval,
+            Duration::from_secs(60)
+        );
     }
 }

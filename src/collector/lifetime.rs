@@ -1,6 +1,8 @@
 //! `lifetime`: true counters since the server process started (v15+ `dashboard/metrics/json`).
 
-use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, count};
+use super::contract::{Collect, Cx, WriteCx};
+use super::samples::count;
+use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::QueryTotals;
 use crate::technitium::{ApiError, Endpoint, Section};
@@ -97,7 +99,10 @@ mod tests {
         let text = enc.finish();
         assert!(text.contains("technitium_queries_total 10\n"), "{text}");
         assert!(text.contains("technitium_responses_total{rcode=\"NOERROR\"} 9\n"));
-        assert!(!text.contains("SERVFAIL"), "absent field, no series: {text}");
+        assert!(
+            !text.contains("SERVFAIL"),
+            "absent field, no series: {text}"
+        );
         assert!(text.contains("technitium_query_outcomes_total{outcome=\"blocked\"} 1\n"));
     }
 }

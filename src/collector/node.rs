@@ -1,5 +1,5 @@
-//! Per-node collection: which cluster node a [`super::Collector`] reads, and how that node's
-//! session facts are made.
+//! Per-node collection: which cluster node a [`super::scraper::Collector`] reads, and how that
+//! node's session facts are made.
 //!
 //! Technitium's `session/get` always answers for the server it is sent to, whatever `node=`
 //! says (`DnsWebService.GetClusterNodeTypeForPath` pins it to the contacted node). So a node
@@ -16,7 +16,6 @@
 //! A node with a URL of its own ([`Reach::Direct`], `node_urls`) is asked directly: its own
 //! session has all of it, and it must list itself, under the expected name, as `Self`.
 
-use super::SessionData;
 use crate::technitium::display_base;
 use crate::technitium::types::{ClusterNode, SessionInfo};
 use crate::technitium::{ApiError, Client, Section};
@@ -50,7 +49,7 @@ pub struct NodeScope {
     pub reach: Reach,
 }
 
-/// What a per-node session adds to [`SessionData`].
+/// What a per-node session adds to [`super::target::SessionData`].
 #[derive(Debug, Clone)]
 pub struct NodeSession {
     /// The node.
@@ -91,12 +90,16 @@ fn self_node(nodes: Option<&Vec<ClusterNode>>) -> Option<&ClusterNode> {
     })
 }
 
-/// The session of `scope`'s node, through `client` (see the module documentation).
+/// The session facts of `scope`'s node, through `client` (see the module documentation), and
+/// what the node adds to them.
 ///
 /// # Errors
 /// The calls' errors; [`ApiError::NodeNotListed`] when the node is not in the session's
 /// cluster; [`ApiError::WrongNode`] when the node's answer came from another server.
-pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<SessionData, ApiError> {
+pub(super) async fn session(
+    client: &Client,
+    scope: &NodeScope,
+) -> Result<(SessionInfo, NodeSession), ApiError> {
     let local = client.session().await?;
     let listed = listed_nodes(&local);
     if !listed.contains(&scope.name) {
@@ -121,7 +124,7 @@ pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<Sessio
                 "point this node's node_urls entry at the node's own web console",
             )?;
             let node = node(true);
-            Ok(SessionData::with_node(local, node))
+            Ok((local, node))
         }
         Reach::Proxy => {
             let can_view = local
@@ -138,11 +141,11 @@ pub(super) async fn session(client: &Client, scope: &NodeScope) -> Result<Sessio
                     cluster_nodes: None,
                     permissions: local.permissions.clone(),
                 };
-                return Ok(SessionData::with_node(info, node(false)));
+                return Ok((info, node(false)));
             }
             let node = node(true);
             let info = proxied_facts(client, scope, listed, local).await?;
-            Ok(SessionData::with_node(info, node))
+            Ok((info, node))
         }
     }
 }

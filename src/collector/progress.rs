@@ -11,7 +11,12 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::{Options, Outcome, Part, Report, SessionData, Snapshot, lock};
+use super::options::Options;
+use super::registry::REGISTRY;
+use super::shared::lock;
+use super::snapshot::{Outcome, Part, Report, Snapshot};
+use super::spec::Requires;
+use super::target::SessionData;
 use crate::technitium::{ApiError, Endpoint};
 
 /// When a collection must end; the owner of the [`DeadlineSetter`] may move it later.
@@ -171,14 +176,14 @@ impl Progress {
             return Snapshot::failed(error, budget);
         };
         let mut parts = Vec::new();
-        for collector in super::REGISTRY {
+        for collector in REGISTRY {
             let spec = collector.spec();
             if !options.is_enabled(spec.name) {
                 continue;
             }
             if let Some(p) = state.parts.iter().find(|p| p.report.name() == spec.name) {
                 parts.push(p.clone());
-            } else if session.is_ok() || spec.requires == super::Requires::Nothing {
+            } else if session.is_ok() || spec.requires == Requires::Nothing {
                 parts.push(Part {
                     report: Report {
                         spec,

@@ -1,145 +1,98 @@
-//! The type-erased side of the contract: [`DynCollect`] lets the orchestrator hold every
-//! collector in one list, whatever its settings, data and state types.
+//! The registry: every switchable collector, in output order, and the session's spec before
+//! them. Adding a collector adds one row here (and its `pub mod` line in `mod.rs`).
 
-use std::any::Any;
-use std::fmt;
-use std::future::Future;
 use std::marker::PhantomData;
-use std::pin::Pin;
-use std::sync::Arc;
+use std::time::Duration;
 
-use super::snapshot::{Data, Detail, Warning};
-use super::spec::{OptionError, OptionValues, Spec};
-use super::{Collect, Cx, Shared, TargetInfo, WriteCx};
-use crate::exposition::Encoder;
-use crate::technitium::{ApiError, Client};
+use super::erased::{DynCollect, Erased};
+use super::spec::{Requires, Spec};
+use super::{
+    cluster, counters, dashboard, dhcp, dns, forwarders, lifetime, settings, top, update, zones,
+};
+use crate::technitium::Endpoint;
 
-use super::SessionData;
+/// Every switchable collector, in output order.
+pub(crate) static REGISTRY: &[&dyn DynCollect] = &[
+    &Erased::<lifetime::Lifetime>(PhantomData),
+    &Erased::<dashboard::Dashboard>(PhantomData),
+    &Erased::<counters::Counters>(PhantomData),
+    &Erased::<zones::Zones>(PhantomData),
+    &Erased::<dhcp::Dhcp>(PhantomData),
+    &Erased::<cluster::Cluster>(PhantomData),
+    &Erased::<top::Top>(PhantomData),
+    &Erased::<settings::Settings>(PhantomData),
+    &Erased::<update::Update>(PhantomData),
+    &Erased::<dns::Dns>(PhantomData),
+    &Erased::<forwarders::Forwarders>(PhantomData),
+];
 
-/// A collector's typed settings, type-erased.
-pub trait AnySettings: Any + fmt::Debug + Send + Sync {}
-impl<T: Any + fmt::Debug + Send + Sync> AnySettings for T {}
+/// The session's spec: always on, first, cannot be switched off (`technitium_up`).
+pub static SESSION: Spec = Spec {
+    name: "session",
+    help: "Server version, start time and the token's permissions (always on)",
+    default_enabled: true,
+    sections: &[],
+    requires: Requires::Session,
+    endpoints: &[Endpoint::SessionGet],
+    options: &[],
+    default_min_interval: Duration::ZERO,
+};
 
-/// A collector's per-target state, type-erased.
-pub(crate) type State = Arc<dyn Any + Send + Sync>;
-
-/// A boxed fetch future.
-pub(crate) type Fetching<'a> = Pin<Box<dyn Future<Output = Result<Data, ApiError>> + Send + 'a>>;
-
-/// Everything `fetch` needs, erased.
-pub(crate) struct DynCx<'a> {
-    pub client: &'a Client,
-    pub session: Option<&'a SessionData>,
-    pub settings: &'a dyn AnySettings,
-    pub state: &'a (dyn Any + Send + Sync),
-    pub deadline: tokio::time::Instant,
-    pub shared: &'a Shared<'a>,
-    pub target: &'a TargetInfo,
-    pub options: &'a super::Options,
+/// Every switchable collector's spec, in output order.
+pub fn specs() -> impl Iterator<Item = &'static Spec> {
+    REGISTRY.iter().map(|c| c.spec())
 }
 
-/// [`Collect`] with its associated types erased.
-pub(crate) trait DynCollect: Send + Sync {
-    fn spec(&self) -> &'static Spec;
-    fn settings(&self, values: &OptionValues<'_>) -> Result<Arc<dyn AnySettings>, OptionError>;
-    fn default_settings(&self) -> Arc<dyn AnySettings>;
-    fn new_state(&self) -> State;
-    fn fetch<'a>(&'a self, cx: DynCx<'a>) -> Fetching<'a>;
-    fn write(&self, data: &(dyn Any + Send + Sync), cx: &WriteCx<'_>, enc: &mut Encoder);
-    fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder);
-    fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str>;
-    fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail>;
-    fn warning(
-        &self,
-        data: &(dyn Any + Send + Sync),
-        settings: &dyn AnySettings,
-    ) -> Option<Warning>;
+/// The spec of the switchable collector `name`.
+#[must_use]
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    specs().find(|s| s.name == name)
 }
 
-/// The erasing wrapper; the registry holds one per collector.
-pub(crate) struct Erased<C>(pub PhantomData<fn() -> C>);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::spec::{Given, OptionValues};
+    use std::collections::BTreeMap;
 
-fn typed<T: Any>(value: &dyn AnySettings) -> Option<&T> {
-    let any: &dyn Any = value;
-    any.downcast_ref::<T>()
-}
-
-impl<C: Collect> DynCollect for Erased<C> {
-    fn spec(&self) -> &'static Spec {
-        C::SPEC
-    }
-
-    fn settings(&self, values: &OptionValues<'_>) -> Result<Arc<dyn AnySettings>, OptionError> {
-        Ok(Arc::new(C::settings(values)?))
-    }
-
-    fn default_settings(&self) -> Arc<dyn AnySettings> {
-        Arc::new(C::Settings::default())
-    }
-
-    fn new_state(&self) -> State {
-        Arc::new(C::State::default())
-    }
-
-    fn fetch<'a>(&'a self, cx: DynCx<'a>) -> Fetching<'a> {
-        Box::pin(async move {
-            // The orchestrator pairs each collector with the settings and state it made, so the
-            // downcasts cannot fail; if they ever did, the collector fails instead of panicking.
-            let (Some(settings), Some(state)) = (
-                typed::<C::Settings>(cx.settings),
-                cx.state.downcast_ref::<C::State>(),
-            ) else {
-                return Err(ApiError::Internal {
-                    what: "collector settings or state of the wrong type",
-                });
-            };
-            let typed_cx = Cx {
-                client: cx.client,
-                session: cx.session,
-                settings,
-                state,
-                deadline: cx.deadline,
-                shared: cx.shared,
-                target: cx.target,
-                options: cx.options,
-            };
-            let data = C::fetch(typed_cx).await?;
-            Ok(Arc::new(data) as Data)
-        })
-    }
-
-    fn write(&self, data: &(dyn Any + Send + Sync), cx: &WriteCx<'_>, enc: &mut Encoder) {
-        if let Some(data) = data.downcast_ref::<C::Data>() {
-            C::write(data, cx, enc);
+    /// Each option's help text default, given explicitly, yields the real default settings:
+    /// the help cannot lie about a default.
+    #[test]
+    fn help_defaults_are_the_real_defaults() {
+        for c in REGISTRY {
+            let spec = c.spec();
+            let default = format!("{:?}", c.default_settings());
+            let none = c.settings(&OptionValues::none()).map(|s| format!("{s:?}"));
+            assert_eq!(none.as_ref(), Ok(&default), "{}: no values", spec.name);
+            for opt in spec.options.iter().filter(|o| !o.default.is_empty()) {
+                let mut values = BTreeMap::new();
+                values.insert(opt.key, Given::one(opt.default, "test"));
+                let given = c
+                    .settings(&OptionValues::new(&values))
+                    .map(|s| format!("{s:?}"));
+                assert_eq!(given, Ok(default.clone()), "{}.{}", spec.name, opt.key);
+            }
         }
     }
 
-    fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder) {
-        C::write_not_applicable(cx, enc);
-    }
-
-    fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str> {
-        C::not_applicable(state.downcast_ref::<C::State>()?)
-    }
-
-    fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail> {
-        match (
-            data.downcast_ref::<C::Data>(),
-            typed::<C::Settings>(settings),
-        ) {
-            (Some(d), Some(s)) => C::details(d, s),
-            _ => Vec::new(),
+    #[test]
+    fn names_are_unique_and_flag_safe() {
+        let mut names: Vec<&str> = specs().map(|s| s.name).collect();
+        names.push(SESSION.name);
+        let before = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), before);
+        for spec in specs() {
+            assert!(
+                spec.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+            );
+            for o in spec.options {
+                assert!(o.key.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+                assert_ne!(o.key, "min-interval", "{}: reserved key", spec.name);
+            }
         }
-    }
-
-    fn warning(
-        &self,
-        data: &(dyn Any + Send + Sync),
-        settings: &dyn AnySettings,
-    ) -> Option<Warning> {
-        C::warning(
-            data.downcast_ref::<C::Data>()?,
-            typed::<C::Settings>(settings)?,
-        )
     }
 }

@@ -2,7 +2,8 @@
 //! the server and the token. Its call is made by the orchestrator before any other (every
 //! collector depends on it), so this file only writes.
 
-use super::{Snapshot, flag, gauge_opt, snake_case};
+use super::samples::{flag, gauge_opt, snake_case};
+use super::snapshot::Snapshot;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::SessionInfo;
 

@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, flag, gauge_opt};
+use super::contract::{Collect, Cx, WriteCx};
+use super::samples::{flag, gauge_opt};
+use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::Encoder;
 use crate::technitium::types;
 use crate::technitium::{ApiError, Endpoint, Section};

@@ -1,14 +1,16 @@
 //! What one scrape fetched: the session's result and one [`Part`] per collector that was
 //! considered, each with its [`Report`] and, when it succeeded, its data. Plain data, rendered
-//! by [`super::write_families`].
+//! by [`super::families::write_families`].
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use super::registry::DynCollect;
-use super::{Collect, SESSION, SessionData, Spec};
+use super::contract::{Collect, Detail, Warning};
+use super::erased::{Data, DynCollect};
+use super::registry::SESSION;
+use super::spec::Spec;
+use super::target::SessionData;
 use crate::technitium::{ApiError, Section};
 
 /// How one collector ended in this scrape.
@@ -22,8 +24,8 @@ pub enum Outcome {
     DeadlineExceeded,
     /// The token lacks View on this section; not called.
     NoPermission(Section),
-    /// Does not apply to this server (see [`super::Requires`]), or, with a reason, not to this
-    /// run (the collector's own [`super::Collect::not_applicable`]).
+    /// Does not apply to this server (see [`super::spec::Requires`]), or, with a reason, not to this
+    /// run (the collector's own [`Collect::not_applicable`]).
     NotApplicable(Option<&'static str>),
 }
 
@@ -78,47 +80,6 @@ impl Report {
         self.spec.name
     }
 }
-
-/// Something a collector wants people to know about data it did get (zones truncated by the
-/// limit, say): logged once per change, shown by `check` and `scrape --table` as a warning.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Warning {
-    /// What kind of warning (`truncated`, `mismatch`): it is logged again only when this changes.
-    pub key: &'static str,
-    /// What is going on.
-    pub detail: String,
-    /// What to do about it.
-    pub hint: Option<String>,
-}
-
-/// One thing a collector checked, for `check`'s table and JSON: a DNS transport, a forwarder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Detail {
-    /// A stable id (`dns_udp`, `forwarder`).
-    pub id: String,
-    /// A title for people (`DNS over UDP`, `forwarder 9.9.9.9`).
-    pub title: String,
-    /// The verdict.
-    pub status: DetailStatus,
-    /// What was seen.
-    pub detail: String,
-    /// What to do, when something is wrong.
-    pub hint: Option<String>,
-}
-
-/// The verdict of a [`Detail`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DetailStatus {
-    /// Works.
-    Ok,
-    /// Works, but needs attention.
-    Warning,
-    /// Does not work: `check` reports the target degraded.
-    Failed,
-}
-
-/// A collector's data, type-erased; [`Snapshot::get`] gives it back typed.
-pub(crate) type Data = Arc<dyn Any + Send + Sync>;
 
 /// One collector's part of a snapshot.
 #[derive(Clone)]

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use futures_util::future::try_join_all;
 
+use super::contract::{Collect, Cx, WriteCx};
 use super::dashboard::Dashboard;
-use super::{
-    Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, WriteCx, count,
-};
+use super::samples::count;
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{TopEntry, TopStats};
 use crate::technitium::{ApiError, Client, Endpoint, Section, TopKind, Window};
@@ -86,8 +86,7 @@ impl Collect for Top {
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<Self::Data, ApiError> {
         let windows = cx
-            .options
-            .settings::<Dashboard>()
+            .settings_of::<Dashboard>()
             .map_or_else(|| vec![Window::LastHour], |d| d.windows.clone());
         fetch(cx.client, &windows, cx.settings).await
     }
@@ -246,8 +245,16 @@ mod tests {
         let text = render(&data);
         assert!(text.contains("technitium_top_client_queries{window=\"last_hour\",client=\"10.0.0.5\",client_name=\"laptop.lan\"} 40\n"), "{text}");
         assert!(text.contains("technitium_top_client_queries{window=\"last_hour\",client=\"10.0.0.6\",client_name=\"none\"} 3\n"), "{text}");
-        assert!(text.contains("technitium_top_domain_queries{window=\"last_hour\",domain=\"example.com\"} 12\n"), "{text}");
-        assert!(!text.contains("blocked_domain_queries{"), "no rows, no samples: {text}");
+        assert!(
+            text.contains(
+                "technitium_top_domain_queries{window=\"last_hour\",domain=\"example.com\"} 12\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.contains("blocked_domain_queries{"),
+            "no rows, no samples: {text}"
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use super::{Collect, Cx, OptionError, OptionValues, Requires, Spec, WriteCx, flag, gauge_opt};
+use super::contract::{Collect, Cx, WriteCx};
+use super::samples::{flag, gauge_opt};
+use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::Encoder;
 use crate::technitium::types::UpdateCheck;
 use crate::technitium::{ApiError, Endpoint};
@@ -53,7 +55,14 @@ mod tests {
     #[test]
     fn a_failed_check_reads_zero() {
         let mut enc = Encoder::new(ExpositionFormat::Text);
-        Update::write(&UpdateCheck::default(), &WriteCx { session: None }, &mut enc);
-        assert_eq!(enc.finish().lines().last(), Some("technitium_update_available 0"));
+        Update::write(
+            &UpdateCheck::default(),
+            &WriteCx { session: None },
+            &mut enc,
+        );
+        assert_eq!(
+            enc.finish().lines().last(),
+            Some("technitium_update_available 0")
+        );
     }
 }

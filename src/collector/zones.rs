@@ -7,10 +7,9 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use super::{
-    Collect, Cx, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec, Warning, WriteCx,
-    count, flag, snake_case_into,
-};
+use super::contract::{Collect, Cx, Warning, WriteCx};
+use super::samples::{count, flag, snake_case_into};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
 use crate::technitium::{ApiError, Endpoint, Section};
@@ -270,7 +269,7 @@ fn write_health(zones: &[Zone], enc: &mut Encoder) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collector::Given;
+    use crate::collector::spec::Given;
     use crate::exposition::ExpositionFormat;
     use std::collections::BTreeMap;
 
@@ -293,7 +292,10 @@ mod tests {
     #[test]
     fn writes_info_and_only_the_fields_present() {
         let data = ZonesData {
-            zones: vec![zone("", "Secondary"), zone("example.com", "SecondaryForwarder")],
+            zones: vec![
+                zone("", "Secondary"),
+                zone("example.com", "SecondaryForwarder"),
+            ],
             matched: 2,
             truncated: false,
         };
@@ -306,7 +308,10 @@ mod tests {
         ));
         assert!(text.contains("type=\"secondary_forwarder\""));
         assert!(text.contains("technitium_zone_sync_failed{zone=\"example.com\"} 1\n"));
-        assert!(!text.contains("technitium_zone_expired"), "no field, no family");
+        assert!(
+            !text.contains("technitium_zone_expired"),
+            "no field, no family"
+        );
     }
 
     #[test]
@@ -324,7 +329,9 @@ mod tests {
             ..ZoneFilter::default()
         };
         let w = Zones::warning(&data, &filter).map(|w| w.detail);
-        assert!(w.is_some_and(|d| d.starts_with("12 zones match, more than --collector.zones.limit (10)")));
+        assert!(w.is_some_and(|d| {
+            d.starts_with("12 zones match, more than --collector.zones.limit (10)")
+        }));
     }
 
     #[test]
@@ -334,7 +341,10 @@ mod tests {
         let filter = Zones::settings(&OptionValues::new(&values)).unwrap_or_default();
         assert!(filter.keeps(&zone("example.com", "Primary")));
         assert!(filter.keeps(&zone("", "Primary")), "root zone is \".\"");
-        assert!(!filter.keeps(&zone("sub.example.com", "Primary")), "anchored");
+        assert!(
+            !filter.keeps(&zone("sub.example.com", "Primary")),
+            "anchored"
+        );
         let mut internal = zone("example.com", "Primary");
         internal.internal = true;
         assert!(!filter.keeps(&internal));

@@ -12,9 +12,8 @@ use hyper::body::{Bytes, Frame};
 use hyper::header::{self, HeaderValue};
 
 use super::metrics::SelfMetrics;
-use crate::collector::{Snapshot, lock, write_families_waited};
+use crate::collector::{Snapshot, encoder_for, estimated_size, lock, write_families_waited};
 use crate::exposition::{Encoder, ExpositionFormat, Sink};
-use crate::render::{encoder_for, estimated_size};
 
 /// Expositions expected to be larger than this (about 2 500 zones) are streamed in pieces
 /// instead of being built whole: a 100 000-zone exposition is about 42 MB of text.

@@ -23,7 +23,7 @@ fn everything(snapshot: &Snapshot, server: &str) -> String {
         ExpositionFormat::OpenMetrics,
         ExpositionFormat::Json,
     ] {
-        all.push_str(&technitium_exporter::render::render(snapshot, format));
+        all.push_str(&technitium_exporter::collector::encode(snapshot, format));
     }
     all.push_str(&technitium_exporter::render::table::render(
         snapshot, server,

@@ -414,7 +414,7 @@ pub async fn collect(collector: &Collector, timeout: Duration) -> Snapshot {
 
 /// The Prometheus text exposition of a snapshot.
 pub fn text(snapshot: &Snapshot) -> String {
-    technitium_exporter::render::render(snapshot, ExpositionFormat::Text)
+    technitium_exporter::collector::encode(snapshot, ExpositionFormat::Text)
 }
 
 /// `(families, samples)` of a snapshot's exposition.

@@ -274,7 +274,7 @@ impl Totals {
             if !valid_label(label) {
                 continue;
             }
-            let key = super::super::snake_case(label);
+            let key = super::super::samples::snake_case(label);
             if self.protocols.contains_key(&key) || self.protocols.len() < MAX_PROTOCOLS {
                 add(&mut self.protocols, &key, value);
             }

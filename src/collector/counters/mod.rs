@@ -22,9 +22,9 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use super::{
-    Collect, Cx, Detail, DetailStatus, OptionError, OptionValues, Requires, Spec, WriteCx, count,
-};
+use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
+use super::samples::count;
+use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{ApiError, Client, Endpoint, Section, Window};
@@ -68,8 +68,8 @@ impl Collect for Counters {
         write(data, enc);
     }
 
-    fn warning(data: &CountersData, (): &()) -> Option<super::Warning> {
-        data.warning.as_ref().map(|w| super::Warning {
+    fn warning(data: &CountersData, (): &()) -> Option<super::contract::Warning> {
+        data.warning.as_ref().map(|w| super::contract::Warning {
             key: w.kind(),
             detail: w.describe(),
             hint: None,
@@ -259,10 +259,12 @@ async fn custom(
     let answer = client
         .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
         .await?;
-    let chart = answer
-        .main_chart_data
-        .as_ref()
-        .ok_or_else(|| bad(client, "a type=Custom answer without mainChartData".to_owned()))?;
+    let chart = answer.main_chart_data.as_ref().ok_or_else(|| {
+        bad(
+            client,
+            "a type=Custom answer without mainChartData".to_owned(),
+        )
+    })?;
     let minutes = Minutes::from_chart(chart).map_err(|d| bad(client, d))?;
     Ok((answer, minutes))
 }
@@ -475,7 +477,11 @@ mod tests {
             traffic: true,
         }));
         assert_eq!(differ.status, DetailStatus::Failed);
-        assert!(differ.detail.starts_with("3 of the minutes "), "{}", differ.detail);
+        assert!(
+            differ.detail.starts_with("3 of the minutes "),
+            "{}",
+            differ.detail
+        );
         assert!(differ.hint.is_some_and(|h| h.contains("In-Memory")));
         let idle = row(Ok(Comparison {
             range,

@@ -1,0 +1,149 @@
+//! The collector contract: what a collector is ([`Collect`]), what it gets to fetch ([`Cx`]) and
+//! to write ([`WriteCx`]), and what it may say about its data besides its families
+//! ([`Warning`], [`Detail`]).
+//!
+//! Every collector file imports from here (and from [`super::spec`] for its metadata); this
+//! file imports no collector, so the registry that lists them sits above it.
+
+use std::any::Any;
+use std::future::Future;
+
+use tokio::time::Instant;
+
+use super::shared::Shared;
+use super::spec::{OptionError, OptionValues, Spec};
+use super::target::{SessionData, TargetInfo};
+use crate::exposition::Encoder;
+use crate::technitium::{ApiError, Client};
+
+/// A collector: one file under `src/collector/`, one row in the registry
+/// ([`super::registry`]).
+pub trait Collect: Send + Sync + 'static {
+    /// Typed settings parsed from the collector's options. `Default` is the real default of
+    /// every option (a test keeps the help text's `[default: …]` equal to it).
+    type Settings: Default + std::fmt::Debug + Send + Sync + 'static;
+    /// What one fetch returns, rendered by [`Collect::write`].
+    type Data: std::fmt::Debug + Send + Sync + 'static;
+    /// State kept per target across scrapes (`()` for most collectors).
+    type State: Default + std::fmt::Debug + Send + Sync + 'static;
+    /// The collector's metadata.
+    const SPEC: &'static Spec;
+
+    /// Parses the given option values; keys not given keep their default.
+    ///
+    /// # Errors
+    /// A bad value, with its origin.
+    fn settings(values: &OptionValues<'_>) -> Result<Self::Settings, OptionError>;
+
+    /// Fetches this scrape's data (the orchestrator bounds it by the scrape deadline).
+    fn fetch(cx: Cx<'_, Self>) -> impl Future<Output = Result<Self::Data, ApiError>> + Send;
+
+    /// Writes the collector's families.
+    fn write(data: &Self::Data, cx: &WriteCx<'_>, enc: &mut Encoder);
+
+    /// Something about the data people should know (logged once per change).
+    fn warning(_data: &Self::Data, _settings: &Self::Settings) -> Option<Warning> {
+        None
+    }
+
+    /// What the collector checked, one row each, for `check` (a DNS transport, a forwarder);
+    /// nothing for most.
+    fn details(_data: &Self::Data, _settings: &Self::Settings) -> Vec<Detail> {
+        Vec::new()
+    }
+
+    /// Why the collector does not run this time although the server supports it (`counters` in
+    /// a single run with nothing to count against); `None` for most.
+    fn not_applicable(_state: &Self::State) -> Option<&'static str> {
+        None
+    }
+
+    /// What the collector writes when it does not apply to the server (nothing, for most;
+    /// `cluster` says `technitium_cluster_initialized 0` on a v14+ server outside a cluster).
+    fn write_not_applicable(_cx: &WriteCx<'_>, _enc: &mut Encoder) {}
+}
+
+/// What [`Collect::fetch`] gets.
+#[derive(Debug)]
+pub struct Cx<'a, C: Collect + ?Sized> {
+    /// The target's API client.
+    pub client: &'a Client,
+    /// The session's facts (`None` only for [`Requires::Nothing`] collectors when session/get
+    /// failed).
+    pub session: Option<&'a SessionData>,
+    /// The collector's settings.
+    pub settings: &'a C::Settings,
+    /// The collector's state for this target.
+    pub state: &'a C::State,
+    /// When the scrape ends.
+    pub deadline: Instant,
+    /// Calls shared with other collectors in this scrape.
+    pub shared: &'a Shared<'a>,
+    /// The target's URL and TLS settings.
+    pub target: &'a TargetInfo,
+    /// The target's other collectors' settings (`top` follows `dashboard`'s windows): read
+    /// them with [`Cx::settings_of`].
+    pub options: &'a dyn OtherSettings,
+}
+
+impl<C: Collect + ?Sized> Cx<'_, C> {
+    /// Collector `D`'s settings for this target.
+    #[must_use]
+    pub fn settings_of<D: Collect>(&self) -> Option<&D::Settings> {
+        self.options
+            .erased(D::SPEC.name)?
+            .downcast_ref::<D::Settings>()
+    }
+}
+
+/// The settings of every collector of a target, type-erased, by collector name: what a
+/// collector sees of the others' (the per-target options implement it).
+pub trait OtherSettings: std::fmt::Debug + Send + Sync {
+    /// The settings of collector `name`, when there is one.
+    fn erased(&self, name: &str) -> Option<&(dyn Any + Send + Sync)>;
+}
+
+/// What [`Collect::write`] gets.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteCx<'a> {
+    /// The session's facts, when session/get worked.
+    pub session: Option<&'a SessionData>,
+}
+
+/// Something a collector wants people to know about data it did get (zones truncated by the
+/// limit, say): logged once per change, shown by `check` and `scrape --table` as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// What kind of warning (`truncated`, `mismatch`): it is logged again only when this changes.
+    pub key: &'static str,
+    /// What is going on.
+    pub detail: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+/// One thing a collector checked, for `check`'s table and JSON: a DNS transport, a forwarder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detail {
+    /// A stable id (`dns_udp`, `forwarder`).
+    pub id: String,
+    /// A title for people (`DNS over UDP`, `forwarder 9.9.9.9`).
+    pub title: String,
+    /// The verdict.
+    pub status: DetailStatus,
+    /// What was seen.
+    pub detail: String,
+    /// What to do, when something is wrong.
+    pub hint: Option<String>,
+}
+
+/// The verdict of a [`Detail`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailStatus {
+    /// Works.
+    Ok,
+    /// Works, but needs attention.
+    Warning,
+    /// Does not work: `check` reports the target degraded.
+    Failed,
+}

@@ -1,0 +1,376 @@
+//! The per-target orchestrator ([`Collector`]): one snapshot per call, the session first, then
+//! every enabled collector concurrently under the scrape deadline, each planned (applies to
+//! this server? permitted?), reused from its cache while younger than its minimum interval, or
+//! fetched.
+//!
+//! # State between scrapes
+//! Every scrape fetches fresh data and builds fresh families. What a [`Collector`] keeps across
+//! scrapes, and why:
+//! - each collector's last outcome, so a failure or a warning is logged once per change, not
+//!   once per scrape;
+//! - a collector's last data while it is younger than its `--collector.NAME.min-interval`
+//!   (only when one is set);
+//! - a collector's own [`Collect::State`] (empty for all but collectors that derive counters).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use tokio::time::Instant;
+
+use super::contract::Collect;
+use super::erased::{AnySettings, Data, DynCollect, DynCx, State};
+use super::node::{self, NodeScope};
+use super::options::{Entry, Options};
+use super::progress::{Deadline, Progress};
+use super::registry::{REGISTRY, SESSION};
+use super::shared::{Shared, lock};
+use super::snapshot::{Outcome, Part, Report, Snapshot};
+use super::spec::{Requires, Spec};
+use super::target::{SessionData, TargetInfo};
+use crate::logging::log_as;
+use crate::technitium::{ApiError, Client, Endpoint, Section};
+
+/// Fetches snapshots of one target.
+#[derive(Debug)]
+pub struct Collector {
+    client: Client,
+    options: Options,
+    target: TargetInfo,
+    /// The cluster node this collector reads, for a per-node collection.
+    node: Option<NodeScope>,
+    /// Each collector's state for this target, in registry order.
+    states: Vec<State>,
+    /// Whether each collector was failing at the last scrape, for one log line per change.
+    failing: Mutex<HashMap<&'static str, bool>>,
+    /// Each collector's warning kind at the last scrape, for one log line per change.
+    warned: Mutex<HashMap<&'static str, Option<&'static str>>>,
+    /// Last successful data of collectors with a minimum interval, with when it was fetched.
+    cache: Mutex<HashMap<&'static str, (Instant, Data)>>,
+}
+
+/// What to do with a collector this scrape.
+enum Plan {
+    NotApplicable,
+    NoPermission(Section),
+    Run,
+}
+
+impl Collector {
+    /// A collector over a client; `target` tells collectors that do not use the API (DNS
+    /// probes) where the server is.
+    #[must_use]
+    pub fn new(client: Client, options: Options) -> Self {
+        let target = TargetInfo {
+            url: client.base_url().clone(),
+            ca_file: None,
+            insecure_skip_verify: false,
+        };
+        Self::with_target(client, options, target)
+    }
+
+    /// [`Collector::new`] with the target's TLS settings.
+    #[must_use]
+    pub fn with_target(client: Client, options: Options, target: TargetInfo) -> Self {
+        Self {
+            client,
+            options,
+            target,
+            node: None,
+            states: REGISTRY.iter().map(|c| c.new_state()).collect(),
+            failing: Mutex::new(HashMap::new()),
+            warned: Mutex::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Makes this a collector of cluster node `scope`: its session is the node's (see [`node`]);
+    /// `client` reaches the node through the target (a [`Client::for_node`]) or directly.
+    #[must_use]
+    pub fn with_node(mut self, scope: NodeScope) -> Self {
+        self.node = Some(scope);
+        self
+    }
+
+    /// The client.
+    #[must_use]
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The node this collector reads, for a per-node collection.
+    #[must_use]
+    pub fn node(&self) -> Option<&NodeScope> {
+        self.node.as_ref()
+    }
+
+    /// The session: the server's, or for a per-node collection the node's.
+    async fn session(&self) -> Result<SessionData, ApiError> {
+        match &self.node {
+            None => self.client.session().await.map(SessionData::new),
+            Some(scope) => node::session(&self.client, scope)
+                .await
+                .map(|(info, node)| SessionData::with_node(info, node)),
+        }
+    }
+
+    /// The options.
+    #[must_use]
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Collector `C`'s state for this target (to load or save it, as `textfile` does).
+    #[must_use]
+    pub fn state<C: Collect>(&self) -> Option<&C::State> {
+        let i = Options::index(C::SPEC.name)?;
+        self.states.get(i)?.downcast_ref::<C::State>()
+    }
+
+    /// Takes over `other`'s per-collector states when it watches the same server (a reload
+    /// keeps derived counters counting).
+    pub fn adopt_states(&mut self, other: &Collector) {
+        if other.client.base_url() == self.client.base_url() {
+            self.states.clone_from(&other.states);
+        }
+    }
+
+    /// Fetches one snapshot; every collector is cut off at `deadline`.
+    pub async fn collect(&self, deadline: Instant) -> Snapshot {
+        self.collect_with(&Deadline::fixed(deadline), None).await
+    }
+
+    /// [`Collector::collect`] under a deadline that may move later, publishing its progress
+    /// (`serve`'s coalescing: requests that wait for this collection read it).
+    pub async fn collect_with(&self, deadline: &Deadline, progress: Option<&Progress>) -> Snapshot {
+        let started = Instant::now();
+        let session = match deadline.within(self.session()).await {
+            Some(result) => result,
+            None => Err(ApiError::Timeout {
+                server: self.client.server().to_owned(),
+                endpoint: Endpoint::SessionGet.path(),
+                timeout: deadline.at().saturating_duration_since(started),
+                proxy: None,
+            }),
+        };
+        let session_report = Report {
+            spec: &SESSION,
+            outcome: match &session {
+                Ok(_) => Outcome::Success,
+                Err(e) => Outcome::Failed(e.clone()),
+            },
+            duration: started.elapsed(),
+            cached: None,
+        };
+        if let Some(p) = progress {
+            p.session(&session, &session_report);
+        }
+        let parts = {
+            let shared = Shared::new(&self.client, session.as_ref().ok());
+            let runs = REGISTRY
+                .iter()
+                .zip(&self.options.entries)
+                .zip(&self.states)
+                .filter(|((_, entry), _)| entry.enabled)
+                .map(|((c, entry), state)| async {
+                    let part = self
+                        .run(*c, entry, state, session.as_ref().ok(), deadline, &shared)
+                        .await;
+                    if let (Some(p), Some(part)) = (progress, &part) {
+                        p.part(part);
+                    }
+                    part
+                });
+            join_all(runs).await.into_iter().flatten().collect()
+        };
+        let mut snapshot = Snapshot {
+            session,
+            session_report,
+            parts,
+            duration: Duration::ZERO,
+            cache_age: None,
+        };
+        if self.options.caches() {
+            let oldest = snapshot.parts.iter().filter_map(|p| p.report.cached).max();
+            snapshot.cache_age = Some(oldest.unwrap_or_default());
+        }
+        self.log_changes(&snapshot);
+        snapshot.duration = started.elapsed();
+        snapshot
+    }
+
+    fn plan(spec: &Spec, session: &SessionData) -> Plan {
+        let applicable = match spec.requires {
+            Requires::Session | Requires::Nothing => true,
+            Requires::Version { major, .. } => session.at_least(major),
+            Requires::Cluster => session.clustered(),
+        };
+        if !applicable {
+            return Plan::NotApplicable;
+        }
+        match spec.sections.iter().find(|s| !session.can_view(**s)) {
+            Some(missing) => Plan::NoPermission(*missing),
+            None => Plan::Run,
+        }
+    }
+
+    /// Runs one collector: its plan, its cache, its fetch under the deadline.
+    async fn run(
+        &self,
+        collector: &'static dyn DynCollect,
+        entry: &Entry,
+        state: &State,
+        session: Option<&SessionData>,
+        deadline: &Deadline,
+        shared: &Shared<'_>,
+    ) -> Option<Part> {
+        let spec = collector.spec();
+        let started = Instant::now();
+        let settings = &*entry.settings;
+        let part =
+            |outcome, cached, data| new_part(collector, settings, started, outcome, cached, data);
+        match session.map(|s| Self::plan(spec, s)) {
+            None if spec.requires != Requires::Nothing => return None,
+            Some(Plan::NotApplicable) => {
+                return Some(part(Outcome::NotApplicable(None), None, None));
+            }
+            Some(Plan::NoPermission(s)) => return Some(part(Outcome::NoPermission(s), None, None)),
+            Some(Plan::Run) | None => {}
+        }
+        if let Some(why) = collector.not_applicable(&**state) {
+            return Some(part(Outcome::NotApplicable(Some(why)), None, None));
+        }
+        if let Some((age, data)) = self.cached(spec, entry.min_interval) {
+            return Some(part(Outcome::Success, Some(age), Some(data)));
+        }
+        let cx = DynCx {
+            client: &self.client,
+            session,
+            settings: &*entry.settings,
+            state: &**state,
+            deadline: deadline.at(),
+            shared,
+            target: &self.target,
+            options: &self.options,
+        };
+        match deadline.within(collector.fetch(cx)).await {
+            Some(Ok(data)) => {
+                let fresh = (!entry.min_interval.is_zero()).then(|| {
+                    lock(&self.cache).insert(spec.name, (Instant::now(), Arc::clone(&data)));
+                    Duration::ZERO
+                });
+                Some(part(Outcome::Success, fresh, Some(data)))
+            }
+            Some(Err(e)) => Some(part(Outcome::Failed(e), None, None)),
+            None => Some(part(Outcome::DeadlineExceeded, None, None)),
+        }
+    }
+
+    /// Data of `spec` fetched less than `interval` ago, with its age.
+    fn cached(&self, spec: &Spec, interval: Duration) -> Option<(Duration, Data)> {
+        if interval.is_zero() {
+            return None;
+        }
+        let cache = lock(&self.cache);
+        let (at, data) = cache.get(spec.name)?;
+        let age = at.elapsed();
+        (age < interval).then(|| (age, Arc::clone(data)))
+    }
+
+    /// Logs a collector's failure once when it starts failing and once when it recovers, and
+    /// each warning once when it appears or changes kind.
+    fn log_changes(&self, snapshot: &Snapshot) {
+        let name = self.client.log_name();
+        macro_rules! log {
+            ($level:ident, $($rest:tt)*) => { log_as!(name, $level, $($rest)*) };
+        }
+        {
+            let mut failing_before = lock(&self.failing);
+            for report in snapshot.reports() {
+                let failing = report.outcome.is_failure();
+                let was = failing_before
+                    .insert(report.name(), failing)
+                    .unwrap_or(false);
+                match (failing, was) {
+                    (true, false) if report.spec.name == SESSION.name => {
+                        log!(warn, "technitium_up 0: {}", report.outcome.describe());
+                    }
+                    (true, false) => {
+                        log!(
+                            warn,
+                            collector = report.name(),
+                            "collector failed: {}{}",
+                            report.outcome.describe(),
+                            failure_hint(report)
+                        );
+                    }
+                    (false, true) => log!(info, collector = report.name(), "collector recovered"),
+                    _ => {}
+                }
+            }
+        }
+        let mut warned = lock(&self.warned);
+        for part in &snapshot.parts {
+            let key = part.warning.as_ref().map(|w| w.key);
+            let before = warned.insert(part.report.name(), key).flatten();
+            match (&part.warning, before) {
+                (Some(w), before) if before != Some(w.key) => {
+                    let hint = w
+                        .hint
+                        .as_deref()
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default();
+                    log!(warn, collector = part.report.name(), "{}{hint}", w.detail);
+                }
+                (None, Some(_)) if part.report.outcome.success_value() == Some(1.0) => {
+                    log!(
+                        info,
+                        collector = part.report.name(),
+                        "collector warning cleared"
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// One collector's part of a snapshot: its report, and what its data has to say.
+fn new_part(
+    collector: &'static dyn DynCollect,
+    settings: &dyn AnySettings,
+    started: Instant,
+    outcome: Outcome,
+    cached: Option<Duration>,
+    data: Option<Data>,
+) -> Part {
+    let warning = data.as_deref().and_then(|d| collector.warning(d, settings));
+    let details = data
+        .as_deref()
+        .map(|d| collector.details(d, settings))
+        .unwrap_or_default();
+    Part {
+        report: Report {
+            spec: collector.spec(),
+            outcome,
+            duration: started.elapsed(),
+            cached,
+        },
+        collector,
+        data,
+        warning,
+        details,
+    }
+}
+
+/// What to do about a collector's failure, when there is something to do.
+fn failure_hint(report: &Report) -> String {
+    match report.outcome {
+        Outcome::NoPermission(_) => format!(
+            "; grant it under Administration → Groups, or pass --no-collector.{}",
+            report.name()
+        ),
+        _ => String::new(),
+    }
+}

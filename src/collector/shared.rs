@@ -1,0 +1,64 @@
+//! What the collectors of one scrape share: the calls several of them need, each made once
+//! ([`Shared`]), and the lock every map shared across tasks goes through ([`lock`]).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::sync::OnceCell;
+
+use super::target::SessionData;
+use crate::technitium::types::{self, DashboardStats};
+use crate::technitium::{ApiError, Client, Window};
+
+/// One memoised call: made once, its result shared.
+type Memo<T> = Arc<OnceCell<Result<Arc<T>, ApiError>>>;
+
+/// Per-scrape memo of API calls several collectors need: each is made at most once per scrape,
+/// whoever asks first (the others wait for it).
+#[derive(Debug)]
+pub struct Shared<'a> {
+    client: &'a Client,
+    session: Option<&'a SessionData>,
+    stats: Mutex<HashMap<Window, Memo<DashboardStats>>>,
+    settings: Memo<types::Settings>,
+}
+
+impl<'a> Shared<'a> {
+    pub(super) fn new(client: &'a Client, session: Option<&'a SessionData>) -> Self {
+        Self {
+            client,
+            session,
+            stats: Mutex::new(HashMap::new()),
+            settings: Memo::default(),
+        }
+    }
+
+    /// `settings/get` (only the fields the collectors use are parsed; its secrets never are).
+    ///
+    /// # Errors
+    /// The call's error.
+    pub async fn settings(&self) -> Result<Arc<types::Settings>, ApiError> {
+        self.settings
+            .get_or_init(|| async { self.client.settings().await.map(Arc::new) })
+            .await
+            .clone()
+    }
+
+    /// `stats/get` for `window`, with every query type on v14+ (`dontTrimQueryTypeData`).
+    ///
+    /// # Errors
+    /// The call's error.
+    pub async fn stats(&self, window: Window) -> Result<Arc<DashboardStats>, ApiError> {
+        let cell = Arc::clone(lock(&self.stats).entry(window).or_default());
+        let full = self.session.is_some_and(|s| s.at_least(14));
+        cell.get_or_init(|| async move { self.client.stats(window, full).await.map(Arc::new) })
+            .await
+            .clone()
+    }
+}
+
+/// Locks a mutex, recovering it when a panic elsewhere poisoned it: every value behind our locks
+/// stays consistent between statements (maps of small values), so the data is still good.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
