@@ -18,7 +18,7 @@ mod common;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use serde::Deserialize;
 use technitium_exporter::collector::counters::{
-    self, AnchorReason, CountersData, CustomAnswer, Engine, Minutes, Step,
+    self, AnchorReason, CountStep, CountersData, CustomAnswer, Engine, Minutes,
 };
 use technitium_exporter::demo::DemoVersion;
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
@@ -113,7 +113,7 @@ fn render(data: &CountersData) -> usize {
 fn scrape(engine: &mut Engine, last_hour: &DashboardStats, custom: Option<&[u8]>) -> usize {
     let lh = Minutes::from_chart(last_hour.main_chart_data.as_ref().expect("chart")).expect("lh");
     let step = engine.plan(&lh, Some("dns1.demo.lan"));
-    if let Step::Fetch(range) = &step {
+    if let CountStep::Fetch(range) = &step {
         let answer = parse(custom.expect("a custom body"));
         let custom = CustomAnswer {
             minutes: Minutes::from_chart(answer.main_chart_data.as_ref().expect("chart"))
@@ -162,7 +162,7 @@ fn calls_per_minute() {
     for i in 1..=240 {
         let lh = chart_at(start + 15 * i);
         scrapes += 1;
-        if let Step::Fetch(range) = engine.plan(&lh, None) {
+        if let CountStep::Fetch(range) = engine.plan(&lh, None) {
             customs += 1;
             let custom = CustomAnswer {
                 minutes: Minutes {

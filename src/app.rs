@@ -7,9 +7,9 @@ use clap::ArgMatches;
 use crate::cli::{CheckFormat, Cli, Command, DemoVersionArg, ScrapeFormat};
 use std::sync::Arc;
 
-use crate::collector::counters::{Counters, state_file};
+use crate::collector::counters::{DerivedCounters, state_file};
 use crate::collector::dns::Dns;
-use crate::collector::{Collect, Collector, Given, Options, TargetInfo};
+use crate::collector::{Collect, Given, Options, Scraper, TargetInfo};
 use crate::config::{Config, TargetConfig};
 use crate::demo::{self, DemoVersion};
 use crate::dnsprobe::DnsTarget;
@@ -97,7 +97,7 @@ async fn dispatch(
             exit
         }
         Command::Textfile(args) => {
-            let options = textfile::Options {
+            let options = textfile::TextfileOptions {
                 fail_on_down: args.fail_on_down,
             };
             let collector = default_collector(&config)?;
@@ -124,8 +124,8 @@ struct RunState {
 }
 
 impl RunState {
-    async fn load(config: &Config, collector: &Collector) -> Self {
-        let Some(state) = collector.state::<Counters>() else {
+    async fn load(config: &Config, collector: &Scraper) -> Self {
+        let Some(state) = collector.state::<DerivedCounters>() else {
             return Self { file: None };
         };
         let Some(path) = config.state_file.clone() else {
@@ -145,8 +145,9 @@ impl RunState {
 
     /// Saves the counters; a failure is a warning (the next run starts afresh), never an error
     /// of the run itself.
-    async fn save(self, collector: &Collector) {
-        let (Some((path, url)), Some(state)) = (self.file, collector.state::<Counters>()) else {
+    async fn save(self, collector: &Scraper) {
+        let (Some((path, url)), Some(state)) = (self.file, collector.state::<DerivedCounters>())
+        else {
             return;
         };
         if let Err(why) = state_file::save(&path, &url, &state.engine().await) {
@@ -165,9 +166,9 @@ fn scrape_output(f: ScrapeFormat) -> scrape::Output {
 }
 
 /// The collector of the default target.
-fn default_collector(config: &Config) -> Result<Collector, Fatal> {
+fn default_collector(config: &Config) -> Result<Scraper, Fatal> {
     let client = Client::new(&config.client)?;
-    Ok(Collector::with_target(
+    Ok(Scraper::with_target(
         client,
         config.options.clone(),
         TargetInfo::of(&config.client),

@@ -1,15 +1,16 @@
 //! technitium-exporter: a Prometheus exporter for Technitium DNS Server.
 //!
 //! Data flow, the same for every mode:
-//! `cli` → [`config::Config`] → [`technitium::Client`] → [`collector::Collector::collect`]
-//! (API calls run concurrently) → [`collector::Snapshot`] → [`render`] (text 0.0.4,
-//! OpenMetrics, JSON, table) → a sink (HTTP response, stdout, atomic file).
+//! `cli` → [`config::Config`] → [`technitium::Client`] → [`collector::Scraper::collect`]
+//! (API calls run concurrently) → [`collector::Snapshot`] → [`collector::families`] through
+//! the [`exposition`] encoder (text 0.0.4, OpenMetrics, JSON), or [`render`]'s table → a sink
+//! (HTTP response, stdout, atomic file).
 //!
 //! Dependencies point down: `app` (the dispatch) → the modes (`serve`, `scrape`, `textfile`,
 //! `check`) → `config` → `cli` → `collector` → `technitium` and `exposition` (leaves).
 //!
 //! The library is usable without the binary: build a [`technitium::Client`], wrap it in a
-//! [`collector::Collector`], and render its snapshots.
+//! [`collector::Scraper`], and encode its snapshots ([`collector::encode`]).
 
 pub mod app;
 pub mod check;

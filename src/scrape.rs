@@ -1,6 +1,6 @@
 //! `scrape`: one collection printed to stdout, as exposition text, OpenMetrics, JSON or a table.
 
-use crate::collector::{Collector, encode};
+use crate::collector::{Scraper, encode};
 use crate::config::Config;
 use crate::exit::{Exit, Fatal, write_stdout};
 use crate::exposition::ExpositionFormat;
@@ -23,7 +23,7 @@ pub enum Output {
 ///
 /// # Errors
 /// When stdout cannot be written (a closed pipe is not an error).
-pub async fn run(config: &Config, collector: &Collector, output: Output) -> Result<Exit, Fatal> {
+pub async fn run(config: &Config, collector: &Scraper, output: Output) -> Result<Exit, Fatal> {
     let deadline = tokio::time::Instant::now() + config.client.timeout;
     // A failure is logged once by the collector; the exit code says it too.
     let snapshot = collector.collect(deadline).await;

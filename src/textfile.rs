@@ -16,7 +16,7 @@ use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use crate::collector::{Collector, encoder_for, write_families};
+use crate::collector::{Scraper, encoder_for, write_families};
 use crate::config::{Config, OutputConfig};
 use crate::exit::{Exit, Fatal};
 use crate::exposition::ExpositionFormat;
@@ -26,7 +26,7 @@ const STALE_AFTER: Duration = Duration::from_secs(60);
 
 /// `textfile`'s per-invocation options.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct TextfileOptions {
     /// Exit 1 when the server is down (the file is still written).
     pub fail_on_down: bool,
 }
@@ -35,7 +35,11 @@ pub struct Options {
 ///
 /// # Errors
 /// When the file cannot be written (the old one stays); the message says what to do.
-pub async fn run(config: &Config, collector: &Collector, options: Options) -> Result<Exit, Fatal> {
+pub async fn run(
+    config: &Config,
+    collector: &Scraper,
+    options: TextfileOptions,
+) -> Result<Exit, Fatal> {
     let out = &config.output;
     // Fail before a possibly long collection when the directory cannot take the file.
     preflight(&out.dir, &out.file).map_err(|e| Fatal::Output(describe_io(out, &e)))?;

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use technitium_exporter::collector::{Collector, Given, Options, Snapshot};
+use technitium_exporter::collector::{Given, Options, Scraper, Snapshot};
 use technitium_exporter::demo::{Demo, DemoVersion};
 use technitium_exporter::technitium::{AuthMode, Client, ClientConfig};
 
@@ -33,7 +33,7 @@ pub fn demo(rt: &tokio::runtime::Runtime, zones: usize) -> Demo {
 }
 
 /// A collector for the demo with the default collectors; `zone_limit` 0 keeps every zone.
-pub fn collector(demo: &Demo, zone_limit: usize) -> Collector {
+pub fn collector(demo: &Demo, zone_limit: usize) -> Scraper {
     let client = Client::new(&ClientConfig {
         url: demo.url.clone(),
         token: Some(demo.token.clone()),
@@ -52,7 +52,7 @@ pub fn collector(demo: &Demo, zone_limit: usize) -> Collector {
             Given::one(zone_limit.to_string(), "bench"),
         )
         .expect("zones.limit");
-    Collector::new(client, options)
+    Scraper::new(client, options)
 }
 
 /// One snapshot with `zones` zones and per-zone series on (`zones.limit 0`).

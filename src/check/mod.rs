@@ -121,7 +121,7 @@ mod steps;
 mod tls;
 mod verdict;
 
-use crate::collector::Collector;
+use crate::collector::Scraper;
 use crate::config::Config;
 use crate::exit::{Exit, Fatal, write_stdout};
 use crate::technitium::Client;
@@ -144,7 +144,7 @@ pub enum ReportFormat {
 /// When stdout cannot be written (a closed pipe is not an error).
 pub async fn run(
     config: &Config,
-    collector: &Collector,
+    collector: &Scraper,
     format: ReportFormat,
 ) -> Result<Exit, Fatal> {
     let spinner = Spinner::new();
@@ -173,7 +173,7 @@ pub async fn run(
         };
         let report = match Client::new(&t.client) {
             Ok(client) => {
-                let collector = Collector::with_target(
+                let collector = Scraper::with_target(
                     client,
                     t.options.clone(),
                     crate::collector::TargetInfo::of(&t.client),

@@ -15,7 +15,7 @@ use super::hints::api_error_hint;
 use super::report::{NodePlan, NodeRow, Status, Target, ms};
 use super::spinner::Spinner;
 use crate::collector::{
-    Collector, NodeScope, Outcome, Reach, Snapshot, TargetInfo, snake_case, write_families,
+    NodeScope, Outcome, Reach, Scraper, Snapshot, TargetInfo, snake_case, write_families,
 };
 use crate::exposition::{Encoder, ExpositionFormat};
 use crate::technitium::ClientBuildError;
@@ -30,7 +30,7 @@ fn label(value: Option<&str>) -> String {
 pub(super) async fn walk(
     target: Target<'_>,
     plan: NodePlan<'_>,
-    collector: &Collector,
+    collector: &Scraper,
     snapshot: &Snapshot,
     spinner: &Spinner,
 ) -> Vec<NodeRow> {
@@ -95,7 +95,7 @@ fn node_collector(
     name: &str,
     node: &ClusterNode,
     direct: Option<&Url>,
-) -> Result<Collector, ClientBuildError> {
+) -> Result<Scraper, ClientBuildError> {
     let scope = |reach| NodeScope {
         name: name.to_owned(),
         reach,
@@ -108,7 +108,7 @@ fn node_collector(
             };
             let client = Client::new(&config)?;
             Ok(
-                Collector::with_target(client, target.options.clone(), TargetInfo::of(&config))
+                Scraper::with_target(client, target.options.clone(), TargetInfo::of(&config))
                     .with_node(scope(Reach::Direct)),
             )
         }
@@ -118,7 +118,7 @@ fn node_collector(
                 info.url = url;
             }
             Ok(
-                Collector::with_target(client.for_node(name), target.options.clone(), info)
+                Scraper::with_target(client.for_node(name), target.options.clone(), info)
                     .with_node(scope(Reach::Proxy)),
             )
         }

@@ -14,8 +14,8 @@ use super::report::{ServerFacts, Status, Steps, Target, TargetReport};
 use super::spinner::Spinner;
 use super::tls::tls_step;
 use super::verdict::finish;
-use crate::collector::counters::Counters;
-use crate::collector::{Collector, Snapshot};
+use crate::collector::counters::DerivedCounters;
+use crate::collector::{Scraper, Snapshot};
 use crate::technitium::ApiError;
 use crate::technitium::types::{SessionInfo, parse_version};
 
@@ -28,7 +28,7 @@ struct Stop;
 /// The state of one target's walk.
 struct Walk<'a> {
     target: Target<'a>,
-    collector: &'a Collector,
+    collector: &'a Scraper,
     spinner: &'a Spinner,
     steps: Steps,
     timeout: Duration,
@@ -37,7 +37,7 @@ struct Walk<'a> {
 /// Walks every step for one target and reports it.
 pub(super) async fn walk(
     target: Target<'_>,
-    collector: &Collector,
+    collector: &Scraper,
     spinner: &Spinner,
 ) -> TargetReport {
     let mut walk = Walk {
@@ -69,7 +69,7 @@ impl Walk<'_> {
         self.spinner.step(self.target.name, "collectors");
         // The derived counters compare the server's stored minutes with its chart at once
         // (one `Custom` call), instead of only starting to count.
-        if let Some(counters) = self.collector.state::<Counters>() {
+        if let Some(counters) = self.collector.state::<DerivedCounters>() {
             counters.set_verify(true);
         }
         let snapshot = self.collector.collect(Instant::now() + self.timeout).await;

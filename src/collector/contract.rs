@@ -10,7 +10,7 @@ use std::future::Future;
 
 use tokio::time::Instant;
 
-use super::shared::Shared;
+use super::shared::SharedCalls;
 use super::spec::{OptionError, OptionValues, Spec};
 use super::target::{SessionData, TargetInfo};
 use crate::exposition::Encoder;
@@ -78,7 +78,7 @@ pub struct Cx<'a, C: Collect + ?Sized> {
     /// When the scrape ends.
     pub deadline: Instant,
     /// Calls shared with other collectors in this scrape.
-    pub shared: &'a Shared<'a>,
+    pub shared: &'a SharedCalls<'a>,
     /// The target's URL and TLS settings.
     pub target: &'a TargetInfo,
     /// The target's other collectors' settings (`top` follows `dashboard`'s windows): read

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::contract::{Collect, Cx, Detail, OtherSettings, Warning, WriteCx};
-use super::shared::Shared;
+use super::shared::SharedCalls;
 use super::spec::{OptionError, OptionValues, Spec};
 use super::target::{SessionData, TargetInfo};
 use crate::exposition::Encoder;
@@ -21,7 +21,7 @@ pub trait AnySettings: Any + fmt::Debug + Send + Sync {}
 impl<T: Any + fmt::Debug + Send + Sync> AnySettings for T {}
 
 /// A collector's per-target state, type-erased.
-pub(crate) type State = Arc<dyn Any + Send + Sync>;
+pub(crate) type AnyState = Arc<dyn Any + Send + Sync>;
 
 /// A collector's data, type-erased; [`super::snapshot::Snapshot::get`] gives it back typed.
 pub(crate) type Data = Arc<dyn Any + Send + Sync>;
@@ -36,7 +36,7 @@ pub(crate) struct DynCx<'a> {
     pub settings: &'a dyn AnySettings,
     pub state: &'a (dyn Any + Send + Sync),
     pub deadline: tokio::time::Instant,
-    pub shared: &'a Shared<'a>,
+    pub shared: &'a SharedCalls<'a>,
     pub target: &'a TargetInfo,
     pub options: &'a dyn OtherSettings,
 }
@@ -46,7 +46,7 @@ pub(crate) trait DynCollect: Send + Sync {
     fn spec(&self) -> &'static Spec;
     fn settings(&self, values: &OptionValues<'_>) -> Result<Arc<dyn AnySettings>, OptionError>;
     fn default_settings(&self) -> Arc<dyn AnySettings>;
-    fn new_state(&self) -> State;
+    fn new_state(&self) -> AnyState;
     fn fetch<'a>(&'a self, cx: DynCx<'a>) -> Fetching<'a>;
     fn write(&self, data: &(dyn Any + Send + Sync), cx: &WriteCx<'_>, enc: &mut Encoder);
     fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder);
@@ -80,7 +80,7 @@ impl<C: Collect> DynCollect for Erased<C> {
         Arc::new(C::Settings::default())
     }
 
-    fn new_state(&self) -> State {
+    fn new_state(&self) -> AnyState {
         Arc::new(C::State::default())
     }
 

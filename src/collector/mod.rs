@@ -12,7 +12,7 @@
 //! # Layout
 //! Imports point down this list; this file only declares and re-exports, and no file in the
 //! folder imports it:
-//! - [`scraper`]: the per-target orchestrator ([`Collector`]);
+//! - [`scraper`]: the per-target orchestrator ([`Scraper`]);
 //! - [`families`]: snapshot → families; [`session`]: the session's own families;
 //! - [`progress`]: a collection in flight, for `serve`'s coalescing;
 //! - [`snapshot`]: what one scrape fetched;
@@ -55,7 +55,7 @@ pub mod zones;
 
 pub use cluster::Cluster;
 pub use contract::{Collect, Cx, Detail, DetailStatus, Warning, WriteCx};
-pub use counters::Counters;
+pub use counters::DerivedCounters;
 pub use dashboard::Dashboard;
 pub use dhcp::Dhcp;
 pub use dns::Dns;
@@ -70,10 +70,10 @@ pub use options::Options;
 pub use progress::{Deadline, DeadlineSetter, Progress};
 pub use registry::{SESSION, spec, specs};
 pub use samples::{snake_case, snake_case_into};
-pub use scraper::Collector;
-pub use settings::Settings;
-pub use shared::{Shared, lock};
-pub use snapshot::{Outcome, Part, Report, Snapshot};
+pub use scraper::Scraper;
+pub use settings::ServerSettings;
+pub use shared::{SharedCalls, lock};
+pub use snapshot::{CollectorReport, Outcome, Part, Snapshot};
 pub use spec::{Given, OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 pub use target::{SessionData, TargetInfo};
 pub use top::Top;

@@ -1,4 +1,4 @@
-//! Per-node collection: which cluster node a [`super::scraper::Collector`] reads, and how that
+//! Per-node collection: which cluster node a [`super::scraper::Scraper`] reads, and how that
 //! node's session facts are made.
 //!
 //! Technitium's `session/get` always answers for the server it is sent to, whatever `node=`

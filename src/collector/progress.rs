@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::options::Options;
 use super::registry::REGISTRY;
 use super::shared::lock;
-use super::snapshot::{Outcome, Part, Report, Snapshot};
+use super::snapshot::{CollectorReport, Outcome, Part, Snapshot};
 use super::spec::Requires;
 use super::target::SessionData;
 use crate::technitium::{ApiError, Endpoint};
@@ -97,13 +97,14 @@ impl DeadlineSetter {
 /// The state of a collection in flight, shared with the requests waiting for it.
 #[derive(Debug)]
 pub struct Progress {
-    state: Mutex<State>,
+    state: Mutex<InFlight>,
     changed: watch::Sender<u64>,
 }
 
+/// What is known so far of a collection in flight.
 #[derive(Debug, Default)]
-struct State {
-    session: Option<(Result<SessionData, ApiError>, Report)>,
+struct InFlight {
+    session: Option<(Result<SessionData, ApiError>, CollectorReport)>,
     parts: Vec<Part>,
     done: Option<Arc<Snapshot>>,
 }
@@ -111,7 +112,7 @@ struct State {
 impl Default for Progress {
     fn default() -> Self {
         Self {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(InFlight::default()),
             changed: watch::channel(0).0,
         }
     }
@@ -122,7 +123,11 @@ impl Progress {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
-    pub(super) fn session(&self, session: &Result<SessionData, ApiError>, report: &Report) {
+    pub(super) fn session(
+        &self,
+        session: &Result<SessionData, ApiError>,
+        report: &CollectorReport,
+    ) {
         lock(&self.state).session = Some((session.clone(), report.clone()));
         self.bump();
     }
@@ -185,7 +190,7 @@ impl Progress {
                 parts.push(p.clone());
             } else if session.is_ok() || spec.requires == Requires::Nothing {
                 parts.push(Part {
-                    report: Report {
+                    report: CollectorReport {
                         spec,
                         outcome: Outcome::DeadlineExceeded,
                         duration: Duration::ZERO,

@@ -1,10 +1,10 @@
-//! The per-target orchestrator ([`Collector`]): one snapshot per call, the session first, then
+//! The per-target orchestrator ([`Scraper`]): one snapshot per call, the session first, then
 //! every enabled collector concurrently under the scrape deadline, each planned (applies to
 //! this server? permitted?), reused from its cache while younger than its minimum interval, or
 //! fetched.
 //!
 //! # State between scrapes
-//! Every scrape fetches fresh data and builds fresh families. What a [`Collector`] keeps across
+//! Every scrape fetches fresh data and builds fresh families. What a [`Scraper`] keeps across
 //! scrapes, and why:
 //! - each collector's last outcome, so a failure or a warning is logged once per change, not
 //!   once per scrape;
@@ -20,28 +20,28 @@ use futures_util::future::join_all;
 use tokio::time::Instant;
 
 use super::contract::Collect;
-use super::erased::{AnySettings, Data, DynCollect, DynCx, State};
+use super::erased::{AnySettings, AnyState, Data, DynCollect, DynCx};
 use super::node::{self, NodeScope};
 use super::options::{Entry, Options};
 use super::progress::{Deadline, Progress};
 use super::registry::{REGISTRY, SESSION};
-use super::shared::{Shared, lock};
-use super::snapshot::{Outcome, Part, Report, Snapshot};
+use super::shared::{SharedCalls, lock};
+use super::snapshot::{CollectorReport, Outcome, Part, Snapshot};
 use super::spec::{Requires, Spec};
 use super::target::{SessionData, TargetInfo};
 use crate::logging::log_as;
 use crate::technitium::{ApiError, Client, Endpoint, Section};
 
-/// Fetches snapshots of one target.
+/// Fetches snapshots of one target: the per-target orchestrator of the collectors.
 #[derive(Debug)]
-pub struct Collector {
+pub struct Scraper {
     client: Client,
     options: Options,
     target: TargetInfo,
-    /// The cluster node this collector reads, for a per-node collection.
+    /// The cluster node this scraper reads, for a per-node collection.
     node: Option<NodeScope>,
     /// Each collector's state for this target, in registry order.
-    states: Vec<State>,
+    states: Vec<AnyState>,
     /// Whether each collector was failing at the last scrape, for one log line per change.
     failing: Mutex<HashMap<&'static str, bool>>,
     /// Each collector's warning kind at the last scrape, for one log line per change.
@@ -57,9 +57,9 @@ enum Plan {
     Run,
 }
 
-impl Collector {
-    /// A collector over a client; `target` tells collectors that do not use the API (DNS
-    /// probes) where the server is.
+impl Scraper {
+    /// A scraper over a client; collectors that do not use the API (DNS probes) aim at the
+    /// client's URL.
     #[must_use]
     pub fn new(client: Client, options: Options) -> Self {
         let target = TargetInfo {
@@ -70,7 +70,7 @@ impl Collector {
         Self::with_target(client, options, target)
     }
 
-    /// [`Collector::new`] with the target's TLS settings.
+    /// [`Scraper::new`] with the target's TLS settings.
     #[must_use]
     pub fn with_target(client: Client, options: Options, target: TargetInfo) -> Self {
         Self {
@@ -85,7 +85,7 @@ impl Collector {
         }
     }
 
-    /// Makes this a collector of cluster node `scope`: its session is the node's (see [`node`]);
+    /// Makes this a scraper of cluster node `scope`: its session is the node's (see [`node`]);
     /// `client` reaches the node through the target (a [`Client::for_node`]) or directly.
     #[must_use]
     pub fn with_node(mut self, scope: NodeScope) -> Self {
@@ -99,7 +99,7 @@ impl Collector {
         &self.client
     }
 
-    /// The node this collector reads, for a per-node collection.
+    /// The node this scraper reads, for a per-node collection.
     #[must_use]
     pub fn node(&self) -> Option<&NodeScope> {
         self.node.as_ref()
@@ -130,7 +130,7 @@ impl Collector {
 
     /// Takes over `other`'s per-collector states when it watches the same server (a reload
     /// keeps derived counters counting).
-    pub fn adopt_states(&mut self, other: &Collector) {
+    pub fn adopt_states(&mut self, other: &Scraper) {
         if other.client.base_url() == self.client.base_url() {
             self.states.clone_from(&other.states);
         }
@@ -141,7 +141,7 @@ impl Collector {
         self.collect_with(&Deadline::fixed(deadline), None).await
     }
 
-    /// [`Collector::collect`] under a deadline that may move later, publishing its progress
+    /// [`Scraper::collect`] under a deadline that may move later, publishing its progress
     /// (`serve`'s coalescing: requests that wait for this collection read it).
     pub async fn collect_with(&self, deadline: &Deadline, progress: Option<&Progress>) -> Snapshot {
         let started = Instant::now();
@@ -154,7 +154,7 @@ impl Collector {
                 proxy: None,
             }),
         };
-        let session_report = Report {
+        let session_report = CollectorReport {
             spec: &SESSION,
             outcome: match &session {
                 Ok(_) => Outcome::Success,
@@ -167,7 +167,7 @@ impl Collector {
             p.session(&session, &session_report);
         }
         let parts = {
-            let shared = Shared::new(&self.client, session.as_ref().ok());
+            let shared = SharedCalls::new(&self.client, session.as_ref().ok());
             let runs = REGISTRY
                 .iter()
                 .zip(&self.options.entries)
@@ -220,10 +220,10 @@ impl Collector {
         &self,
         collector: &'static dyn DynCollect,
         entry: &Entry,
-        state: &State,
+        state: &AnyState,
         session: Option<&SessionData>,
         deadline: &Deadline,
-        shared: &Shared<'_>,
+        shared: &SharedCalls<'_>,
     ) -> Option<Part> {
         let spec = collector.spec();
         let started = Instant::now();
@@ -351,7 +351,7 @@ fn new_part(
         .map(|d| collector.details(d, settings))
         .unwrap_or_default();
     Part {
-        report: Report {
+        report: CollectorReport {
             spec: collector.spec(),
             outcome,
             duration: started.elapsed(),
@@ -365,7 +365,7 @@ fn new_part(
 }
 
 /// What to do about a collector's failure, when there is something to do.
-fn failure_hint(report: &Report) -> String {
+fn failure_hint(report: &CollectorReport) -> String {
     match report.outcome {
         Outcome::NoPermission(_) => format!(
             "; grant it under Administration → Groups, or pass --no-collector.{}",

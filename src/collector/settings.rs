@@ -11,11 +11,11 @@ use crate::exposition::Encoder;
 use crate::technitium::types;
 use crate::technitium::{ApiError, Endpoint, Section};
 
-/// The `settings` collector.
+/// The `settings` collector: the server's blocking settings.
 #[derive(Debug)]
-pub struct Settings;
+pub struct ServerSettings;
 
-impl Collect for Settings {
+impl Collect for ServerSettings {
     type Settings = ();
     type Data = types::Settings;
     type State = ();
@@ -73,7 +73,7 @@ mod tests {
             ..types::Settings::default()
         };
         let mut enc = Encoder::new(ExpositionFormat::Text);
-        Settings::write(&s, &WriteCx { session: None }, &mut enc);
+        ServerSettings::write(&s, &WriteCx { session: None }, &mut enc);
         assert_eq!(enc.samples(), 1);
         assert!(enc.finish().contains("technitium_blocking_enabled 0\n"));
     }

@@ -1,5 +1,5 @@
 //! What the collectors of one scrape share: the calls several of them need, each made once
-//! ([`Shared`]), and the lock every map shared across tasks goes through ([`lock`]).
+//! ([`SharedCalls`]), and the lock every map shared across tasks goes through ([`lock`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -16,14 +16,14 @@ type Memo<T> = Arc<OnceCell<Result<Arc<T>, ApiError>>>;
 /// Per-scrape memo of API calls several collectors need: each is made at most once per scrape,
 /// whoever asks first (the others wait for it).
 #[derive(Debug)]
-pub struct Shared<'a> {
+pub struct SharedCalls<'a> {
     client: &'a Client,
     session: Option<&'a SessionData>,
     stats: Mutex<HashMap<Window, Memo<DashboardStats>>>,
     settings: Memo<types::Settings>,
 }
 
-impl<'a> Shared<'a> {
+impl<'a> SharedCalls<'a> {
     pub(super) fn new(client: &'a Client, session: Option<&'a SessionData>) -> Self {
         Self {
             client,

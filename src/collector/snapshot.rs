@@ -1,5 +1,5 @@
 //! What one scrape fetched: the session's result and one [`Part`] per collector that was
-//! considered, each with its [`Report`] and, when it succeeded, its data. Plain data, rendered
+//! considered, each with its [`CollectorReport`] and, when it succeeded, its data. Plain data, rendered
 //! by [`super::families::write_families`].
 
 use std::any::Any;
@@ -62,7 +62,7 @@ impl Outcome {
 
 /// One collector's result in a scrape.
 #[derive(Debug, Clone)]
-pub struct Report {
+pub struct CollectorReport {
     /// Which collector.
     pub spec: &'static Spec,
     /// How it ended.
@@ -73,7 +73,7 @@ pub struct Report {
     pub cached: Option<Duration>,
 }
 
-impl Report {
+impl CollectorReport {
     /// The collector's name.
     #[must_use]
     pub fn name(&self) -> &'static str {
@@ -85,7 +85,7 @@ impl Report {
 #[derive(Clone)]
 pub struct Part {
     /// How it went.
-    pub report: Report,
+    pub report: CollectorReport,
     pub(crate) collector: &'static dyn DynCollect,
     pub(crate) data: Option<Data>,
     /// What the collector wants people to know about its data.
@@ -110,7 +110,7 @@ pub struct Snapshot {
     /// Session facts, or why the server is down for us.
     pub session: Result<SessionData, ApiError>,
     /// The session's own report (always present).
-    pub session_report: Report,
+    pub session_report: CollectorReport,
     /// One part per collector considered, in registry order.
     pub parts: Vec<Part>,
     /// Whole fetch time.
@@ -125,7 +125,7 @@ impl Snapshot {
     #[must_use]
     pub fn failed(error: ApiError, duration: Duration) -> Self {
         Self {
-            session_report: Report {
+            session_report: CollectorReport {
                 spec: &SESSION,
                 outcome: Outcome::Failed(error.clone()),
                 duration,
@@ -151,13 +151,13 @@ impl Snapshot {
     }
 
     /// Every report: the session's first, then one per collector considered.
-    pub fn reports(&self) -> impl Iterator<Item = &Report> {
+    pub fn reports(&self) -> impl Iterator<Item = &CollectorReport> {
         std::iter::once(&self.session_report).chain(self.parts.iter().map(|p| &p.report))
     }
 
     /// The report of one collector, if it ran or was considered.
     #[must_use]
-    pub fn report(&self, name: &str) -> Option<&Report> {
+    pub fn report(&self, name: &str) -> Option<&CollectorReport> {
         self.reports().find(|r| r.name() == name)
     }
 

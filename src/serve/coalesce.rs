@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::time::Instant;
 
-use crate::collector::{Collector, Deadline, DeadlineSetter, Progress, Snapshot, lock};
+use crate::collector::{Deadline, DeadlineSetter, Progress, Scraper, Snapshot, lock};
 
 /// A fetch in flight.
 #[derive(Debug)]
@@ -28,18 +28,18 @@ pub(crate) struct ServedTarget {
     pub(super) name: String,
     /// The cluster node, for a per-node target.
     pub(super) node: Option<String>,
-    pub(super) collector: Collector,
+    pub(super) collector: Scraper,
     flight: Mutex<Option<Arc<Flight>>>,
 }
 
 impl ServedTarget {
-    pub(super) fn new(name: &str, collector: Collector) -> Arc<Self> {
+    pub(super) fn new(name: &str, collector: Scraper) -> Arc<Self> {
         Self::for_node(name, None, collector)
     }
 
     /// A target of one cluster node: its own coalescing (and min-interval) state, apart from
     /// the target's and every other node's.
-    pub(super) fn for_node(name: &str, node: Option<&str>, collector: Collector) -> Arc<Self> {
+    pub(super) fn for_node(name: &str, node: Option<&str>, collector: Scraper) -> Arc<Self> {
         Arc::new(Self {
             name: name.to_owned(),
             node: node.map(str::to_owned),

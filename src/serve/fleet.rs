@@ -25,7 +25,7 @@ use super::coalesce::ServedTarget;
 use super::kit::TargetKit;
 use super::metrics::observer;
 use crate::collector::{
-    Collector, NodeScope, NodeSession, Options, Reach, SessionData, Snapshot, TargetInfo, lock,
+    NodeScope, NodeSession, Options, Reach, Scraper, SessionData, Snapshot, TargetInfo, lock,
 };
 use crate::config::TargetConfig;
 use crate::technitium::types::SessionInfo;
@@ -259,7 +259,7 @@ impl Fleet {
             reach,
         };
         let mut collector =
-            Collector::with_target(client, self.options.clone(), info).with_node(scope);
+            Scraper::with_target(client, self.options.clone(), info).with_node(scope);
         if let Some(before) = lock(&self.inherited).remove(node) {
             collector.adopt_states(&before.collector);
         }

@@ -11,7 +11,7 @@ use super::coalesce::ServedTarget;
 use super::fleet::Fleet;
 use super::kit::{Previous, TargetKit};
 use super::metrics::observer;
-use crate::collector::{Collector, Options, TargetInfo, lock};
+use crate::collector::{Options, Scraper, TargetInfo, lock};
 use crate::config::{Config, ConfigError, ModuleConfig, parse_url};
 use crate::technitium::{Client, ClientConfig};
 use crate::technitium::{display_base, http_client};
@@ -78,7 +78,7 @@ fn target(
         .with_observer(observer(name, None, &kit.metrics))
         .with_budget(kit.budget.clone())
         .with_log_name(name, None);
-    let mut collector = Collector::with_target(client, options.clone(), TargetInfo::of(cfg));
+    let mut collector = Scraper::with_target(client, options.clone(), TargetInfo::of(cfg));
     // A reload keeps a target's per-collector state (derived counters go on counting) when it
     // still watches the same server.
     if let Some(before) = kit.previous.as_ref().and_then(|p| p.targets.get(name)) {

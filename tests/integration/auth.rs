@@ -208,7 +208,7 @@ async fn a_v15_server_gets_the_header_again_after_one_rejection() {
     let client = technitium_exporter::technitium::Client::new(&client_config(&server.uri()))
         .unwrap()
         .with_header_retry(Duration::ZERO);
-    let c = technitium_exporter::collector::Collector::new(client, default_options());
+    let c = technitium_exporter::collector::Scraper::new(client, default_options());
     let first = collect(&c, Duration::from_secs(10)).await;
     assert!(first.up());
     assert!(

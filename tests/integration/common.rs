@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use technitium_exporter::collector::{Collector, Given, Options, Snapshot, write_families};
+use technitium_exporter::collector::{Given, Options, Scraper, Snapshot, write_families};
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Endpoint, Secret};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -401,12 +401,12 @@ pub fn set(options: &mut Options, name: &str, key: &str, value: &str) {
 }
 
 /// The real collector over the real client.
-pub fn collector(config: &ClientConfig, options: Options) -> Collector {
-    Collector::new(Client::new(config).expect("client"), options)
+pub fn collector(config: &ClientConfig, options: Options) -> Scraper {
+    Scraper::new(Client::new(config).expect("client"), options)
 }
 
 /// One scrape with a deadline of `timeout` from now.
-pub async fn collect(collector: &Collector, timeout: Duration) -> Snapshot {
+pub async fn collect(collector: &Scraper, timeout: Duration) -> Snapshot {
     collector
         .collect(tokio::time::Instant::now() + timeout)
         .await

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::common::{Version, client_config, sample};
 use crate::minutes::{SimServer, Sums, Unlocked};
 use technitium_exporter::collector::counters::{
-    self, CountersData, CountersState, Engine, Inputs, Step, Warning, state_file,
+    self, CountStep, CountersData, CountersState, CountersWarning, Engine, Inputs, state_file,
 };
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::types::parse_version;
@@ -131,7 +131,7 @@ async fn steady(version: Version) {
         Some(T0 - 60),
         "anchored at the newest final minute"
     );
-    assert!(matches!(first.step, Step::Anchor { .. }));
+    assert!(matches!(first.step, CountStep::Anchor { .. }));
     assert!(
         t.custom_calls().is_empty(),
         "no Custom call on the first scrape"
@@ -305,7 +305,9 @@ async fn minutes_more_than_a_day_behind_are_missed() {
     // 3 days behind: the oldest 2 days are missed, the last day is caught up in chunks.
     let skipped = 3 * 1440 - 1440;
     assert_eq!(after.totals.missed_minutes, skipped);
-    assert!(matches!(after.warning, Some(Warning::Skipped { minutes }) if minutes == skipped));
+    assert!(
+        matches!(after.warning, Some(CountersWarning::Skipped { minutes }) if minutes == skipped)
+    );
     let kept_from = newest_final - 1440 * 60; // exclusive
     let mut last = after;
     let mut now = t.sim.with(|s| s.now);
@@ -369,8 +371,11 @@ async fn labels_going_back_count_nothing_twice() {
     let back = t.scrape().await;
     assert_eq!(back.totals, ahead.totals);
     assert_eq!(back.watermark, ahead.watermark);
-    assert!(matches!(back.step, Step::Hold { .. }));
-    assert!(matches!(back.warning, Some(Warning::ClockBack { .. })));
+    assert!(matches!(back.step, CountStep::Hold { .. }));
+    assert!(matches!(
+        back.warning,
+        Some(CountersWarning::ClockBack { .. })
+    ));
     assert_eq!(t.custom_calls().len(), calls);
     // Once the labels pass the watermark, counting resumes after it.
     t.at(T0 + 25 * 60 + 30);
@@ -386,7 +391,10 @@ async fn labels_going_back_count_nothing_twice() {
     let far = t.scrape().await;
     assert_eq!(far.totals, resumed.totals);
     assert_eq!(far.watermark, Some(T0 + 24 * 60 - 5 * 3600));
-    assert!(matches!(far.warning, Some(Warning::Restarted { .. })));
+    assert!(matches!(
+        far.warning,
+        Some(CountersWarning::Restarted { .. })
+    ));
     t.at(T0 + 27 * 60 + 30 - 5 * 3600);
     let later = t.scrape().await;
     let w = later.watermark.unwrap();
@@ -412,7 +420,10 @@ async fn another_server_behind_the_url_starts_afresh_without_going_down() {
         switched.totals, dns1.totals,
         "nothing of dns2's past is added"
     );
-    assert!(matches!(switched.warning, Some(Warning::Restarted { .. })));
+    assert!(matches!(
+        switched.warning,
+        Some(CountersWarning::Restarted { .. })
+    ));
     t.at(T0 + 18 * 60 + 30);
     let dns2 = t.scrape().await;
     assert_eq!(
@@ -439,7 +450,7 @@ async fn a_custom_answer_that_disagrees_counts_no_types_and_misses_the_minutes()
     assert_eq!(bad.totals.missed_minutes, 3);
     assert!(matches!(
         bad.warning,
-        Some(Warning::Mismatch { minutes: 3, .. })
+        Some(CountersWarning::Mismatch { minutes: 3, .. })
     ));
     // One corrupt minute in an otherwise good range: the whole range is left out.
     t.sim.with(|s| {
@@ -452,7 +463,7 @@ async fn a_custom_answer_that_disagrees_counts_no_types_and_misses_the_minutes()
     assert_eq!(one.totals.missed_minutes, 5);
     assert!(matches!(
         one.warning,
-        Some(Warning::Mismatch { minutes: 1, .. })
+        Some(CountersWarning::Mismatch { minutes: 1, .. })
     ));
     // Agreement again: types are counted, the warning clears.
     t.at(T0 + 6 * 60 + 30);
@@ -611,7 +622,7 @@ async fn the_state_file_continues_the_counters_across_runs() {
     assert!(matches!(loaded, state_file::Loaded::Discarded(_)));
     let fresh = run(T0 + 30 + 60 * 7).await;
     assert_eq!(fresh.totals.queries, 0);
-    assert!(matches!(fresh.step, Step::Anchor { .. }));
+    assert!(matches!(fresh.step, CountStep::Anchor { .. }));
     // Another target's file is not continued either.
     let (_, loaded) = state_file::load(&path, "http://elsewhere:5380");
     assert!(matches!(loaded, state_file::Loaded::Discarded(ref r) if r.contains("belongs to")));
@@ -762,11 +773,11 @@ async fn the_demo_serves_per_minute_data_that_passes_the_cross_check() {
 /// between the two watermarks, exactly.
 #[tokio::test]
 async fn through_the_collector_increases_match_the_servers_minutes_every_15_s() {
-    use technitium_exporter::collector::Collector;
+    use technitium_exporter::collector::Scraper;
     for version in [Version::V13_6, Version::V14_3, Version::V15_2] {
         let sim = SimServer::start(version, T0 + 5).await;
         let client = Client::new(&client_config(&sim.uri())).unwrap();
-        let c = Collector::new(client, crate::common::only(&["dashboard", "counters"]));
+        let c = Scraper::new(client, crate::common::only(&["dashboard", "counters"]));
         let mut previous: Option<(f64, String)> = None;
         let scrapes = 8 * 4;
         for step in 0..scrapes {

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
-use technitium_exporter::collector::{Collector, NodeScope, Reach};
+use technitium_exporter::collector::{NodeScope, Reach, Scraper};
 use technitium_exporter::technitium::{ApiError, Client, Endpoint};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -114,9 +114,9 @@ async fn cluster() -> (MockServer, Arc<Control>) {
     (server, listed)
 }
 
-fn node_collector(server: &MockServer, node: &str) -> Collector {
+fn node_collector(server: &MockServer, node: &str) -> Scraper {
     let client = Client::new(&client_config(&server.uri())).unwrap();
-    Collector::new(client.for_node(node), all_options()).with_node(NodeScope {
+    Scraper::new(client.for_node(node), all_options()).with_node(NodeScope {
         name: node.to_owned(),
         reach: Reach::Proxy,
     })

@@ -332,7 +332,7 @@ pub enum AnchorReason {
 /// A condition worth a warning (logged once per change, shown by `check`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
-pub enum Warning {
+pub enum CountersWarning {
     /// The `Custom` answer disagreed with the `LastHour` chart.
     Mismatch {
         /// First minute of the range (end label).
@@ -361,7 +361,7 @@ pub enum Warning {
     },
 }
 
-impl Warning {
+impl CountersWarning {
     /// A sentence for the log and `check`.
     #[must_use]
     pub fn describe(&self) -> String {
@@ -450,7 +450,7 @@ impl Range {
 
 /// What a scrape must do, decided from the `LastHour` chart alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub enum CountStep {
     /// Start counting after `at` (no call, nothing added).
     Anchor {
         /// The newest final minute: the new watermark.
@@ -501,18 +501,18 @@ pub struct Engine {
     /// only when this is not `Some(false)`.
     pub custom_agrees: Option<bool>,
     /// The current warning, if any (cleared by the next clean range).
-    pub warning: Option<Warning>,
+    pub warning: Option<CountersWarning>,
 }
 
 impl Engine {
     /// Decides what this scrape does from the `LastHour` chart and the server's domain.
     #[must_use]
-    pub fn plan(&self, last_hour: &Minutes, server: Option<&str>) -> Step {
+    pub fn plan(&self, last_hour: &Minutes, server: Option<&str>) -> CountStep {
         let Some(newest_final) = last_hour.newest_final() else {
-            return Step::Idle;
+            return CountStep::Idle;
         };
         let Some(watermark) = self.watermark else {
-            return Step::Anchor {
+            return CountStep::Anchor {
                 at: newest_final,
                 reason: AnchorReason::First,
             };
@@ -520,7 +520,7 @@ impl Engine {
         if let (Some(from), Some(to)) = (self.server.as_deref(), server)
             && !from.eq_ignore_ascii_case(to)
         {
-            return Step::Anchor {
+            return CountStep::Anchor {
                 at: newest_final,
                 reason: AnchorReason::ServerChanged {
                     from: from.to_owned(),
@@ -530,7 +530,7 @@ impl Engine {
         }
         if newest_final < watermark {
             if watermark - newest_final > MAX_HOLD_MINUTES * MINUTE {
-                return Step::Anchor {
+                return CountStep::Anchor {
                     at: newest_final,
                     reason: AnchorReason::ClockBack {
                         watermark,
@@ -538,16 +538,16 @@ impl Engine {
                     },
                 };
             }
-            return Step::Hold { newest_final };
+            return CountStep::Hold { newest_final };
         }
         if newest_final == watermark {
-            return Step::Idle;
+            return CountStep::Idle;
         }
         // A watermark off the minute grid (a hand-edited state file) is realigned onto it.
         let misalign = (newest_final - watermark).rem_euclid(MINUTE);
         let mut start = watermark + misalign + MINUTE;
         if misalign != 0 && start > newest_final {
-            return Step::Idle;
+            return CountStep::Idle;
         }
         let mut skipped = 0;
         let oldest_kept = newest_final - (MAX_BACKLOG_MINUTES - 1) * MINUTE;
@@ -556,7 +556,7 @@ impl Engine {
             start = oldest_kept;
         }
         let end = newest_final.min(start + (MAX_RANGE_MINUTES - 1) * MINUTE);
-        Step::Fetch(Range {
+        CountStep::Fetch(Range {
             start,
             end,
             skipped,
@@ -574,14 +574,14 @@ impl Engine {
         }
         self.warning = match reason {
             AnchorReason::First => None,
-            reason => Some(Warning::Restarted { reason }),
+            reason => Some(CountersWarning::Restarted { reason }),
         };
     }
 
     /// Records a hold (labels went back) as the current warning.
     pub fn hold(&mut self, newest_final: i64) {
         if let Some(watermark) = self.watermark {
-            self.warning = Some(Warning::ClockBack {
+            self.warning = Some(CountersWarning::ClockBack {
                 watermark,
                 newest_final,
             });
@@ -760,15 +760,15 @@ impl Overlap {
 
 /// The warning after applying a range: minutes that disagree, an answer not trusted, or
 /// minutes skipped.
-fn applied_warning(range: &Range, differ: u64, trusted: bool) -> Option<Warning> {
+fn applied_warning(range: &Range, differ: u64, trusted: bool) -> Option<CountersWarning> {
     if differ > 0 || !trusted {
-        Some(Warning::Mismatch {
+        Some(CountersWarning::Mismatch {
             start: range.start,
             end: range.end,
             minutes: differ,
         })
     } else if range.skipped > 0 {
-        Some(Warning::Skipped {
+        Some(CountersWarning::Skipped {
             minutes: range.skipped,
         })
     } else {
@@ -901,7 +901,7 @@ mod tests {
         let lh = hour(T0, traffic);
         assert_eq!(
             e.plan(&lh, Some("a")),
-            Step::Anchor {
+            CountStep::Anchor {
                 at: T0 - MINUTE,
                 reason: AnchorReason::First
             }
@@ -912,9 +912,9 @@ mod tests {
     fn one_new_final_minute_is_one_range_of_one_minute() {
         let mut e = Engine::default();
         e.anchor(T0 - MINUTE, AnchorReason::First, Some("a"));
-        assert_eq!(e.plan(&hour(T0, traffic), Some("a")), Step::Idle);
+        assert_eq!(e.plan(&hour(T0, traffic), Some("a")), CountStep::Idle);
         let lh = hour(T0 + MINUTE, traffic);
-        let Step::Fetch(range) = e.plan(&lh, Some("a")) else {
+        let CountStep::Fetch(range) = e.plan(&lh, Some("a")) else {
             panic!("expected a fetch")
         };
         assert_eq!((range.start, range.end, range.skipped), (T0, T0, 0));
@@ -940,7 +940,7 @@ mod tests {
         e.anchor(T0, AnchorReason::First, None);
         // 150 minutes later: first chunk is 121 minutes.
         let lh = hour(T0 + 151 * MINUTE, traffic);
-        let Step::Fetch(r) = e.plan(&lh, None) else {
+        let CountStep::Fetch(r) = e.plan(&lh, None) else {
             panic!()
         };
         assert_eq!(
@@ -949,7 +949,7 @@ mod tests {
         );
         // Two days later: only the last 24 hours are caught up.
         let lh = hour(T0 + 2 * 1440 * MINUTE + MINUTE, traffic);
-        let Step::Fetch(r) = e.plan(&lh, None) else {
+        let CountStep::Fetch(r) = e.plan(&lh, None) else {
             panic!()
         };
         assert_eq!(r.skipped, 1440);
@@ -964,14 +964,14 @@ mod tests {
         let back = hour(T0 - 9 * MINUTE, traffic);
         assert_eq!(
             e.plan(&back, None),
-            Step::Hold {
+            CountStep::Hold {
                 newest_final: T0 - 10 * MINUTE
             }
         );
         let far = hour(T0 - 200 * MINUTE, traffic);
         assert!(matches!(
             e.plan(&far, None),
-            Step::Anchor {
+            CountStep::Anchor {
                 reason: AnchorReason::ClockBack { .. },
                 ..
             }
@@ -983,10 +983,10 @@ mod tests {
         let mut e = Engine::default();
         e.anchor(T0, AnchorReason::First, Some("dns1"));
         let lh = hour(T0 + 5 * MINUTE, traffic);
-        assert!(matches!(e.plan(&lh, Some("DNS1")), Step::Fetch(_)));
+        assert!(matches!(e.plan(&lh, Some("DNS1")), CountStep::Fetch(_)));
         assert!(matches!(
             e.plan(&lh, Some("dns2")),
-            Step::Anchor {
+            CountStep::Anchor {
                 reason: AnchorReason::ServerChanged { .. },
                 ..
             }
@@ -998,7 +998,7 @@ mod tests {
         let mut e = Engine::default();
         e.anchor(T0, AnchorReason::First, None);
         let lh = hour(T0 + 4 * MINUTE, traffic);
-        let Step::Fetch(r) = e.plan(&lh, None) else {
+        let CountStep::Fetch(r) = e.plan(&lh, None) else {
             panic!()
         };
         assert_eq!(r.minutes(), 3);
@@ -1016,7 +1016,7 @@ mod tests {
         assert_eq!(e.custom_agrees, Some(false));
         assert!(matches!(
             e.warning,
-            Some(Warning::Mismatch { minutes: 3, .. })
+            Some(CountersWarning::Mismatch { minutes: 3, .. })
         ));
     }
 
@@ -1025,7 +1025,7 @@ mod tests {
         let mut e = Engine::default();
         e.anchor(T0, AnchorReason::First, None);
         let lh = hour(T0 + 4 * MINUTE, traffic);
-        let Step::Fetch(r) = e.plan(&lh, None) else {
+        let CountStep::Fetch(r) = e.plan(&lh, None) else {
             panic!()
         };
         let q = chart(&[]);
@@ -1082,7 +1082,7 @@ mod tests {
         e.anchor(T0, AnchorReason::First, None);
         e.custom_agrees = Some(false);
         let lh = hour(T0 + 300 * MINUTE, traffic);
-        let Step::Fetch(r) = e.plan(&lh, None) else {
+        let CountStep::Fetch(r) = e.plan(&lh, None) else {
             panic!()
         };
         let q = chart(&[("A", 9)]);

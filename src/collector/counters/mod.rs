@@ -29,11 +29,11 @@ use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{ApiError, Client, Endpoint, Section, Window};
 
-/// The `counters` collector.
+/// The `counters` collector: counters derived from the per-minute stats.
 #[derive(Debug)]
-pub struct Counters;
+pub struct DerivedCounters;
 
-impl Collect for Counters {
+impl Collect for DerivedCounters {
     type Settings = ();
     type Data = CountersData;
     type State = CountersState;
@@ -88,8 +88,8 @@ impl Collect for Counters {
 }
 
 pub use engine::{
-    AnchorReason, Applied, Comparison, CustomAnswer, Engine, Minute, Minutes, Range, Step, Totals,
-    Warning,
+    AnchorReason, Applied, Comparison, CountStep, CountersWarning, CustomAnswer, Engine, Minute,
+    Minutes, Range, Totals,
 };
 
 /// Per-target state of the derived counters, kept across scrapes (in memory in `serve`, in the
@@ -172,9 +172,9 @@ pub struct CountersData {
     /// `technitium_query_outcomes_total` (servers before v15, which have no lifetime counters).
     pub query_totals: bool,
     /// The current warning, for `check` and `--table`.
-    pub warning: Option<Warning>,
+    pub warning: Option<CountersWarning>,
     /// What this scrape did.
-    pub step: Step,
+    pub step: CountStep,
     /// Whether this scrape made a `Custom` call.
     pub custom_call: bool,
     /// In a `check` run that started counting: how the stored minutes compare with the chart,
@@ -217,16 +217,16 @@ pub async fn fetch(
     let mut custom_call = false;
     let mut verified = None;
     match &step {
-        Step::Anchor { at, reason } => {
+        CountStep::Anchor { at, reason } => {
             engine.anchor(*at, reason.clone(), inputs.server);
             if state.verify.load(Ordering::Relaxed) {
                 custom_call = true;
                 verified = Some(verify(client, &lh, full_query_types).await);
             }
         }
-        Step::Idle => {}
-        Step::Hold { newest_final } => engine.hold(*newest_final),
-        Step::Fetch(range) => {
+        CountStep::Idle => {}
+        CountStep::Hold { newest_final } => engine.hold(*newest_final),
+        CountStep::Fetch(range) => {
             custom_call = true;
             let (answer, minutes) = custom(client, range, full_query_types).await?;
             let custom = CustomAnswer {
@@ -416,7 +416,7 @@ mod tests {
             watermark,
             query_totals,
             warning: None,
-            step: Step::Idle,
+            step: CountStep::Idle,
             custom_call: false,
             verified: None,
         }
