@@ -27,4 +27,5 @@ pub mod scrape;
 pub mod serve;
 pub mod technitium;
 pub mod textfile;
+pub mod tls;
 pub mod web;

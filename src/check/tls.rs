@@ -12,9 +12,8 @@ use tokio::net::TcpStream;
 use url::Host;
 
 use super::report::Status;
-use crate::dnsprobe::tls::Recorder;
-use crate::dnsprobe::{TlsTrust, cert_not_after};
 use crate::technitium::ClientConfig;
+use crate::tls::{Recorder, TlsTrust, cert_not_after};
 
 /// A certificate expiring sooner than this is a warning.
 const CERT_WARN_DAYS: i64 = 14;
@@ -51,7 +50,7 @@ fn connector(config: &ClientConfig) -> Result<(tokio_rustls::TlsConnector, Arc<R
         .map_err(|e| (Status::Failed, e.to_string(), None))?;
     let (tls, recorder) = trust
         .client_config(&[])
-        .map_err(|e| (Status::Failed, e, None))?;
+        .map_err(|e| (Status::Failed, e.to_string(), None))?;
     Ok((tokio_rustls::TlsConnector::from(Arc::new(tls)), recorder))
 }
 

@@ -7,7 +7,8 @@
 
 use std::sync::Arc;
 
-use crate::dnsprobe::{DnsSettings, DnsTarget, TlsTrust, Transport};
+use crate::dnsprobe::{DnsSettings, DnsTarget, Transport};
+use crate::tls::TlsTrust;
 
 use super::responder::{self, Reply, Responder, ResponderConfig, ServerTls, response_to};
 

@@ -8,7 +8,7 @@ use super::forwarders::{ForwarderResult, ForwardersData};
 use super::probe::{BlockingResult, DnsData, ProbeError, ProbeResult};
 use super::rcode_label;
 use super::settings::{DnsSettings, Transport};
-use super::tls::TlsFailure;
+use crate::tls::TlsFailure;
 
 /// A certificate expiring sooner than this is a warning (the same as the API's TLS step).
 pub const CERT_WARN_DAYS: i64 = 14;

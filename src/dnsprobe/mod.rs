@@ -9,9 +9,7 @@
 //! - [`probe`]: [`probe_all`] sends one query per configured transport (udp, tcp, tls, https,
 //!   and quic when built with the `dns-quic` feature) concurrently, each bounded by its timeout
 //!   and the scrape deadline, and returns a [`DnsData`]; [`write_dns`] renders it;
-//! - [`tls`]: the trust used for DoT/DoH/DoQ (system roots plus the target's CA file, or none
-//!   with `insecure_skip_verify`), a verifier that records the peer certificate, and
-//!   [`cert_not_after`] (x509-parser), which `check` can share;
+//! - the trust used for DoT/DoH/DoQ is [`crate::tls`]'s, which `check` shares;
 //! - [`forwarders`]: settings/get's `forwarders` and `forwarderProtocol`, one
 //!   `dnsClient/resolve` per forwarder with bounded concurrency ([`fetch_forwarders`]), and
 //!   [`write_forwarders`];
@@ -25,7 +23,6 @@ pub mod check;
 pub mod forwarders;
 pub mod probe;
 pub mod settings;
-pub mod tls;
 
 pub use forwarders::{
     ForwarderResult, ForwarderSettings, ForwardersData, fetch_forwarders, write_forwarders,
@@ -35,7 +32,6 @@ pub use probe::{
     write_dns,
 };
 pub use settings::{DnsSettings, OptDef, SettingError, Transport};
-pub use tls::{TlsTrust, cert_not_after};
 
 /// The DNS mnemonic of a response code as the `rcode` label spells it (`NOERROR`, `SERVFAIL`,
 /// `NXDOMAIN`, `REFUSED`, …); codes without a mnemonic are `other`, so the label stays bounded.

@@ -32,9 +32,9 @@ use url::{Host, Url};
 
 use super::rcode_label;
 use super::settings::{BlockingAnswer, DnsSettings, Transport};
-use super::tls::{Recorder, TlsFailure, TlsTrust};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::shorten;
+use crate::tls::{Recorder, TlsFailure, TlsTrust};
 
 /// Probes end this long before the scrape deadline, so their results (timeouts included) are
 /// rendered instead of the whole collector being cut off.
@@ -334,7 +334,7 @@ fn tls_for(
     }
     match target.trust.as_ref().map(|t| t.client_config(&[])) {
         Some(Ok(c)) => Ok(Some(c)),
-        Some(Err(e)) => Err(ProbeError::Other(e)),
+        Some(Err(e)) => Err(ProbeError::Other(e.to_string())),
         None => Err(ProbeError::NoTrust),
     }
 }

@@ -13,11 +13,11 @@ use hickory_proto::rr::rdata::{A, AAAA, NS, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use rcgen::{CertificateParams, CertifiedIssuer, KeyPair};
 use technitium_exporter::demo::responder::{self, Reply, Responder, ResponderConfig, ServerTls};
-use technitium_exporter::dnsprobe::tls::TlsFailure;
 use technitium_exporter::dnsprobe::{
-    DnsData, DnsSettings, DnsTarget, ProbeError, TlsTrust, Transport, probe_all, write_dns,
+    DnsData, DnsSettings, DnsTarget, ProbeError, Transport, probe_all, write_dns,
 };
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
+use technitium_exporter::tls::{TlsFailure, TlsTrust};
 use tokio::time::Instant;
 
 /// Expiry of the good test certificate: 2030-01-01T00:00:00Z.

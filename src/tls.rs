@@ -1,7 +1,8 @@
-//! TLS for the encrypted DNS probes (DoT, DoH, DoQ): the trust the API client uses (system roots
-//! through rustls-platform-verifier plus the target's CA file, or no verification with
-//! `insecure_skip_verify`), a verifier that records the peer certificate and the verdict, and
-//! the certificate's expiry read with x509-parser.
+//! The TLS trust that `check`'s TLS step and the encrypted DNS probes (DoT, DoH, DoQ) share:
+//! the trust the API client uses (system roots through rustls-platform-verifier plus the
+//! target's CA file, or no verification with `insecure_skip_verify`), a verifier that records
+//! the peer certificate and the verdict, the certificate's expiry read with x509-parser, and
+//! what a failed handshake means ([`TlsFailure`]).
 //!
 //! The recording verifier is what lets a probe report the certificate's expiry even when the
 //! handshake fails (an expired certificate still has a `notAfter`), and tell a name mismatch from
@@ -16,6 +17,20 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 use crate::technitium::ClientBuildError;
+
+/// Why a trust or a TLS configuration could not be set up.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TrustError {
+    /// The CA file or the system roots could not be loaded (the API client's own words).
+    #[error(transparent)]
+    Load(#[from] ClientBuildError),
+    /// PEM text given in place of a CA file holds no certificate, or does not parse.
+    #[error("not a PEM bundle: {0}")]
+    Pem(String),
+    /// rustls refused the configuration.
+    #[error("cannot set up TLS: {0}")]
+    Setup(String),
+}
 
 /// `notAfter` of a DER X.509 certificate, in seconds since the Unix epoch; `None` when the bytes
 /// are not a certificate.
@@ -125,14 +140,10 @@ impl TlsTrust {
     ///
     /// # Errors
     /// When `pem` holds no certificate or no roots can be loaded.
-    pub fn with_extra_pem(pem: &[u8], insecure_skip_verify: bool) -> Result<Self, String> {
-        let extra = parse_pem_certs(pem).map_err(|e| {
-            format!(
-                "not a PEM bundle: {}",
-                e.as_deref().unwrap_or("no certificate in it")
-            )
-        })?;
-        Self::with_roots(extra, insecure_skip_verify).map_err(|e| e.to_string())
+    pub fn with_extra_pem(pem: &[u8], insecure_skip_verify: bool) -> Result<Self, TrustError> {
+        let extra = parse_pem_certs(pem)
+            .map_err(|e| TrustError::Pem(e.unwrap_or_else(|| "no certificate in it".to_owned())))?;
+        Ok(Self::with_roots(extra, insecure_skip_verify)?)
     }
 
     fn with_roots(
@@ -163,7 +174,7 @@ impl TlsTrust {
     pub(crate) fn client_config(
         &self,
         alpn: &[&[u8]],
-    ) -> Result<(rustls::ClientConfig, Arc<Recorder>), String> {
+    ) -> Result<(rustls::ClientConfig, Arc<Recorder>), TrustError> {
         let recorder = Arc::new(Recorder {
             inner: Arc::clone(&self.inner),
             accept_any: self.insecure,
@@ -172,7 +183,7 @@ impl TlsTrust {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| format!("cannot set up TLS: {e}"))?
+            .map_err(|e| TrustError::Setup(e.to_string()))?
             .dangerous()
             .with_custom_certificate_verifier(Arc::clone(&recorder) as Arc<dyn ServerCertVerifier>)
             .with_no_client_auth();
@@ -302,7 +313,7 @@ mod tests {
 
     // tests/fixtures/check/cert.pem: `openssl x509 -noout -enddate` says
     // Nov  1 09:06:07 2126 GMT (a GeneralizedTime).
-    const CERT: &str = include_str!("../../tests/fixtures/check/cert.pem");
+    const CERT: &str = include_str!("../tests/fixtures/check/cert.pem");
 
     #[test]
     fn reads_not_after() {
