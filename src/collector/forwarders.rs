@@ -1,31 +1,78 @@
 //! `forwarders` (opt-in): upstream forwarder health, measured from the server's own network and
 //! over its own transport: the forwarders of settings/get (shared with the `settings`
 //! collector: one call per scrape), then one `dnsClient/resolve` per forwarder, with bounded
-//! concurrency. The client's allowlist fixes that endpoint's parameters, so `import` (which
-//! writes zones) can never be sent.
+//! concurrency ([`crate::dnsprobe::forwarder`]). The client's allowlist fixes that endpoint's
+//! parameters, so `import` (which writes zones) can never be sent.
+//!
+//! A forwarder that fails to answer is data (`technitium_forwarder_probe_success 0`); an API
+//! problem (token, permission, unreachable web service) fails the collector. The calls cost the
+//! server real queries, hence the default minimum interval of a minute.
 
-use super::contract::{Collect, Cx, Detail, WriteCx};
-use super::dns::{detail, given_values, lookup, option_error};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
+use super::dns::options::{Field, Values, parse_name, parse_rcodes, parse_timeout, parse_type};
+use super::probe_log::ChangeLog;
+use super::samples::flag;
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
-use crate::dnsprobe::check::forwarder_rows;
-use crate::dnsprobe::forwarders::{DEFAULT_MIN_INTERVAL, FORWARDERS_OPTIONS, probe_forwarders};
-use crate::dnsprobe::{ChangeLog, ForwarderSettings, ForwardersData, write_forwarders};
-use crate::exposition::Encoder;
+use crate::dnsprobe::{ForwarderResult, ForwarderSettings, ForwardersData, probe_forwarders};
+use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::ForwarderConfig;
-use crate::technitium::{ApiError, Endpoint, Section};
+use crate::technitium::{ApiError, Client, Endpoint, Section};
 
 /// The `forwarders` collector.
 #[derive(Debug)]
 pub struct Forwarders;
 
-/// The options, from the prober's own list (which holds the defaults), with their kinds.
+/// The `forwarders` collector's default `--collector.forwarders.min-interval`.
+pub const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The `forwarders` collector's options, in help order.
 static OPTIONS: [OptSpec; 6] = [
-    OptSpec::from_def(FORWARDERS_OPTIONS[0], OptKind::Text),
-    OptSpec::from_def(FORWARDERS_OPTIONS[1], OptKind::Text),
-    OptSpec::from_def(FORWARDERS_OPTIONS[2], OptKind::List),
-    OptSpec::from_def(FORWARDERS_OPTIONS[3], OptKind::Duration),
-    OptSpec::from_def(FORWARDERS_OPTIONS[4], OptKind::Count),
-    OptSpec::from_def(FORWARDERS_OPTIONS[5], OptKind::Count),
+    OptSpec {
+        key: "query-name",
+        value_name: "NAME",
+        help: "Name the server's DNS client asks each forwarder for",
+        default: ".",
+        kind: OptKind::Text,
+    },
+    OptSpec {
+        key: "query-type",
+        value_name: "TYPE",
+        help: "Record type asked for",
+        default: "NS",
+        kind: OptKind::Text,
+    },
+    OptSpec {
+        key: "expected-rcodes",
+        value_name: "LIST",
+        help: "Response codes that count as success, comma-separated",
+        default: "NOERROR",
+        kind: OptKind::List,
+    },
+    OptSpec {
+        key: "timeout",
+        value_name: "DURATION",
+        help: "Limit for one forwarder's dnsClient/resolve call (the scrape deadline also applies)",
+        default: "5s",
+        kind: OptKind::Duration,
+    },
+    OptSpec {
+        key: "concurrency",
+        value_name: "N",
+        help: "dnsClient/resolve calls in flight at once",
+        default: "4",
+        kind: OptKind::Count,
+    },
+    OptSpec {
+        key: "limit",
+        value_name: "N",
+        help: "Forwarders probed at most (the first ones as configured)",
+        default: "32",
+        kind: OptKind::Count,
+    },
 ];
 
 impl Collect for Forwarders {
@@ -45,14 +92,13 @@ impl Collect for Forwarders {
     };
 
     fn settings(v: &OptionValues<'_>) -> Result<ForwarderSettings, OptionError> {
-        let given = given_values(v, &OPTIONS);
-        ForwarderSettings::parse(|key| lookup(&given, key)).map_err(|e| option_error(v, e))
+        parse(v)
     }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, ApiError> {
         let config = ForwarderConfig::from(&*cx.shared.settings().await?);
         let data = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
-        super::probe_log::log_probe_changes(cx.client.log_name(), &cx.state.note_forwarders(&data));
+        cx.state.note_all(cx.client.log_name(), probe_states(&data));
         Ok(data)
     }
 
@@ -61,18 +107,211 @@ impl Collect for Forwarders {
     }
 
     fn details(data: &ForwardersData, _: &ForwarderSettings) -> Vec<Detail> {
-        forwarder_rows(data).into_iter().map(detail).collect()
+        forwarder_details(data)
     }
 }
 
+/// Reads the forwarders (settings/get) and probes each through the server's DNS client.
+///
+/// # Errors
+/// settings/get failing, or an API problem during a probe (invalid token, permission denied,
+/// the web service unreachable or answering garbage); a forwarder that does not answer is not an
+/// error.
+pub async fn fetch_forwarders(
+    client: &Client,
+    settings: &ForwarderSettings,
+    deadline: Instant,
+) -> Result<ForwardersData, ApiError> {
+    let config = client.forwarder_settings().await?;
+    probe_forwarders(client, config, settings, deadline).await
+}
+
+/// Parses the `forwarders` options given; the others keep their default.
+///
+/// # Errors
+/// The first value that does not parse, naming it and where it came from.
+fn parse(values: &OptionValues<'_>) -> Result<ForwarderSettings, OptionError> {
+    let v = Values::new(values, "forwarders");
+    let mut s = ForwarderSettings::default();
+    if let Some(name) = v.parse("query-name", |f| {
+        parse_name(f).map(|_| f.text.trim().to_owned())
+    })? {
+        s.query_name = name;
+    }
+    if let Some(t) = v.parse("query-type", parse_type)? {
+        s.query_type = t.to_string();
+    }
+    if let Some(codes) = v.parse("expected-rcodes", |f| {
+        parse_rcodes(f, "NOERROR, NXDOMAIN, ...")
+    })? {
+        s.expected_rcodes = codes;
+    }
+    if let Some(t) = v.parse("timeout", parse_timeout)? {
+        s.timeout = t;
+    }
+    if let Some(n) = v.parse("concurrency", |f| in_range(f, 64))? {
+        s.concurrency = n;
+    }
+    if let Some(n) = v.parse("limit", |f| in_range(f, 1000))? {
+        s.limit = n;
+    }
+    Ok(s)
+}
+
+/// A whole number from 1 to `max`.
+fn in_range(f: &Field<'_>, max: usize) -> Result<usize, OptionError> {
+    f.text
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| f.fail(format!("a whole number from 1 to {max}")))
+}
+
+/// Each forwarder probed (`forwarder ADDRESS`) and why it failed, if it did.
+fn probe_states(data: &ForwardersData) -> Vec<(String, Option<String>)> {
+    data.results
+        .iter()
+        .map(|r| {
+            let failure =
+                (!r.success).then(|| r.error.clone().unwrap_or_else(|| "failed".to_owned()));
+            (format!("forwarder {}", r.forwarder), failure)
+        })
+        .collect()
+}
+
+/// Writes the `forwarders` collector's families.
+pub fn write_forwarders(data: &ForwardersData, enc: &mut Encoder) {
+    if data.results.is_empty() {
+        return;
+    }
+    let protocol = data.protocol.as_str();
+    enc.family(
+        "technitium_forwarder_probe_success",
+        Kind::Gauge,
+        "Whether the server's DNS client got an expected answer from a forwarder (1) or not (0).",
+    );
+    for r in &data.results {
+        enc.sample(
+            &[("forwarder", &r.forwarder), ("protocol", protocol)],
+            flag(r.success),
+        );
+    }
+    if data.results.iter().any(|r| r.rtt.is_some()) {
+        enc.family(
+            "technitium_forwarder_probe_rtt_seconds",
+            Kind::Gauge,
+            "Round-trip time of the server's query to a forwarder, as the server measured it.",
+        );
+        for r in &data.results {
+            if let Some(rtt) = r.rtt {
+                enc.sample(&[("forwarder", &r.forwarder), ("protocol", protocol)], rtt);
+            }
+        }
+    }
+    if data.results.iter().any(|r| r.rcode.is_some()) {
+        enc.family(
+            "technitium_forwarder_probe_rcode",
+            Kind::Gauge,
+            "The response code a forwarder answered the server's query with (1); absent when no answer came.",
+        );
+        for r in &data.results {
+            if let Some(rcode) = r.rcode {
+                enc.sample(
+                    &[
+                        ("forwarder", &r.forwarder),
+                        ("protocol", protocol),
+                        ("rcode", rcode),
+                    ],
+                    1.0,
+                );
+            }
+        }
+    }
+}
+
+/// What the collector checked, for `check`: one detail per probed forwarder, then a warning
+/// when some were left out.
+#[must_use]
+pub fn forwarder_details(data: &ForwardersData) -> Vec<Detail> {
+    let mut rows: Vec<Detail> = data
+        .results
+        .iter()
+        .map(|r| {
+            let (status, detail, hint) = forwarder_row(data, r);
+            Detail {
+                id: "forwarder".to_owned(),
+                title: format!("forwarder {}", r.forwarder),
+                status,
+                detail,
+                hint,
+            }
+        })
+        .collect();
+    if data.skipped > 0 {
+        rows.push(Detail {
+            id: "forwarder".to_owned(),
+            title: "forwarders".to_owned(),
+            status: DetailStatus::Warning,
+            detail: format!("{} more forwarder(s) not probed", data.skipped),
+            hint: Some("raise --collector.forwarders.limit to probe them all".to_owned()),
+        });
+    }
+    rows
+}
+
+/// One forwarder's verdict, what was seen and what to do.
+fn forwarder_row(
+    data: &ForwardersData,
+    r: &ForwarderResult,
+) -> (DetailStatus, String, Option<String>) {
+    let rtt = r
+        .rtt
+        .map_or_else(String::new, |s| format!(" in {:.2} ms", s * 1000.0));
+    if r.success {
+        return (
+            DetailStatus::Ok,
+            format!(
+                "{} over {}{rtt}",
+                r.rcode.unwrap_or("answered"),
+                data.api_protocol
+            ),
+            None,
+        );
+    }
+    let hint = match r.rcode {
+        Some("REFUSED") => Some(
+            "the forwarder refused the server's query: is the server allowed to use it?".to_owned(),
+        ),
+        Some(_) => Some(
+            "the forwarder answered with an unexpected code: see --collector.forwarders.expected-rcodes"
+                .to_owned(),
+        ),
+        None => Some(format!(
+            "the server could not reach the forwarder over {}: check the address and protocol under Settings → Proxy & Forwarders",
+            data.api_protocol
+        )),
+    };
+    (
+        DetailStatus::Failed,
+        format!(
+            "over {}: {}{rtt}",
+            data.api_protocol,
+            r.error.as_deref().unwrap_or("failed")
+        ),
+        hint,
+    )
+}
+
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use crate::collector::spec::Given;
+    use std::collections::BTreeMap;
 
     #[test]
     fn a_forwarder_without_an_answer_has_no_rtt_or_rcode_sample() {
-        use crate::dnsprobe::ForwarderResult;
         use crate::exposition::ExpositionFormat;
         let data = ForwardersData {
             protocol: "tls".to_owned(),
@@ -117,13 +356,21 @@ mod tests {
     }
 
     #[test]
-    fn the_options_are_the_probers_in_order() {
-        let keys: Vec<&str> = OPTIONS.iter().map(|o| o.key).collect();
-        let probers: Vec<&str> = FORWARDERS_OPTIONS.iter().map(|o| o.key).collect();
-        assert_eq!(keys, probers);
+    fn settings_parse() {
+        let s = ForwarderSettings::default();
+        assert_eq!((s.concurrency, s.limit), (4, 32));
+        assert_eq!(s.query_type, "NS");
         assert_eq!(
             Forwarders::SPEC.default_min_interval,
             Duration::from_secs(60)
         );
+        let mut values = BTreeMap::new();
+        values.insert(
+            "concurrency",
+            Given::one("0", "--collector.forwarders.concurrency"),
+        );
+        let e = Forwarders::settings(&OptionValues::new(&values)).expect_err("0");
+        assert_eq!(e.origin, "--collector.forwarders.concurrency");
+        assert!(e.message.starts_with("\"0\": a whole number"), "{e}");
     }
 }

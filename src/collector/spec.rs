@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use regex::Regex;
 
-use crate::dnsprobe::settings::OptDef;
 use crate::technitium::{Endpoint, Section};
 
 /// A collector's metadata: the one row that everything else is derived from.
@@ -83,18 +82,6 @@ pub struct OptSpec {
 }
 
 impl OptSpec {
-    /// An option described by the DNS prober's own list (which holds the defaults).
-    #[must_use]
-    pub const fn from_def(d: OptDef, kind: OptKind) -> Self {
-        Self {
-            key: d.key,
-            value_name: d.value_name,
-            help: d.help,
-            default: d.default,
-            kind,
-        }
-    }
-
     /// The key as written in the config file.
     #[must_use]
     pub fn file_key(&self) -> String {

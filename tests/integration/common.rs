@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use technitium_exporter::collector::{Given, Options, Scraper, Snapshot, write_families};
+use technitium_exporter::collector::{
+    Collect, Given, OptionValues, Options, Scraper, Snapshot, write_families,
+};
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Endpoint, Secret};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -398,6 +400,19 @@ pub fn set(options: &mut Options, name: &str, key: &str, value: &str) {
             Given::one(value, format!("--collector.{name}.{key}")),
         )
         .unwrap();
+}
+
+/// Collector `C`'s settings from `(key, value)` pairs given as `--collector.NAME.KEY VALUE`
+/// would give them.
+pub fn collector_settings<C: Collect>(pairs: &[(&'static str, &str)]) -> C::Settings {
+    let values = pairs
+        .iter()
+        .map(|(key, value)| {
+            let origin = format!("--collector.{}.{key}", C::SPEC.name);
+            (*key, Given::one(*value, origin))
+        })
+        .collect();
+    C::settings(&OptionValues::new(&values)).expect("settings")
 }
 
 /// The real collector over the real client.

@@ -12,9 +12,10 @@ use hickory_proto::op::{Message, ResponseCode};
 use hickory_proto::rr::rdata::{A, AAAA, NS, TXT};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
 use rcgen::{CertificateParams, CertifiedIssuer, KeyPair};
+use technitium_exporter::collector::dns::{Dns, write_dns};
 use technitium_exporter::demo::responder::{self, Reply, Responder, ResponderConfig, ServerTls};
 use technitium_exporter::dnsprobe::{
-    DnsData, DnsSettings, DnsTarget, ProbeError, Transport, probe_all, write_dns,
+    DnsData, DnsSettings, DnsTarget, ProbeError, Transport, probe_all,
 };
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::tls::{TlsFailure, TlsTrust};
@@ -139,16 +140,16 @@ fn settings(
     server: &Responder,
     transports: &str,
     query: (&str, &str),
-    extra: &[(&str, &str)],
+    extra: &[(&'static str, &str)],
 ) -> DnsSettings {
-    let mut s = DnsSettings::parse(|k| match k {
-        "transports" => Some(transports),
-        "query-name" => Some(query.0),
-        "query-type" => Some(query.1),
-        "timeout" => Some("2s"),
-        _ => extra.iter().find(|(key, _)| *key == k).map(|(_, v)| *v),
-    })
-    .expect("settings");
+    let mut pairs = vec![
+        ("transports", transports),
+        ("query-name", query.0),
+        ("query-type", query.1),
+        ("timeout", "2s"),
+    ];
+    pairs.extend_from_slice(extra);
+    let mut s = crate::common::collector_settings::<Dns>(&pairs);
     for t in Transport::ALL {
         if let Some(port) = server.port(t) {
             s.set_port(t, port);
@@ -539,7 +540,8 @@ async fn an_ipv6_loopback_target_works() {
 /// `check` rows: each failure names its cause and the setting that fixes it.
 #[tokio::test]
 async fn check_rows_give_hints() {
-    use technitium_exporter::dnsprobe::check::{CheckStatus, dns_rows};
+    use technitium_exporter::collector::DetailStatus;
+    use technitium_exporter::collector::dns::dns_details;
     let now = 1_800_000_000; // 2027-01-15, before the good certificate's expiry
     let pki = Pki::new();
     let ca = pki.ca_pem();
@@ -548,23 +550,23 @@ async fn check_rows_give_hints() {
         Arc::new(zone),
     )
     .await;
-    let cases: Vec<(DnsSettings, &str, CheckStatus, &str)> = vec![
+    let cases: Vec<(DnsSettings, &str, DetailStatus, &str)> = vec![
         (
             settings(&good, "udp,tcp,tls,https", (".", "NS"), &[]),
             "",
-            CheckStatus::Ok,
+            DetailStatus::Ok,
             "NOERROR, 2 answer record(s)",
         ),
         (
             settings(&good, "udp", ("refused.test", "A"), &[]),
             "allowed networks",
-            CheckStatus::Failed,
+            DetailStatus::Failed,
             "unexpected response code REFUSED",
         ),
         (
             settings(&good, "https", (".", "NS"), &[("https-path", "/resolve")]),
             "--collector.dns.https-path",
-            CheckStatus::Failed,
+            DetailStatus::Failed,
             "HTTP 404",
         ),
         (
@@ -575,13 +577,13 @@ async fn check_rows_give_hints() {
                 &[("tls-server-name", "localhost")],
             ),
             "--collector.dns.tls-server-name",
-            CheckStatus::Failed,
+            DetailStatus::Failed,
             "not valid for the server name",
         ),
     ];
     for (s, hint, status, detail) in cases {
         let data = probe(&s, &target("127.0.0.1", Some(&ca), false)).await;
-        for row in dns_rows(&s, &data, now) {
+        for row in dns_details(&s, &data, now) {
             assert_eq!(row.status, status, "{row:?}");
             assert!(row.detail.contains(detail), "{row:?}");
             if hint.is_empty() {
@@ -599,7 +601,7 @@ async fn check_rows_give_hints() {
     let mut s = settings(&good, "tcp,tls", (".", "NS"), &[]);
     s.set_port(Transport::Tcp, crate::common::refused_port());
     let data = probe(&s, &target("127.0.0.1", Some(&ca), false)).await;
-    let rows = dns_rows(&s, &data, GOOD_NOT_AFTER - 3 * 86_400);
+    let rows = dns_details(&s, &data, GOOD_NOT_AFTER - 3 * 86_400);
     assert_eq!(rows[0].id, "dns_tcp");
     assert!(
         rows[0]
@@ -607,7 +609,7 @@ async fn check_rows_give_hints() {
             .as_deref()
             .is_some_and(|h| h.contains("--collector.dns.tcp-port"))
     );
-    assert_eq!(rows[1].status, CheckStatus::Warning, "{:?}", rows[1]);
+    assert_eq!(rows[1].status, DetailStatus::Warning, "{:?}", rows[1]);
     assert!(rows[1].detail.contains("(3 days)"), "{:?}", rows[1]);
 }
 
@@ -617,12 +619,10 @@ async fn check_rows_give_hints() {
 async fn the_demo_answers_dns_on_every_transport() {
     use technitium_exporter::demo;
     let dns = demo::start_dns().await.unwrap();
-    let mut s = DnsSettings::parse(|k| match k {
-        "transports" => Some("udp,tcp,tls,https"),
-        "blocked-name" => Some(demo::DEMO_BLOCKED_NAME),
-        _ => None,
-    })
-    .unwrap();
+    let mut s = crate::common::collector_settings::<Dns>(&[
+        ("transports", "udp,tcp,tls,https"),
+        ("blocked-name", demo::DEMO_BLOCKED_NAME),
+    ]);
     dns.apply(&mut s);
     let data = probe(&s, &dns.target().unwrap()).await;
     for p in &data.probes {
@@ -638,7 +638,8 @@ async fn the_demo_answers_dns_on_every_transport() {
 /// failing.
 #[tokio::test]
 async fn the_demo_answers_resolve_for_its_forwarders() {
-    use technitium_exporter::dnsprobe::{ForwarderSettings, fetch_forwarders};
+    use technitium_exporter::collector::forwarders::fetch_forwarders;
+    use technitium_exporter::dnsprobe::ForwarderSettings;
     use technitium_exporter::technitium::{AuthMode, Client, ClientConfig};
     let demo = technitium_exporter::demo::start(technitium_exporter::demo::DemoVersion::V15_2, 5)
         .await

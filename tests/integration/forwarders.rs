@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use crate::common::{TOKEN, Version, client_config, json, override_endpoint, start_mock};
-use technitium_exporter::dnsprobe::check::{CheckStatus, forwarder_rows};
-use technitium_exporter::dnsprobe::{
-    ForwarderSettings, ForwardersData, fetch_forwarders, write_forwarders,
+use technitium_exporter::collector::DetailStatus;
+use technitium_exporter::collector::forwarders::{
+    Forwarders, fetch_forwarders, forwarder_details, write_forwarders,
 };
+use technitium_exporter::dnsprobe::{ForwarderSettings, ForwardersData};
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::{ApiError, Client, Endpoint};
 use tokio::time::Instant;
@@ -47,8 +48,8 @@ async fn answer_for(server: &MockServer, forwarder: &str, answer: ResponseTempla
         .await;
 }
 
-fn settings(pairs: &[(&str, &str)]) -> ForwarderSettings {
-    ForwarderSettings::parse(|k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| *v)).unwrap()
+fn settings(pairs: &[(&'static str, &str)]) -> ForwarderSettings {
+    crate::common::collector_settings::<Forwarders>(pairs)
 }
 
 async fn fetch(server: &MockServer, s: &ForwarderSettings) -> Result<ForwardersData, ApiError> {
@@ -144,16 +145,16 @@ async fn each_forwarder_gets_its_own_verdict() {
     crate::common::assert_golden("forwarders.prom", &exposition(&data));
     assert_only_allowed_params(&server).await;
 
-    let rows = forwarder_rows(&data);
-    let statuses: Vec<CheckStatus> = rows.iter().map(|r| r.status).collect();
+    let rows = forwarder_details(&data);
+    let statuses: Vec<DetailStatus> = rows.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses,
         [
-            CheckStatus::Ok,
-            CheckStatus::Failed,
-            CheckStatus::Ok,
-            CheckStatus::Failed,
-            CheckStatus::Failed
+            DetailStatus::Ok,
+            DetailStatus::Failed,
+            DetailStatus::Ok,
+            DetailStatus::Failed,
+            DetailStatus::Failed
         ]
     );
     assert_eq!(rows[0].title, "forwarder 192.0.2.1");
@@ -283,8 +284,8 @@ async fn the_limit_cuts_the_list_and_duplicates_are_probed_once() {
     let names: Vec<&str> = data.results.iter().map(|r| r.forwarder.as_str()).collect();
     assert_eq!(names, ["192.0.2.1", "192.0.2.2"]);
     assert_eq!(data.skipped, 1);
-    let rows = forwarder_rows(&data);
-    assert_eq!(rows.last().map(|r| r.status), Some(CheckStatus::Warning));
+    let rows = forwarder_details(&data);
+    assert_eq!(rows.last().map(|r| r.status), Some(DetailStatus::Warning));
 }
 
 /// The secrets of settings/get never reach the parsed data (only two fields are declared).

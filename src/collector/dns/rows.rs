@@ -1,43 +1,19 @@
-//! `check` rows for the DNS path: one per probed transport, one for the blocked-name check, one
-//! per forwarder. Each is `(status, detail, hint)`, for the `check` module to place in its table
-//! and JSON; the hints name the setting or server option a person changes.
+//! What the `dns` collector checked, for `check`: one [`Detail`] per probed transport and one
+//! for the blocked-name check; the hints name the setting or server option a person changes.
 
 use std::time::Duration;
 
-use super::forwarders::{ForwarderResult, ForwardersData};
-use super::probe::{BlockingResult, DnsData, ProbeError, ProbeResult};
-use super::rcode_label;
-use super::settings::{DnsSettings, Transport};
+use crate::collector::contract::{Detail, DetailStatus};
+use crate::dnsprobe::{
+    BlockingResult, DnsData, DnsSettings, ProbeError, ProbeResult, Transport, rcode_label,
+};
 use crate::tls::TlsFailure;
 
 /// A certificate expiring sooner than this is a warning (the same as the API's TLS step).
 pub const CERT_WARN_DAYS: i64 = 14;
 
-/// The verdict of one row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckStatus {
-    /// Works.
-    Ok,
-    /// Works, but something needs attention.
-    Warning,
-    /// Does not work.
-    Failed,
-}
-
-/// One row: a stable id, a title for people, and the verdict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckRow {
-    /// `dns_udp`, `dns_tls`, `dns_blocking`, `forwarder`.
-    pub id: String,
-    /// `DNS over UDP`, `forwarder 9.9.9.9`.
-    pub title: String,
-    /// The verdict.
-    pub status: CheckStatus,
-    /// What was seen.
-    pub detail: String,
-    /// What to do, when something is wrong.
-    pub hint: Option<String>,
-}
+/// A row's verdict, what was seen and what to do.
+type Row = (DetailStatus, String, Option<String>);
 
 /// The title of a transport's row.
 #[must_use]
@@ -51,15 +27,16 @@ pub fn transport_title(t: Transport) -> &'static str {
     }
 }
 
-/// Every DNS row of one scrape: each transport, then the blocked-name check when configured.
+/// Every DNS detail of one scrape (`now`: seconds since the epoch, for the certificates'
+/// expiry): each transport, then the blocked-name check when configured.
 #[must_use]
-pub fn dns_rows(settings: &DnsSettings, data: &DnsData, now: i64) -> Vec<CheckRow> {
-    let mut rows: Vec<CheckRow> = data
+pub fn dns_details(settings: &DnsSettings, data: &DnsData, now: i64) -> Vec<Detail> {
+    let mut rows: Vec<Detail> = data
         .probes
         .iter()
         .map(|p| {
             let (status, detail, hint) = probe_row(settings, p, now);
-            CheckRow {
+            Detail {
                 id: format!("dns_{}", p.transport),
                 title: transport_title(p.transport).to_owned(),
                 status,
@@ -70,7 +47,7 @@ pub fn dns_rows(settings: &DnsSettings, data: &DnsData, now: i64) -> Vec<CheckRo
         .collect();
     if let Some(b) = &data.blocking {
         let (status, detail, hint) = blocking_row(settings, b);
-        rows.push(CheckRow {
+        rows.push(Detail {
             id: "dns_blocking".to_owned(),
             title: "Blocking".to_owned(),
             status,
@@ -99,11 +76,7 @@ fn expiry_text(not_after: i64, now: i64) -> (String, i64) {
 
 /// One transport's row.
 #[must_use]
-pub fn probe_row(
-    settings: &DnsSettings,
-    p: &ProbeResult,
-    now: i64,
-) -> (CheckStatus, String, Option<String>) {
+pub fn probe_row(settings: &DnsSettings, p: &ProbeResult, now: i64) -> Row {
     let cert = p.certificate_expiry.map(|n| expiry_text(n, now));
     let Some(error) = &p.error else {
         return success_row(p, cert);
@@ -119,17 +92,14 @@ pub fn probe_row(
         detail.push_str(text);
     }
     (
-        CheckStatus::Failed,
+        DetailStatus::Failed,
         detail,
         failure_hint(settings, p, error),
     )
 }
 
 /// The row of a probe that got an expected answer: a warning when its certificate expires soon.
-fn success_row(
-    p: &ProbeResult,
-    cert: Option<(String, i64)>,
-) -> (CheckStatus, String, Option<String>) {
+fn success_row(p: &ProbeResult, cert: Option<(String, i64)>) -> Row {
     let r = p.response.as_ref();
     let mut detail = format!(
         "{}: {}, {} answer record(s) in {}",
@@ -149,10 +119,10 @@ fn success_row(
                 "renew the certificate of the {} listener soon (Settings → Optional Protocols)",
                 transport_title(p.transport)
             );
-            return (CheckStatus::Warning, detail, Some(hint));
+            return (DetailStatus::Warning, detail, Some(hint));
         }
     }
-    (CheckStatus::Ok, detail, None)
+    (DetailStatus::Ok, detail, None)
 }
 
 /// What to do about a failed probe.
@@ -262,10 +232,7 @@ fn host_of(endpoint: &str) -> String {
 
 /// The blocked-name check's row.
 #[must_use]
-pub fn blocking_row(
-    settings: &DnsSettings,
-    b: &BlockingResult,
-) -> (CheckStatus, String, Option<String>) {
+pub fn blocking_row(settings: &DnsSettings, b: &BlockingResult) -> Row {
     let name = settings
         .blocked
         .as_ref()
@@ -281,12 +248,12 @@ pub fn blocking_row(
     };
     match b.works {
         Some(true) => (
-            CheckStatus::Ok,
+            DetailStatus::Ok,
             format!("{name} A over {}: blocked ({})", b.transport, answer(b)),
             None,
         ),
         Some(false) => (
-            CheckStatus::Failed,
+            DetailStatus::Failed,
             format!("{name} A over {}: not blocked ({})", b.transport, answer(b)),
             Some(
                 "is blocking enabled and the name on a block list? With blockingType CustomAddress, list its addresses in --collector.dns.blocking-answer"
@@ -294,7 +261,7 @@ pub fn blocking_row(
             ),
         ),
         None => (
-            CheckStatus::Failed,
+            DetailStatus::Failed,
             format!(
                 "{name} A over {}: {}",
                 b.transport,
@@ -305,77 +272,4 @@ pub fn blocking_row(
             Some(format!("see the {} row", transport_title(b.transport))),
         ),
     }
-}
-
-/// One row per probed forwarder, then a warning when some were left out.
-#[must_use]
-pub fn forwarder_rows(data: &ForwardersData) -> Vec<CheckRow> {
-    let mut rows: Vec<CheckRow> = data
-        .results
-        .iter()
-        .map(|r| {
-            let (status, detail, hint) = forwarder_row(data, r);
-            CheckRow {
-                id: "forwarder".to_owned(),
-                title: format!("forwarder {}", r.forwarder),
-                status,
-                detail,
-                hint,
-            }
-        })
-        .collect();
-    if data.skipped > 0 {
-        rows.push(CheckRow {
-            id: "forwarder".to_owned(),
-            title: "forwarders".to_owned(),
-            status: CheckStatus::Warning,
-            detail: format!("{} more forwarder(s) not probed", data.skipped),
-            hint: Some("raise --collector.forwarders.limit to probe them all".to_owned()),
-        });
-    }
-    rows
-}
-
-/// One forwarder's row.
-#[must_use]
-pub fn forwarder_row(
-    data: &ForwardersData,
-    r: &ForwarderResult,
-) -> (CheckStatus, String, Option<String>) {
-    let rtt = r
-        .rtt
-        .map_or_else(String::new, |s| format!(" in {:.2} ms", s * 1000.0));
-    if r.success {
-        return (
-            CheckStatus::Ok,
-            format!(
-                "{} over {}{rtt}",
-                r.rcode.unwrap_or("answered"),
-                data.api_protocol
-            ),
-            None,
-        );
-    }
-    let hint = match r.rcode {
-        Some("REFUSED") => Some(
-            "the forwarder refused the server's query: is the server allowed to use it?".to_owned(),
-        ),
-        Some(_) => Some(
-            "the forwarder answered with an unexpected code: see --collector.forwarders.expected-rcodes"
-                .to_owned(),
-        ),
-        None => Some(format!(
-            "the server could not reach the forwarder over {}: check the address and protocol under Settings → Proxy & Forwarders",
-            data.api_protocol
-        )),
-    };
-    (
-        CheckStatus::Failed,
-        format!(
-            "over {}: {}{rtt}",
-            data.api_protocol,
-            r.error.as_deref().unwrap_or("failed")
-        ),
-        hint,
-    )
 }

@@ -1,70 +1,25 @@
-//! Forwarder health, measured by the server itself: `settings/get` gives `forwarders` and
-//! `forwarderProtocol` (only those two fields are parsed: the body carries secrets), then one
-//! `dnsClient/resolve` per forwarder over that protocol, a few at a time, each bounded by
-//! `--collector.forwarders.timeout` and the scrape deadline.
+//! Forwarder probes through the server's own DNS client: given the forwarders and protocol of
+//! `settings/get`, one `dnsClient/resolve` per forwarder over that protocol, a few at a time,
+//! each bounded by its timeout and the scrape deadline, and what each answer means (its
+//! response code and Technitium's round-trip time).
 //!
-//! A forwarder that fails to answer is data (`technitium_forwarder_probe_success 0`); an API
-//! problem (token, permission, unreachable web service) fails the collector. The calls cost the
-//! server real queries, hence the default minimum interval of a minute.
+//! A forwarder that fails to answer is data (a failed [`ForwarderResult`]); an API problem
+//! (token, permission, unreachable web service) is the call's error.
 
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use tokio::time::Instant;
 
-use super::settings::{OptDef, SettingError, default_of, parse_name, parse_timeout, parse_type};
-use super::{rcode_from_label, rcode_label};
-use crate::exposition::{Encoder, Kind};
+use super::classify::shown;
+use super::rcode::{rcode_from_label, rcode_label};
 use crate::technitium::types::{ForwarderConfig, ResolveAnswer};
 use crate::technitium::{ApiError, Client};
-
-/// The `forwarders` collector's default `--collector.forwarders.min-interval`.
-pub const DEFAULT_MIN_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Calls end this long before the scrape deadline, so their results are rendered.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(50);
 
-/// The `forwarders` collector's options, in help order.
-pub const FORWARDERS_OPTIONS: &[OptDef] = &[
-    OptDef {
-        key: "query-name",
-        value_name: "NAME",
-        default: ".",
-        help: "Name the server's DNS client asks each forwarder for",
-    },
-    OptDef {
-        key: "query-type",
-        value_name: "TYPE",
-        default: "NS",
-        help: "Record type asked for",
-    },
-    OptDef {
-        key: "expected-rcodes",
-        value_name: "LIST",
-        default: "NOERROR",
-        help: "Response codes that count as success, comma-separated",
-    },
-    OptDef {
-        key: "timeout",
-        value_name: "DURATION",
-        default: "5s",
-        help: "Limit for one forwarder's dnsClient/resolve call (the scrape deadline also applies)",
-    },
-    OptDef {
-        key: "concurrency",
-        value_name: "N",
-        default: "4",
-        help: "dnsClient/resolve calls in flight at once",
-    },
-    OptDef {
-        key: "limit",
-        value_name: "N",
-        default: "32",
-        help: "Forwarders probed at most (the first ones as configured)",
-    },
-];
-
-/// The parsed `forwarders` options.
+/// What the forwarder probes ask and how many run at once.
 #[derive(Debug, Clone)]
 pub struct ForwarderSettings {
     /// The name asked for, as sent to the API.
@@ -82,76 +37,16 @@ pub struct ForwarderSettings {
 }
 
 impl Default for ForwarderSettings {
+    /// `. NS` expecting NOERROR, 5 s per call, 4 at a time, the first 32 forwarders.
     fn default() -> Self {
-        Self::parse(|_| None).unwrap_or(Self {
+        Self {
             query_name: ".".to_owned(),
             query_type: "NS".to_owned(),
             expected_rcodes: vec![0],
             timeout: Duration::from_secs(5),
             concurrency: 4,
             limit: 32,
-        })
-    }
-}
-
-impl ForwarderSettings {
-    /// Parses every option; `lookup(key)` returns the configured value, `None` for the default.
-    ///
-    /// # Errors
-    /// The first option that does not parse.
-    pub fn parse<'a>(lookup: impl Fn(&str) -> Option<&'a str>) -> Result<Self, SettingError> {
-        let value = |key: &'static str| -> &str {
-            lookup(key).unwrap_or_else(|| default_of(FORWARDERS_OPTIONS, key))
-        };
-        let fail = |key: &'static str, message: String| SettingError {
-            collector: "forwarders",
-            key,
-            value: value(key).to_owned(),
-            message,
-        };
-        let query_name = value("query-name").trim().to_owned();
-        parse_name(&query_name).map_err(|m| fail("query-name", m))?;
-        let query_type = parse_type(value("query-type"))
-            .map_err(|m| fail("query-type", m))?
-            .to_string();
-        let mut expected_rcodes = Vec::new();
-        for part in value("expected-rcodes")
-            .split(',')
-            .filter(|p| !p.trim().is_empty())
-        {
-            expected_rcodes.push(rcode_from_label(part).ok_or_else(|| {
-                fail(
-                    "expected-rcodes",
-                    format!(
-                        "{:?} is not a response code (NOERROR, NXDOMAIN, ...)",
-                        part.trim()
-                    ),
-                )
-            })?);
         }
-        if expected_rcodes.is_empty() {
-            return Err(fail(
-                "expected-rcodes",
-                "name at least one response code (e.g. NOERROR)".to_owned(),
-            ));
-        }
-        let timeout = parse_timeout(value("timeout")).map_err(|m| fail("timeout", m))?;
-        let count = |key: &'static str, max: usize| {
-            value(key)
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| fail(key, format!("a whole number from 1 to {max}")))
-        };
-        Ok(Self {
-            query_name,
-            query_type,
-            expected_rcodes,
-            timeout,
-            concurrency: count("concurrency", 64)?,
-            limit: count("limit", 1000)?,
-        })
     }
 }
 
@@ -183,23 +78,7 @@ pub struct ForwardersData {
     pub skipped: usize,
 }
 
-/// Reads the forwarders and probes each through the server's DNS client.
-///
-/// # Errors
-/// settings/get failing, or an API problem during a probe (invalid token, permission denied,
-/// the web service unreachable or answering garbage); a forwarder that does not answer is not an
-/// error.
-pub async fn fetch_forwarders(
-    client: &Client,
-    settings: &ForwarderSettings,
-    deadline: Instant,
-) -> Result<ForwardersData, ApiError> {
-    let config = client.forwarder_settings().await?;
-    probe_forwarders(client, config, settings, deadline).await
-}
-
-/// [`fetch_forwarders`] with the settings/get answer already in hand (the `settings` collector
-/// may have fetched it in the same scrape).
+/// Probes each forwarder of `config` (settings/get's answer) through the server's DNS client.
 ///
 /// # Errors
 /// A call that failed for a reason other than the forwarder itself (token, permission,
@@ -275,13 +154,13 @@ async fn probe_one(
     match tokio::time::timeout(budget, call).await {
         Err(_) => Ok(failed(format!(
             "no answer from the server's DNS client within {}",
-            super::shown(budget)
+            shown(budget)
         ))),
         // Technitium's DNS client gave up (timeout, refused, unreachable): the forwarder's fault.
         Ok(Err(ApiError::Api { message, .. })) => Ok(failed(message)),
         Ok(Err(ApiError::Timeout { timeout, .. })) => Ok(failed(format!(
             "the server's DNS client did not answer within {}",
-            super::shown(timeout)
+            shown(timeout)
         ))),
         // Token, permission, transport, garbage: the API's fault, the collector fails.
         Ok(Err(e)) => Err(e),
@@ -372,56 +251,6 @@ pub fn parse_rtt(text: &str) -> Option<f64> {
     (seconds.is_finite() && seconds >= 0.0).then_some(seconds)
 }
 
-/// Writes the `forwarders` collector's families.
-pub fn write_forwarders(data: &ForwardersData, enc: &mut Encoder) {
-    if data.results.is_empty() {
-        return;
-    }
-    let protocol = data.protocol.as_str();
-    enc.family(
-        "technitium_forwarder_probe_success",
-        Kind::Gauge,
-        "Whether the server's DNS client got an expected answer from a forwarder (1) or not (0).",
-    );
-    for r in &data.results {
-        enc.sample(
-            &[("forwarder", &r.forwarder), ("protocol", protocol)],
-            if r.success { 1.0 } else { 0.0 },
-        );
-    }
-    if data.results.iter().any(|r| r.rtt.is_some()) {
-        enc.family(
-            "technitium_forwarder_probe_rtt_seconds",
-            Kind::Gauge,
-            "Round-trip time of the server's query to a forwarder, as the server measured it.",
-        );
-        for r in &data.results {
-            if let Some(rtt) = r.rtt {
-                enc.sample(&[("forwarder", &r.forwarder), ("protocol", protocol)], rtt);
-            }
-        }
-    }
-    if data.results.iter().any(|r| r.rcode.is_some()) {
-        enc.family(
-            "technitium_forwarder_probe_rcode",
-            Kind::Gauge,
-            "The response code a forwarder answered the server's query with (1); absent when no answer came.",
-        );
-        for r in &data.results {
-            if let Some(rcode) = r.rcode {
-                enc.sample(
-                    &[
-                        ("forwarder", &r.forwarder),
-                        ("protocol", protocol),
-                        ("rcode", rcode),
-                    ],
-                    1.0,
-                );
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -469,18 +298,5 @@ mod tests {
         assert_eq!(api_protocol(Some("tls")), "Tls");
         assert_eq!(api_protocol(Some("Https")), "Https");
         assert_eq!(api_protocol(Some("HttpsJson")), "HttpsJson");
-    }
-
-    #[test]
-    fn settings_parse() {
-        let s = ForwarderSettings::default();
-        assert_eq!((s.concurrency, s.limit), (4, 32));
-        assert_eq!(s.query_type, "NS");
-        let e = ForwarderSettings::parse(|k| (k == "concurrency").then_some("0")).expect_err("0");
-        assert_eq!(e.key, "concurrency");
-        assert!(
-            e.to_string()
-                .starts_with("invalid --collector.forwarders.concurrency")
-        );
     }
 }
