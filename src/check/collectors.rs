@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::report::{CollectorRow, DetailRow, Status, Target, ms};
 use crate::collector::{
-    self, DetailStatus, Outcome, Requires, SESSION, SessionData, Snapshot, Spec,
+    self, CollectError, DetailStatus, Outcome, Requires, SESSION, SessionData, Snapshot, Spec,
     series_per_collector,
 };
 use crate::technitium::ApiError;
@@ -13,9 +13,8 @@ use crate::technitium::ApiError;
 fn collector_hint(name: &str, outcome: &Outcome, timeout: Duration) -> Option<String> {
     let grant = || format!("grant it under Administration → Groups, or pass --no-collector.{name}");
     match outcome {
-        Outcome::NoPermission(_) | Outcome::Failed(ApiError::PermissionDenied { .. }) => {
-            Some(grant())
-        }
+        Outcome::NoPermission(_)
+        | Outcome::Failed(CollectError::Api(ApiError::PermissionDenied { .. })) => Some(grant()),
         Outcome::Failed(_) => Some(format!(
             "or pass --no-collector.{name} to stop collecting it"
         )),

@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use super::contract::{Collect, Cx, WriteCx};
+use super::error::CollectError;
 use super::samples::{flag, snake_case};
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use super::target::SessionData;
 use crate::exposition::{Encoder, Kind};
-use crate::technitium::ApiError;
 use crate::technitium::types::ClusterNode;
 
 /// Every node state, so the state set always has all members.
@@ -37,7 +37,7 @@ impl Collect for Cluster {
         Ok(())
     }
 
-    async fn fetch(_: Cx<'_, Self>) -> Result<(), ApiError> {
+    async fn fetch(_: Cx<'_, Self>) -> Result<(), CollectError> {
         Ok(())
     }
 

@@ -10,11 +10,12 @@ use std::future::Future;
 
 use tokio::time::Instant;
 
+use super::error::CollectError;
 use super::shared::SharedCalls;
 use super::spec::{OptionError, OptionValues, Spec};
 use super::target::{SessionData, TargetInfo};
 use crate::exposition::Encoder;
-use crate::technitium::{ApiError, Client};
+use crate::technitium::Client;
 
 /// A collector: one file under `src/collector/`, one row in the registry
 /// ([`super::registry`]).
@@ -36,7 +37,11 @@ pub trait Collect: Send + Sync + 'static {
     fn settings(values: &OptionValues<'_>) -> Result<Self::Settings, OptionError>;
 
     /// Fetches this scrape's data (the orchestrator bounds it by the scrape deadline).
-    fn fetch(cx: Cx<'_, Self>) -> impl Future<Output = Result<Self::Data, ApiError>> + Send;
+    ///
+    /// # Errors
+    /// Why there is no data this scrape: a failed API call, DNS probes that cannot be sent, an
+    /// answer the collector cannot use.
+    fn fetch(cx: Cx<'_, Self>) -> impl Future<Output = Result<Self::Data, CollectError>> + Send;
 
     /// Writes the collector's families.
     fn write(data: &Self::Data, cx: &WriteCx<'_>, enc: &mut Encoder);

@@ -7,11 +7,12 @@ use std::time::Duration;
 use futures_util::future::try_join_all;
 
 use super::contract::{Collect, Cx, WriteCx};
+use super::error::CollectError;
 use super::samples::{count, gauge_opt, snake_case};
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
-use crate::technitium::{ApiError, Endpoint, Section, Window};
+use crate::technitium::{Endpoint, Section, Window};
 
 /// The five transport protocols, always emitted (the server omits zero rows).
 const PROTOCOLS: [&str; 5] = ["Udp", "Tcp", "Tls", "Https", "Quic"];
@@ -83,7 +84,7 @@ impl Collect for Dashboard {
         Ok(DashboardSettings { windows })
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<DashboardData, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<DashboardData, CollectError> {
         let shared = cx.shared;
         try_join_all(
             cx.settings

@@ -4,11 +4,12 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::contract::{Collect, Cx, WriteCx};
+use super::error::CollectError;
 use super::samples::{count, flag};
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{DhcpLeases, DhcpScopes};
-use crate::technitium::{ApiError, Endpoint, Section};
+use crate::technitium::{Endpoint, Section};
 
 /// The `dhcp` collector.
 #[derive(Debug)]
@@ -42,7 +43,7 @@ impl Collect for Dhcp {
         Ok(())
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<DhcpData, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<DhcpData, CollectError> {
         let (scopes, leases) = tokio::try_join!(cx.client.dhcp_scopes(), cx.client.dhcp_leases())?;
         Ok(DhcpData { scopes, leases })
     }

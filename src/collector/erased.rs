@@ -10,11 +10,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::contract::{Collect, Cx, Detail, OtherSettings, Warning, WriteCx};
+use super::error::CollectError;
 use super::shared::SharedCalls;
 use super::spec::{OptionError, OptionValues, Spec};
 use super::target::{SessionData, TargetInfo};
 use crate::exposition::Encoder;
-use crate::technitium::{ApiError, Client};
+use crate::technitium::Client;
 
 /// A collector's typed settings, type-erased.
 pub trait AnySettings: Any + fmt::Debug + Send + Sync {}
@@ -27,7 +28,8 @@ pub(crate) type AnyState = Arc<dyn Any + Send + Sync>;
 pub(crate) type Data = Arc<dyn Any + Send + Sync>;
 
 /// A boxed fetch future.
-pub(crate) type Fetching<'a> = Pin<Box<dyn Future<Output = Result<Data, ApiError>> + Send + 'a>>;
+pub(crate) type Fetching<'a> =
+    Pin<Box<dyn Future<Output = Result<Data, CollectError>> + Send + 'a>>;
 
 /// Everything `fetch` needs, erased.
 pub(crate) struct DynCx<'a> {
@@ -92,7 +94,7 @@ impl<C: Collect> DynCollect for Erased<C> {
                 typed::<C::Settings>(cx.settings),
                 cx.state.downcast_ref::<C::State>(),
             ) else {
-                return Err(ApiError::Internal {
+                return Err(CollectError::Internal {
                     what: "collector settings or state of the wrong type",
                 });
             };

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 
 use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
 use super::dns::options::{Field, Values, parse_name, parse_rcodes, parse_timeout, parse_type};
+use super::error::CollectError;
 use super::probe_log::ChangeLog;
 use super::samples::flag;
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
@@ -95,7 +96,7 @@ impl Collect for Forwarders {
         parse(v)
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, CollectError> {
         let config = ForwarderConfig::from(&*cx.shared.settings().await?);
         let data = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
         cx.state.note_all(cx.client.log_name(), probe_states(&data));

@@ -1,11 +1,12 @@
 //! `lifetime`: true counters since the server process started (v15+ `dashboard/metrics/json`).
 
 use super::contract::{Collect, Cx, WriteCx};
+use super::error::CollectError;
 use super::samples::count;
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::QueryTotals;
-use crate::technitium::{ApiError, Endpoint, Section};
+use crate::technitium::{Endpoint, Section};
 
 /// The `lifetime` collector.
 #[derive(Debug)]
@@ -33,7 +34,7 @@ impl Collect for Lifetime {
         Ok(())
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<QueryTotals, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<QueryTotals, CollectError> {
         Ok(cx.client.metrics_json().await?.lifetime_counters)
     }
 

@@ -26,6 +26,7 @@
 
 pub mod contract;
 mod erased;
+pub mod error;
 pub mod families;
 pub mod node;
 pub mod options;
@@ -59,6 +60,7 @@ pub use counters::DerivedCounters;
 pub use dashboard::Dashboard;
 pub use dhcp::Dhcp;
 pub use dns::Dns;
+pub use error::CollectError;
 pub use families::{
     encode, encoder_for, estimated_size, series_per_collector, write_families,
     write_families_waited,

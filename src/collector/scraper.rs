@@ -21,6 +21,7 @@ use tokio::time::Instant;
 
 use super::contract::Collect;
 use super::erased::{AnySettings, AnyState, Data, DynCollect, DynCx};
+use super::error::CollectError;
 use super::node::{self, NodeScope};
 use super::options::{Entry, Options};
 use super::progress::{Deadline, Progress};
@@ -158,7 +159,7 @@ impl Scraper {
             spec: &SESSION,
             outcome: match &session {
                 Ok(_) => Outcome::Success,
-                Err(e) => Outcome::Failed(e.clone()),
+                Err(e) => Outcome::Failed(CollectError::Api(e.clone())),
             },
             duration: started.elapsed(),
             cached: None,

@@ -5,11 +5,12 @@
 use std::time::Duration;
 
 use super::contract::{Collect, Cx, WriteCx};
+use super::error::CollectError;
 use super::samples::{flag, gauge_opt};
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::Encoder;
 use crate::technitium::types;
-use crate::technitium::{ApiError, Endpoint, Section};
+use crate::technitium::{Endpoint, Section};
 
 /// The `settings` collector: the server's blocking settings.
 #[derive(Debug)]
@@ -34,7 +35,7 @@ impl Collect for ServerSettings {
         Ok(())
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<types::Settings, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<types::Settings, CollectError> {
         // Shared with `forwarders`: one settings/get per scrape between them.
         Ok(types::Settings::clone(&*cx.shared.settings().await?))
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::contract::{Collect, Detail, Warning};
 use super::erased::{Data, DynCollect};
+use super::error::CollectError;
 use super::registry::SESSION;
 use super::spec::Spec;
 use super::target::SessionData;
@@ -18,8 +19,8 @@ use crate::technitium::{ApiError, Section};
 pub enum Outcome {
     /// Every call worked.
     Success,
-    /// A call failed (the first error is kept).
-    Failed(ApiError),
+    /// A call failed (the first error is kept), or the collector could not use what came.
+    Failed(CollectError),
     /// The scrape deadline cut it off.
     DeadlineExceeded,
     /// The token lacks View on this section; not called.
@@ -127,7 +128,7 @@ impl Snapshot {
         Self {
             session_report: CollectorReport {
                 spec: &SESSION,
-                outcome: Outcome::Failed(error.clone()),
+                outcome: Outcome::Failed(CollectError::Api(error.clone())),
                 duration,
                 cached: None,
             },

@@ -248,7 +248,7 @@ impl<'a> OptionValues<'a> {
         };
         parse_duration(v)
             .map(Some)
-            .map_err(|m| Self::error(given, m))
+            .map_err(|e| Self::error(given, e.to_string()))
     }
 
     /// Every value of a list option, trimmed, empty ones dropped; `None` when not given.
@@ -282,13 +282,25 @@ pub fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// A value that is not a duration; the message says what one looks like.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{value:?} is not a duration like 10s or 1m30s ({reason})")]
+pub struct DurationError {
+    /// The value given.
+    pub value: String,
+    /// The parser's words.
+    pub reason: String,
+}
+
 /// A duration like `10s` or `1m30s`.
 ///
 /// # Errors
-/// A message saying what a duration looks like.
-pub(crate) fn parse_duration(v: &str) -> Result<Duration, String> {
-    humantime::parse_duration(v.trim())
-        .map_err(|e| format!("{v:?} is not a duration like 10s or 1m30s ({e})"))
+/// When the value is not one.
+pub(crate) fn parse_duration(v: &str) -> Result<Duration, DurationError> {
+    humantime::parse_duration(v.trim()).map_err(|e| DurationError {
+        value: v.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 impl fmt::Display for Requires {

@@ -7,6 +7,7 @@ use futures_util::future::try_join_all;
 
 use super::contract::{Collect, Cx, WriteCx};
 use super::dashboard::Dashboard;
+use super::error::CollectError;
 use super::samples::count;
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
@@ -84,11 +85,11 @@ impl Collect for Top {
         })
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<Self::Data, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<Self::Data, CollectError> {
         let windows = cx
             .settings_of::<Dashboard>()
             .map_or_else(|| vec![Window::LastHour], |d| d.windows.clone());
-        fetch(cx.client, &windows, cx.settings).await
+        Ok(fetch(cx.client, &windows, cx.settings).await?)
     }
 
     fn write(data: &Self::Data, _: &WriteCx<'_>, enc: &mut Encoder) {

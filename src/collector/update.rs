@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use super::contract::{Collect, Cx, WriteCx};
+use super::error::CollectError;
 use super::samples::{flag, gauge_opt};
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::Encoder;
+use crate::technitium::Endpoint;
 use crate::technitium::types::UpdateCheck;
-use crate::technitium::{ApiError, Endpoint};
 
 /// The `update` collector.
 #[derive(Debug)]
@@ -33,8 +34,8 @@ impl Collect for Update {
         Ok(())
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<UpdateCheck, ApiError> {
-        cx.client.check_for_update().await
+    async fn fetch(cx: Cx<'_, Self>) -> Result<UpdateCheck, CollectError> {
+        Ok(cx.client.check_for_update().await?)
     }
 
     fn write(u: &UpdateCheck, _: &WriteCx<'_>, enc: &mut Encoder) {

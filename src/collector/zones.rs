@@ -8,11 +8,12 @@ use std::time::Duration;
 use regex::Regex;
 
 use super::contract::{Collect, Cx, Warning, WriteCx};
+use super::error::CollectError;
 use super::samples::{count, flag, snake_case_into};
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
-use crate::technitium::{ApiError, Endpoint, Section};
+use crate::technitium::{Endpoint, Section};
 
 /// The `zones` collector.
 #[derive(Debug)]
@@ -115,7 +116,7 @@ impl Collect for Zones {
         })
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<ZonesData, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<ZonesData, CollectError> {
         let filter = cx.settings;
         let mut zones = cx.client.zones().await?.zones;
         zones.retain(|z| filter.keeps(z));

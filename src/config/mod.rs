@@ -323,9 +323,9 @@ fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, Co
 
 fn min_interval(given: &Given) -> Result<Duration, OptionError> {
     let v = given.values.last().map_or("", String::as_str);
-    parse_duration(v).map_err(|message| OptionError {
+    parse_duration(v).map_err(|e| OptionError {
         origin: given.origin.clone(),
-        message,
+        message: e.to_string(),
     })
 }
 

@@ -350,7 +350,7 @@ async fn query_token_target_errors_never_show_the_token() {
     assert!(second.up());
     let zones = second.report("zones").unwrap();
     assert!(
-        matches!(&zones.outcome, Outcome::Failed(e) if e.reason().as_str() == "timeout"),
+        matches!(&zones.outcome, Outcome::Failed(e) if e.api().is_some_and(|e| e.reason().as_str() == "timeout")),
         "{:?}",
         zones.outcome
     );

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use crate::common::{Version, client_config, sample};
 use crate::minutes::{SimServer, Sums, Unlocked};
+use technitium_exporter::collector::CollectError;
 use technitium_exporter::collector::counters::{
     self, CountStep, CountersData, CountersState, CountersWarning, Engine, Inputs, state_file,
 };
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::types::parse_version;
-use technitium_exporter::technitium::{ApiError, Client, Window};
+use technitium_exporter::technitium::{Client, Window};
 
 /// 2026-05-10T12:00:00Z.
 const T0: i64 = 1_778_414_400;
@@ -37,7 +38,7 @@ impl Target {
 
     /// One scrape as the collector makes it: session/get, the LastHour answer (fetched here, as
     /// the dashboard collector does, or by the counters fetch), then the counters.
-    async fn try_scrape(&self) -> Result<CountersData, ApiError> {
+    async fn try_scrape(&self) -> Result<CountersData, CollectError> {
         let info = self.client.session().await?;
         let version = parse_version(&info.version);
         let last_hour = if self.shared {
@@ -704,7 +705,7 @@ async fn a_custom_range_longer_than_two_hours_comes_back_per_hour_and_is_refused
         .await
         .unwrap();
     let err = counters::Minutes::from_chart(answer.main_chart_data.as_ref().unwrap()).unwrap_err();
-    assert!(err.contains("not consecutive minutes"), "{err}");
+    assert!(err.0.contains("not consecutive minutes"), "{err}");
     // Exactly 2 hours is still per minute: 121 buckets.
     let answer = t
         .client

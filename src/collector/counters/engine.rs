@@ -104,37 +104,38 @@ impl Minutes {
     /// Reads a main chart answered with `utc=true`.
     ///
     /// # Errors
-    /// A description of what is wrong (for a `bad_response` error): labels that are not whole
-    /// UTC minutes one minute apart, a missing dataset, a dataset of another length, a value
-    /// that is not a non-negative integer.
-    pub fn from_chart(chart: &MainChartData) -> Result<Self, String> {
+    /// What is wrong: labels that are not whole UTC minutes one minute apart, a missing
+    /// dataset, a dataset of another length, a value that is not a non-negative integer.
+    pub fn from_chart(chart: &MainChartData) -> Result<Self, ShapeError> {
         let n = chart.labels.len();
         let Some(first_label) = chart.labels.first() else {
-            return Err("a main chart without labels".to_owned());
+            return Err(ShapeError("a main chart without labels".to_owned()));
         };
         let first = parse_label(first_label)?;
         for (i, label) in chart.labels.iter().enumerate().skip(1) {
             let at = parse_label(label)?;
             if at != first + MINUTE * i as i64 {
-                return Err(format!(
+                return Err(ShapeError(format!(
                     "main chart labels that are not consecutive minutes ({label:?} at position {i})"
-                ));
+                )));
             }
         }
         let mut rows = vec![Minute::default(); n];
         for (k, name) in DATASETS.iter().enumerate() {
             let data = chart
                 .series(name)
-                .ok_or_else(|| format!("a main chart without its {name:?} series"))?;
+                .ok_or_else(|| ShapeError(format!("a main chart without its {name:?} series")))?;
             if data.len() != n {
-                return Err(format!(
+                return Err(ShapeError(format!(
                     "a main chart whose {name:?} series has {} values for {n} labels",
                     data.len()
-                ));
+                )));
             }
             for (row, v) in rows.iter_mut().zip(data) {
                 let v = v.as_u64().ok_or_else(|| {
-                    format!("a main chart value that is not a count ({name:?}: {v})")
+                    ShapeError(format!(
+                        "a main chart value that is not a count ({name:?}: {v})"
+                    ))
                 })?;
                 match k {
                     0 => row.total = v,
@@ -174,14 +175,16 @@ impl Minutes {
 ///
 /// # Errors
 /// When the label is not ISO-8601 UTC or not on a whole minute.
-pub fn parse_label(label: &str) -> Result<i64, String> {
+pub fn parse_label(label: &str) -> Result<i64, ShapeError> {
     let at = OffsetDateTime::parse(label, &Rfc3339).map_err(|_| {
-        format!("a main chart label that is not an ISO-8601 UTC time ({label:?}; sent utc=true?)")
+        ShapeError(format!(
+            "a main chart label that is not an ISO-8601 UTC time ({label:?}; sent utc=true?)"
+        ))
     })?;
     if at.second() != 0 || at.nanosecond() != 0 {
-        return Err(format!(
+        return Err(ShapeError(format!(
             "a main chart label that is not a whole minute ({label:?})"
-        ));
+        )));
     }
     Ok(at.unix_timestamp())
 }
@@ -482,8 +485,11 @@ pub struct Applied {
     pub mismatch: bool,
 }
 
-/// Why a `Custom` answer could not be applied (nothing was changed).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a per-minute chart cannot be counted: labels that are not consecutive whole minutes, a
+/// missing or short dataset, a `Custom` answer for other minutes than asked (nothing is changed
+/// then). The text says what was wrong, for an error message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct ShapeError(pub String);
 
 /// Per-target state of the derived counters.
@@ -885,6 +891,7 @@ mod tests {
         assert!(
             Minutes::from_chart(&missing)
                 .unwrap_err()
+                .0
                 .contains("NX Domain")
         );
         let mut negative = chart.clone();

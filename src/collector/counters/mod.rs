@@ -23,11 +23,12 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 
 use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
+use super::error::CollectError;
 use super::samples::count;
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
-use crate::technitium::{ApiError, Client, Endpoint, Section, Window};
+use crate::technitium::{Client, Endpoint, Section, Window};
 
 /// The `counters` collector: counters derived from the per-minute stats.
 #[derive(Debug)]
@@ -52,7 +53,7 @@ impl Collect for DerivedCounters {
         Ok(())
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<CountersData, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<CountersData, CollectError> {
         // The LastHour answer is shared with `dashboard` (one call per scrape between them).
         let last_hour = cx.shared.stats(Window::LastHour).await?;
         let session = cx.session;
@@ -89,7 +90,7 @@ impl Collect for DerivedCounters {
 
 pub use engine::{
     AnchorReason, Applied, Comparison, CountStep, CountersWarning, CustomAnswer, Engine, Minute,
-    Minutes, Range, Totals,
+    Minutes, Range, ShapeError, Totals,
 };
 
 /// Per-target state of the derived counters, kept across scrapes (in memory in `serve`, in the
@@ -179,7 +180,21 @@ pub struct CountersData {
     pub custom_call: bool,
     /// In a `check` run that started counting: how the stored minutes compare with the chart,
     /// or why they could not be compared.
-    pub verified: Option<Result<Comparison, String>>,
+    pub verified: Option<Result<Comparison, VerifyError>>,
+}
+
+/// Why a `check` run could not compare the stored minutes with the chart.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum VerifyError {
+    /// The chart has no minute that is final yet (a server that just started).
+    #[error("the last-hour chart has no final minute yet")]
+    NoFinalMinute,
+    /// The `Custom` call failed, or its answer cannot be read.
+    #[error(transparent)]
+    Fetch(#[from] CollectError),
+    /// The `Custom` answer is for other minutes than asked.
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
 }
 
 /// How many final minutes a `check` run compares.
@@ -197,7 +212,7 @@ pub async fn fetch(
     client: &Client,
     state: &CountersState,
     inputs: Inputs<'_>,
-) -> Result<CountersData, ApiError> {
+) -> Result<CountersData, CollectError> {
     let full_query_types = inputs.at_least(14);
     let mut engine = state.engine.lock().await;
     let fetched;
@@ -212,7 +227,7 @@ pub async fn fetch(
         .main_chart_data
         .as_ref()
         .ok_or_else(|| bad(client, "a LastHour answer without mainChartData".to_owned()))?;
-    let lh = Minutes::from_chart(chart).map_err(|d| bad(client, d))?;
+    let lh = Minutes::from_chart(chart).map_err(|e| bad(client, e.0))?;
     let step = engine.plan(&lh, inputs.server);
     let mut custom_call = false;
     let mut verified = None;
@@ -255,7 +270,7 @@ async fn custom(
     client: &Client,
     range: &Range,
     full_query_types: bool,
-) -> Result<(DashboardStats, Minutes), ApiError> {
+) -> Result<(DashboardStats, Minutes), CollectError> {
     let answer = client
         .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
         .await?;
@@ -265,7 +280,7 @@ async fn custom(
             "a type=Custom answer without mainChartData".to_owned(),
         )
     })?;
-    let minutes = Minutes::from_chart(chart).map_err(|d| bad(client, d))?;
+    let minutes = Minutes::from_chart(chart).map_err(|e| bad(client, e.0))?;
     Ok((answer, minutes))
 }
 
@@ -274,17 +289,14 @@ async fn verify(
     client: &Client,
     last_hour: &Minutes,
     full_query_types: bool,
-) -> Result<Comparison, String> {
-    let range = Range::newest(last_hour, VERIFY_MINUTES)
-        .ok_or_else(|| "the last-hour chart has no final minute yet".to_owned())?;
-    let (_, custom) = custom(client, &range, full_query_types)
-        .await
-        .map_err(|e| e.to_string())?;
-    engine::compare(last_hour, &range, &custom).map_err(|e| e.0)
+) -> Result<Comparison, VerifyError> {
+    let range = Range::newest(last_hour, VERIFY_MINUTES).ok_or(VerifyError::NoFinalMinute)?;
+    let (_, custom) = custom(client, &range, full_query_types).await?;
+    Ok(engine::compare(last_hour, &range, &custom)?)
 }
 
 /// `check`'s row for the comparison of the stored minutes with the chart.
-fn verified_detail(verified: &Result<Comparison, String>) -> Detail {
+fn verified_detail(verified: &Result<Comparison, VerifyError>) -> Detail {
     let (status, detail, hint) = match verified {
         Err(e) => (
             DetailStatus::Failed,
@@ -327,8 +339,9 @@ fn verified_detail(verified: &Result<Comparison, String>) -> Detail {
     }
 }
 
-fn bad(client: &Client, detail: String) -> ApiError {
-    ApiError::BadResponse {
+/// A `stats/get` answer whose per-minute data cannot be counted.
+fn bad(client: &Client, detail: String) -> CollectError {
+    CollectError::Unusable {
         server: client.server().to_owned(),
         endpoint: Endpoint::StatsGet.path(),
         detail,
@@ -462,7 +475,7 @@ mod tests {
             end: 1_778_414_460,
             skipped: 0,
         };
-        let row = |c: Result<Comparison, String>| verified_detail(&c);
+        let row = |c: Result<Comparison, VerifyError>| verified_detail(&c);
         let agree = row(Ok(Comparison {
             range,
             checked: 5,
@@ -491,7 +504,7 @@ mod tests {
         }));
         assert_eq!(idle.status, DetailStatus::Ok);
         assert!(idle.detail.contains("nothing to compare"));
-        let failed = row(Err("HTTP 500".to_owned()));
+        let failed = row(Err(VerifyError::NoFinalMinute));
         assert_eq!(failed.status, DetailStatus::Failed);
     }
 }

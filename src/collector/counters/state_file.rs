@@ -9,7 +9,7 @@
 //! the old file or the new one, never a mix.
 
 use std::io::{Read as _, Write as _};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -104,13 +104,40 @@ fn discard(reason: String) -> (Engine, Loaded) {
     (Engine::default(), Loaded::Discarded(reason))
 }
 
+/// Why the state could not be saved (the old file is left as it was).
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// The state does not encode (it always does).
+    #[error("cannot encode the state for {}: {reason}", path.display())]
+    Encode {
+        /// The state file.
+        path: PathBuf,
+        /// serde's words.
+        reason: String,
+    },
+    /// The directory is not writable, or the disk failed.
+    #[error(
+        "cannot {what} the state file {}: {reason}; check that {} exists and is writable",
+        path.display(),
+        dir.display()
+    )]
+    Write {
+        /// What could not be done (`write`, `replace`, …).
+        what: &'static str,
+        /// The state file.
+        path: PathBuf,
+        /// Its directory.
+        dir: PathBuf,
+        /// The system's words.
+        reason: String,
+    },
+}
+
 /// Writes the state of the target at `url` to `path` atomically.
 ///
 /// # Errors
-/// A message naming the file and what to do, when the directory is not writable or the disk
-/// fails; the old file is then left as it was.
-pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), String> {
-    let shown = path.display();
+/// When the directory is not writable or the disk fails; the old file is then left as it was.
+pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), SaveError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -121,12 +148,15 @@ pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), String> {
         url,
         engine,
     })
-    .map_err(|e| format!("cannot encode the state for {shown}: {e}"))?;
-    let fail = |what: &str, e: &dyn std::fmt::Display| {
-        format!(
-            "cannot {what} the state file {shown}: {e}; check that {} exists and is writable",
-            dir.display()
-        )
+    .map_err(|e| SaveError::Encode {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    let fail = |what: &'static str, e: &dyn std::fmt::Display| SaveError::Write {
+        what,
+        path: path.to_owned(),
+        dir: dir.to_owned(),
+        reason: e.to_string(),
     };
     let mut tmp = tempfile::Builder::new()
         .prefix(".state-")
@@ -225,7 +255,7 @@ mod tests {
         save(&path, URL, &sample()).unwrap();
         let missing = dir.path().join("no-such-dir").join("state.json");
         let err = save(&missing, URL, &sample()).unwrap_err();
-        assert!(err.contains("no-such-dir"), "{err}");
+        assert!(err.to_string().contains("no-such-dir"), "{err}");
         assert_eq!(load(&path, URL), (sample(), Loaded::Continued));
     }
 }

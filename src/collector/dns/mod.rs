@@ -15,12 +15,12 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::contract::{Collect, Cx, Detail, WriteCx};
+use super::error::CollectError;
 use super::probe_log::ChangeLog;
 use super::spec::{OptionError, OptionValues, Requires, Spec};
 use super::target::TargetInfo;
 use crate::dnsprobe::{DnsData, DnsSettings, DnsTarget, TargetError, probe_all};
 use crate::exposition::Encoder;
-use crate::technitium::ApiError;
 
 pub use rows::dns_details;
 pub use write::write_dns;
@@ -56,7 +56,7 @@ impl Collect for Dns {
         options::parse(v)
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<DnsData, ApiError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<DnsData, CollectError> {
         let target = match &cx.settings.target {
             Some(t) => Arc::clone(t),
             None => {
@@ -67,10 +67,9 @@ impl Collect for Dns {
                 match built {
                     Ok(t) => Arc::clone(t),
                     Err(e) => {
-                        return Err(ApiError::BadResponse {
+                        return Err(CollectError::Probe {
                             server: cx.client.server().to_owned(),
-                            endpoint: "DNS",
-                            detail: e.to_string(),
+                            error: e.clone(),
                         });
                     }
                 }
