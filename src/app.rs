@@ -7,7 +7,6 @@ use clap::ArgMatches;
 use crate::cli::{CheckFormat, Cli, Command, DemoVersionArg, ScrapeFormat};
 use std::sync::Arc;
 
-use crate::collector::counters::{DerivedCounters, state_file};
 use crate::collector::dns::Dns;
 use crate::collector::{Collect, Given, Options, Scraper, TargetInfo};
 use crate::config::{Config, TargetConfig};
@@ -90,20 +89,22 @@ async fn dispatch(
             } else {
                 scrape_output(args.format)
             };
-            let collector = default_collector(&config)?;
-            let counters = RunState::load(&config, &collector).await;
-            let exit = scrape::run(&config, &collector, format).await;
-            counters.save(&collector).await;
+            let scraper = default_scraper(&config)?;
+            let state_file = config.state_file.as_deref();
+            scraper.load_states(state_file).await;
+            let exit = scrape::run(&config, &scraper, format).await;
+            scraper.save_states(state_file).await;
             exit
         }
         Command::Textfile(args) => {
             let options = textfile::TextfileOptions {
                 fail_on_down: args.fail_on_down,
             };
-            let collector = default_collector(&config)?;
-            let counters = RunState::load(&config, &collector).await;
-            let exit = textfile::run(&config, &collector, options).await;
-            counters.save(&collector).await;
+            let scraper = default_scraper(&config)?;
+            let state_file = config.state_file.as_deref();
+            scraper.load_states(state_file).await;
+            let exit = textfile::run(&config, &scraper, options).await;
+            scraper.save_states(state_file).await;
             exit
         }
         Command::Check(args) => {
@@ -111,47 +112,7 @@ async fn dispatch(
                 CheckFormat::Table => check::ReportFormat::Table,
                 CheckFormat::Json => check::ReportFormat::Json,
             };
-            check::run(&config, &default_collector(&config)?, format).await
-        }
-    }
-}
-
-/// The derived counters of a single run (`scrape`, `textfile`): restored from `--state.file`
-/// before it and saved after it. Without a state file the counters collector does not run: a
-/// single run has nothing to count against.
-struct RunState {
-    file: Option<(std::path::PathBuf, String)>,
-}
-
-impl RunState {
-    async fn load(config: &Config, collector: &Scraper) -> Self {
-        let Some(state) = collector.state::<DerivedCounters>() else {
-            return Self { file: None };
-        };
-        let Some(path) = config.state_file.clone() else {
-            state.set_one_shot(true);
-            return Self { file: None };
-        };
-        let url = collector.client().server().to_owned();
-        let (engine, loaded) = state_file::load(&path, &url);
-        if let state_file::Loaded::Discarded(why) = loaded {
-            tracing::warn!(path = %path.display(), "derived counters start afresh: {why}");
-        }
-        state.restore(engine).await;
-        Self {
-            file: Some((path, url)),
-        }
-    }
-
-    /// Saves the counters; a failure is a warning (the next run starts afresh), never an error
-    /// of the run itself.
-    async fn save(self, collector: &Scraper) {
-        let (Some((path, url)), Some(state)) = (self.file, collector.state::<DerivedCounters>())
-        else {
-            return;
-        };
-        if let Err(why) = state_file::save(&path, &url, &state.engine().await) {
-            tracing::warn!(path = %path.display(), "cannot keep the derived counters: {why}");
+            check::run(&config, &default_scraper(&config)?, format).await
         }
     }
 }
@@ -165,8 +126,8 @@ fn scrape_output(f: ScrapeFormat) -> scrape::Output {
     }
 }
 
-/// The collector of the default target.
-fn default_collector(config: &Config) -> Result<Scraper, Fatal> {
+/// The scraper of the default target.
+fn default_scraper(config: &Config) -> Result<Scraper, Fatal> {
     let client = Client::new(&config.client)?;
     Ok(Scraper::with_target(
         client,

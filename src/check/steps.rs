@@ -14,7 +14,6 @@ use super::report::{ServerFacts, Status, Steps, Target, TargetReport};
 use super::spinner::Spinner;
 use super::tls::tls_step;
 use super::verdict::finish;
-use crate::collector::counters::DerivedCounters;
 use crate::collector::{Scraper, Snapshot};
 use crate::technitium::ApiError;
 use crate::technitium::types::{SessionInfo, parse_version};
@@ -67,11 +66,9 @@ impl Walk<'_> {
         let info = self.session().await?;
         let server = self.version(&info);
         self.spinner.step(self.target.name, "collectors");
-        // The derived counters compare the server's stored minutes with its chart at once
-        // (one `Custom` call), instead of only starting to count.
-        if let Some(counters) = self.collector.state::<DerivedCounters>() {
-            counters.set_verify(true);
-        }
+        // A collector may verify more for `check` (the derived counters compare the server's
+        // stored minutes with its chart at once).
+        self.collector.prepare_check();
         let snapshot = self.collector.collect(Instant::now() + self.timeout).await;
         Ok((server, snapshot))
     }

@@ -7,6 +7,7 @@
 
 use std::any::Any;
 use std::future::Future;
+use std::path::Path;
 
 use tokio::time::Instant;
 
@@ -66,6 +67,33 @@ pub trait Collect: Send + Sync + 'static {
     /// What the collector writes when it does not apply to the server (nothing, for most;
     /// `cluster` says `technitium_cluster_initialized 0` on a v14+ server outside a cluster).
     fn write_not_applicable(_cx: &WriteCx<'_>, _enc: &mut Encoder) {}
+
+    /// Before a single run (`scrape`, `textfile`): restores what the collector keeps between
+    /// runs (the derived counters read `--state.file`, or without one do not run); nothing for
+    /// most.
+    fn load_state(_state: &Self::State, _run: SingleRun<'_>) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// After a single run: keeps what the next run continues from; nothing for most.
+    fn save_state(_state: &Self::State, _run: SingleRun<'_>) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
+    /// Before `check` collects: turns on what the collector verifies for `check` only (the
+    /// derived counters compare the server's stored minutes with its chart at once); nothing
+    /// for most.
+    fn prepare_check(_state: &Self::State) {}
+}
+
+/// A single run (`scrape`, `textfile`), for a collector that keeps state from one run to the
+/// next ([`Collect::load_state`], [`Collect::save_state`]).
+#[derive(Debug, Clone, Copy)]
+pub struct SingleRun<'a> {
+    /// `--state.file`, when given: where the state is kept between runs.
+    pub state_file: Option<&'a Path>,
+    /// The server, as people see it (its base URL): a state kept for another is not continued.
+    pub server: &'a str,
 }
 
 /// What [`Collect::fetch`] gets.

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::contract::{Collect, Cx, Detail, OtherSettings, Warning, WriteCx};
+use super::contract::{Collect, Cx, Detail, OtherSettings, SingleRun, Warning, WriteCx};
 use super::error::CollectError;
 use super::shared::SharedCalls;
 use super::spec::{OptionError, OptionValues, Spec};
@@ -26,6 +26,9 @@ pub(crate) type AnyState = Arc<dyn Any + Send + Sync>;
 
 /// A collector's data, type-erased; [`super::snapshot::Snapshot::get`] gives it back typed.
 pub(crate) type Data = Arc<dyn Any + Send + Sync>;
+
+/// A boxed future of a state hook.
+pub(crate) type Hook<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 /// A boxed fetch future.
 pub(crate) type Fetching<'a> =
@@ -54,6 +57,9 @@ pub(crate) trait DynCollect: Send + Sync {
     fn write_not_applicable(&self, cx: &WriteCx<'_>, enc: &mut Encoder);
     fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str>;
     fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail>;
+    fn load_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a>;
+    fn save_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a>;
+    fn prepare_check(&self, state: &(dyn Any + Send + Sync));
     fn warning(
         &self,
         data: &(dyn Any + Send + Sync),
@@ -125,6 +131,26 @@ impl<C: Collect> DynCollect for Erased<C> {
 
     fn not_applicable(&self, state: &(dyn Any + Send + Sync)) -> Option<&'static str> {
         C::not_applicable(state.downcast_ref::<C::State>()?)
+    }
+
+    fn load_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a> {
+        match state.downcast_ref::<C::State>() {
+            Some(state) => Box::pin(C::load_state(state, run)),
+            None => Box::pin(async {}),
+        }
+    }
+
+    fn save_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a> {
+        match state.downcast_ref::<C::State>() {
+            Some(state) => Box::pin(C::save_state(state, run)),
+            None => Box::pin(async {}),
+        }
+    }
+
+    fn prepare_check(&self, state: &(dyn Any + Send + Sync)) {
+        if let Some(state) = state.downcast_ref::<C::State>() {
+            C::prepare_check(state);
+        }
     }
 
     fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail> {

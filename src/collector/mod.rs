@@ -55,7 +55,7 @@ pub mod update;
 pub mod zones;
 
 pub use cluster::Cluster;
-pub use contract::{Collect, Cx, Detail, DetailStatus, Warning, WriteCx};
+pub use contract::{Collect, Cx, Detail, DetailStatus, SingleRun, Warning, WriteCx};
 pub use counters::DerivedCounters;
 pub use dashboard::Dashboard;
 pub use dhcp::Dhcp;

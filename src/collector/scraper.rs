@@ -10,16 +10,18 @@
 //!   once per scrape;
 //! - a collector's last data while it is younger than its `--collector.NAME.min-interval`
 //!   (only when one is set);
-//! - a collector's own [`Collect::State`] (empty for all but collectors that derive counters).
+//! - a collector's own [`State`](super::contract::Collect::State) (empty for all but the
+//!   collectors that derive counters or log their probes' changes).
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::future::join_all;
 use tokio::time::Instant;
 
-use super::contract::Collect;
+use super::contract::SingleRun;
 use super::erased::{AnySettings, AnyState, Data, DynCollect, DynCx};
 use super::error::CollectError;
 use super::node::{self, NodeScope};
@@ -122,11 +124,38 @@ impl Scraper {
         &self.options
     }
 
-    /// Collector `C`'s state for this target (to load or save it, as `textfile` does).
-    #[must_use]
-    pub fn state<C: Collect>(&self) -> Option<&C::State> {
-        let i = Options::index(C::SPEC.name)?;
-        self.states.get(i)?.downcast_ref::<C::State>()
+    /// Before a single run (`scrape`, `textfile`): each collector restores what it keeps
+    /// between runs, from `state_file` (`--state.file`) when given
+    /// ([`load_state`](super::contract::Collect::load_state)).
+    pub async fn load_states(&self, state_file: Option<&Path>) {
+        let run = self.single_run(state_file);
+        for (c, state) in REGISTRY.iter().zip(&self.states) {
+            c.load_state(&**state, run).await;
+        }
+    }
+
+    /// After a single run: each collector keeps what the next run continues from
+    /// ([`save_state`](super::contract::Collect::save_state)).
+    pub async fn save_states(&self, state_file: Option<&Path>) {
+        let run = self.single_run(state_file);
+        for (c, state) in REGISTRY.iter().zip(&self.states) {
+            c.save_state(&**state, run).await;
+        }
+    }
+
+    /// Before `check` collects: each collector turns on what it verifies for `check` only
+    /// ([`prepare_check`](super::contract::Collect::prepare_check)).
+    pub fn prepare_check(&self) {
+        for (c, state) in REGISTRY.iter().zip(&self.states) {
+            c.prepare_check(&**state);
+        }
+    }
+
+    fn single_run<'a>(&'a self, state_file: Option<&'a Path>) -> SingleRun<'a> {
+        SingleRun {
+            state_file,
+            server: self.client.server(),
+        }
     }
 
     /// Takes over `other`'s per-collector states when it watches the same server (a reload

@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 
-use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
+use super::contract::{Collect, Cx, Detail, DetailStatus, SingleRun, WriteCx};
 use super::error::CollectError;
 use super::samples::count;
 use super::spec::{OptionError, OptionValues, Requires, Spec};
@@ -85,6 +85,37 @@ impl Collect for DerivedCounters {
         state.one_shot.load(Ordering::Relaxed).then_some(
             "a single run has nothing to count against: give scrape or textfile --state.file to keep the counters between runs",
         )
+    }
+
+    /// Continues from `--state.file`; without one, a single run has nothing to count against
+    /// and the collector does not run.
+    async fn load_state(state: &CountersState, run: SingleRun<'_>) {
+        let Some(path) = run.state_file else {
+            state.set_one_shot(true);
+            return;
+        };
+        let (engine, loaded) = state_file::load(path, run.server);
+        if let state_file::Loaded::Discarded(why) = loaded {
+            tracing::warn!(path = %path.display(), "derived counters start afresh: {why}");
+        }
+        state.restore(engine).await;
+    }
+
+    /// Saves the counters to `--state.file`; a failure is a warning (the next run starts
+    /// afresh), never an error of the run itself.
+    async fn save_state(state: &CountersState, run: SingleRun<'_>) {
+        let Some(path) = run.state_file else {
+            return;
+        };
+        if let Err(why) = state_file::save(path, run.server, &state.engine().await) {
+            tracing::warn!(path = %path.display(), "cannot keep the derived counters: {why}");
+        }
+    }
+
+    /// `check` compares the stored minutes with the chart at once (one `Custom` call),
+    /// instead of only starting to count.
+    fn prepare_check(state: &CountersState) {
+        state.set_verify(true);
     }
 }
 
