@@ -78,7 +78,7 @@ fn bodies() -> Bodies {
         let minutes =
             Minutes::from_chart(lh.main_chart_data.as_ref().expect("chart")).expect("chart");
         let f = minutes.newest_final().expect("final");
-        let fmt = counters::engine::format_label;
+        let fmt = counters::minutes::format_label;
         let one = client
             .stats_custom(&fmt(f), &fmt(f), true)
             .await

@@ -11,7 +11,7 @@ use std::f64::consts::TAU;
 
 use time::format_description::well_known::Rfc3339;
 
-use crate::collector::counters::engine::DATASETS;
+use crate::collector::counters::minutes::DATASETS;
 use crate::technitium::types::{
     ChartData, DashboardStats, Dataset, MainChartData, NamedDataset, QueryTotals, Stats, TopEntry,
     TopStats,

@@ -236,7 +236,7 @@ pub struct CustomFromLastHour(pub String);
 
 impl wiremock::Respond for CustomFromLastHour {
     fn respond(&self, r: &Request) -> ResponseTemplate {
-        use technitium_exporter::collector::counters::engine::{format_label, parse_label};
+        use technitium_exporter::collector::counters::minutes::{format_label, parse_label};
         let param = |k: &str| {
             r.url
                 .query_pairs()

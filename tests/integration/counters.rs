@@ -698,8 +698,8 @@ async fn a_custom_range_longer_than_two_hours_comes_back_per_hour_and_is_refused
     let answer = t
         .client
         .stats_custom(
-            &counters::engine::format_label(T0 - 4 * 3600),
-            &counters::engine::format_label(T0 - 60),
+            &counters::minutes::format_label(T0 - 4 * 3600),
+            &counters::minutes::format_label(T0 - 60),
             true,
         )
         .await
@@ -710,8 +710,8 @@ async fn a_custom_range_longer_than_two_hours_comes_back_per_hour_and_is_refused
     let answer = t
         .client
         .stats_custom(
-            &counters::engine::format_label(T0 - 7200 - 60),
-            &counters::engine::format_label(T0 - 60),
+            &counters::minutes::format_label(T0 - 7200 - 60),
+            &counters::minutes::format_label(T0 - 60),
             true,
         )
         .await

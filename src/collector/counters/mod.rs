@@ -12,9 +12,10 @@
 //! `Custom` call a minute). Every `stats/get` makes the server reverse-resolve its top clients;
 //! that is why the calls are kept this rare.
 //!
-//! The counting rules are in [`engine`].
+//! The counting rules are in [`engine`]; reading the per-minute chart is [`minutes`].
 
 pub mod engine;
+pub mod minutes;
 pub mod state_file;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,9 +121,10 @@ impl Collect for DerivedCounters {
 }
 
 pub use engine::{
-    AnchorReason, Applied, Comparison, CountStep, CountersWarning, CustomAnswer, Engine, Minute,
-    Minutes, Range, ShapeError, Totals,
+    AnchorReason, Applied, Comparison, CountStep, CountersWarning, CustomAnswer, Engine, Range,
+    Totals,
 };
+pub use minutes::{Minute, Minutes, ShapeError};
 
 /// Per-target state of the derived counters, kept across scrapes (in memory in `serve`, in the
 /// state file in `textfile`).
