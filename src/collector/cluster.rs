@@ -1,11 +1,9 @@
 //! `cluster`: the cluster as this node sees it, from session/get (v14+; no extra call).
 
-use std::time::Duration;
-
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{flag, snake_case};
-use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::spec::{Requires, Spec};
 use super::target::SessionData;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::ClusterNode;
@@ -26,16 +24,9 @@ impl Collect for Cluster {
         name: "cluster",
         help: "Cluster nodes, from the session (v14+)",
         default_enabled: true,
-        sections: &[],
         requires: Requires::Cluster,
-        endpoints: &[],
-        options: &[],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
-
-    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
-        Ok(())
-    }
 
     async fn fetch(_: Cx<'_, Self>) -> Result<(), CollectError> {
         Ok(())

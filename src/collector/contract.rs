@@ -33,9 +33,14 @@ pub trait Collect: Send + Sync + 'static {
 
     /// Parses the given option values; keys not given keep their default.
     ///
+    /// The default is for a collector without options: its settings are their `Default`. A
+    /// collector that declares options implements it.
+    ///
     /// # Errors
     /// A bad value, with its origin.
-    fn settings(values: &OptionValues<'_>) -> Result<Self::Settings, OptionError>;
+    fn settings(_values: &OptionValues<'_>) -> Result<Self::Settings, OptionError> {
+        Ok(Self::Settings::default())
+    }
 
     /// Fetches this scrape's data (the orchestrator bounds it by the scrape deadline).
     ///

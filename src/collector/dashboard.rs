@@ -2,14 +2,13 @@
 //! and its live, unwindowed gauges.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::future::try_join_all;
 
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{count, gauge_opt, snake_case};
-use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{Endpoint, Section, Window};
@@ -48,7 +47,6 @@ impl Collect for Dashboard {
         help: "Dashboard window and live gauges",
         default_enabled: true,
         sections: &[Section::Dashboard],
-        requires: Requires::Session,
         endpoints: &[Endpoint::StatsGet],
         options: &[OptSpec {
             key: "window",
@@ -57,7 +55,7 @@ impl Collect for Dashboard {
             default: "last_hour",
             kind: OptKind::List,
         }],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
 
     fn settings(v: &OptionValues<'_>) -> Result<DashboardSettings, OptionError> {

@@ -1,12 +1,11 @@
 //! `dhcp`: scopes and lease counts (scopes/list and leases/list, called concurrently).
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{count, flag};
-use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::spec::Spec;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{DhcpLeases, DhcpScopes};
 use crate::technitium::{Endpoint, Section};
@@ -33,15 +32,9 @@ impl Collect for Dhcp {
         help: "DHCP scopes and leases",
         default_enabled: true,
         sections: &[Section::DhcpServer],
-        requires: Requires::Session,
         endpoints: &[Endpoint::DhcpScopesList, Endpoint::DhcpLeasesList],
-        options: &[],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
-
-    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
-        Ok(())
-    }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<DhcpData, CollectError> {
         let (scopes, leases) = tokio::try_join!(cx.client.dhcp_scopes(), cx.client.dhcp_leases())?;

@@ -17,7 +17,7 @@ use super::dns::options::{Field, Values, parse_name, parse_rcodes, parse_timeout
 use super::error::CollectError;
 use super::probe_log::ChangeLog;
 use super::samples::flag;
-use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
 use crate::dnsprobe::{ForwarderResult, ForwarderSettings, ForwardersData, probe_forwarders};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::ForwarderConfig;
@@ -84,12 +84,11 @@ impl Collect for Forwarders {
     const SPEC: &'static Spec = &Spec {
         name: "forwarders",
         help: "Upstream forwarder health through the server's own DNS client",
-        default_enabled: false,
         sections: &[Section::Settings, Section::DnsClient],
-        requires: Requires::Session,
         endpoints: &[Endpoint::SettingsGet, Endpoint::DnsClientResolve],
         options: &OPTIONS,
         default_min_interval: DEFAULT_MIN_INTERVAL,
+        ..Spec::DEFAULT
     };
 
     fn settings(v: &OptionValues<'_>) -> Result<ForwarderSettings, OptionError> {

@@ -3,7 +3,7 @@
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::count;
-use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::spec::{Requires, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::QueryTotals;
 use crate::technitium::{Endpoint, Section};
@@ -26,13 +26,8 @@ impl Collect for Lifetime {
             what: "lifetime counters",
         },
         endpoints: &[Endpoint::MetricsJson],
-        options: &[],
-        default_min_interval: std::time::Duration::ZERO,
+        ..Spec::DEFAULT
     };
-
-    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
-        Ok(())
-    }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<QueryTotals, CollectError> {
         Ok(cx.client.metrics_json().await?.lifetime_counters)

@@ -2,10 +2,9 @@
 //! them. Adding a collector adds one row here (and its `pub mod` line in `mod.rs`).
 
 use std::marker::PhantomData;
-use std::time::Duration;
 
 use super::erased::{DynCollect, Erased};
-use super::spec::{Requires, Spec};
+use super::spec::Spec;
 use super::{
     cluster, counters, dashboard, dhcp, dns, forwarders, lifetime, settings, top, update, zones,
 };
@@ -31,11 +30,8 @@ pub static SESSION: Spec = Spec {
     name: "session",
     help: "Server version, start time and the token's permissions (always on)",
     default_enabled: true,
-    sections: &[],
-    requires: Requires::Session,
     endpoints: &[Endpoint::SessionGet],
-    options: &[],
-    default_min_interval: Duration::ZERO,
+    ..Spec::DEFAULT
 };
 
 /// Every switchable collector's spec, in output order.
@@ -53,6 +49,7 @@ pub fn spec(name: &str) -> Option<&'static Spec> {
 mod tests {
     use super::*;
     use crate::collector::spec::{Given, OptionValues};
+    use crate::technitium::Section;
     use std::collections::BTreeMap;
 
     /// Each option's help text default, given explicitly, yields the real default settings:
@@ -84,6 +81,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), before);
         for spec in specs() {
+            assert!(!spec.name.is_empty() && !spec.help.is_empty(), "{spec:?}");
             assert!(
                 spec.name
                     .chars()
@@ -93,6 +91,22 @@ mod tests {
                 assert!(o.key.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
                 assert_ne!(o.key, "min-interval", "{}: reserved key", spec.name);
             }
+        }
+    }
+
+    /// The permission check before a collector runs reads its sections: they are exactly the
+    /// sections its endpoints need, no more (a needless grant) and no fewer (a call that fails
+    /// instead of being skipped with a clear "lacks permission").
+    #[test]
+    fn each_collectors_sections_are_what_its_endpoints_need() {
+        for spec in specs().chain([&SESSION]) {
+            let mut needed: Vec<Section> =
+                spec.endpoints.iter().filter_map(|e| e.section()).collect();
+            needed.sort_unstable();
+            needed.dedup();
+            let mut declared = spec.sections.to_vec();
+            declared.sort_unstable();
+            assert_eq!(declared, needed, "{}", spec.name);
         }
     }
 }

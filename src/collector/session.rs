@@ -74,3 +74,69 @@ fn write_permissions(info: &SessionInfo, enc: &mut Encoder) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collector::target::SessionData;
+    use crate::exposition::{Encoder, ExpositionFormat};
+    use crate::technitium::ApiError;
+    use crate::technitium::types::Permission;
+    use std::time::Duration;
+
+    fn info(version: &str) -> SessionInfo {
+        let mut permissions = std::collections::BTreeMap::new();
+        permissions.insert("DnsClient".to_owned(), Permission::default());
+        SessionInfo {
+            version: version.to_owned(),
+            uptimestamp: None,
+            dns_server_domain: Some("dns1.lan".to_owned()),
+            cluster_initialized: None,
+            cluster_domain: None,
+            cluster_nodes: None,
+            permissions,
+        }
+    }
+
+    fn written(snapshot: &Snapshot) -> String {
+        let mut enc = Encoder::new(ExpositionFormat::Text);
+        write(snapshot, &mut enc);
+        enc.finish()
+    }
+
+    #[test]
+    fn a_down_server_says_why_and_nothing_else() {
+        let error = ApiError::InvalidToken {
+            server: "http://dns1.lan:5380".to_owned(),
+        };
+        let text = written(&Snapshot::failed(error, Duration::ZERO));
+        assert!(text.contains("technitium_up 0\n"), "{text}");
+        assert!(
+            text.contains("technitium_scrape_error{reason=\"invalid_token\"} 1\n"),
+            "{text}"
+        );
+        assert!(!text.contains("build_info"), "{text}");
+    }
+
+    #[test]
+    fn an_up_server_writes_its_facts_and_permissions() {
+        let mut snapshot =
+            Snapshot::failed(ApiError::Internal { what: "replaced" }, Duration::ZERO);
+        snapshot.session = Ok(SessionData::new(info("15.2")));
+        let text = written(&snapshot);
+        for line in [
+            "technitium_up 1\n",
+            "technitium_build_info{version=\"15.2\"} 1\n",
+            "technitium_server_info{server_domain=\"dns1.lan\"} 1\n",
+            "technitium_permission_granted{section=\"dns_client\"} 0\n",
+            "technitium_lifetime_counters_supported 1\n",
+        ] {
+            assert!(text.contains(line), "{line}in {text}");
+        }
+        assert!(!text.contains("technitium_scrape_error"), "{text}");
+        assert!(
+            !text.contains("start_time"),
+            "no uptimestamp, no series: {text}"
+        );
+    }
+}

@@ -2,12 +2,10 @@
 //! keys, the proxy password): only the fields of [`Settings`](crate::technitium::types::Settings)
 //! are parsed, so the rest is never kept.
 
-use std::time::Duration;
-
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{flag, gauge_opt};
-use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::spec::Spec;
 use crate::exposition::Encoder;
 use crate::technitium::types;
 use crate::technitium::{Endpoint, Section};
@@ -23,17 +21,10 @@ impl Collect for ServerSettings {
     const SPEC: &'static Spec = &Spec {
         name: "settings",
         help: "Blocking settings (needs Settings: View, which also exposes secrets)",
-        default_enabled: false,
         sections: &[Section::Settings],
-        requires: Requires::Session,
         endpoints: &[Endpoint::SettingsGet],
-        options: &[],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
-
-    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
-        Ok(())
-    }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<types::Settings, CollectError> {
         // Shared with `forwarders`: one settings/get per scrape between them.

@@ -38,6 +38,21 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// What every spec starts from, so a literal names only what differs
+    /// (`Spec { name, help, endpoints, ..Spec::DEFAULT }`): off unless switched on, runs
+    /// whenever session/get worked, no permission sections, endpoints or options, fresh data
+    /// every scrape. The name and help are empty: every collector gives its own.
+    pub const DEFAULT: Self = Self {
+        name: "",
+        help: "",
+        default_enabled: false,
+        sections: &[],
+        requires: Requires::Session,
+        endpoints: &[],
+        options: &[],
+        default_min_interval: Duration::ZERO,
+    };
+
     /// The option `key`, if the collector has it.
     #[must_use]
     pub fn option(&self, key: &str) -> Option<&'static OptSpec> {

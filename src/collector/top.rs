@@ -1,15 +1,13 @@
 //! `top` (opt-in): the busiest clients and domains per window, capped by
 //! `--collector.top.limit`. Client names only with `--collector.top.reverse-lookup`.
 
-use std::time::Duration;
-
 use futures_util::future::try_join_all;
 
 use super::contract::{Collect, Cx, WriteCx};
 use super::dashboard::Dashboard;
 use super::error::CollectError;
 use super::samples::count;
-use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{TopEntry, TopStats};
 use crate::technitium::{ApiError, Client, Endpoint, Section, TopKind, Window};
@@ -54,9 +52,7 @@ impl Collect for Top {
     const SPEC: &'static Spec = &Spec {
         name: "top",
         help: "Top clients and domains",
-        default_enabled: false,
         sections: &[Section::Dashboard],
-        requires: Requires::Session,
         endpoints: &[Endpoint::StatsGetTop],
         options: &[
             OptSpec {
@@ -74,7 +70,7 @@ impl Collect for Top {
                 kind: OptKind::Bool,
             },
         ],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
 
     fn settings(v: &OptionValues<'_>) -> Result<TopSettings, OptionError> {

@@ -1,12 +1,10 @@
 //! `update` (opt-in): whether the server reports a newer Technitium release. The server calls
 //! out to check, which is why it is off by default.
 
-use std::time::Duration;
-
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{flag, gauge_opt};
-use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::spec::Spec;
 use crate::exposition::Encoder;
 use crate::technitium::Endpoint;
 use crate::technitium::types::UpdateCheck;
@@ -22,17 +20,9 @@ impl Collect for Update {
     const SPEC: &'static Spec = &Spec {
         name: "update",
         help: "Update availability (the server calls out to check)",
-        default_enabled: false,
-        sections: &[],
-        requires: Requires::Session,
         endpoints: &[Endpoint::CheckForUpdate],
-        options: &[],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
-
-    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
-        Ok(())
-    }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<UpdateCheck, CollectError> {
         Ok(cx.client.check_for_update().await?)

@@ -3,14 +3,12 @@
 //! Built to stay lean at 100 000 zones: filtering happens once at fetch time, and rendering
 //! walks the list once per family without building intermediate strings.
 
-use std::time::Duration;
-
 use regex::Regex;
 
 use super::contract::{Collect, Cx, Warning, WriteCx};
 use super::error::CollectError;
 use super::samples::{count, flag, snake_case_into};
-use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Requires, Spec};
+use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
 use crate::technitium::{Endpoint, Section};
@@ -79,7 +77,6 @@ impl Collect for Zones {
         help: "Per-zone health",
         default_enabled: true,
         sections: &[Section::Zones],
-        requires: Requires::Session,
         endpoints: &[Endpoint::ZonesList],
         options: &[
             OptSpec {
@@ -104,7 +101,7 @@ impl Collect for Zones {
                 kind: OptKind::Count,
             },
         ],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
 
     fn settings(v: &OptionValues<'_>) -> Result<ZoneFilter, OptionError> {

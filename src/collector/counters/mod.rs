@@ -19,14 +19,13 @@ pub mod minutes;
 pub mod state_file;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use tokio::sync::Mutex;
 
 use super::contract::{Collect, Cx, Detail, DetailStatus, SingleRun, WriteCx};
 use super::error::CollectError;
 use super::samples::count;
-use super::spec::{OptionError, OptionValues, Requires, Spec};
+use super::spec::Spec;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
 use crate::technitium::{Client, Endpoint, Section, Window};
@@ -44,15 +43,9 @@ impl Collect for DerivedCounters {
         help: "Counters that rate() works on, by query type and protocol (every version), from the per-minute stats",
         default_enabled: true,
         sections: &[Section::Dashboard],
-        requires: Requires::Session,
         endpoints: &[Endpoint::StatsGet],
-        options: &[],
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
-
-    fn settings(_: &OptionValues<'_>) -> Result<(), OptionError> {
-        Ok(())
-    }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<CountersData, CollectError> {
         // The LastHour answer is shared with `dashboard` (one call per scrape between them).

@@ -12,7 +12,6 @@ pub mod rows;
 pub mod write;
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use super::contract::{Collect, Cx, Detail, WriteCx};
 use super::error::CollectError;
@@ -44,12 +43,9 @@ impl Collect for Dns {
     const SPEC: &'static Spec = &Spec {
         name: "dns",
         help: "Real DNS queries to the server's own listeners, one per transport (udp, tcp, tls, https)",
-        default_enabled: false,
-        sections: &[],
         requires: Requires::Nothing,
-        endpoints: &[],
         options: &options::OPTIONS,
-        default_min_interval: Duration::ZERO,
+        ..Spec::DEFAULT
     };
 
     fn settings(v: &OptionValues<'_>) -> Result<DnsSettings, OptionError> {
