@@ -2,8 +2,8 @@
 //! to write ([`WriteCx`]), and what it may say about its data besides its families
 //! ([`Warning`], [`Detail`]).
 //!
-//! Every collector file imports from here (and from [`super::spec`] for its metadata); this
-//! file imports no collector, so the registry that lists them sits above it.
+//! Every collector file imports from here (and from [`spec`](mod@super::spec) for its
+//! metadata); this file imports no collector, so the registry that lists them sits above it.
 
 use std::any::Any;
 use std::future::Future;
@@ -106,7 +106,8 @@ pub struct SingleRun<'a> {
 pub struct Cx<'a, C: Collect + ?Sized> {
     /// The target's API client.
     pub client: &'a Client,
-    /// The session's facts (`None` only for [`Requires::Nothing`] collectors when session/get
+    /// The session's facts (`None` only for
+    /// [`Requires::Nothing`](super::spec::Requires::Nothing) collectors when session/get
     /// failed).
     pub session: Option<&'a SessionData>,
     /// The collector's settings.

@@ -13,13 +13,13 @@
 //! Imports point down this list; this file only declares and re-exports, and no file in the
 //! folder imports it:
 //! - [`scraper`]: the per-target orchestrator ([`Scraper`]);
-//! - [`families`]: snapshot → families; [`session`]: the session's own families;
+//! - [`families`]: snapshot → families; `session`: the session's own families;
 //! - [`progress`]: a collection in flight, for `serve`'s coalescing;
 //! - [`snapshot`]: what one scrape fetched;
 //! - [`options`]: each collector's switch, interval and settings for a target;
-//! - [`registry`]: every collector in output order; [`erased`]: the contract, type-erased;
+//! - [`registry`]: every collector in output order; `erased`: the contract, type-erased;
 //! - the collectors, one file (or folder) each;
-//! - [`contract`]: what a collector implements and gets; [`spec`]: what it declares;
+//! - [`contract`]: what a collector implements and gets; [`spec`](mod@spec): what it declares;
 //!   [`samples`], [`probe_log`]: helpers collectors write and log with;
 //! - [`shared`]: calls shared within a scrape; [`target`]: the target's facts; [`node`]: a
 //!   cluster node's session.

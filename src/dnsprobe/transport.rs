@@ -1,6 +1,6 @@
 //! The DNS transports: one query over UDP, TCP, DNS-over-TLS, DNS-over-HTTPS or (with the
 //! `dns-quic` feature) DNS-over-QUIC, on a new connection each, and the address lookup before
-//! it. What went wrong is a [`Failure`] in the transport's own terms; [`super::classify`] turns
+//! it. What went wrong is a `Failure` in the transport's own terms; [`super::classify`] turns
 //! it into something a person can act on.
 //!
 //! UDP, TCP and DoT use hickory-net's clients: `UdpClientStream` (up to two sends, a retry

@@ -5,7 +5,7 @@
 //! concurrent scrapes of one target add each minute once), the fetch orchestration ([`fetch`]:
 //! the `LastHour` chart, which the `dashboard` collector usually fetched already, plus at most
 //! one `stats/get?type=Custom` call per scrape, none when no minute became final), the pure
-//! rendering ([`write`]) and the `textfile` mode's state file ([`state_file`]).
+//! rendering ([`write`](fn@write)) and the `textfile` mode's state file ([`state_file`]).
 //!
 //! Cost: one `Custom` call per newly final minute at most, so about one call a minute whatever
 //! the scrape interval (a 15 s interval makes 4 `LastHour` reads, shared with `dashboard`, and 1
@@ -188,7 +188,7 @@ impl Inputs<'_> {
     }
 }
 
-/// What one scrape of the counters collector yields (rendered by [`write`]).
+/// What one scrape of the counters collector yields (rendered by [`write`](fn@write)).
 #[derive(Debug, Clone)]
 pub struct CountersData {
     /// The counters after this scrape.

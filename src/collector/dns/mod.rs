@@ -1,7 +1,8 @@
 //! `dns` (opt-in): is DNS answering? One real query per configured transport (udp, tcp, tls,
 //! https) to the server's own listeners, concurrently and within the scrape deadline. The
 //! transports and what their answers mean are [`crate::dnsprobe`]'s; this collector owns its
-//! options ([`options`]), the rows `check` shows ([`rows`]) and its families ([`write`]).
+//! options ([`options`]), the rows `check` shows ([`rows`]) and its families
+//! ([`write`](mod@write)).
 //!
 //! It needs nothing from the API (`Requires::Nothing`): it runs even when session/get fails,
 //! and a failed probe is data (`technitium_dns_probe_success 0`), never `technitium_up 0`.

@@ -1,4 +1,4 @@
-//! The `dns` collector's options, declared once ([`OPTIONS`]), and their parsing into the
+//! The `dns` collector's options, declared once (`OPTIONS`), and their parsing into the
 //! probes' [`DnsSettings`]; also the DNS-flavoured value parsers the `forwarders` collector
 //! shares (names, record types, response codes, timeouts).
 //!
