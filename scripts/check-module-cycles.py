@@ -41,9 +41,10 @@ LAYERS = [
     ["exit"],
     ["config"],
     ["cli", "web"],
+    ["render"],
     ["collector"],
-    ["render", "dnsprobe"],
-    ["technitium", "exposition", "render::exposition", "logging"],
+    ["dnsprobe"],
+    ["technitium", "tls", "exposition", "render::exposition", "logging"],
 ]
 
 ITEM = re.compile(r"\b(?:fn|struct|enum|trait|type|union|mod)\s+([A-Za-z_]\w*)")
