@@ -18,6 +18,10 @@ use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 use crate::technitium::ClientBuildError;
 
+/// A certificate expiring sooner than this many days is a warning, for the API's TLS step in
+/// `check` and for the encrypted DNS listeners alike.
+pub const CERT_WARN_DAYS: i64 = 14;
+
 /// Why a trust or a TLS configuration could not be set up.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TrustError {

@@ -13,10 +13,7 @@ use url::Host;
 
 use super::report::Status;
 use crate::technitium::ClientConfig;
-use crate::tls::{Recorder, TlsTrust, cert_not_after};
-
-/// A certificate expiring sooner than this is a warning.
-const CERT_WARN_DAYS: i64 = 14;
+use crate::tls::{CERT_WARN_DAYS, Recorder, TlsTrust, cert_not_after};
 
 /// What a TLS row says: its status, detail and hint.
 pub(super) type Row = (Status, String, Option<String>);

@@ -7,17 +7,14 @@ use crate::collector::contract::{Detail, DetailStatus};
 use crate::dnsprobe::{
     BlockingResult, DnsData, DnsSettings, ProbeError, ProbeResult, Transport, rcode_label,
 };
-use crate::tls::TlsFailure;
-
-/// A certificate expiring sooner than this is a warning (the same as the API's TLS step).
-pub const CERT_WARN_DAYS: i64 = 14;
+use crate::tls::{CERT_WARN_DAYS, TlsFailure};
 
 /// A row's verdict, what was seen and what to do.
-type Row = (DetailStatus, String, Option<String>);
+type Finding = (DetailStatus, String, Option<String>);
 
 /// The title of a transport's row.
 #[must_use]
-pub fn transport_title(t: Transport) -> &'static str {
+fn transport_title(t: Transport) -> &'static str {
     match t {
         Transport::Udp => "DNS over UDP",
         Transport::Tcp => "DNS over TCP",
@@ -76,7 +73,7 @@ fn expiry_text(not_after: i64, now: i64) -> (String, i64) {
 
 /// One transport's row.
 #[must_use]
-pub fn probe_row(settings: &DnsSettings, p: &ProbeResult, now: i64) -> Row {
+fn probe_row(settings: &DnsSettings, p: &ProbeResult, now: i64) -> Finding {
     let cert = p.certificate_expiry.map(|n| expiry_text(n, now));
     let Some(error) = &p.error else {
         return success_row(p, cert);
@@ -99,7 +96,7 @@ pub fn probe_row(settings: &DnsSettings, p: &ProbeResult, now: i64) -> Row {
 }
 
 /// The row of a probe that got an expected answer: a warning when its certificate expires soon.
-fn success_row(p: &ProbeResult, cert: Option<(String, i64)>) -> Row {
+fn success_row(p: &ProbeResult, cert: Option<(String, i64)>) -> Finding {
     let r = p.response.as_ref();
     let mut detail = format!(
         "{}: {}, {} answer record(s) in {}",
@@ -232,7 +229,7 @@ fn host_of(endpoint: &str) -> String {
 
 /// The blocked-name check's row.
 #[must_use]
-pub fn blocking_row(settings: &DnsSettings, b: &BlockingResult) -> Row {
+fn blocking_row(settings: &DnsSettings, b: &BlockingResult) -> Finding {
     let name = settings
         .blocked
         .as_ref()
