@@ -1,6 +1,6 @@
 //! What one scrape fetched: the session's result and one [`Part`] per collector that was
-//! considered, each with its [`CollectorReport`] and, when it succeeded, its data. Plain data, rendered
-//! by [`super::families::write_families`].
+//! considered, each with its [`CollectorReport`] and, when it succeeded, its data. Plain data,
+//! rendered by [`super::families::write_families`].
 
 use std::any::Any;
 use std::fmt;
