@@ -94,6 +94,24 @@ mod tests {
         }
     }
 
+    /// A collector that declares options parses them (the default `settings`, for collectors
+    /// without options, would ignore every value): a value no option takes as it is fails, or
+    /// changes the settings.
+    #[test]
+    fn a_collector_with_options_reads_them() {
+        for c in REGISTRY.iter().filter(|c| !c.spec().options.is_empty()) {
+            let spec = c.spec();
+            let default = format!("{:?}", c.default_settings());
+            let read = spec.options.iter().any(|opt| {
+                let mut values = BTreeMap::new();
+                values.insert(opt.key, Given::one("7x;not-a-default", "test"));
+                c.settings(&OptionValues::new(&values))
+                    .map_or(true, |s| format!("{s:?}") != default)
+            });
+            assert!(read, "{}: no option changes its settings", spec.name);
+        }
+    }
+
     /// The permission check before a collector runs reads its sections: they are exactly the
     /// sections its endpoints need, no more (a needless grant) and no fewer (a call that fails
     /// instead of being skipped with a clear "lacks permission").
