@@ -156,7 +156,7 @@ impl CountersState {
 
     /// Marks a single run without a state file: the collector then does not run (it would only
     /// ever report its first collection's zeros).
-    pub fn set_one_shot(&self, one_shot: bool) {
+    fn set_one_shot(&self, one_shot: bool) {
         self.one_shot.store(one_shot, Ordering::Relaxed);
     }
 
@@ -164,7 +164,7 @@ impl CountersState {
     /// then makes one for the newest [`VERIFY_MINUTES`] final minutes and compares them with
     /// the chart, so that a server whose two sources disagree (in-memory stats) shows at once,
     /// not only after a minute of counting.
-    pub fn set_verify(&self, verify: bool) {
+    fn set_verify(&self, verify: bool) {
         self.verify.store(verify, Ordering::Relaxed);
     }
 }
