@@ -8,8 +8,14 @@
 //! The target's families are written straight from the snapshot into one buffer instead of
 //! building `prometheus::proto::MetricFamily` objects: those cost a few hundred bytes per series,
 //! which at 100 000 zones (about 700 000 series) would dominate the exporter's memory.
+//!
+//! [`histogram`] counts observations for classic and native histograms at once.
+
+pub mod histogram;
 
 use std::fmt::Write as _;
+
+pub use histogram::{Histogram, LATENCY_BOUNDS};
 
 /// Output format of an exposition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
