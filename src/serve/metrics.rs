@@ -3,7 +3,6 @@
 //! collector.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use prometheus::proto::{MetricFamily, MetricType};
 use prometheus::{
@@ -11,7 +10,7 @@ use prometheus::{
 };
 
 use crate::exposition::{Encoder, Kind};
-use crate::technitium::{Endpoint, RequestObserver};
+use crate::technitium::{Call, RequestObserver};
 
 /// The exporter's own metrics.
 #[derive(Debug)]
@@ -167,8 +166,12 @@ struct Observer {
 }
 
 impl RequestObserver for Observer {
-    fn observe(&self, endpoint: Endpoint, result: &'static str, elapsed: Duration) {
-        let path = endpoint.path();
+    fn observe(&self, call: &Call<'_>) {
+        // A call cut off by the scrape's deadline has no result to count.
+        let Some(result) = call.result_label() else {
+            return;
+        };
+        let path = call.endpoint.path();
         self.metrics
             .upstream_requests
             .with_label_values(&[self.target.as_str(), self.node.as_str(), path, result])
@@ -176,7 +179,7 @@ impl RequestObserver for Observer {
         self.metrics
             .upstream_duration
             .with_label_values(&[self.target.as_str(), self.node.as_str(), path])
-            .observe(elapsed.as_secs_f64());
+            .observe(call.elapsed.as_secs_f64());
     }
 }
 

@@ -17,9 +17,10 @@ use super::auth::{Auth, AuthMode, HEADER_RETRY_FIRST};
 use super::budget::ResponseBudget;
 use super::endpoints::{Endpoint, TopKind, Window};
 use super::error::ApiError;
+use super::observe::RequestObserver;
 use super::redact::{Redactor, display_base, proxy_for};
 use super::secret::Secret;
-use super::transport::{ClientBuildError, RequestObserver, Upstream, http_client};
+use super::transport::{ClientBuildError, Upstream, http_client};
 use super::types::{
     ClusterState, DashboardStats, DhcpLeases, DhcpScopes, ForwarderConfig, MetricsJson,
     ResolveAnswer, SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
@@ -185,6 +186,12 @@ impl Client {
     #[must_use]
     pub fn timeout(&self) -> Duration {
         self.up.timeout
+    }
+
+    /// How the token is configured to go out.
+    #[must_use]
+    pub fn auth_mode(&self) -> AuthMode {
+        self.auth.mode()
     }
 
     /// Whether the token is known to go in the query string (a server before v15).

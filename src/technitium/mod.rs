@@ -7,6 +7,8 @@
 //! - [`error`]: [`ApiError`], one message per way a call fails;
 //! - [`budget`]: the response-body memory budget shared by a process's calls;
 //! - [`redact`]: what text about a server may leave the client (token removed, short lines);
+//! - [`observe`]: who hears of each call and what (never the token): a client's observer, and
+//!   a recorder for the calls of one piece of work (`serve`'s debug output);
 //! - [`transport`]: the HTTP client and one call, from endpoint and parameters to typed answer;
 //! - [`auth`]: how the token goes out (Bearer header or, before v15, query parameter);
 //! - [`client`]: [`Client`] and its typed API methods.
@@ -26,6 +28,7 @@ pub mod budget;
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod observe;
 pub mod redact;
 pub mod secret;
 pub mod section;
@@ -37,11 +40,12 @@ pub use budget::ResponseBudget;
 pub use client::{Client, ClientConfig};
 pub use endpoints::{Endpoint, TopKind, Window};
 pub use error::{ApiError, Reason};
+pub use observe::{Call, CallEnd, CallLog, Carrier, Recorded, RequestObserver, recording};
 pub(crate) use redact::shorten;
 pub use redact::{display_base, proxy_for};
 pub use secret::Secret;
 pub use section::Section;
 pub use transport::{
-    CA_AS_SERVER_CERTIFICATE, CA_AS_SERVER_CERTIFICATE_HINT, ClientBuildError, RequestObserver,
-    http_client, is_ca_used_as_end_entity,
+    CA_AS_SERVER_CERTIFICATE, CA_AS_SERVER_CERTIFICATE_HINT, ClientBuildError, http_client,
+    is_ca_used_as_end_entity,
 };

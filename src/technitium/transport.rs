@@ -24,6 +24,8 @@ use url::Url;
 use super::budget::{Held, ResponseBudget};
 use super::endpoints::Endpoint;
 use super::error::ApiError;
+pub(super) use super::observe::Carrier;
+use super::observe::{Call, CallEnd, RequestObserver, notify};
 use super::redact::{Redactor, display_base, shorten};
 use super::secret::Secret;
 use super::types::Envelope;
@@ -113,21 +115,6 @@ pub fn http_client(
         .map_err(|e| ClientBuildError::Build(e.without_url().to_string()))
 }
 
-/// Receives one event per upstream request (for the exporter's self metrics).
-pub trait RequestObserver: Send + Sync {
-    /// `result` is `success` or a `technitium_scrape_error` reason.
-    fn observe(&self, endpoint: Endpoint, result: &'static str, elapsed: Duration);
-}
-
-/// How the token goes out on one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Carrier {
-    /// `Authorization: Bearer` (v15+).
-    Header,
-    /// The `token` query parameter (before v15).
-    Query,
-}
-
 /// A response body and the budget it holds until it is parsed.
 struct HeldBody {
     bytes: Vec<u8>,
@@ -160,6 +147,68 @@ pub(super) struct Upstream {
     pub(super) log_name: Option<(String, Option<String>)>,
 }
 
+/// What one call saw on the wire so far.
+#[derive(Debug, Default)]
+struct Wire {
+    status: Option<u16>,
+    bytes: u64,
+}
+
+/// One call under way, for its observers: reported once when it ends, or, when its caller
+/// stops waiting and drops it unfinished, as cut off.
+struct Watch<'a> {
+    up: &'a Upstream,
+    endpoint: Endpoint,
+    params: &'a [(&'a str, &'a str)],
+    carrier: Carrier,
+    started: Instant,
+    wire: Wire,
+    reported: bool,
+}
+
+impl<'a> Watch<'a> {
+    fn new(
+        up: &'a Upstream,
+        endpoint: Endpoint,
+        params: &'a [(&'a str, &'a str)],
+        carrier: Carrier,
+    ) -> Self {
+        Self {
+            up,
+            endpoint,
+            params,
+            carrier,
+            started: Instant::now(),
+            wire: Wire::default(),
+            reported: false,
+        }
+    }
+
+    fn report(&mut self, end: CallEnd<'_>) {
+        self.reported = true;
+        let call = Call {
+            endpoint: self.endpoint,
+            params: self.params,
+            node: self.up.node_for(self.endpoint),
+            carrier: self.carrier,
+            started: self.started,
+            elapsed: self.started.elapsed(),
+            status: self.wire.status,
+            bytes: self.wire.bytes,
+            end,
+        };
+        notify(self.up.observer.as_ref(), &call);
+    }
+}
+
+impl Drop for Watch<'_> {
+    fn drop(&mut self) {
+        if !self.reported {
+            self.report(CallEnd::CutOff);
+        }
+    }
+}
+
 impl Upstream {
     /// Whom log lines about this server name.
     pub(super) fn log_name(&self) -> LogName<'_> {
@@ -171,17 +220,17 @@ impl Upstream {
     }
 
     /// One call: the request under the timeout, then the body decoded; every call is observed
-    /// and logged at debug.
+    /// (also when its caller stops waiting: see [`Watch`]) and logged at debug.
     pub(super) async fn call<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
         params: &[(&str, &str)],
         carrier: Carrier,
     ) -> Result<T, ApiError> {
-        let started = Instant::now();
+        let mut watch = Watch::new(self, endpoint, params, carrier);
         let result = match tokio::time::timeout(
             self.timeout,
-            self.exchange(endpoint, params, carrier),
+            self.exchange(endpoint, params, carrier, &mut watch.wire),
         )
         .await
         {
@@ -194,20 +243,17 @@ impl Upstream {
             }),
         };
         let result = result.and_then(|body| self.decode(endpoint, &body.bytes));
-        if let Some(observer) = &self.observer {
-            let label = match &result {
-                Ok(_) => "success",
-                Err(e) => e.reason().as_str(),
-            };
-            observer.observe(endpoint, label, started.elapsed());
-        }
+        watch.report(match &result {
+            Ok(_) => CallEnd::Success,
+            Err(e) => CallEnd::Failed(e),
+        });
         match &result {
             Ok(_) => {
                 log_as!(
                     self.log_name(),
                     debug,
                     endpoint = endpoint.path(),
-                    elapsed_ms = started.elapsed().as_millis(),
+                    elapsed_ms = watch.started.elapsed().as_millis(),
                     "upstream call done"
                 );
             }
@@ -216,6 +262,13 @@ impl Upstream {
             }
         }
         result
+    }
+
+    /// The cluster node a call to `endpoint` is proxied to (`node=`), if any.
+    fn node_for(&self, endpoint: Endpoint) -> Option<&str> {
+        self.node
+            .as_deref()
+            .filter(|_| !endpoint.on_contacted_node())
     }
 
     /// The request URL: the base, the endpoint's path, the parameters and, for the query
@@ -236,11 +289,7 @@ impl Upstream {
             for (k, v) in params {
                 query.append_pair(k, v);
             }
-            if let Some(node) = self
-                .node
-                .as_deref()
-                .filter(|_| !endpoint.on_contacted_node())
-            {
+            if let Some(node) = self.node_for(endpoint) {
                 query.append_pair("node", node);
             }
             if let Some(token) = token {
@@ -259,6 +308,7 @@ impl Upstream {
         endpoint: Endpoint,
         params: &[(&str, &str)],
         carrier: Carrier,
+        wire: &mut Wire,
     ) -> Result<HeldBody, ApiError> {
         // The one place requests are built: a parameter outside the endpoint's fixed set (such
         // as dnsClient/resolve's `import`, which writes zones) never reaches the wire.
@@ -282,6 +332,7 @@ impl Upstream {
             .await
             .map_err(|e| self.transport_error(endpoint, e))?;
         let status = response.status();
+        wire.status = Some(status.as_u16());
         if !status.is_success() {
             return Err(ApiError::HttpStatus {
                 server: self.server.clone(),
@@ -290,7 +341,7 @@ impl Upstream {
                 hint: status_hint(status.as_u16()),
             });
         }
-        self.read_body(endpoint, response).await
+        self.read_body(endpoint, response, wire).await
     }
 
     /// Reads a body chunk by chunk, reserving each chunk's bytes from the budget first.
@@ -298,6 +349,7 @@ impl Upstream {
         &self,
         endpoint: Endpoint,
         mut response: reqwest::Response,
+        wire: &mut Wire,
     ) -> Result<HeldBody, ApiError> {
         let limit = self.max_response_size;
         if response.content_length().is_some_and(|len| len > limit) {
@@ -322,6 +374,7 @@ impl Upstream {
                 return Err(self.over_budget(endpoint));
             }
             bytes.extend_from_slice(&chunk);
+            wire.bytes = len;
         }
         Ok(HeldBody { bytes, _held: held })
     }
