@@ -7,11 +7,16 @@
 //! until its own deadline; it then gets the session's result and every collector finished by
 //! then, the others reported as cut off by the deadline — never a made-up session timeout.
 //!
-//! The flight is the only state kept between requests, and only while it runs.
+//! The flight is the only state kept between requests for the scrape, and only while it runs;
+//! besides it, a target keeps a short summary of its last served scrape for the status page
+//! ([`LastScrape`]).
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::time::Instant;
+
+use super::seen::LastScrape;
 
 use crate::collector::{Deadline, DeadlineSetter, Progress, Scraper, Snapshot, lock};
 
@@ -30,6 +35,8 @@ pub(crate) struct ServedTarget {
     pub(super) node: Option<String>,
     pub(super) collector: Scraper,
     flight: Mutex<Option<Arc<Flight>>>,
+    /// The last served scrape, for the status page.
+    last: Mutex<Option<LastScrape>>,
 }
 
 impl ServedTarget {
@@ -45,7 +52,27 @@ impl ServedTarget {
             node: node.map(str::to_owned),
             collector,
             flight: Mutex::new(None),
+            last: Mutex::new(None),
         })
+    }
+
+    /// Notes a served scrape (what the request waited, and whether `debug=true` asked for it).
+    pub(super) fn saw(&self, snapshot: &Snapshot, waited: Duration, debug: bool) {
+        *lock(&self.last) = Some(LastScrape::of(snapshot, waited, debug));
+    }
+
+    /// The last served scrape, if any.
+    pub(super) fn last(&self) -> Option<LastScrape> {
+        lock(&self.last).clone()
+    }
+
+    /// Takes over `before`'s last scrape when both watch the same server (a reload).
+    pub(super) fn inherit_last(&self, before: &Self) {
+        if before.collector.client().base_url() == self.collector.client().base_url()
+            && before.node == self.node
+        {
+            *lock(&self.last) = before.last();
+        }
     }
 
     /// A snapshot for a request that must answer by `deadline`: joins the fetch in flight or

@@ -29,7 +29,7 @@ use crate::collector::{
 };
 use crate::config::TargetConfig;
 use crate::technitium::types::SessionInfo;
-use crate::technitium::{ApiError, Client, ClientConfig};
+use crate::technitium::{ApiError, Client, ClientConfig, display_base};
 
 /// How long a node list is used before `/sd` or a node check asks session/get again (scrapes
 /// refresh it more often; Prometheus re-reads `/sd` every minute by default).
@@ -218,6 +218,26 @@ impl Fleet {
         Ok(t)
     }
 
+    /// The nodes of the last known list, by name.
+    pub(super) fn listed(&self) -> Vec<String> {
+        lock(&self.nodes)
+            .known
+            .as_ref()
+            .map_or_else(Vec::new, |k| k.nodes.keys().cloned().collect())
+    }
+
+    /// Where `node`'s collector reaches it, for people: its own URL when `node_urls` names
+    /// one, else the target's URL with `node=`.
+    pub(super) fn shown_url(&self, node: &str) -> String {
+        match self.node_urls.get(node) {
+            Some(url) => display_base(url),
+            None => format!(
+                "{} (node={node})",
+                display_base(self.target.collector.client().base_url())
+            ),
+        }
+    }
+
     /// The node collectors made so far, by node name.
     pub(super) fn node_targets(&self) -> BTreeMap<String, Arc<ServedTarget>> {
         lock(&self.nodes).collectors.clone()
@@ -260,10 +280,15 @@ impl Fleet {
         };
         let mut collector =
             Scraper::with_target(client, self.options.clone(), info).with_node(scope);
-        if let Some(before) = lock(&self.inherited).remove(node) {
+        let before = lock(&self.inherited).remove(node);
+        if let Some(before) = &before {
             collector.adopt_states(&before.collector);
         }
-        ServedTarget::for_node(&self.name, Some(node), collector)
+        let served = ServedTarget::for_node(&self.name, Some(node), collector);
+        if let Some(before) = &before {
+            served.inherit_last(before);
+        }
+        served
     }
 
     /// Learns the node list from a session of the target's URL.

@@ -3,6 +3,7 @@
 //! collector.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use prometheus::proto::{MetricFamily, MetricType};
 use prometheus::{
@@ -24,6 +25,8 @@ pub(super) struct SelfMetrics {
     reload_successful: IntGauge,
     /// When the configuration was last loaded: the start, then each successful reload.
     reload_success_time: Gauge,
+    /// Reloads tried since the start (the status page tells "none yet" from an outcome).
+    reloads: AtomicU64,
     pub(super) scrapes: IntCounterVec,
     upstream_requests: IntCounterVec,
     upstream_duration: HistogramVec,
@@ -63,7 +66,7 @@ fn reload_gauges(now: f64) -> Result<(IntGauge, Gauge), prometheus::Error> {
 }
 
 /// Seconds since the Unix epoch.
-fn unix_now() -> f64 {
+pub(super) fn unix_now() -> f64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
@@ -113,6 +116,7 @@ impl SelfMetrics {
             registry,
             reload_successful,
             reload_success_time,
+            reloads: AtomicU64::new(0),
             scrapes,
             upstream_requests,
             upstream_duration,
@@ -121,10 +125,24 @@ impl SelfMetrics {
 
     /// Records a reload's outcome; a successful one is the new time of the last success.
     pub(super) fn reloaded(&self, ok: bool) {
+        self.reloads.fetch_add(1, Ordering::Relaxed);
         self.reload_successful.set(i64::from(ok));
         if ok {
             self.reload_success_time.set(unix_now());
         }
+    }
+
+    /// When this process started, in seconds since the Unix epoch.
+    pub(super) fn started(&self) -> f64 {
+        self.started
+    }
+
+    /// The last reload (the status page): `None` before the first, else whether it succeeded;
+    /// and when the configuration was last loaded (seconds since the Unix epoch).
+    pub(super) fn last_reload(&self) -> (Option<bool>, f64) {
+        let outcome =
+            (self.reloads.load(Ordering::Relaxed) > 0).then(|| self.reload_successful.get() == 1);
+        (outcome, self.reload_success_time.get())
     }
 
     /// Counts a served scrape (`node` for a per-node scrape).

@@ -6,6 +6,7 @@
 //! - [`coalesce`]: concurrent scrapes of one target share one upstream fetch;
 //! - [`fleet`]: the node lists of clustered targets and one collector per node;
 //! - [`kit`]: what every target is built with, and what a reload hands over;
+//! - [`status`]: the status part of `/` (the targets' last scrapes, from [`seen`]);
 //! - [`sd`]: `/sd`, Prometheus HTTP service discovery;
 //! - [`response`]: whole, gzip and streamed exposition bodies;
 //! - [`metrics`]: the exporter's own metrics;
@@ -21,6 +22,8 @@ mod reload;
 mod response;
 mod routes;
 mod sd;
+mod seen;
+mod status;
 mod targets;
 
 use std::sync::{Arc, RwLock};

@@ -1,7 +1,7 @@
 //! The routes: the telemetry path (default `/metrics`: the default target plus the exporter's
 //! own metrics), `/probe?target=NAME` (a configured target's metrics only; `&node=NODE` for one
-//! node of its cluster), `/sd` (Prometheus HTTP service discovery), `/` (landing page),
-//! `/-/healthy`, `/-/ready`; anything else is 404.
+//! node of its cluster), `/sd` (Prometheus HTTP service discovery), `/` (landing and status
+//! page), `/-/healthy`, `/-/ready`; anything else is 404.
 
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -16,6 +16,7 @@ use super::fleet::{Fleet, Refused};
 use super::metrics::SelfMetrics;
 use super::response::{Exposition, ResponseBody, whole};
 use super::sd;
+use super::status::{self, escape};
 use super::targets::{Targets, truncate};
 use crate::exposition::ExpositionFormat;
 use crate::technitium::ApiError;
@@ -315,9 +316,11 @@ fn respond(
     state
         .metrics
         .scraped(&target.name, target.node.as_deref(), snapshot.up());
+    let waited = arrived.elapsed();
+    target.saw(&snapshot, waited, false);
     Exposition {
         snapshot,
-        waited: arrived.elapsed(),
+        waited,
         format,
         gzip,
         with_self: with_self.then(|| Arc::clone(&state.metrics)),
@@ -334,18 +337,20 @@ fn landing(state: &ServeState, targets: &Targets) -> Response<ResponseBody> {
         names
             .iter()
             .map(|n| {
-                let n = html_escape(n);
+                let n = escape(n);
                 format!("<li><a href=\"/probe?target={n}\">{n}</a></li>")
             })
             .collect::<String>()
     };
-    let metrics = html_escape(&state.telemetry_path);
-    let example = html_escape(names.first().map_or("dns2", |n| n));
+    let metrics = escape(&state.telemetry_path);
+    let example = escape(names.first().map_or("dns2", |n| n));
     let body = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Technitium exporter</title></head>\n<body>\n<h1>Technitium exporter</h1>\n<p>Version {version}. A Prometheus exporter for Technitium DNS Server.</p>\n<ul>\n<li><a href=\"{metrics}\">{metrics}</a>: the default target and the exporter's own metrics</li>\n<li><a href=\"/sd\">/sd</a>: Prometheus HTTP service discovery of every configured target and every node of their clusters</li>\n<li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n</ul>\n<h2>Configured targets (/probe)</h2>\n<ul>{list}</ul>\n<h2>Prometheus configuration</h2>\n<pre>{config}</pre>\n<h2>Or: service discovery (every target, every cluster node)</h2>\n<p>A target whose server is in a Technitium cluster is listed once per node (<code>/probe?target=NAME&amp;node=NODE</code>, proxied through the target's URL with <code>node=</code>).</p>\n<pre>{sd}</pre>\n</body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Technitium exporter</title><style>{style}</style></head>\n<body>\n<h1>Technitium exporter</h1>\n<p>Version {version}. A Prometheus exporter for Technitium DNS Server.</p>\n<ul>\n<li><a href=\"{metrics}\">{metrics}</a>: the default target and the exporter's own metrics</li>\n<li><a href=\"/sd\">/sd</a>: Prometheus HTTP service discovery of every configured target and every node of their clusters</li>\n<li><a href=\"/-/healthy\">/-/healthy</a>, <a href=\"/-/ready\">/-/ready</a></li>\n</ul>\n{status}<h2>Configured targets (/probe)</h2>\n<ul>{list}</ul>\n<h2>Prometheus configuration</h2>\n<pre>{config}</pre>\n<h2>Or: service discovery (every target, every cluster node)</h2>\n<p>A target whose server is in a Technitium cluster is listed once per node (<code>/probe?target=NAME&amp;node=NODE</code>, proxied through the target's URL with <code>node=</code>).</p>\n<pre>{sd}</pre>\n</body></html>\n",
         version = env!("CARGO_PKG_VERSION"),
+        style = status::STYLE,
+        status = status::section(targets, &state.metrics, &state.telemetry_path),
         config = scrape_config(&example),
-        sd = html_escape(&sd_config(state.external_url.as_ref())),
+        sd = escape(&sd_config(state.external_url.as_ref())),
     );
     let mut r = whole(body);
     r.headers_mut().insert(
@@ -371,13 +376,6 @@ fn sd_config(external: Option<&url::Url>) -> String {
     format!(
         "scrape_configs:\n  - job_name: technitium-sd\n    http_sd_configs:\n      - url: {url}\n        # basic_auth and tls_config as for the scrapes, when [web] sets them\n    relabel_configs:            # instance: the node, else the target name\n      - source_labels: [technitium_target]\n        target_label: instance\n      - source_labels: [technitium_node]\n        regex: (.+)\n        target_label: instance\n"
     )
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -81,10 +81,15 @@ fn target(
     let mut collector = Scraper::with_target(client, options.clone(), TargetInfo::of(cfg));
     // A reload keeps a target's per-collector state (derived counters go on counting) when it
     // still watches the same server.
-    if let Some(before) = kit.previous.as_ref().and_then(|p| p.targets.get(name)) {
+    let before = kit.previous.as_ref().and_then(|p| p.targets.get(name));
+    if let Some(before) = before {
         collector.adopt_states(&before.collector);
     }
-    ServedTarget::new(name, collector)
+    let served = ServedTarget::new(name, collector);
+    if let Some(before) = before {
+        served.inherit_last(before);
+    }
+    served
 }
 
 impl Targets {
