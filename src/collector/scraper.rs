@@ -53,6 +53,14 @@ pub struct Scraper {
     cache: Mutex<HashMap<&'static str, (Instant, Data)>>,
 }
 
+/// How one collection runs: its deadline, who follows its progress, whether the minimum
+/// intervals' cache may answer.
+struct Pass<'a> {
+    deadline: &'a Deadline,
+    progress: Option<&'a Progress>,
+    reuse: bool,
+}
+
 /// What to do with a collector this scrape.
 enum Plan {
     NotApplicable,
@@ -171,9 +179,30 @@ impl Scraper {
         self.collect_with(&Deadline::fixed(deadline), None).await
     }
 
+    /// [`Scraper::collect`] without the minimum intervals' cache: every collector fetches
+    /// (`serve`'s debug output shows what a scrape really does).
+    pub async fn collect_uncached(&self, deadline: Instant) -> Snapshot {
+        let pass = Pass {
+            deadline: &Deadline::fixed(deadline),
+            progress: None,
+            reuse: false,
+        };
+        self.collect_pass(&pass).await
+    }
+
     /// [`Scraper::collect`] under a deadline that may move later, publishing its progress
     /// (`serve`'s coalescing: requests that wait for this collection read it).
     pub async fn collect_with(&self, deadline: &Deadline, progress: Option<&Progress>) -> Snapshot {
+        let pass = Pass {
+            deadline,
+            progress,
+            reuse: true,
+        };
+        self.collect_pass(&pass).await
+    }
+
+    async fn collect_pass(&self, pass: &Pass<'_>) -> Snapshot {
+        let (deadline, progress) = (pass.deadline, pass.progress);
         let started = Instant::now();
         let session = match deadline.within(self.session()).await {
             Some(result) => result,
@@ -205,7 +234,7 @@ impl Scraper {
                 .filter(|((_, entry), _)| entry.enabled)
                 .map(|((c, entry), state)| async {
                     let part = self
-                        .run(*c, entry, state, session.as_ref().ok(), deadline, &shared)
+                        .run(*c, entry, state, session.as_ref().ok(), pass, &shared)
                         .await;
                     if let (Some(p), Some(part)) = (progress, &part) {
                         p.part(part);
@@ -252,9 +281,10 @@ impl Scraper {
         entry: &Entry,
         state: &AnyState,
         session: Option<&SessionData>,
-        deadline: &Deadline,
+        pass: &Pass<'_>,
         shared: &SharedCalls<'_>,
     ) -> Option<Part> {
+        let deadline = pass.deadline;
         let spec = collector.spec();
         let started = Instant::now();
         let settings = &*entry.settings;
@@ -271,7 +301,7 @@ impl Scraper {
         if let Some(why) = collector.not_applicable(&**state) {
             return Some(part(Outcome::NotApplicable(Some(why)), None, None));
         }
-        if let Some((age, data)) = self.cached(spec, entry.min_interval) {
+        if let Some((age, data)) = self.cached(spec, entry.min_interval).filter(|_| pass.reuse) {
             return Some(part(Outcome::Success, Some(age), Some(data)));
         }
         let cx = DynCx {
