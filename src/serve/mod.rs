@@ -7,6 +7,7 @@
 //! - [`fleet`]: the node lists of clustered targets and one collector per node;
 //! - [`kit`]: what every target is built with, and what a reload hands over;
 //! - [`status`]: the status part of `/` (the targets' last scrapes, from [`seen`]);
+//! - [`debug`]: `debug=true`, one scrape with every upstream call it made;
 //! - [`sd`]: `/sd`, Prometheus HTTP service discovery;
 //! - [`response`]: whole, gzip and streamed exposition bodies;
 //! - [`metrics`]: the exporter's own metrics;
@@ -14,6 +15,7 @@
 //! - [`reload`]: SIGHUP re-reads the configuration.
 
 mod coalesce;
+mod debug;
 mod fleet;
 mod kit;
 mod listener;

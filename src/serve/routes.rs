@@ -1,7 +1,8 @@
 //! The routes: the telemetry path (default `/metrics`: the default target plus the exporter's
 //! own metrics), `/probe?target=NAME` (a configured target's metrics only; `&node=NODE` for one
 //! node of its cluster), `/sd` (Prometheus HTTP service discovery), `/` (landing and status
-//! page), `/-/healthy`, `/-/ready`; anything else is 404.
+//! page), `/-/healthy`, `/-/ready`; anything else is 404. `debug=true` on a scrape answers
+//! with what one scrape of the target did ([`debug`]).
 
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -12,6 +13,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use tokio::time::Instant;
 
 use super::coalesce::ServedTarget;
+use super::debug::{self, DeadlineFrom};
 use super::fleet::{Fleet, Refused};
 use super::metrics::SelfMetrics;
 use super::response::{Exposition, ResponseBody, whole};
@@ -216,6 +218,9 @@ async fn probe_node(
             ));
         }
     };
+    if wants_debug(req) {
+        return debug_scrape(state, req, &target, Some(fleet)).await;
+    }
     let snapshot = target.snapshot(deadline).await;
     fleet.observe(&snapshot);
     if let Err(ApiError::NodeNotListed { listed, .. }) = &snapshot.session {
@@ -288,12 +293,38 @@ async fn scrape_target(
     with_self: bool,
     fleet: Option<&Fleet>,
 ) -> Response<ResponseBody> {
+    if wants_debug(req) {
+        return debug_scrape(state, req, target, fleet).await;
+    }
     let arrived = Instant::now();
     let snapshot = target.snapshot(arrived + deadline_of(state, req)).await;
     if let Some(fleet) = fleet {
         fleet.observe(&snapshot);
     }
     respond(state, req, target, snapshot, arrived, with_self)
+}
+
+/// Whether the request asks for the debug output (`debug=true`).
+fn wants_debug(req: &Request<Incoming>) -> bool {
+    query_param(req, "debug").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// `debug=true`: one scrape for this request alone, answered as text (see [`debug`]).
+async fn debug_scrape(
+    state: &ServeState,
+    req: &Request<Incoming>,
+    target: &Arc<ServedTarget>,
+    fleet: Option<&Fleet>,
+) -> Response<ResponseBody> {
+    let from = header(req, "x-prometheus-scrape-timeout-seconds").map_or(DeadlineFrom::Flag, |v| {
+        DeadlineFrom::Prometheus(truncate(v))
+    });
+    let (snapshot, body) = debug::run(target, deadline_of(state, req), &from).await;
+    if let Some(fleet) = fleet {
+        fleet.observe(&snapshot);
+    }
+    target.saw(&snapshot, snapshot.duration, true);
+    text(StatusCode::OK, body)
 }
 
 fn respond(
