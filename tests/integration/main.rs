@@ -33,4 +33,5 @@ mod kubernetes;
 mod minutes;
 mod secrets;
 mod serve;
+mod status;
 mod textfile;
