@@ -1,7 +1,8 @@
-//! The token and the server's own secrets never reach a person or a scraper: every mode, at
-//! `--log.level trace` (and once with `RUST_LOG=trace`), against good and failing pre-v15
-//! servers — whose request URLs carry the token — including servers that echo the request URL
-//! back in their error messages, as reverse proxies and exception texts do.
+//! The token and the server's own secrets never reach a person or a scraper: every mode (and
+//! `serve`'s status page and debug output), at `--log.level trace` (and once with
+//! `RUST_LOG=trace`), against good and failing pre-v15 servers — whose request URLs carry the
+//! token — including servers that echo the request URL back in their error messages, as reverse
+//! proxies and exception texts do.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -174,8 +175,15 @@ async fn serve_pages(targets: &[(&str, &str)]) -> String {
     let base = format!("http://{listen}");
     let http = technitium_exporter::technitium::http_client(None, false).unwrap();
     let mut pages = String::new();
-    let mut paths = vec!["/metrics".to_owned(), "/".to_owned()];
+    let mut paths = vec!["/metrics".to_owned(), "/metrics?debug=true".to_owned()];
     paths.extend(targets.iter().map(|(n, _)| format!("/probe?target={n}")));
+    paths.extend(
+        targets
+            .iter()
+            .map(|(n, _)| format!("/probe?target={n}&debug=true")),
+    );
+    // Last: the status page, with every target's last scrape.
+    paths.push("/".to_owned());
     for path in &paths {
         for _ in 0..100 {
             if let Ok(r) = http.get(format!("{base}{path}")).send().await {
