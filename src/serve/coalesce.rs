@@ -37,6 +37,8 @@ pub(crate) struct ServedTarget {
     flight: Mutex<Option<Arc<Flight>>>,
     /// The last served scrape, for the status page.
     last: Mutex<Option<LastScrape>>,
+    /// Held by the debug scrape running (one at a time per target: see [`Self::debug_slot`]).
+    debugging: tokio::sync::Mutex<()>,
 }
 
 impl ServedTarget {
@@ -53,7 +55,14 @@ impl ServedTarget {
             collector,
             flight: Mutex::new(None),
             last: Mutex::new(None),
+            debugging: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// The right to run a debug scrape, unless one is running: debug scrapes are neither
+    /// shared nor cached, so a burst of them must not become a burst of upstream scrapes.
+    pub(super) fn debug_slot(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        self.debugging.try_lock().ok()
     }
 
     /// Notes a served scrape (what the request waited, and whether `debug=true` asked for it).

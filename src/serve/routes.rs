@@ -319,6 +319,12 @@ async fn debug_scrape(
     let from = header(req, "x-prometheus-scrape-timeout-seconds").map_or(DeadlineFrom::Flag, |v| {
         DeadlineFrom::Prometheus(truncate(v))
     });
+    let Some(_slot) = target.debug_slot() else {
+        return text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "a debug scrape of this target is running: try again when it has answered (one at a time per target)\n",
+        );
+    };
     let (snapshot, body) = debug::run(target, deadline_of(state, req), &from).await;
     if let Some(fleet) = fleet {
         fleet.observe(&snapshot);

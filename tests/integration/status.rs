@@ -309,6 +309,33 @@ async fn debug_output_of_a_node_and_of_a_refused_target() {
     assert!(steady(&page).contains("AGE ago (debug)"), "{page}");
 }
 
+/// Debug scrapes are neither shared nor cached: a second one of the same target while one runs
+/// is refused (429), not run; another target's runs.
+#[tokio::test]
+async fn debug_scrapes_of_one_target_run_one_at_a_time() {
+    let s = start(
+        "",
+        &["--demo"],
+        &[("TECHNITIUM_EXPORTER_DEMO_DELAY_MS", "1500")],
+    )
+    .await;
+    let debug = |p: &'static str| {
+        let base = s.base.clone();
+        async move { get(&base, p).await }
+    };
+    let (a, b, other) = tokio::join!(
+        debug("/probe?target=demo&debug=true"),
+        debug("/probe?target=demo&debug=true"),
+        debug("/metrics?debug=true"),
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 429]);
+    let refused = if a.0 == 429 { &a.2 } else { &b.2 };
+    assert!(refused.contains("one at a time per target"), "{refused}");
+    assert_eq!(other.0, 200, "{}", other.2);
+}
+
 /// Basic auth guards the status page and the debug output like every route.
 #[tokio::test]
 async fn basic_auth_guards_the_status_page_and_debug_output() {
