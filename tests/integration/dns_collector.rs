@@ -156,3 +156,141 @@ async fn check_has_a_row_per_transport_and_a_failed_probe_degrades() {
     let tcp = details.iter().find(|d| d["id"] == "dns_tcp").unwrap();
     assert!(tcp["hint"].is_string(), "{tcp}");
 }
+
+/// `scrape --demo` with the dns collector: the run's stdout, and its exit code.
+fn scrape_demo(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = crate::common::exporter_command()
+        .args([
+            "scrape",
+            "--demo",
+            "--collector.disable-defaults",
+            "--collector.dns",
+        ])
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// The transports a scrape probed, with their `technitium_dns_probe_success`.
+fn probed(text: &str) -> Vec<(String, f64)> {
+    crate::common::family_lines(text, "technitium_dns_probe_success")
+        .iter()
+        .filter_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            let transport = series.split('"').nth(1)?;
+            Some((transport.to_owned(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+/// `--demo` aims the dns collector at its own listeners (every transport, its blocked name,
+/// trusting its CA) as defaults: the environment and the flags still set each option, and an
+/// address given aims the probes elsewhere, with none of the demo's defaults.
+#[test]
+fn the_demo_is_the_dns_collectors_defaults() {
+    let all = scrape_demo(&[], &[]);
+    let ok = |t: &str| (t.to_owned(), 1.0);
+    assert_eq!(
+        probed(&all),
+        [ok("udp"), ok("tcp"), ok("tls"), ok("https")],
+        "{all}"
+    );
+    assert_eq!(
+        sample(&all, "technitium_dns_probe_blocking_works"),
+        Some(1.0)
+    );
+
+    let env = [("TECHNITIUM_EXPORTER_COLLECTOR_DNS_TRANSPORTS", "udp,tls")];
+    let from_env = scrape_demo(&[], &env);
+    assert_eq!(probed(&from_env), [ok("udp"), ok("tls")], "{from_env}");
+    let flag = scrape_demo(&["--collector.dns.transports", "https"], &env);
+    assert_eq!(probed(&flag), [ok("https")], "{flag}");
+
+    let closed = crate::common::refused_port().to_string();
+    let elsewhere = scrape_demo(
+        &[
+            "--collector.dns.address",
+            "127.0.0.1",
+            "--collector.dns.udp-port",
+            &closed,
+            "--collector.dns.tcp-port",
+            &closed,
+            "--collector.dns.timeout",
+            "1s",
+        ],
+        &[],
+    );
+    let failed = |t: &str| (t.to_owned(), 0.0);
+    assert_eq!(
+        probed(&elsewhere),
+        [failed("udp"), failed("tcp")],
+        "{elsewhere}"
+    );
+    assert_eq!(
+        sample(&elsewhere, "technitium_dns_probe_blocking_works"),
+        None
+    );
+}
+
+/// `serve --demo`: `/metrics` and `/probe?target=demo` probe the demo's listeners, and still do
+/// after a reload rebuilt the configuration.
+#[tokio::test]
+async fn serve_demo_probes_its_listeners_before_and_after_a_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[collector]\ndisable_defaults = true\n").unwrap();
+    let s = crate::serve::serve(
+        &[
+            "--demo",
+            "--collector.dns",
+            "--config.file",
+            config.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    let ok = |t: &str| (t.to_owned(), 1.0);
+    let every = [ok("udp"), ok("tcp"), ok("tls"), ok("https")];
+    for route in ["/metrics", "/probe?target=demo"] {
+        let (status, body) = crate::serve::get(&format!("{}{route}", s.base)).await;
+        assert_eq!(status, 200, "{route}: {body}");
+        assert_eq!(probed(&body), every, "{route}: {body}");
+    }
+    // The reload adds a target; the demo's stay as they were.
+    let other = start_mock(Version::V15_2).await;
+    std::fs::write(
+        &config,
+        format!(
+            "[collector]\ndisable_defaults = true\n[targets.other]\nurl = \"{}\"\n",
+            other.uri()
+        ),
+    )
+    .unwrap();
+    crate::serve::hup(&s);
+    let reloaded = format!("{}/probe?target=other", s.base);
+    for _ in 0..100 {
+        if crate::serve::get(&reloaded).await.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        crate::serve::get(&reloaded).await.0,
+        200,
+        "the reload happened"
+    );
+    for route in ["/metrics", "/probe?target=demo"] {
+        let (status, body) = crate::serve::get(&format!("{}{route}", s.base)).await;
+        assert_eq!(status, 200, "{route}: {body}");
+        assert_eq!(probed(&body), every, "after the reload, {route}: {body}");
+    }
+}

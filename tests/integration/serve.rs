@@ -233,7 +233,7 @@ fn signal(s: &Server, sig: &str) {
     assert!(status.success());
 }
 
-fn hup(s: &Server) {
+pub(crate) fn hup(s: &Server) {
     signal(s, "HUP");
 }
 
