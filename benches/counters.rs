@@ -57,6 +57,7 @@ fn bodies() -> Bodies {
         timeout: std::time::Duration::from_secs(10),
         max_response_size: 64 * 1024 * 1024,
         ca_file: None,
+        extra_ca_pem: None,
         insecure_skip_verify: false,
     })
     .expect("client");

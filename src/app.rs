@@ -5,15 +5,11 @@
 use clap::ArgMatches;
 
 use crate::cli::{CheckFormat, Cli, Command, DemoVersionArg, ScrapeFormat};
-use std::sync::Arc;
-
-use crate::collector::dns::Dns;
-use crate::collector::{Collect, Given, Options, Scraper, TargetInfo};
-use crate::config::{Config, TargetConfig};
-use crate::demo::{self, DemoVersion};
-use crate::dnsprobe::DnsTarget;
+use crate::collector::{Scraper, TargetInfo};
+use crate::config::{Config, DemoLayer};
+use crate::demo::{self, DemoVersion, RunningDemo};
 use crate::exit::{Exit, Fatal};
-use crate::technitium::Client;
+use crate::technitium::{Client, display_base};
 use crate::{check, logging, scrape, serve, textfile};
 
 fn demo_version(v: DemoVersionArg) -> DemoVersion {
@@ -28,29 +24,18 @@ fn demo_version(v: DemoVersionArg) -> DemoVersion {
 ///
 /// # Errors
 /// What kept the mode from doing its job at all; `main` prints it once.
-pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
-    // Keep the demo server alive for the whole run.
-    let mut _demo = None;
-    let mut matches = Some(matches);
-    if cli.global.demo {
-        let d = demo::start(demo_version(cli.global.demo_version), cli.global.demo_zones)
-            .await
-            .map_err(Fatal::Demo)?;
-        cli.global.url = Some(d.url.to_string());
-        cli.global.token = Some(d.token.clone());
-        cli.global.token_file = None;
-        matches = None;
-        _demo = Some(d);
-    }
-    // Only `serve` has /probe; `check` would walk the same server twice.
-    let demo = cli.global.demo && matches!(cli.command, Command::Serve(_));
-    let mut config = Config::build(&cli, matches)?;
-    // The demo's DNS listeners, when the dns collector is on: the probes go there.
-    let demo_dns = match &_demo {
-        Some(_) if config.options.is_enabled(Dns::SPEC.name) => Some(DemoDnsTarget::start().await?),
-        _ => None,
+pub async fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
+    // The demo's server and listeners live for the whole run; its layer is part of every
+    // build of the configuration, reloads included.
+    let demo = if cli.global.demo {
+        let version = demo_version(cli.global.demo_version);
+        let started = demo::start_all(version, cli.global.demo_zones).await;
+        Some(started.map_err(Fatal::Demo)?)
+    } else {
+        None
     };
-    config = for_demo(config, demo_dns.as_ref(), demo);
+    let layer = demo.as_ref().map(RunningDemo::layer);
+    let config = Config::build(&cli, matches, layer.as_ref())?;
     // `check` reports every problem in its own table: the collectors' warnings would repeat
     // it, so unless a level was asked for, it logs errors only.
     let level = match cli.command {
@@ -58,8 +43,14 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
         _ => config.log.level,
     };
     logging::init(level, config.log.format);
-    if let Some(d) = &_demo {
-        tracing::info!(url = %d.url, "demo Technitium server started");
+    if let Some(d) = &demo {
+        tracing::info!(url = %d.api.url, "demo Technitium server started");
+        if config.client.url != d.api.url {
+            tracing::warn!(
+                "--demo: the default target is {}, as the config file, the environment or a flag says",
+                display_base(&config.client.url)
+            );
+        }
     }
     if config.client.insecure_skip_verify {
         tracing::warn!(
@@ -67,20 +58,19 @@ pub async fn run(mut cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
             config.client.url
         );
     }
-    dispatch(&cli, config, matches, demo_dns.as_ref(), demo).await
+    dispatch(&cli, config, matches, layer.as_ref()).await
 }
 
 /// Runs the mode `cli` names with the built configuration.
 async fn dispatch(
     cli: &Cli,
     config: Config,
-    matches: Option<&ArgMatches>,
-    demo_dns: Option<&DemoDnsTarget>,
-    demo: bool,
+    matches: &ArgMatches,
+    demo: Option<&DemoLayer>,
 ) -> Result<Exit, Fatal> {
     match &cli.command {
         Command::Serve(_) => {
-            let reload = || Config::build(cli, matches).map(|c| for_demo(c, demo_dns, demo));
+            let reload = || Config::build(cli, matches, demo);
             serve::run(config, &reload).await
         }
         Command::Scrape(args) => {
@@ -134,69 +124,4 @@ fn default_scraper(config: &Config) -> Result<Scraper, Fatal> {
         config.options.clone(),
         TargetInfo::of(&config.client),
     ))
-}
-
-/// The demo's DNS listeners and a probe target that trusts their certificate.
-struct DemoDnsTarget {
-    dns: demo::DemoDns,
-    target: Arc<DnsTarget>,
-}
-
-impl DemoDnsTarget {
-    async fn start() -> Result<Self, Fatal> {
-        let dns = demo::start_dns().await.map_err(Fatal::Demo)?;
-        let target = dns
-            .target()
-            .map_err(|e| Fatal::Demo(std::io::Error::other(e)))?;
-        Ok(Self {
-            dns,
-            target: Arc::new(target),
-        })
-    }
-
-    /// Points `options`' DNS probes at the demo (every transport it has and its blocked name,
-    /// unless those were given), except when an address was given.
-    fn apply(&self, options: &mut Options) {
-        if options.is_given(Dns::SPEC.name, "address") {
-            return;
-        }
-        for (key, value) in [
-            ("transports", "udp,tcp,tls,https"),
-            ("blocked-name", demo::DEMO_BLOCKED_NAME),
-        ] {
-            if !options.is_given(Dns::SPEC.name, key) {
-                let _ = options.set_option(Dns::SPEC.name, key, Given::one(value, "--demo"));
-            }
-        }
-        options.update_settings::<Dns>(|s| {
-            self.dns.apply(s);
-            s.target = Some(Arc::clone(&self.target));
-        });
-    }
-}
-
-/// The configuration as `--demo` adjusts it: its DNS listeners (when probed) and its target.
-fn for_demo(config: Config, demo_dns: Option<&DemoDnsTarget>, demo: bool) -> Config {
-    with_demo_target(with_demo_dns(config, demo_dns), demo)
-}
-
-/// With `--demo` and the dns collector, every target's probes go to the demo's listeners.
-fn with_demo_dns(mut config: Config, demo_dns: Option<&DemoDnsTarget>) -> Config {
-    if let Some(d) = demo_dns {
-        d.apply(&mut config.options);
-        for t in &mut config.targets {
-            d.apply(&mut t.options);
-        }
-    }
-    config
-}
-
-/// With `--demo`, the demo server is also the `/probe?target=demo` target, so every route can be
-/// tried without a config file.
-fn with_demo_target(mut config: Config, demo: bool) -> Config {
-    if demo && !config.targets.iter().any(|t| t.name == "demo") {
-        let demo = TargetConfig::new("demo", config.client.clone(), config.options.clone());
-        config.targets.push(demo);
-    }
-    config
 }

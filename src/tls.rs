@@ -121,32 +121,31 @@ impl TlsTrust {
     ) -> Result<Self, ClientBuildError> {
         let extra = match ca_file {
             None => Vec::new(),
-            Some(path) => {
-                let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
-                    path: path.to_owned(),
-                    reason: e.to_string(),
-                })?;
-                parse_pem_certs(&pem).map_err(|e| match e {
-                    None => ClientBuildError::EmptyCaFile {
-                        path: path.to_owned(),
-                    },
-                    Some(reason) => ClientBuildError::BadCaFile {
-                        path: path.to_owned(),
-                        reason,
-                    },
-                })?
-            }
+            Some(path) => read_ca_file(path)?,
         };
         Self::with_roots(extra, insecure_skip_verify)
     }
 
-    /// System roots plus the PEM certificates in `pem` (the demo's own CA).
+    /// [`TlsTrust::new`] that also trusts the PEM certificates in `extra_pem` (a CA the
+    /// target's DNS listeners chain to, such as the demo's).
     ///
     /// # Errors
-    /// When `pem` holds no certificate or no roots can be loaded.
-    pub fn with_extra_pem(pem: &[u8], insecure_skip_verify: bool) -> Result<Self, TrustError> {
-        let extra = parse_pem_certs(pem)
-            .map_err(|e| TrustError::Pem(e.unwrap_or_else(|| "no certificate in it".to_owned())))?;
+    /// When the CA file is unusable, `extra_pem` holds no certificate, or no roots can be
+    /// loaded.
+    pub fn with_extra_pem(
+        ca_file: Option<&Path>,
+        extra_pem: Option<&[u8]>,
+        insecure_skip_verify: bool,
+    ) -> Result<Self, TrustError> {
+        let mut extra = match ca_file {
+            None => Vec::new(),
+            Some(path) => read_ca_file(path)?,
+        };
+        if let Some(pem) = extra_pem {
+            extra.extend(parse_pem_certs(pem).map_err(|e| {
+                TrustError::Pem(e.unwrap_or_else(|| "no certificate in it".to_owned()))
+            })?);
+        }
         Ok(Self::with_roots(extra, insecure_skip_verify)?)
     }
 
@@ -194,6 +193,23 @@ impl TlsTrust {
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         Ok((config, recorder))
     }
+}
+
+/// The certificates of a CA file, with the API client's words when it is unusable.
+fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ClientBuildError> {
+    let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    parse_pem_certs(&pem).map_err(|e| match e {
+        None => ClientBuildError::EmptyCaFile {
+            path: path.to_owned(),
+        },
+        Some(reason) => ClientBuildError::BadCaFile {
+            path: path.to_owned(),
+            reason,
+        },
+    })
 }
 
 /// The certificates in a PEM bundle; the error is what the parser said, or `None` when the

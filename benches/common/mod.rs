@@ -41,6 +41,7 @@ pub fn collector(demo: &Demo, zone_limit: usize) -> Scraper {
         timeout: Duration::from_secs(60),
         max_response_size: 512 * 1024 * 1024,
         ca_file: None,
+        extra_ca_pem: None,
         insecure_skip_verify: false,
     })
     .expect("client");

@@ -22,6 +22,7 @@ pub fn client() -> &'static Client {
             timeout: Duration::from_secs(10),
             max_response_size: 64 * 1024 * 1024,
             ca_file: None,
+            extra_ca_pem: None,
             insecure_skip_verify: false,
         };
         Client::new(&config).expect("a client")

@@ -156,32 +156,6 @@ impl Options {
         Ok(())
     }
 
-    /// Whether option `key` of collector `name` was given (not left at its default).
-    #[must_use]
-    pub fn is_given(&self, name: &str, key: &str) -> bool {
-        Self::index(name)
-            .and_then(|i| self.entries.get(i))
-            .is_some_and(|e| e.values.contains_key(key))
-    }
-
-    /// Changes collector `C`'s settings in place (the program's own adjustments, such as
-    /// `--demo` pointing the DNS probes at its listeners); a later [`Options::set_option`]
-    /// re-parses them from the given values and drops such changes.
-    pub fn update_settings<C: Collect>(&mut self, change: impl FnOnce(&mut C::Settings))
-    where
-        C::Settings: Clone,
-    {
-        let Some(entry) = Self::index(C::SPEC.name).and_then(|i| self.entries.get_mut(i)) else {
-            return;
-        };
-        let any: &dyn Any = &*entry.settings;
-        if let Some(current) = any.downcast_ref::<C::Settings>() {
-            let mut changed = current.clone();
-            change(&mut changed);
-            entry.settings = Arc::new(changed);
-        }
-    }
-
     /// Collector `C`'s settings.
     #[must_use]
     pub fn settings<C: Collect>(&self) -> Option<&C::Settings> {

@@ -76,6 +76,7 @@ impl Scraper {
         let target = TargetInfo {
             url: client.base_url().clone(),
             ca_file: None,
+            extra_ca_pem: None,
             insecure_skip_verify: false,
         };
         Self::with_target(client, options, target)

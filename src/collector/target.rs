@@ -2,6 +2,8 @@
 //! `session/get`, or for a cluster node from [`super::node`]) and where the server is
 //! ([`TargetInfo`], for collectors that talk to it other than through the API).
 
+use std::sync::Arc;
+
 use url::Url;
 
 use super::node::NodeSession;
@@ -76,6 +78,9 @@ pub struct TargetInfo {
     pub url: Url,
     /// Extra CA bundle for TLS.
     pub ca_file: Option<std::path::PathBuf>,
+    /// A CA (PEM) the target's DNS listeners chain to, trusted besides the system roots and
+    /// `ca_file` (the demo's listeners).
+    pub extra_ca_pem: Option<Arc<str>>,
     /// Whether certificate checks are off.
     pub insecure_skip_verify: bool,
 }
@@ -87,6 +92,7 @@ impl TargetInfo {
         Self {
             url: config.url.clone(),
             ca_file: config.ca_file.clone(),
+            extra_ca_pem: config.extra_ca_pem.clone(),
             insecure_skip_verify: config.insecure_skip_verify,
         }
     }

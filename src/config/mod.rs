@@ -1,4 +1,4 @@
-//! The validated configuration: defaults < config file < environment < flags.
+//! The validated configuration: defaults < `--demo` < config file < environment < flags.
 //!
 //! This is the only module that reads command-line values (`cli.rs`'s structures) and the raw
 //! config file; everything else gets a [`Config`]. Every default lives here, once, as a
@@ -9,6 +9,7 @@
 //! The parts, each using only those listed before it:
 //! - [`error`]: [`ConfigError`], and the list that gathers every problem of one build;
 //! - [`defaults`]: every default and limit;
+//! - [`demo`]: what `--demo` gives ([`DemoLayer`]), the layer just above the defaults;
 //! - [`file`]: the TOML file's shape;
 //! - [`model`]: [`Config`] and its parts, what the modes read;
 //! - [`values`]: checks of single values (URLs, durations, sizes, names);
@@ -17,6 +18,7 @@
 //! - this file: [`Config::build`], which layers the rest.
 
 mod defaults;
+pub mod demo;
 mod error;
 pub mod file;
 mod model;
@@ -31,13 +33,13 @@ use std::time::Duration;
 
 use clap::ArgMatches;
 
-use crate::cli::{AuthArg, Cli, Command, GlobalArgs, LogFormatArg, LogLevelArg};
+use crate::cli::{AuthArg, Cli, CollectorFlags, Command, GlobalArgs, LogFormatArg, LogLevelArg};
 use crate::collector::{Given, OptionError, Options, spec::parse_duration};
 use crate::logging;
 use crate::technitium::{AuthMode, ClientConfig};
 use crate::web::{BasicAuth, TlsListener};
 use error::Problems;
-use file::{FileCollectors, FileOutput, FileTarget, FileWeb};
+use file::{FileCollector, FileCollectors, FileOutput, FileTarget, FileWeb};
 use targets::{build_modules, build_targets};
 use token::resolve_token;
 use values::{check_listen_address, duration_setting, external_url, size_setting};
@@ -47,6 +49,7 @@ pub use defaults::{
     DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_OUTPUT_DIR, DEFAULT_OUTPUT_FILE, DEFAULT_TELEMETRY_PATH,
     DEFAULT_TIMEOUT, DEFAULT_URL, MAX_TIMEOUT, RESPONSE_SIZE_RANGE,
 };
+pub use demo::{DEMO_TARGET, DemoLayer, Preset};
 pub use error::ConfigError;
 pub use file::FileConfig;
 pub use model::{
@@ -80,17 +83,20 @@ fn log_format(f: LogFormatArg) -> logging::LogFormat {
     }
 }
 
-/// The default target's upstream settings, layered.
+/// The default target's upstream settings, layered (the CA of `--demo`'s listeners is added
+/// with the options, which say whether their preset applies).
 fn default_client(
     args: &GlobalArgs,
-    matches: Option<&ArgMatches>,
+    matches: &ArgMatches,
     t: &FileTarget,
+    demo: Option<&DemoLayer>,
     problems: &mut Problems,
 ) -> Option<ClientConfig> {
     let url_text = args
         .url
         .as_deref()
         .or(t.url.as_deref())
+        .or(demo.map(|d| d.url.as_str()))
         .unwrap_or(DEFAULT_URL);
     let url = problems.take(parse_url(url_text, "--technitium.url"));
     let timeout = match args.timeout.as_ref().or(t.timeout.as_ref()) {
@@ -105,7 +111,10 @@ fn default_client(
         Some(s) => problems.take(size_setting(s, "--technitium.max-response-size")),
         None => Some(DEFAULT_MAX_RESPONSE_SIZE),
     };
-    let token = problems.take(resolve_token(args, matches, t)).flatten();
+    let demo_token = demo.map(|d| &d.token);
+    let token = problems
+        .take(resolve_token(args, matches, t, demo_token))
+        .flatten();
     if t.collector.is_some() {
         problems
             .push("config file: [technitium] has no `collector` key; use the [collector] table");
@@ -122,6 +131,7 @@ fn default_client(
         timeout: timeout?,
         max_response_size: max_response_size?,
         ca_file: args.ca_file.clone().or_else(|| t.ca_file.clone()),
+        extra_ca_pem: None,
         insecure_skip_verify: args
             .insecure_skip_verify
             .or(t.insecure_skip_verify)
@@ -131,64 +141,104 @@ fn default_client(
 
 impl Config {
     /// Builds the configuration from the command line (with `matches` telling flags from
-    /// environment variables; `None` when the values were set by the program, as `--demo`
-    /// does) and the optional config file.
+    /// environment variables), the optional config file and, with `--demo`, the demo's layer
+    /// just above the defaults.
     ///
     /// # Errors
     /// Every problem found.
-    pub fn build(cli: &Cli, matches: Option<&ArgMatches>) -> Result<Self, ConfigError> {
+    pub fn build(
+        cli: &Cli,
+        matches: &ArgMatches,
+        demo: Option<&DemoLayer>,
+    ) -> Result<Self, ConfigError> {
         let args = &cli.global;
         let file = match &args.config_file {
             Some(p) => FileConfig::load(p)?,
             None => FileConfig::default(),
         };
         let mut problems = Problems::default();
-        let client = default_client(args, matches, &file.technitium, &mut problems);
-        let options = problems.take(build_options(args, &file.collector));
-        let modules = match (&client, &options) {
-            (Some(c), Some(o)) => build_modules(&file, c, o, &mut problems),
-            _ => Vec::new(),
+        let mut client = default_client(args, matches, &file.technitium, demo, &mut problems);
+        let options = problems.take(build_options(args, &file.collector, demo));
+        let options = options.map(|(options, extra_ca_pem)| {
+            if let Some(c) = &mut client {
+                c.extra_ca_pem = extra_ca_pem;
+            }
+            options
+        });
+        let (modules, mut targets) = match (&client, &options) {
+            (Some(c), Some(o)) => (
+                build_modules(&file, c, o, &mut problems),
+                build_targets(&file, c, o, &mut problems),
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
-        let targets = match (&client, &options) {
-            (Some(c), Some(o)) => build_targets(&file, c, o, &mut problems),
-            _ => Vec::new(),
-        };
+        if let (Some(d), Some(c), Some(o), Command::Serve(_)) =
+            (demo, &client, &options, &cli.command)
+        {
+            add_demo_target(&mut targets, d, c, o);
+        }
         let web = build_web(cli, &file.web, &mut problems);
         let output = build_output(cli, &file.output, &mut problems);
-        let state_file = match &cli.command {
-            Command::Scrape(a) => a.state_file.clone(),
-            Command::Textfile(a) => a.state_file.clone(),
-            _ => None,
-        }
-        .or_else(|| file.state.file.clone());
-        let log = LogConfig {
-            level: args
-                .log_level
-                .map(log_level)
-                .or(file.log.level)
-                .unwrap_or(DEFAULT_LOG_LEVEL),
-            format: args
-                .log_format
-                .map(log_format)
-                .or(file.log.format)
-                .unwrap_or(DEFAULT_LOG_FORMAT),
-            level_given: args.log_level.is_some() || file.log.level.is_some(),
-        };
         let built = match (client, options, web, output) {
             (Some(client), Some(options), Some(web), Some(output)) => Some(Self {
                 client,
                 options,
-                log,
+                log: build_log(args, &file),
                 targets,
                 modules,
                 web,
                 output,
-                state_file,
+                state_file: state_file(cli, &file),
             }),
             _ => None,
         };
         problems.finish(built)
     }
+}
+
+/// With `serve --demo`, the demo server is also `/probe?target=demo` (unless the config file
+/// names a target so), so every route can be tried without a config file.
+fn add_demo_target(
+    targets: &mut Vec<TargetConfig>,
+    demo: &DemoLayer,
+    client: &ClientConfig,
+    options: &Options,
+) {
+    if targets.iter().any(|t| t.name == DEMO_TARGET) {
+        return;
+    }
+    let client = ClientConfig {
+        url: demo.url.clone(),
+        token: Some(demo.token.clone()),
+        ..client.clone()
+    };
+    targets.push(TargetConfig::new(DEMO_TARGET, client, options.clone()));
+}
+
+fn build_log(args: &GlobalArgs, file: &FileConfig) -> LogConfig {
+    LogConfig {
+        level: args
+            .log_level
+            .map(log_level)
+            .or(file.log.level)
+            .unwrap_or(DEFAULT_LOG_LEVEL),
+        format: args
+            .log_format
+            .map(log_format)
+            .or(file.log.format)
+            .unwrap_or(DEFAULT_LOG_FORMAT),
+        level_given: args.log_level.is_some() || file.log.level.is_some(),
+    }
+}
+
+/// `--state.file` of `scrape` and `textfile`, else the file's `[state] file`.
+fn state_file(cli: &Cli, file: &FileConfig) -> Option<PathBuf> {
+    match &cli.command {
+        Command::Scrape(a) => a.state_file.clone(),
+        Command::Textfile(a) => a.state_file.clone(),
+        _ => None,
+    }
+    .or_else(|| file.state.file.clone())
 }
 
 fn build_web(cli: &Cli, file: &FileWeb, problems: &mut Problems) -> Option<WebConfig> {
@@ -273,8 +323,13 @@ fn build_output(cli: &Cli, file: &FileOutput, problems: &mut Problems) -> Option
     })
 }
 
-/// What to collect: defaults < `[collector]` of the file < environment < flags, per collector.
-fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, ConfigError> {
+/// What to collect: defaults < `--demo` < `[collector]` of the file < environment < flags, per
+/// collector; and the CA of the demo's listeners when a preset of the demo applies.
+fn build_options(
+    args: &GlobalArgs,
+    file: &FileCollectors,
+    demo: Option<&DemoLayer>,
+) -> Result<(Options, Option<Arc<str>>), ConfigError> {
     let c = &args.collectors;
     let mut options = Options::default();
     if c.disable_defaults
@@ -284,41 +339,78 @@ fn build_options(args: &GlobalArgs, file: &FileCollectors) -> Result<Options, Co
         options.disable_all();
     }
     let mut problems = Problems::default();
+    let mut extra_ca_pem = None;
     for spec in crate::collector::specs() {
         let from_file = file.entries.get(spec.name);
         let from_cli = c.collectors.iter().find(|f| f.name == spec.name);
-        let enabled = from_cli
-            .and_then(|f| f.enabled)
-            .or_else(|| from_file.and_then(|f| f.enabled));
-        if let Some(on) = enabled {
-            options.set_enabled(spec.name, on);
-        }
-        let interval = from_cli
-            .and_then(|f| f.min_interval.as_ref())
-            .or_else(|| from_file.and_then(|f| f.min_interval.as_ref()));
-        if let Some(given) = interval {
-            match min_interval(given) {
-                Ok(d) => {
-                    options.set_min_interval(spec.name, d);
-                }
-                Err(e) => problems.push(e.to_string()),
+        switch(&mut options, spec.name, from_file, from_cli, &mut problems);
+        let mut values = given_values(from_file, from_cli);
+        let preset = demo.and_then(|d| d.presets.iter().find(|p| p.collector == spec.name));
+        if let Some(p) = preset.filter(|p| !values.contains_key(p.aim)) {
+            for (k, v) in &p.values {
+                values
+                    .entry(*k)
+                    .or_insert_with(|| Given::one(v.as_str(), demo::ORIGIN));
             }
-        }
-        // File values first, then the command line's, key by key.
-        let mut values: BTreeMap<&'static str, &Given> = BTreeMap::new();
-        for (k, g) in from_file.into_iter().flat_map(|f| &f.options) {
-            values.insert(k, g);
-        }
-        for (k, g) in from_cli.into_iter().flat_map(|f| &f.options) {
-            values.insert(k, g);
+            extra_ca_pem = with_ca(extra_ca_pem, p.ca_pem.as_ref());
         }
         for (key, given) in values {
-            if let Err(e) = options.set_option(spec.name, key, given.clone()) {
+            if let Err(e) = options.set_option(spec.name, key, given) {
                 problems.push(e.to_string());
             }
         }
     }
-    problems.finish(Some(options))
+    problems.finish(Some((options, extra_ca_pem)))
+}
+
+/// A collector's switch and minimum interval: the file's, then the command line's.
+fn switch(
+    options: &mut Options,
+    name: &'static str,
+    from_file: Option<&FileCollector>,
+    from_cli: Option<&CollectorFlags>,
+    problems: &mut Problems,
+) {
+    let enabled = from_cli
+        .and_then(|f| f.enabled)
+        .or_else(|| from_file.and_then(|f| f.enabled));
+    if let Some(on) = enabled {
+        options.set_enabled(name, on);
+    }
+    let interval = from_cli
+        .and_then(|f| f.min_interval.as_ref())
+        .or_else(|| from_file.and_then(|f| f.min_interval.as_ref()));
+    if let Some(given) = interval {
+        match min_interval(given) {
+            Ok(d) => {
+                options.set_min_interval(name, d);
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+}
+
+/// A collector's option values: the file's, then the command line's, key by key.
+fn given_values(
+    from_file: Option<&FileCollector>,
+    from_cli: Option<&CollectorFlags>,
+) -> BTreeMap<&'static str, Given> {
+    let mut values = BTreeMap::new();
+    for (k, g) in from_file.into_iter().flat_map(|f| &f.options) {
+        values.insert(*k, g.clone());
+    }
+    for (k, g) in from_cli.into_iter().flat_map(|f| &f.options) {
+        values.insert(*k, g.clone());
+    }
+    values
+}
+
+/// `bundle` with `more`'s certificates (PEM bundles concatenate).
+fn with_ca(bundle: Option<Arc<str>>, more: Option<&Arc<str>>) -> Option<Arc<str>> {
+    match (bundle, more) {
+        (Some(b), Some(m)) => Some(format!("{b}\n{m}").into()),
+        (b, m) => b.or_else(|| m.cloned()),
+    }
 }
 
 fn min_interval(given: &Given) -> Result<Duration, OptionError> {

@@ -110,6 +110,9 @@ pub struct ClientTemplate {
     pub max_response_size: u64,
     /// Extra CA bundle (PEM) to trust.
     pub ca_file: Option<PathBuf>,
+    /// The CA (PEM) of `--demo`'s DNS listeners, when the probes go there (the default
+    /// target's).
+    pub extra_ca_pem: Option<Arc<str>>,
     /// Accept any certificate.
     pub insecure_skip_verify: bool,
 }
@@ -125,6 +128,7 @@ impl ClientTemplate {
             timeout: self.timeout,
             max_response_size: self.max_response_size,
             ca_file: self.ca_file.clone(),
+            extra_ca_pem: self.extra_ca_pem.clone(),
             insecure_skip_verify: self.insecure_skip_verify,
         }
     }

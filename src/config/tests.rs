@@ -10,8 +10,10 @@ use super::*;
 use crate::cli::Cli;
 use crate::collector::Zones;
 use crate::collector::dashboard::Dashboard;
+use crate::collector::dns::Dns;
 use crate::collector::top::Top;
-use crate::technitium::Window;
+use crate::dnsprobe::Transport;
+use crate::technitium::{Secret, Window};
 
 /// Parses `args` (after the program name) like `main` does.
 fn cli(args: &[&str]) -> Result<(Cli, ArgMatches), clap::Error> {
@@ -23,7 +25,7 @@ fn cli(args: &[&str]) -> Result<(Cli, ArgMatches), clap::Error> {
 
 fn build(args: &[&str]) -> Result<Config, ConfigError> {
     let (cli, matches) = cli(args).map_err(|e| ConfigError::one(e.to_string()))?;
-    Config::build(&cli, Some(&matches))
+    Config::build(&cli, &matches, None)
 }
 
 /// A config file with `text`, kept for the test's life.
@@ -576,4 +578,120 @@ fn debug_output_never_shows_a_token_or_a_hash() {
         assert!(!shown.contains(secret), "{secret} shown: {shown}");
     }
     assert!(shown.contains("prometheus"), "user names are fine: {shown}");
+}
+
+/// A layer as `--demo` gives one: its URL, token, and the dns collector aimed at listeners
+/// with a CA.
+fn demo_layer() -> DemoLayer {
+    let values = [
+        ("address", "127.0.0.1"),
+        ("transports", "udp,tls"),
+        ("udp-port", "5301"),
+    ];
+    DemoLayer {
+        url: url::Url::parse("http://127.0.0.1:5999").unwrap_or_else(|e| panic!("{e}")),
+        token: Secret::new("demo-token"),
+        presets: vec![Preset {
+            collector: "dns",
+            aim: "address",
+            values: values.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+            ca_pem: Some("DEMO CA".into()),
+        }],
+    }
+}
+
+fn build_with_demo(args: &[&str]) -> Config {
+    let (cli, matches) = cli(args).unwrap_or_else(|e| panic!("{e}"));
+    Config::build(&cli, &matches, Some(&demo_layer())).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// What `c`'s default target gets from the demo: URL, token, the dns probes' address,
+/// transports and UDP port, and the CA they trust.
+fn demo_parts(
+    c: &Config,
+) -> (
+    String,
+    bool,
+    Option<String>,
+    Vec<Transport>,
+    u16,
+    Option<&str>,
+) {
+    let dns = c
+        .options
+        .settings::<Dns>()
+        .unwrap_or_else(|| panic!("dns settings"));
+    (
+        c.client.url.to_string(),
+        c.client.token == Some(Secret::new("demo-token")),
+        dns.address.clone(),
+        dns.transports.clone(),
+        dns.port(Transport::Udp),
+        c.client.extra_ca_pem.as_deref(),
+    )
+}
+
+const DEMO_URL: &str = "http://127.0.0.1:5999/";
+
+/// `--demo` alone sets the URL, the token, the dns collector's defaults and the CA they trust,
+/// and in `serve` the `demo` target.
+#[test]
+fn the_demo_alone_gives_its_server_listeners_and_target() {
+    let alone = build_with_demo(&["serve"]);
+    let aimed = Some("127.0.0.1".to_owned());
+    let transports = vec![Transport::Udp, Transport::Tls];
+    let expected = (
+        DEMO_URL.to_owned(),
+        true,
+        aimed,
+        transports,
+        5301,
+        Some("DEMO CA"),
+    );
+    assert_eq!(demo_parts(&alone), expected);
+    let names: Vec<&str> = alone.targets.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, [DEMO_TARGET]);
+    let demo = &alone.targets[0].client;
+    assert_eq!(demo.url.as_str(), DEMO_URL);
+    assert_eq!(demo.extra_ca_pem.as_deref(), Some("DEMO CA"));
+    let scrape = build_with_demo(&["scrape"]);
+    assert!(scrape.targets.is_empty(), "only serve has /probe");
+}
+
+/// The config file and the flags still win over `--demo`, key by key; an address given aims
+/// the probes elsewhere, with none of the demo's values and without its CA.
+#[test]
+fn the_file_and_the_flags_win_over_the_demo() {
+    let f = file(
+        "[technitium]\nurl = \"http://file:5380\"\n[collector.dns]\ntransports = \"tcp\"\n\
+         [targets.demo]\nurl = \"http://lab:5380\"\n",
+    );
+    let path = f.path().to_string_lossy().into_owned();
+    let port = ["--collector.dns.udp-port", "5302"];
+    let over = build_with_demo(&["--config.file", &path, port[0], port[1], "scrape"]);
+    let (url, aimed) = ("http://file:5380/".to_owned(), Some("127.0.0.1".to_owned()));
+    let expected = (
+        url,
+        true,
+        aimed,
+        vec![Transport::Tcp],
+        5302,
+        Some("DEMO CA"),
+    );
+    assert_eq!(demo_parts(&over), expected);
+    let over = build_with_demo(&["--config.file", &path, "serve"]);
+    assert_eq!(over.targets.len(), 1, "the file's demo target stays");
+    assert_eq!(over.targets[0].client.url.as_str(), "http://lab:5380/");
+    assert_eq!(
+        over.targets[0].client.extra_ca_pem.as_deref(),
+        Some("DEMO CA")
+    );
+
+    let elsewhere = build_with_demo(&["--collector.dns.address", "10.0.0.1", "scrape"]);
+    let address = Some("10.0.0.1".to_owned());
+    let transports = vec![Transport::Udp, Transport::Tcp];
+    let expected = (DEMO_URL.to_owned(), true, address, transports, 53, None);
+    assert_eq!(demo_parts(&elsewhere), expected);
+    let token = build_with_demo(&["--technitium.token", "flag-token", "scrape"]);
+    assert_eq!(token.client.token, Some(Secret::new("flag-token")));
 }

@@ -1,5 +1,5 @@
-//! The API token: from the flags, the environment, the config file or the systemd credential,
-//! in that order; token files are one line.
+//! The API token: from the flags, the environment, the config file, `--demo` or the systemd
+//! credential, in that order; token files are one line.
 
 use std::path::{Path, PathBuf};
 
@@ -43,16 +43,17 @@ pub fn read_token_file(path: &Path) -> Result<Secret, ConfigError> {
 }
 
 /// Whether a value was given on the command line (not by its environment variable).
-fn from_cli(matches: Option<&ArgMatches>, id: &str) -> bool {
-    matches.and_then(|m| m.value_source(id)) == Some(ValueSource::CommandLine)
+fn from_cli(matches: &ArgMatches, id: &str) -> bool {
+    matches.value_source(id) == Some(ValueSource::CommandLine)
 }
 
-/// The token from the highest layer that has one: flags, environment, the file, then the
-/// systemd credential.
+/// The token from the highest layer that has one: flags, environment, the file, the demo's,
+/// then the systemd credential.
 pub(super) fn resolve_token(
     args: &GlobalArgs,
-    matches: Option<&ArgMatches>,
+    matches: &ArgMatches,
     file: &FileTarget,
+    demo: Option<&Secret>,
 ) -> Result<Option<Secret>, ConfigError> {
     let (lit, path) = (args.token.as_ref(), args.token_file.as_deref());
     let (lit_cli, path_cli) = (from_cli(matches, "token"), from_cli(matches, "token_file"));
@@ -78,7 +79,10 @@ pub(super) fn resolve_token(
         )),
         (Some(t), None) => Ok(Some(t.clone())),
         (None, Some(p)) => read_token_file(p).map(Some),
-        (None, None) => credential_token(),
+        (None, None) => match demo {
+            Some(t) => Ok(Some(t.clone())),
+            None => credential_token(),
+        },
     }
 }
 

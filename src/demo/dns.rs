@@ -2,13 +2,11 @@
 //! (the test DNS server in `responder.rs`), answering as a small recursive server would, with a
 //! certificate signed by the demo's own CA (`certs/`, compiled in).
 //!
-//! It answers DNS and says how to reach it; it does not decide which collector probes it or how
-//! `--demo` configures the exporter (that is `app.rs`'s).
+//! It answers DNS and says how to reach it; how `--demo` aims the probes at it is `layer.rs`'s.
 
 use std::sync::Arc;
 
-use crate::dnsprobe::{DnsSettings, DnsTarget, Transport};
-use crate::tls::TlsTrust;
+use crate::dnsprobe::Transport;
 
 use super::responder::{self, Reply, Responder, ResponderConfig, ServerTls, response_to};
 
@@ -19,16 +17,6 @@ const DEMO_DNS_KEY_PEM: &str = include_str!("certs/server.key");
 
 /// A name the demo server blocks (it answers 0.0.0.0, Technitium's `AnyAddress` blocking).
 pub const DEMO_BLOCKED_NAME: &str = "ads.example.net";
-
-/// Why the probes cannot be pointed at the demo's listeners.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum DemoDnsError {
-    /// The demo CA could not be added to the system's roots.
-    #[error(
-        "cannot trust the demo's DNS certificate: {0}; the DNS probes verify it against the system's root certificates plus the demo CA, so install the system's CA certificates (e.g. the ca-certificates package) or leave the dns collector off"
-    )]
-    Trust(String),
-}
 
 /// The demo's DNS listeners: UDP, TCP, DNS-over-TLS and DNS-over-HTTPS on random loopback
 /// ports, answering as a small recursive server would (see [`demo_dns_answer`]). Dropping it
@@ -58,28 +46,6 @@ pub async fn start_dns() -> std::io::Result<DemoDns> {
         "demo DNS listeners started"
     );
     Ok(DemoDns { responder })
-}
-
-impl DemoDns {
-    /// Points `settings` at these listeners (address 127.0.0.1, their ports).
-    pub fn apply(&self, settings: &mut DnsSettings) {
-        settings.address = Some("127.0.0.1".to_owned());
-        for t in Transport::ALL {
-            if let Some(port) = self.responder.port(t) {
-                settings.set_port(t, port);
-            }
-        }
-    }
-
-    /// The probe target: 127.0.0.1, trusting the demo CA besides the system roots.
-    ///
-    /// # Errors
-    /// When the system roots cannot be loaded.
-    pub fn target(&self) -> Result<DnsTarget, DemoDnsError> {
-        let trust = TlsTrust::with_extra_pem(DEMO_DNS_CA_PEM.as_bytes(), false)
-            .map_err(|e| DemoDnsError::Trust(e.to_string()))?;
-        Ok(DnsTarget::with_trust("127.0.0.1", Some(Arc::new(trust))))
-    }
 }
 
 /// The demo zone: `. NS` lists the thirteen root servers, the demo's blocked domains answer

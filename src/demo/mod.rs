@@ -27,21 +27,23 @@
 //! - [`objects`]: the synthetic objects (session, cluster view, zones, DHCP, settings);
 //! - [`api`]: the HTTP server that answers the API from them;
 //! - [`responder`]: a small DNS server on loopback, also used by the tests;
-//! - [`dns`]: the demo's DNS listeners on it, with the certificate in `certs/`.
+//! - [`dns`]: the demo's DNS listeners on it, with the certificate in `certs/`;
+//! - [`layer`]: the server and the listeners started together, and what they give the
+//!   configuration (its `--demo` layer, just above the defaults).
 //!
 //! The demo never contacts anything but loopback, and its token and certificate are not
-//! secrets. How `--demo` configures the exporter is `app.rs`'s, not this module's.
+//! secrets.
 
 pub mod api;
 pub mod dns;
+pub mod layer;
 pub mod objects;
 pub mod responder;
 pub mod traffic;
 pub mod world;
 
 pub use api::{DELAY_ENV, Demo, PRINT_ENV, start};
-pub use dns::{
-    DEMO_BLOCKED_NAME, DEMO_DNS_CA_PEM, DemoDns, DemoDnsError, demo_dns_answer, start_dns,
-};
+pub use dns::{DEMO_BLOCKED_NAME, DEMO_DNS_CA_PEM, DemoDns, demo_dns_answer, start_dns};
+pub use layer::{RunningDemo, start_all};
 pub use objects::DEMO_FORWARDERS;
 pub use world::DemoVersion;

@@ -4,13 +4,10 @@
 
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_proto::rr::{Name, RecordType};
 use regex::Regex;
-
-use super::target::DnsTarget;
 
 /// A DNS transport the probe can use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -135,9 +132,6 @@ pub struct DnsSettings {
     pub blocked: Option<BlockedCheck>,
     /// Limit of one probe.
     pub timeout: Duration,
-    /// Where the probes go and whom they trust, when set by the program rather than derived
-    /// from the API's URL and TLS settings (`--demo` points it at its own listeners).
-    pub target: Option<Arc<DnsTarget>>,
 }
 
 impl Default for DnsSettings {
@@ -155,7 +149,6 @@ impl Default for DnsSettings {
             answer_regex: None,
             blocked: None,
             timeout: Duration::from_secs(5),
-            target: None,
         }
     }
 }
@@ -167,7 +160,7 @@ impl DnsSettings {
         self.ports[transport.index()]
     }
 
-    /// Sets the port of a transport's listener (the demo's listeners are on random ports).
+    /// Sets the port of a transport's listener.
     pub fn set_port(&mut self, transport: Transport, port: u16) {
         self.ports[transport.index()] = port;
     }

@@ -33,15 +33,17 @@ pub enum TargetError {
 impl DnsTarget {
     /// The target of a server whose API is at `api_url`: `address` when given, else the URL's
     /// host; with `encrypted` (an encrypted transport is probed), trust as the API client's
-    /// (the system roots plus `ca_file`, or none with `insecure_skip_verify`).
+    /// (the system roots plus `ca_file`, or none with `insecure_skip_verify`) and the target's
+    /// `extra_ca_pem` (the CA its DNS listeners chain to, such as the demo's).
     ///
     /// # Errors
-    /// When the URL has no host and no address is given, or the CA file is unusable.
+    /// When the URL has no host and no address is given, or a CA is unusable.
     pub fn new(
         api_url: &Url,
         address: Option<&str>,
         encrypted: bool,
         ca_file: Option<&Path>,
+        extra_ca_pem: Option<&[u8]>,
         insecure_skip_verify: bool,
     ) -> Result<Self, TargetError> {
         let host = match address {
@@ -58,7 +60,7 @@ impl DnsTarget {
             },
         };
         let trust = if encrypted {
-            let trust = TlsTrust::new(ca_file, insecure_skip_verify).map_err(TrustError::from)?;
+            let trust = TlsTrust::with_extra_pem(ca_file, extra_ca_pem, insecure_skip_verify)?;
             Some(Arc::new(trust))
         } else {
             None
@@ -66,7 +68,7 @@ impl DnsTarget {
         Ok(Self { host, trust })
     }
 
-    /// A target with an explicit host and trust (the demo, tests).
+    /// A target with an explicit host and trust (tests).
     #[must_use]
     pub fn with_trust(host: impl Into<String>, trust: Option<Arc<TlsTrust>>) -> Self {
         Self {

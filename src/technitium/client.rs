@@ -42,6 +42,9 @@ pub struct ClientConfig {
     pub max_response_size: u64,
     /// Extra CA bundle (PEM) to trust.
     pub ca_file: Option<PathBuf>,
+    /// A CA (PEM) the server's DNS listeners chain to, which the DNS probes trust besides the
+    /// system roots and `ca_file` (`--demo`'s listeners); the API client does not read it.
+    pub extra_ca_pem: Option<Arc<str>>,
     /// Accept any certificate (loudly warned about).
     pub insecure_skip_verify: bool,
 }
@@ -402,6 +405,7 @@ mod tests {
             timeout: Duration::from_secs(5),
             max_response_size: 1 << 20,
             ca_file: None,
+            extra_ca_pem: None,
             insecure_skip_verify: false,
         })
         .unwrap()

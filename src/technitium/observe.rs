@@ -248,6 +248,7 @@ mod tests {
             timeout: Duration::from_secs(30),
             max_response_size: 1 << 20,
             ca_file: None,
+            extra_ca_pem: None,
             insecure_skip_verify: false,
         })
         .unwrap();

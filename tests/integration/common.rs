@@ -363,6 +363,7 @@ pub fn client_config(url: &str) -> ClientConfig {
         timeout: Duration::from_secs(5),
         max_response_size: 64 * 1024 * 1024,
         ca_file: None,
+        extra_ca_pem: None,
         insecure_skip_verify: false,
     }
 }

@@ -159,8 +159,9 @@ fn settings(
 }
 
 fn target(host: &str, ca_pem: Option<&str>, insecure: bool) -> DnsTarget {
-    let trust =
-        ca_pem.map(|pem| Arc::new(TlsTrust::with_extra_pem(pem.as_bytes(), insecure).unwrap()));
+    let trust = ca_pem.map(|pem| {
+        Arc::new(TlsTrust::with_extra_pem(None, Some(pem.as_bytes()), insecure).unwrap())
+    });
     DnsTarget::with_trust(host, trust)
 }
 
@@ -614,17 +615,25 @@ async fn check_rows_give_hints() {
 }
 
 /// `--demo`'s DNS listeners answer every transport with its built-in certificate, and block
-/// the demo's blocked name.
+/// the demo's blocked name: probed with the dns collector's settings from the demo's layer, to
+/// a target that trusts the demo's CA (as `TargetInfo::extra_ca_pem` carries it).
 #[tokio::test]
 async fn the_demo_answers_dns_on_every_transport() {
     use technitium_exporter::demo;
-    let dns = demo::start_dns().await.unwrap();
-    let mut s = crate::common::collector_settings::<Dns>(&[
-        ("transports", "udp,tcp,tls,https"),
-        ("blocked-name", demo::DEMO_BLOCKED_NAME),
-    ]);
-    dns.apply(&mut s);
-    let data = probe(&s, &dns.target().unwrap()).await;
+    let running = demo::start_all(demo::DemoVersion::V15_2, 5).await.unwrap();
+    let layer = running.layer();
+    let preset = &layer.presets[0];
+    assert_eq!(preset.collector, "dns");
+    let pairs: Vec<(&'static str, &str)> = preset
+        .values
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let s = crate::common::collector_settings::<Dns>(&pairs);
+    let ca = preset.ca_pem.as_deref().map(str::as_bytes);
+    let target = DnsTarget::new(&layer.url, s.address.as_deref(), true, None, ca, false).unwrap();
+    let data = probe(&s, &target).await;
+    assert_eq!(data.probes.len(), 4);
     for p in &data.probes {
         assert!(p.success(), "{}: {:?}", p.transport, p.error);
         assert_eq!(p.response.as_ref().map(|r| r.answers), Some(13));
@@ -632,6 +641,10 @@ async fn the_demo_answers_dns_on_every_transport() {
     // Nov  7 20:23:16 2126 GMT (openssl x509 -enddate of src/demo/certs/server.pem).
     assert_eq!(data.probes[2].certificate_expiry, Some(4_949_756_596));
     assert_eq!(data.blocking.and_then(|b| b.works), Some(true));
+    // Without the demo's CA, its certificate is from an unknown issuer.
+    let untrusted = DnsTarget::new(&layer.url, s.address.as_deref(), true, None, None, false);
+    let data = probe(&s, &untrusted.unwrap()).await;
+    assert!(!data.probes[2].success(), "{:?}", data.probes[2]);
 }
 
 /// The demo API answers dnsClient/resolve for its three forwarders: one fast, one slow, one
@@ -651,6 +664,7 @@ async fn the_demo_answers_resolve_for_its_forwarders() {
         timeout: Duration::from_secs(5),
         max_response_size: 1 << 24,
         ca_file: None,
+        extra_ca_pem: None,
         insecure_skip_verify: false,
     })
     .unwrap();

@@ -437,6 +437,7 @@ async fn a_ca_certificate_as_the_servers_own_gets_a_clear_message_and_hint() {
         timeout: Duration::from_secs(5),
         max_response_size: 1 << 20,
         ca_file: Some(cert_file.clone()),
+        extra_ca_pem: None,
         insecure_skip_verify: false,
     };
     let err = Client::new(&config)

@@ -54,22 +54,17 @@ impl Collect for Dns {
     }
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<DnsData, CollectError> {
-        let target = match &cx.settings.target {
-            Some(t) => Arc::clone(t),
-            None => {
-                let built = cx
-                    .state
-                    .target
-                    .get_or_init(|| dns_target(cx.target, cx.settings).map(Arc::new));
-                match built {
-                    Ok(t) => Arc::clone(t),
-                    Err(e) => {
-                        return Err(CollectError::Probe {
-                            server: cx.client.server().to_owned(),
-                            error: e.clone(),
-                        });
-                    }
-                }
+        let built = cx
+            .state
+            .target
+            .get_or_init(|| dns_target(cx.target, cx.settings).map(Arc::new));
+        let target = match built {
+            Ok(t) => Arc::clone(t),
+            Err(e) => {
+                return Err(CollectError::Probe {
+                    server: cx.client.server().to_owned(),
+                    error: e.clone(),
+                });
             }
         };
         let data = probe_all(cx.settings, &target, cx.deadline).await;
@@ -96,6 +91,7 @@ fn dns_target(target: &TargetInfo, settings: &DnsSettings) -> Result<DnsTarget, 
         settings.address.as_deref(),
         settings.transports.iter().any(|t| t.is_encrypted()),
         target.ca_file.as_deref(),
+        target.extra_ca_pem.as_deref().map(str::as_bytes),
         target.insecure_skip_verify,
     )
 }

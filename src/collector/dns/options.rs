@@ -114,7 +114,8 @@ const fn port(key: &'static str, help: &'static str, default: &'static str) -> O
 }
 
 /// The option of a transport's port.
-fn port_key(t: Transport) -> &'static str {
+#[must_use]
+pub fn port_key(t: Transport) -> &'static str {
     match t {
         Transport::Udp => "udp-port",
         Transport::Tcp => "tcp-port",
