@@ -220,6 +220,11 @@ def use_leaves(tree, prefix=()):
 class Crate:
     def __init__(self, root=ROOT):
         self.files = read_files(root)
+        # A file is a child module of its folder's file, also when a macro declares it
+        # (`collectors!` in collector/mod.rs), which the `mod NAME;` pattern cannot see.
+        for path in self.files:
+            if path and path[:-1] in self.files:
+                self.files[path[:-1]].children.add(path[-1])
         for f in self.files.values():
             for m in USE.finditer(f.code):
                 if "$" in m.group(2):
@@ -285,12 +290,14 @@ class Crate:
                     out.setdefault(g.rel, set()).add(item)
 
             code_only = USE.sub(" ", f.code)
+            # `mod NAME;` declares a module: it does not use a re-exported item called NAME.
+            mentions = MOD_DECL.sub(" ", code_only)
             for alias, (path, public) in f.imports.items():
                 target, item = self.resolve(path)
                 if item is None:
                     continue  # a module: its uses are the paths through it
                 # A re-export that the file itself does not use passes the name on.
-                if public and not re.search(r"(?<![\w$])" + re.escape(alias) + r"\b", code_only):
+                if public and not re.search(r"(?<![\w$])" + re.escape(alias) + r"\b", mentions):
                     continue
                 add(path)
             for m in PATH.finditer(code_only):
@@ -402,7 +409,7 @@ def file_circles(graph, comp):
 
 SELFTEST = {
     # A circle between two files, through a child module's name and `super::`.
-    "lib.rs": "pub mod a;\npub mod b;\npub mod m;\npub mod p;\npub mod q;\n",
+    "lib.rs": "pub mod a;\npub mod b;\npub mod m;\npub mod n;\npub mod p;\npub mod q;\n",
     "a.rs": "use crate::b::Bee;\npub struct Ay;\nfn f(_: Bee) {}\n",
     "b.rs": "pub struct Bee;\nfn g() -> crate::a::Ay { todo!() }\n",
     # mod.rs re-exports a child's item (no arrow of its own), and holds one the children use
@@ -411,6 +418,13 @@ SELFTEST = {
     "fn run() { two::go(); }\n",
     "m/one.rs": "pub struct One;\n",
     "m/two.rs": "use super::One;\npub fn go() { let _ = super::LIMIT; }\n",
+    # A macro declares a child module and lists it; a re-export named like a module is no
+    # use of it; a child that uses the list closes no circle.
+    "n/mod.rs": "macro_rules! declare {\n  ($($m:ident :: $f:ident,)*) => {\n"
+    "    $(pub mod $m;)*\n    pub static ALL: &[fn()] = &[$($m::$f,)*];\n  };\n}\n"
+    "declare! { one::run, }\npub mod two;\npub use two::two;\n",
+    "n/one.rs": "pub fn run() {}\n",
+    "n/two.rs": "pub fn two() { let _ = super::ALL; }\n",
     # Comments, strings and test code name other files but use nothing.
     "p.rs": "// crate::q::Q\nconst S: &str = \"crate::q::Q\";\n/* use crate::q::Q; */\n"
     "#[cfg(test)]\nmod tests { use crate::q::Q; }\n#[cfg(test)]\nuse crate::q::Q;\n"
@@ -436,6 +450,9 @@ def selftest():
         "m/mod.rs": {"m/two.rs": {"go"}},
         "m/one.rs": {},
         "m/two.rs": {"m/one.rs": {"One"}, "m/mod.rs": {"LIMIT"}},
+        "n/mod.rs": {"n/one.rs": {"run"}},
+        "n/one.rs": {},
+        "n/two.rs": {"n/mod.rs": {"ALL"}},
         "p.rs": {},
         "q.rs": {"p.rs": {"p"}},
         "lib.rs": {},

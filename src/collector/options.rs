@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::REGISTRY;
 use super::contract::{Collect, OtherSettings};
 use super::erased::AnySettings;
-use super::registry::{REGISTRY, SESSION};
+use super::registry::SESSION;
 use super::spec::{Given, OptionError, OptionValues, Spec};
 
 /// One collector's switch, interval and settings for one target.

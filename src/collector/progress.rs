@@ -11,8 +11,8 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+use super::REGISTRY;
 use super::options::Options;
-use super::registry::REGISTRY;
 use super::shared::lock;
 use super::snapshot::{CollectorReport, Outcome, Part, Snapshot};
 use super::spec::Requires;

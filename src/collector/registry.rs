@@ -1,29 +1,9 @@
-//! The registry: every switchable collector, in output order, and the session's spec before
-//! them. Adding a collector adds one row here (and its `pub mod` line in `mod.rs`).
+//! The session's spec (first, always on) and the lookups over the switchable collectors, which
+//! the `collectors!` list in `mod.rs` declares in output order (`REGISTRY`).
 
-use std::marker::PhantomData;
-
-use super::erased::{DynCollect, Erased};
+use super::REGISTRY;
 use super::spec::Spec;
-use super::{
-    cluster, counters, dashboard, dhcp, dns, forwarders, lifetime, settings, top, update, zones,
-};
 use crate::technitium::Endpoint;
-
-/// Every switchable collector, in output order.
-pub(crate) static REGISTRY: &[&dyn DynCollect] = &[
-    &Erased::<lifetime::Lifetime>(PhantomData),
-    &Erased::<dashboard::Dashboard>(PhantomData),
-    &Erased::<counters::DerivedCounters>(PhantomData),
-    &Erased::<zones::Zones>(PhantomData),
-    &Erased::<dhcp::Dhcp>(PhantomData),
-    &Erased::<cluster::Cluster>(PhantomData),
-    &Erased::<top::Top>(PhantomData),
-    &Erased::<settings::ServerSettings>(PhantomData),
-    &Erased::<update::Update>(PhantomData),
-    &Erased::<dns::Dns>(PhantomData),
-    &Erased::<forwarders::Forwarders>(PhantomData),
-];
 
 /// The session's spec: always on, first, cannot be switched off (`technitium_up`).
 pub static SESSION: Spec = Spec {

@@ -21,13 +21,14 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use tokio::time::Instant;
 
+use super::REGISTRY;
 use super::contract::SingleRun;
 use super::erased::{AnySettings, AnyState, Data, DynCollect, DynCx};
 use super::error::CollectError;
 use super::node::{self, NodeScope};
 use super::options::{Entry, Options};
 use super::progress::{Deadline, Progress};
-use super::registry::{REGISTRY, SESSION};
+use super::registry::SESSION;
 use super::shared::{SharedCalls, lock};
 use super::snapshot::{CollectorReport, Outcome, Part, Snapshot};
 use super::spec::{Requires, Spec};

@@ -8,10 +8,10 @@ use clap::{CommandFactory, FromArgMatches};
 
 use super::*;
 use crate::cli::Cli;
-use crate::collector::Zones;
 use crate::collector::dashboard::Dashboard;
 use crate::collector::dns::Dns;
 use crate::collector::top::Top;
+use crate::collector::zones::Zones;
 use crate::dnsprobe::Transport;
 use crate::technitium::{Secret, Window};
 

@@ -285,7 +285,7 @@ async fn zone_filters_and_limit() {
     assert_eq!(success(&text, "zones"), Some(1.0));
     assert_eq!(
         snapshot
-            .get::<technitium_exporter::collector::Zones>()
+            .get::<technitium_exporter::collector::zones::Zones>()
             .unwrap()
             .matched,
         7
