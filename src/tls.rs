@@ -142,8 +142,9 @@ impl TlsTrust {
             Some(path) => read_ca_file(path)?,
         };
         if let Some(pem) = extra_pem {
-            extra.extend(parse_pem_certs(pem).map_err(|e| {
-                TrustError::Pem(e.unwrap_or_else(|| "no certificate in it".to_owned()))
+            extra.extend(parse_pem_certs(pem).map_err(|e| match e {
+                PemError::Empty => TrustError::Pem("no certificate in it".to_owned()),
+                PemError::Bad(reason) => TrustError::Pem(reason),
             })?);
         }
         Ok(Self::with_roots(extra, insecure_skip_verify)?)
@@ -202,24 +203,31 @@ fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ClientBuild
         reason: e.to_string(),
     })?;
     parse_pem_certs(&pem).map_err(|e| match e {
-        None => ClientBuildError::EmptyCaFile {
+        PemError::Empty => ClientBuildError::EmptyCaFile {
             path: path.to_owned(),
         },
-        Some(reason) => ClientBuildError::BadCaFile {
+        PemError::Bad(reason) => ClientBuildError::BadCaFile {
             path: path.to_owned(),
             reason,
         },
     })
 }
 
-/// The certificates in a PEM bundle; the error is what the parser said, or `None` when the
-/// bundle holds no certificate.
-fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, Option<String>> {
+/// Why a PEM bundle gave no certificates.
+enum PemError {
+    /// It holds none.
+    Empty,
+    /// It does not parse: the parser's words.
+    Bad(String),
+}
+
+/// The certificates in a PEM bundle.
+fn parse_pem_certs(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, PemError> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Some(e.to_string()))?;
+        .map_err(|e| PemError::Bad(e.to_string()))?;
     if certs.is_empty() {
-        return Err(None);
+        return Err(PemError::Empty);
     }
     Ok(certs)
 }

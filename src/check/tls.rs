@@ -16,7 +16,7 @@ use crate::technitium::ClientConfig;
 use crate::tls::{CERT_WARN_DAYS, Recorder, TlsTrust, cert_not_after};
 
 /// What a TLS row says: its status, detail and hint.
-pub(super) type Row = (Status, String, Option<String>);
+pub(super) type TlsOutcome = (Status, String, Option<String>);
 
 fn not_tls() -> Option<String> {
     Some(
@@ -25,7 +25,7 @@ fn not_tls() -> Option<String> {
     )
 }
 
-fn server_name(host: &Host) -> Result<ServerName<'static>, Row> {
+fn server_name(host: &Host) -> Result<ServerName<'static>, TlsOutcome> {
     match host {
         Host::Domain(d) => ServerName::try_from(d.clone()).map_err(|e| {
             (
@@ -42,7 +42,9 @@ fn server_name(host: &Host) -> Result<ServerName<'static>, Row> {
 /// A connector with the client's trust (system roots plus the CA file, or none with
 /// `--technitium.insecure-skip-verify`) whose recorder keeps the verifier's verdict, so an
 /// insecure run can still say whether the certificate would have verified.
-fn connector(config: &ClientConfig) -> Result<(tokio_rustls::TlsConnector, Arc<Recorder>), Row> {
+fn connector(
+    config: &ClientConfig,
+) -> Result<(tokio_rustls::TlsConnector, Arc<Recorder>), TlsOutcome> {
     let trust = TlsTrust::new(config.ca_file.as_deref(), config.insecure_skip_verify)
         .map_err(|e| (Status::Failed, e.to_string(), None))?;
     let (tls, recorder) = trust
@@ -57,7 +59,7 @@ pub(super) async fn tls_step(
     host: &Host,
     stream: TcpStream,
     timeout: Duration,
-) -> Row {
+) -> TlsOutcome {
     let (name, (connector, verifier)) = match (server_name(host), connector(config)) {
         (Ok(n), Ok(c)) => (n, c),
         (Err(row), _) | (_, Err(row)) => return row,
@@ -76,7 +78,7 @@ pub(super) async fn tls_step(
     }
 }
 
-fn handshake_failed(verifier: &Recorder, e: &std::io::Error, host: &Host) -> Row {
+fn handshake_failed(verifier: &Recorder, e: &std::io::Error, host: &Host) -> TlsOutcome {
     let tls_error = verifier.error().or_else(|| {
         e.get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>())
@@ -121,7 +123,7 @@ fn established(
     verifier: &Recorder,
     session: &rustls::ClientConnection,
     host: &Host,
-) -> Row {
+) -> TlsOutcome {
     let protocol = match session.protocol_version() {
         Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3",
         Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2",
@@ -160,7 +162,7 @@ fn established(
     }
 }
 
-fn describe_tls_error(e: &rustls::Error, host: &Host) -> Row {
+fn describe_tls_error(e: &rustls::Error, host: &Host) -> TlsOutcome {
     let trust = "pass --technitium.ca-file with the CA that signed it (for Technitium's self-signed certificate: the certificate itself), or --technitium.insecure-skip-verify (insecure)";
     let (detail, hint) = match e {
         rustls::Error::InvalidCertificate(ce) => match ce {

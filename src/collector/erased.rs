@@ -1,5 +1,5 @@
 //! The type-erased side of the contract: [`DynCollect`] lets the registry hold every collector
-//! in one list, whatever its settings, data and state types, and [`Data`] is a collector's data
+//! in one list, whatever its settings, data and state types, and [`AnyData`] is a collector's data
 //! once erased (what a snapshot keeps).
 
 use std::any::Any;
@@ -25,14 +25,14 @@ impl<T: Any + fmt::Debug + Send + Sync> AnySettings for T {}
 pub(crate) type AnyState = Arc<dyn Any + Send + Sync>;
 
 /// A collector's data, type-erased; [`super::snapshot::Snapshot::get`] gives it back typed.
-pub(crate) type Data = Arc<dyn Any + Send + Sync>;
+pub(crate) type AnyData = Arc<dyn Any + Send + Sync>;
 
 /// A boxed future of a state hook.
 pub(crate) type Hook<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 /// A boxed fetch future.
 pub(crate) type Fetching<'a> =
-    Pin<Box<dyn Future<Output = Result<Data, CollectError>> + Send + 'a>>;
+    Pin<Box<dyn Future<Output = Result<AnyData, CollectError>> + Send + 'a>>;
 
 /// Everything `fetch` needs, erased.
 pub(crate) struct DynCx<'a> {
@@ -115,7 +115,7 @@ impl<C: Collect> DynCollect for Erased<C> {
                 options: cx.options,
             };
             let data = C::fetch(typed_cx).await?;
-            Ok(Arc::new(data) as Data)
+            Ok(Arc::new(data) as AnyData)
         })
     }
 

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use super::REGISTRY;
 use super::contract::SingleRun;
-use super::erased::{AnySettings, AnyState, Data, DynCollect, DynCx};
+use super::erased::{AnyData, AnySettings, AnyState, DynCollect, DynCx};
 use super::error::CollectError;
 use super::node::{self, NodeScope};
 use super::options::{Entry, Options};
@@ -51,7 +51,7 @@ pub struct Scraper {
     /// Each collector's warning kind at the last scrape, for one log line per change.
     warned: Mutex<HashMap<&'static str, Option<&'static str>>>,
     /// Last successful data of collectors with a minimum interval, with when it was fetched.
-    cache: Mutex<HashMap<&'static str, (Instant, Data)>>,
+    cache: Mutex<HashMap<&'static str, (Instant, AnyData)>>,
 }
 
 /// How one collection runs: its deadline, who follows its progress, whether the minimum
@@ -330,7 +330,7 @@ impl Scraper {
     }
 
     /// Data of `spec` fetched less than `interval` ago, with its age.
-    fn cached(&self, spec: &Spec, interval: Duration) -> Option<(Duration, Data)> {
+    fn cached(&self, spec: &Spec, interval: Duration) -> Option<(Duration, AnyData)> {
         if interval.is_zero() {
             return None;
         }
@@ -405,7 +405,7 @@ fn new_part(
     started: Instant,
     outcome: Outcome,
     cached: Option<Duration>,
-    data: Option<Data>,
+    data: Option<AnyData>,
 ) -> Part {
     let warning = data.as_deref().and_then(|d| collector.warning(d, settings));
     let details = data

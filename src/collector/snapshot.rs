@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::contract::{Collect, Detail, Warning};
-use super::erased::{Data, DynCollect};
+use super::erased::{AnyData, DynCollect};
 use super::error::CollectError;
 use super::registry::SESSION;
 use super::spec::Spec;
@@ -88,7 +88,7 @@ pub struct Part {
     /// How it went.
     pub report: CollectorReport,
     pub(crate) collector: &'static dyn DynCollect,
-    pub(crate) data: Option<Data>,
+    pub(crate) data: Option<AnyData>,
     /// What the collector wants people to know about its data.
     pub warning: Option<Warning>,
     /// What the collector checked, one row each (for `check`).
