@@ -112,13 +112,26 @@ fn default_filter(level: Level) -> String {
     )
 }
 
-/// Installs the global subscriber; a second call does nothing.
+/// Installs the global subscriber; a second call does nothing. A `RUST_LOG` that is not a
+/// filter is said once, as a warning, and `level` applies.
 pub fn init(level: Level, format: LogFormat) {
-    let filter = std::env::var("RUST_LOG")
+    let rust_log = std::env::var("RUST_LOG")
         .ok()
-        .filter(|v| !v.trim().is_empty())
-        .and_then(|v| EnvFilter::try_new(v).ok())
-        .unwrap_or_else(|| EnvFilter::new(default_filter(level)));
+        .filter(|v| !v.trim().is_empty());
+    let (filter, rejected) = match rust_log.as_deref().map(EnvFilter::try_new) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(e)) => (EnvFilter::new(default_filter(level)), Some(e)),
+        None => (EnvFilter::new(default_filter(level)), None),
+    };
+    install(filter, format);
+    if let (Some(e), Some(value)) = (rejected, rust_log) {
+        tracing::warn!(
+            "RUST_LOG={value:?} is not a log filter ({e}): logging as --log.level says; fix or unset RUST_LOG"
+        );
+    }
+}
+
+fn install(filter: EnvFilter, format: LogFormat) {
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         LogFormat::Logfmt => registry

@@ -67,6 +67,33 @@ fn scrape_demo_prints_metrics() {
         .stdout(predicate::str::contains("technitium_scrape_error").not());
 }
 
+/// A `RUST_LOG` that is not a filter is said once, and the default level applies (its info
+/// lines show); a valid one still rules.
+#[test]
+fn a_bad_rust_log_is_said_and_the_level_applies() {
+    let r = run(exporter()
+        .env("RUST_LOG", "dns=loud")
+        .args(["scrape", "--demo"]));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let said: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("RUST_LOG"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", r.stderr);
+    assert!(said[0].contains("level=warn"), "{}", said[0]);
+    assert!(said[0].contains("fix or unset RUST_LOG"), "{}", said[0]);
+    assert!(
+        r.stderr.contains("demo Technitium server started"),
+        "{}",
+        r.stderr
+    );
+    let quiet = run(exporter()
+        .env("RUST_LOG", "error")
+        .args(["scrape", "--demo"]));
+    assert_eq!(quiet.stderr, "", "a valid RUST_LOG rules");
+}
+
 #[test]
 fn scrape_demo_table() {
     let r = run(exporter().args(["scrape", "--demo", "--table"]));
