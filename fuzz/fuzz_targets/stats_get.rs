@@ -5,7 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use technitium_exporter::collector::counters::engine::{self, CustomAnswer, Engine, Minutes, Range};
+use technitium_exporter::collector::counters::engine::{self, CustomAnswer, Engine, Range};
+use technitium_exporter::collector::counters::minutes::Minutes;
 use technitium_exporter::technitium::Endpoint;
 use technitium_exporter::technitium::types::DashboardStats;
 
