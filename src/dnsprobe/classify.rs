@@ -11,7 +11,7 @@ use hickory_proto::rr::RData;
 
 use super::rcode::rcode_label;
 use super::settings::BlockingAnswer;
-use super::transport::Failure;
+use super::transport::TransportFailure;
 use crate::technitium::shorten;
 use crate::tls::{Recorder, TlsFailure};
 
@@ -62,7 +62,7 @@ impl std::fmt::Display for ProbeError {
 /// Turns a transport failure into something a person can act on. A certificate verdict
 /// recorded during the handshake wins over the transport's words.
 pub(super) fn classify(
-    failure: Failure,
+    failure: TransportFailure,
     recorder: Option<&Recorder>,
     budget: Duration,
 ) -> ProbeError {
@@ -73,11 +73,11 @@ pub(super) fn classify(
         return ProbeError::Tls(TlsFailure::from_rustls(&cert_error));
     }
     let e = match failure {
-        Failure::Resolve(s) => return ProbeError::Resolve(s),
-        Failure::HttpStatus(status) => return ProbeError::HttpStatus(status),
-        Failure::BadAnswer(s) => return ProbeError::Other(s),
-        Failure::Http(e) => return classify_http(&e.without_url(), recorder, budget),
-        Failure::Net(e) => e,
+        TransportFailure::Resolve(s) => return ProbeError::Resolve(s),
+        TransportFailure::HttpStatus(status) => return ProbeError::HttpStatus(status),
+        TransportFailure::BadAnswer(s) => return ProbeError::Other(s),
+        TransportFailure::Http(e) => return classify_http(&e.without_url(), recorder, budget),
+        TransportFailure::Net(e) => e,
     };
     match &e {
         NetError::Timeout => ProbeError::Timeout(budget),

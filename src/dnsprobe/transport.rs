@@ -1,6 +1,6 @@
 //! The DNS transports: one query over UDP, TCP, DNS-over-TLS, DNS-over-HTTPS or (with the
 //! `dns-quic` feature) DNS-over-QUIC, on a new connection each, and the address lookup before
-//! it. What went wrong is a `Failure` in the transport's own terms; [`super::classify`] turns
+//! it. What went wrong is a `TransportFailure` in the transport's own terms; [`super::classify`] turns
 //! it into something a person can act on.
 //!
 //! UDP, TCP and DoT use hickory-net's clients: `UdpClientStream` (up to two sends, a retry
@@ -31,7 +31,7 @@ use crate::technitium::shorten;
 const UDP_SENDS: u8 = 2;
 
 /// Why a probe could not even start or what the transport said.
-pub(super) enum Failure {
+pub(super) enum TransportFailure {
     Resolve(String),
     Net(NetError),
     /// DoH: the HTTP client's error (without its URL).
@@ -46,16 +46,16 @@ pub(super) enum Failure {
 const DOH_MAX_ANSWER: usize = 65_535;
 
 /// The address of `host` (an IP address as is, a name through the system's resolver).
-pub(super) async fn resolve(host: &str, port: u16) -> Result<SocketAddr, Failure> {
+pub(super) async fn resolve(host: &str, port: u16) -> Result<SocketAddr, TransportFailure> {
     if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, port));
     }
     let mut addrs = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|e| Failure::Resolve(format!("{host}: {e}")))?;
+        .map_err(|e| TransportFailure::Resolve(format!("{host}: {e}")))?;
     addrs
         .next()
-        .ok_or_else(|| Failure::Resolve(format!("{host} has no address")))
+        .ok_or_else(|| TransportFailure::Resolve(format!("{host} has no address")))
 }
 
 fn server_name(settings: &DnsSettings, target: &DnsTarget) -> String {
@@ -74,15 +74,16 @@ pub(super) async fn send(
     request: DnsRequest,
     tls: Option<rustls::ClientConfig>,
     budget: Duration,
-) -> Result<DnsResponse, Failure> {
+) -> Result<DnsResponse, TransportFailure> {
     // hickory runs the TCP/TLS connection's background task in the provider's JoinSet, which
     // aborts it when the last provider clone is dropped: this one lives until the answer came.
     let runtime = TokioRuntimeProvider::new();
     let provider = runtime.clone();
-    let net = Failure::Net;
+    let net = TransportFailure::Net;
     let tls_config = || {
-        tls.clone()
-            .ok_or(Failure::Net(NetError::from("no TLS configuration")))
+        tls.clone().ok_or(TransportFailure::Net(NetError::from(
+            "no TLS configuration",
+        )))
     };
     let result = match transport {
         Transport::Udp => {
@@ -114,7 +115,7 @@ pub(super) async fn send(
             doq(addr, name, request, tls_config()?, budget).await
         }
         #[cfg(not(feature = "dns-quic"))]
-        Transport::Quic => Err(Failure::Net(NetError::from(
+        Transport::Quic => Err(TransportFailure::Net(NetError::from(
             "this build has no DNS-over-QUIC support",
         ))),
     };
@@ -130,10 +131,11 @@ async fn dot(
     tls: rustls::ClientConfig,
     budget: Duration,
     provider: TokioRuntimeProvider,
-) -> Result<DnsResponse, Failure> {
-    let net = Failure::Net;
-    let name = ServerName::try_from(name)
-        .map_err(|e| Failure::Net(NetError::from(format!("not a valid TLS server name: {e}"))))?;
+) -> Result<DnsResponse, TransportFailure> {
+    let net = TransportFailure::Net;
+    let name = ServerName::try_from(name).map_err(|e| {
+        TransportFailure::Net(NetError::from(format!("not a valid TLS server name: {e}")))
+    })?;
     let exchange = hickory_net::tls::tls_exchange(addr, name, tls, budget, None, provider)
         .await
         .map_err(net)?;
@@ -148,8 +150,8 @@ async fn doq(
     request: DnsRequest,
     tls: rustls::ClientConfig,
     budget: Duration,
-) -> Result<DnsResponse, Failure> {
-    let net = Failure::Net;
+) -> Result<DnsResponse, TransportFailure> {
+    let net = TransportFailure::Net;
     let mut stream = hickory_net::quic::QuicClientStream::builder()
         .crypto_config(tls)
         .request_timeout(budget)
@@ -172,7 +174,7 @@ async fn doh(
     request: DnsRequest,
     mut tls: rustls::ClientConfig,
     budget: Duration,
-) -> Result<DnsResponse, Failure> {
+) -> Result<DnsResponse, TransportFailure> {
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     let name = server_name(settings, target);
     let is_ip = name.parse::<IpAddr>().is_ok();
@@ -195,7 +197,7 @@ async fn doh(
         // The connection goes to the probed address; the name is for TLS and the Host header.
         builder = builder.resolve(&name, addr);
     }
-    let client = builder.build().map_err(Failure::Http)?;
+    let client = builder.build().map_err(TransportFailure::Http)?;
     read_doh_answer(client, url, request).await
 }
 
@@ -205,7 +207,7 @@ async fn read_doh_answer(
     client: reqwest::Client,
     url: String,
     request: DnsRequest,
-) -> Result<DnsResponse, Failure> {
+) -> Result<DnsResponse, TransportFailure> {
     use reqwest::header::{ACCEPT, CONTENT_TYPE};
     const DNS_MESSAGE: &str = "application/dns-message";
     let (mut message, _) = request.into_parts();
@@ -213,7 +215,7 @@ async fn read_doh_answer(
     message.metadata.id = 0;
     let body = message
         .to_vec()
-        .map_err(|e| Failure::Net(NetError::from(e)))?;
+        .map_err(|e| TransportFailure::Net(NetError::from(e)))?;
     let mut response = client
         .post(url)
         .header(CONTENT_TYPE, DNS_MESSAGE)
@@ -221,10 +223,10 @@ async fn read_doh_answer(
         .body(body)
         .send()
         .await
-        .map_err(Failure::Http)?;
+        .map_err(TransportFailure::Http)?;
     let status = response.status();
     if !status.is_success() {
-        return Err(Failure::HttpStatus(status.as_u16()));
+        return Err(TransportFailure::HttpStatus(status.as_u16()));
     }
     let content_type = response
         .headers()
@@ -238,22 +240,22 @@ async fn read_doh_answer(
                 .to_ascii_lowercase()
         });
     if let Some(ct) = content_type.filter(|ct| ct != DNS_MESSAGE) {
-        return Err(Failure::BadAnswer(format!(
+        return Err(TransportFailure::BadAnswer(format!(
             "the server answered {:?} instead of a DNS message: is --collector.dns.https-path the DoH endpoint?",
             shorten(&ct)
         )));
     }
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Failure::Http)? {
+    while let Some(chunk) = response.chunk().await.map_err(TransportFailure::Http)? {
         if bytes.len() + chunk.len() > DOH_MAX_ANSWER {
-            return Err(Failure::BadAnswer(
+            return Err(TransportFailure::BadAnswer(
                 "the answer is larger than any DNS message".to_owned(),
             ));
         }
         bytes.extend_from_slice(&chunk);
     }
     DnsResponse::from_buffer(bytes).map_err(|e| {
-        Failure::BadAnswer(format!(
+        TransportFailure::BadAnswer(format!(
             "the answer is not a DNS message ({})",
             shorten(&e.to_string())
         ))

@@ -32,9 +32,9 @@ macro_rules! endpoints {
             pub const ALL: [Self; [$(Endpoint::$name),*].len()] = [$(Self::$name),*];
 
             /// The endpoint's row.
-            const fn row(self) -> Row {
+            const fn row(self) -> EndpointRow {
                 match self {
-                    $(Self::$name => Row {
+                    $(Self::$name => EndpointRow {
                         path: $path,
                         params: &[$($param),*],
                         section: $section,
@@ -49,7 +49,7 @@ macro_rules! endpoints {
 }
 
 /// What the table says about one endpoint.
-struct Row {
+struct EndpointRow {
     path: &'static str,
     params: &'static [&'static str],
     section: Option<Section>,
