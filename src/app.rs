@@ -79,23 +79,13 @@ async fn dispatch(
             } else {
                 scrape_output(args.format)
             };
-            let scraper = default_scraper(&config)?;
-            let state_file = config.state_file.as_deref();
-            scraper.load_states(state_file).await;
-            let exit = scrape::run(&config, &scraper, format).await;
-            scraper.save_states(state_file).await;
-            exit
+            scrape::run(&config, &default_scraper(&config)?, format).await
         }
         Command::Textfile(args) => {
             let options = textfile::TextfileOptions {
                 fail_on_down: args.fail_on_down,
             };
-            let scraper = default_scraper(&config)?;
-            let state_file = config.state_file.as_deref();
-            scraper.load_states(state_file).await;
-            let exit = textfile::run(&config, &scraper, options).await;
-            scraper.save_states(state_file).await;
-            exit
+            textfile::run(&config, &default_scraper(&config)?, options).await
         }
         Command::Check(args) => {
             let format = match args.format {

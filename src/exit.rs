@@ -9,6 +9,7 @@ use std::fmt;
 use std::io::{self, Write as _};
 use std::process::ExitCode;
 
+use crate::collector::StateError;
 use crate::config::ConfigError;
 use crate::technitium::ClientBuildError;
 
@@ -71,6 +72,10 @@ pub enum Fatal {
     /// `textfile` could not write its file (the message says what to do).
     #[error("{0}")]
     Output(String),
+    /// A single run could not read, lock or keep its state (`--state.file`), or was given a
+    /// place that can never hold it.
+    #[error("{0}")]
+    State(#[from] StateError),
     /// `check --format json` could not serialise its report.
     #[error("cannot write check's report as JSON: {0}")]
     ReportJson(serde_json::Error),
@@ -87,7 +92,9 @@ impl Fatal {
             Self::Config(_) | Self::Client(_) | Self::Listen { .. } | Self::SelfMetrics(_) => {
                 Exit::Usage
             }
+            Self::State(StateError::Usage(_)) => Exit::Usage,
             Self::Runtime(_)
+            | Self::State(StateError::Failed(_))
             | Self::Demo(_)
             | Self::Output(_)
             | Self::ReportJson(_)

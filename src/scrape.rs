@@ -21,12 +21,20 @@ pub enum Output {
 
 /// Runs `scrape`: exit 0 when the server is up, 1 when it is not (the output says why).
 ///
+/// With `--state.file`, the state is loaded (and locked) before the collection and saved before
+/// anything is printed: a run that cannot keep it prints nothing rather than counters the next
+/// run would contradict.
+///
 /// # Errors
-/// When stdout cannot be written (a closed pipe is not an error).
+/// When stdout cannot be written (a closed pipe is not an error), or the state cannot be read,
+/// locked or saved.
 pub async fn run(config: &Config, collector: &Scraper, output: Output) -> Result<Exit, Fatal> {
+    let state_file = config.state_file.as_deref();
+    collector.load_states(state_file).await?;
     let deadline = tokio::time::Instant::now() + config.client.timeout;
     // A failure is logged once by the collector; the exit code says it too.
     let snapshot = collector.collect(deadline).await;
+    collector.save_states(state_file).await?;
     let text = match output {
         Output::Table => table::render(&snapshot, collector.client().server()),
         Output::Text => encode(&snapshot, ExpositionFormat::Text),

@@ -34,7 +34,8 @@ pub struct TextfileOptions {
 /// Runs `textfile`.
 ///
 /// # Errors
-/// When the file cannot be written (the old one stays); the message says what to do.
+/// When the file cannot be written, or the state (`--state.file`) cannot be read, locked or
+/// saved (the old file stays); the message says what to do.
 pub async fn run(
     config: &Config,
     collector: &Scraper,
@@ -44,9 +45,15 @@ pub async fn run(
     // Fail before a possibly long collection when the directory cannot take the file.
     preflight(&out.dir, &out.file).map_err(|e| Fatal::Output(describe_io(out, &e)))?;
 
+    // The state (`--state.file`) is locked from here until the run ends, and saved before the
+    // file is written: two runs take turns, and a run that cannot keep its state leaves the old
+    // file rather than write counters the next run would contradict.
+    let state_file = config.state_file.as_deref();
+    collector.load_states(state_file).await?;
     let deadline = tokio::time::Instant::now() + config.client.timeout;
     // A down server is logged by the collector (once) and still written: `technitium_up 0`.
     let snapshot = collector.collect(deadline).await;
+    collector.save_states(state_file).await?;
     let mut enc = encoder_for(&snapshot, ExpositionFormat::Text);
     write_families(&snapshot, &mut enc);
     let series = enc.samples();

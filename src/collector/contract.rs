@@ -8,6 +8,7 @@
 use std::any::Any;
 use std::future::Future;
 use std::path::Path;
+use std::time::Duration;
 
 use tokio::time::Instant;
 
@@ -74,15 +75,30 @@ pub trait Collect: Send + Sync + 'static {
     fn write_not_applicable(_cx: &WriteCx<'_>, _enc: &mut Encoder) {}
 
     /// Before a single run (`scrape`, `textfile`): restores what the collector keeps between
-    /// runs (the derived counters read `--state.file`, or without one do not run); nothing for
-    /// most.
-    fn load_state(_state: &Self::State, _run: SingleRun<'_>) -> impl Future<Output = ()> + Send {
-        async {}
+    /// runs (the derived counters lock and read `--state.file`, or without one do not run);
+    /// nothing for most.
+    ///
+    /// # Errors
+    /// When the run must not go on: a state that exists but cannot be read, or that another run
+    /// is using (the run then stops before collecting, so it never reports counters restarted).
+    fn load_state(
+        _state: &Self::State,
+        _run: SingleRun<'_>,
+    ) -> impl Future<Output = Result<(), StateError>> + Send {
+        async { Ok(()) }
     }
 
-    /// After a single run: keeps what the next run continues from; nothing for most.
-    fn save_state(_state: &Self::State, _run: SingleRun<'_>) -> impl Future<Output = ()> + Send {
-        async {}
+    /// After a single run's collection, before its output is written: keeps what the next run
+    /// continues from; nothing for most. Whatever `load_state` holds (a lock) is kept until the
+    /// run ends, so the output is ordered with the state.
+    ///
+    /// # Errors
+    /// When the state cannot be kept (the run then writes no output and fails).
+    fn save_state(
+        _state: &Self::State,
+        _run: SingleRun<'_>,
+    ) -> impl Future<Output = Result<(), StateError>> + Send {
+        async { Ok(()) }
     }
 
     /// Before `check` collects: turns on what the collector verifies for `check` only (the
@@ -99,6 +115,22 @@ pub struct SingleRun<'a> {
     pub state_file: Option<&'a Path>,
     /// The server, as people see it (its base URL): a state kept for another is not continued.
     pub server: &'a str,
+    /// How long the run's collection may take (`--technitium.timeout`): a run waiting for
+    /// another one that uses the same state waits a little longer than this, then gives up.
+    pub timeout: Duration,
+}
+
+/// Why a single run cannot keep a collector's state between runs
+/// ([`Collect::load_state`], [`Collect::save_state`]): the run stops with this message.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The state's place can never work (`--state.file` on something that is not a regular
+    /// file): a usage error, exit 2.
+    #[error("{0}")]
+    Usage(Box<dyn std::error::Error + Send + Sync>),
+    /// This run cannot read, lock or keep the state: exit 1.
+    #[error("{0}")]
+    Failed(Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// What [`Collect::fetch`] gets.

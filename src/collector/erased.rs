@@ -9,7 +9,9 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use super::contract::{Collect, Cx, Detail, OtherSettings, SingleRun, Warning, WriteCx};
+use super::contract::{
+    Collect, Cx, Detail, OtherSettings, SingleRun, StateError, Warning, WriteCx,
+};
 use super::error::CollectError;
 use super::shared::SharedCalls;
 use super::spec::{OptionError, OptionValues, Spec};
@@ -28,7 +30,7 @@ pub(crate) type AnyState = Arc<dyn Any + Send + Sync>;
 pub(crate) type AnyData = Arc<dyn Any + Send + Sync>;
 
 /// A boxed future of a state hook.
-pub(crate) type Hook<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+pub(crate) type Hook<'a> = Pin<Box<dyn Future<Output = Result<(), StateError>> + Send + 'a>>;
 
 /// A boxed fetch future.
 pub(crate) type Fetching<'a> =
@@ -136,14 +138,14 @@ impl<C: Collect> DynCollect for Erased<C> {
     fn load_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a> {
         match state.downcast_ref::<C::State>() {
             Some(state) => Box::pin(C::load_state(state, run)),
-            None => Box::pin(async {}),
+            None => Box::pin(async { Ok(()) }),
         }
     }
 
     fn save_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a> {
         match state.downcast_ref::<C::State>() {
             Some(state) => Box::pin(C::save_state(state, run)),
-            None => Box::pin(async {}),
+            None => Box::pin(async { Ok(()) }),
         }
     }
 

@@ -73,7 +73,7 @@ collectors! {
     forwarders::Forwarders,
 }
 
-pub use contract::{Collect, Cx, Detail, DetailStatus, SingleRun, Warning, WriteCx};
+pub use contract::{Collect, Cx, Detail, DetailStatus, SingleRun, StateError, Warning, WriteCx};
 pub use error::CollectError;
 pub use families::{
     encode, encoder_for, estimated_size, series_per_collector, write_families,

@@ -22,7 +22,7 @@ use futures_util::future::join_all;
 use tokio::time::Instant;
 
 use super::REGISTRY;
-use super::contract::SingleRun;
+use super::contract::{SingleRun, StateError};
 use super::erased::{AnyData, AnySettings, AnyState, DynCollect, DynCx};
 use super::error::CollectError;
 use super::node::{self, NodeScope};
@@ -137,20 +137,33 @@ impl Scraper {
     /// Before a single run (`scrape`, `textfile`): each collector restores what it keeps
     /// between runs, from `state_file` (`--state.file`) when given
     /// ([`load_state`](super::contract::Collect::load_state)).
-    pub async fn load_states(&self, state_file: Option<&Path>) {
+    ///
+    /// # Errors
+    /// The first collector's reason the run must not go on (its state cannot be read or is in
+    /// use by another run); the run then stops before collecting.
+    pub async fn load_states(&self, state_file: Option<&Path>) -> Result<(), StateError> {
         let run = self.single_run(state_file);
         for (c, state) in REGISTRY.iter().zip(&self.states) {
-            c.load_state(&**state, run).await;
+            c.load_state(&**state, run).await?;
         }
+        Ok(())
     }
 
-    /// After a single run: each collector keeps what the next run continues from
-    /// ([`save_state`](super::contract::Collect::save_state)).
-    pub async fn save_states(&self, state_file: Option<&Path>) {
+    /// After a single run's collection, before its output: each collector keeps what the next
+    /// run continues from ([`save_state`](super::contract::Collect::save_state)).
+    ///
+    /// # Errors
+    /// The first state that could not be kept (every collector still tries).
+    pub async fn save_states(&self, state_file: Option<&Path>) -> Result<(), StateError> {
         let run = self.single_run(state_file);
+        let mut first = Ok(());
         for (c, state) in REGISTRY.iter().zip(&self.states) {
-            c.save_state(&**state, run).await;
+            let saved = c.save_state(&**state, run).await;
+            if first.is_ok() {
+                first = saved;
+            }
         }
+        first
     }
 
     /// Before `check` collects: each collector turns on what it verifies for `check` only
@@ -165,6 +178,7 @@ impl Scraper {
         SingleRun {
             state_file,
             server: self.client.server(),
+            timeout: self.client.timeout(),
         }
     }
 

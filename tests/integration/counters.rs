@@ -585,7 +585,7 @@ async fn the_state_file_continues_the_counters_across_runs() {
         let url = &url;
         async move {
             sim.with(|s| s.now = now);
-            let (engine, _) = state_file::load(path, url);
+            let (engine, _) = state_file::load(path, url).unwrap();
             let state = CountersState::new(engine);
             let info = client.session().await.unwrap();
             let data = counters::fetch(
@@ -618,14 +618,14 @@ async fn the_state_file_continues_the_counters_across_runs() {
         b"{\"format\": \"technitium-exporter-derived-counters\", \"vers",
     )
     .unwrap();
-    let (engine, loaded) = state_file::load(&path, &url);
+    let (engine, loaded) = state_file::load(&path, &url).unwrap();
     assert_eq!(engine, Engine::default());
     assert!(matches!(loaded, state_file::Loaded::Discarded(_)));
     let fresh = run(T0 + 30 + 60 * 7).await;
     assert_eq!(fresh.totals.queries, 0);
     assert!(matches!(fresh.step, CountStep::Anchor { .. }));
     // Another target's file is not continued either.
-    let (_, loaded) = state_file::load(&path, "http://elsewhere:5380");
+    let (_, loaded) = state_file::load(&path, "http://elsewhere:5380").unwrap();
     assert!(matches!(loaded, state_file::Loaded::Discarded(ref r) if r.contains("belongs to")));
 }
 

@@ -33,5 +33,6 @@ mod kubernetes;
 mod minutes;
 mod secrets;
 mod serve;
+mod state_file;
 mod status;
 mod textfile;

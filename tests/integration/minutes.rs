@@ -16,8 +16,8 @@
 //!   ten (nine plus `Others`, which leaves out the tenth) unless `dontTrimQueryTypeData=true`
 //!   reaches a v14+ server that honours it;
 //! - v13.6 / v14.3 / v15.2 envelopes and token carriers as in `mod.rs`;
-//! - failure modes: down (HTTP 503), restarts that lose minutes, a clock set back, another
-//!   server behind the URL, Custom answers that disagree with LastHour.
+//! - failure modes: down (HTTP 503), a slow `Custom` answer, restarts that lose minutes, a clock
+//!   set back, another server behind the URL, Custom answers that disagree with LastHour.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -131,6 +131,8 @@ pub struct Sim {
     pub down: bool,
     /// `dnsServerDomain`.
     pub server_name: String,
+    /// The next Custom answer is held back this long (a slow server), then cleared.
+    pub slow_custom: Option<std::time::Duration>,
     /// Shifts the traffic (another server has other traffic).
     pub traffic_shift: i64,
     /// Every Custom call seen: `(start, end)` as Unix seconds.
@@ -480,6 +482,7 @@ impl SimServer {
             lost: BTreeSet::new(),
             down: false,
             server_name: "dns1.sim.lan".to_owned(),
+            slow_custom: None,
             traffic_shift: 0,
             custom_calls: Vec::new(),
             last_hour_calls: 0,
@@ -523,6 +526,7 @@ impl Respond for Responder {
                 .find(|(key, _)| key == k)
                 .map(|(_, v)| v.into_owned())
         };
+        let mut delay = None;
         let body = match req.url.path() {
             "/api/user/session/get" => sim.session(),
             "/api/dashboard/stats/get" => {
@@ -557,6 +561,7 @@ impl Respond for Responder {
                             return json_answer(json!({"status": "error", "errorMessage": "Start date must be less than or equal to end date."}).to_string());
                         }
                         sim.custom_calls.push((start, end));
+                        delay = sim.slow_custom.take();
                         sim.custom(start, end, untrimmed)
                     }
                     other => panic!("unexpected stats type {other:?}"),
@@ -568,6 +573,10 @@ impl Respond for Responder {
         if let Some(node) = param("node").filter(|_| sim.clustered) {
             body["server"] = json!(node);
         }
-        json_answer(body.to_string())
+        let answer = json_answer(body.to_string());
+        match delay {
+            Some(d) => answer.set_delay(d),
+            None => answer,
+        }
     }
 }

@@ -5,7 +5,8 @@
 //! concurrent scrapes of one target add each minute once), the fetch orchestration ([`fetch`]:
 //! the `LastHour` chart, which the `dashboard` collector usually fetched already, plus at most
 //! one `stats/get?type=Custom` call per scrape, none when no minute became final), the pure
-//! rendering ([`write`](fn@write)) and the `textfile` mode's state file ([`state_file`]).
+//! rendering ([`write`](fn@write)) and the single runs' state file ([`state_file`], locked by
+//! [`state_lock`]).
 //!
 //! Cost: one `Custom` call per newly final minute at most, so about one call a minute whatever
 //! the scrape interval (a 15 s interval makes 4 `LastHour` reads, shared with `dashboard`, and 1
@@ -17,12 +18,14 @@
 pub mod engine;
 pub mod minutes;
 pub mod state_file;
+pub mod state_lock;
 
+use std::sync::PoisonError;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::Mutex;
 
-use super::contract::{Collect, Cx, Detail, DetailStatus, SingleRun, WriteCx};
+use super::contract::{Collect, Cx, Detail, DetailStatus, SingleRun, StateError, WriteCx};
 use super::error::CollectError;
 use super::samples::count;
 use super::spec::Spec;
@@ -81,29 +84,31 @@ impl Collect for DerivedCounters {
         )
     }
 
-    /// Continues from `--state.file`; without one, a single run has nothing to count against
-    /// and the collector does not run.
-    async fn load_state(state: &CountersState, run: SingleRun<'_>) {
+    /// Locks `--state.file` for the run and continues from it; without one, a single run has
+    /// nothing to count against and the collector does not run.
+    async fn load_state(state: &CountersState, run: SingleRun<'_>) -> Result<(), StateError> {
         let Some(path) = run.state_file else {
             state.set_one_shot(true);
-            return;
+            return Ok(());
         };
-        let (engine, loaded) = state_file::load(path, run.server);
+        let lock = state_lock::acquire(path, run.timeout + state_lock::MARGIN).await?;
+        let (engine, loaded) = state_file::load(path, run.server)?;
         if let state_file::Loaded::Discarded(why) = loaded {
             tracing::warn!(path = %path.display(), "derived counters start afresh: {why}");
         }
         state.restore(engine).await;
+        state.keep_lock(lock);
+        Ok(())
     }
 
-    /// Saves the counters to `--state.file`; a failure is a warning (the next run starts
-    /// afresh), never an error of the run itself.
-    async fn save_state(state: &CountersState, run: SingleRun<'_>) {
+    /// Saves the counters to `--state.file` (the lock is kept until the run ends); a failure
+    /// fails the run, which then writes nothing its next run would contradict.
+    async fn save_state(state: &CountersState, run: SingleRun<'_>) -> Result<(), StateError> {
         let Some(path) = run.state_file else {
-            return;
+            return Ok(());
         };
-        if let Err(why) = state_file::save(path, run.server, &state.engine().await) {
-            tracing::warn!(path = %path.display(), "cannot keep the derived counters: {why}");
-        }
+        state_file::save(path, run.server, &state.engine().await)?;
+        Ok(())
     }
 
     /// `check` compares the stored minutes with the chart at once (one `Custom` call),
@@ -131,6 +136,8 @@ pub struct CountersState {
     one_shot: AtomicBool,
     /// A `check` run: the first collection also compares the stored minutes with the chart.
     verify: AtomicBool,
+    /// A single run's lock of its state file, held until the run ends.
+    lock: std::sync::Mutex<Option<state_lock::StateLock>>,
 }
 
 impl CountersState {
@@ -141,6 +148,7 @@ impl CountersState {
             engine: Mutex::new(engine),
             one_shot: AtomicBool::new(false),
             verify: AtomicBool::new(false),
+            lock: std::sync::Mutex::new(None),
         }
     }
 
@@ -152,6 +160,11 @@ impl CountersState {
     /// Continues from `engine` (loaded from a state file).
     pub async fn restore(&self, engine: Engine) {
         *self.engine.lock().await = engine;
+    }
+
+    /// Keeps the state file's lock until this state is dropped (the run's end).
+    fn keep_lock(&self, lock: state_lock::StateLock) {
+        *self.lock.lock().unwrap_or_else(PoisonError::into_inner) = Some(lock);
     }
 
     /// Marks a single run without a state file: the collector then does not run (it would only
@@ -434,6 +447,16 @@ pub fn write(data: &CountersData, enc: &mut Encoder) {
         "Per-minute buckets of the server that the derived counters could not count: left out of the qtype and protocol counters when the server's two per-minute sources disagree, or out of every derived counter when more than 24 hours behind.",
     );
     enc.sample(&[], count(t.missed_minutes));
+}
+
+impl From<state_file::StateFileError> for StateError {
+    fn from(e: state_file::StateFileError) -> Self {
+        if e.is_usage() {
+            Self::Usage(Box::new(e))
+        } else {
+            Self::Failed(Box::new(e))
+        }
+    }
 }
 
 #[cfg(test)]

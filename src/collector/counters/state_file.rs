@@ -1,16 +1,28 @@
-//! The `textfile` mode's state file (`--state.file`): the derived counters' [`Engine`] between
-//! one-shot runs.
+//! The `textfile` and `scrape` modes' state file (`--state.file`): the derived counters'
+//! [`Engine`] between one-shot runs.
 //!
-//! JSON with a format name and version, bound to the target's base URL: a file written for
-//! another URL (a copied file, a changed `--technitium.url`) is a fresh start, like a corrupt,
-//! truncated or unknown-version file, and each of those is a warning, never a crash and never a
-//! partial counter (the file is parsed whole or not at all). Writes are atomic: a temporary file
-//! in the same directory, fsync, rename over the old file, fsync of the directory; a crash leaves
-//! the old file or the new one, never a mix.
+//! JSON with a format name and version, bound to the target's base URL. A file that is there but
+//! cannot be used as state (written for another URL, a changed `--technitium.url`; corrupt,
+//! truncated, of an unknown version) is a warning and a fresh start, never a crash and never a
+//! partial counter: the file is parsed whole ([`parse`]) or not at all. A file that cannot be *read* (permissions) is an error, never
+//! a fresh start: it may hold good counters, so it is left as it is and the run fails.
+//!
+//! The path must be a regular file or not exist: anything else (`/dev/null`, a FIFO, a device, a
+//! directory, a symbolic link) is refused before it is opened ([`check_place`]), opens never
+//! block, and a save never renames over anything but a regular file.
+//!
+//! Writes are atomic: a temporary file (`.state-*.tmp`) in the same directory, fsync, rename over
+//! the old file, fsync of the directory; a crash leaves the old file or the new one, never a mix.
+//! Two runs never use one file at once: see [`super::state_lock`].
 
+use std::fs::{File, FileType};
 use std::io::{Read as _, Write as _};
+use std::os::unix::fs::FileTypeExt as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use rustix::fs::{Mode, OFlags};
+use rustix::io::Errno;
 use serde::{Deserialize, Serialize};
 
 use super::engine::{Engine, MAX_PROTOCOLS, MAX_QTYPES};
@@ -21,10 +33,13 @@ pub const FORMAT: &str = "technitium-exporter-derived-counters";
 pub const VERSION: u32 = 1;
 /// A state file is a few kilobytes; anything this large is not one.
 pub const MAX_SIZE: u64 = 1024 * 1024;
+/// Temporary files are `.state-XXXXXX.tmp`.
+const TEMP_PREFIX: &str = ".state-";
+const TEMP_SUFFIX: &str = ".tmp";
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct File {
+struct FileBody {
     format: String,
     version: u32,
     url: String,
@@ -42,71 +57,31 @@ pub enum Loaded {
     Discarded(String),
 }
 
-/// Reads the state of the target at `url` (its base URL as shown to people) from `path`.
-///
-/// Never fails: a missing file is a fresh start; an unreadable, corrupt, foreign or
-/// unknown-version file is a fresh start with a [`Loaded::Discarded`] reason to log.
-#[must_use]
-pub fn load(path: &Path, url: &str) -> (Engine, Loaded) {
-    let shown = path.display();
-    let file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return (Engine::default(), Loaded::Missing);
-        }
-        Err(e) => {
-            return discard(format!(
-                "cannot read the state file {shown}: {e}; the derived counters start afresh (check its permissions)"
-            ));
-        }
-    };
-    let mut body = Vec::new();
-    if let Err(e) = file.take(MAX_SIZE + 1).read_to_end(&mut body) {
-        return discard(format!(
-            "cannot read the state file {shown}: {e}; the derived counters start afresh"
-        ));
-    }
-    if body.len() as u64 > MAX_SIZE {
-        return discard(format!(
-            "the state file {shown} is larger than {MAX_SIZE} bytes, so it is not one; the derived counters start afresh (remove it)"
-        ));
-    }
-    let parsed: File = match serde_json::from_slice(&body) {
-        Ok(f) => f,
-        Err(e) => {
-            return discard(format!(
-                "the state file {shown} is corrupt ({e}); the derived counters start afresh"
-            ));
-        }
-    };
-    if parsed.format != FORMAT || parsed.version != VERSION {
-        return discard(format!(
-            "the state file {shown} is {:?} version {}, not {FORMAT:?} version {VERSION}; the derived counters start afresh",
-            parsed.format, parsed.version
-        ));
-    }
-    if parsed.url != url {
-        return discard(format!(
-            "the state file {shown} belongs to {}, not {url}; the derived counters start afresh (use one --state.file per target)",
-            parsed.url
-        ));
-    }
-    let t = &parsed.engine.totals;
-    if t.qtypes.len() > MAX_QTYPES || t.protocols.len() > MAX_PROTOCOLS {
-        return discard(format!(
-            "the state file {shown} has more label values than this exporter keeps; the derived counters start afresh"
-        ));
-    }
-    (parsed.engine, Loaded::Continued)
-}
-
-fn discard(reason: String) -> (Engine, Loaded) {
-    (Engine::default(), Loaded::Discarded(reason))
-}
-
-/// Why the state could not be saved (the old file is left as it was).
+/// Why the state file cannot be used or kept: the run stops with this message.
 #[derive(Debug, thiserror::Error)]
-pub enum SaveError {
+pub enum StateFileError {
+    /// The path exists and is not a regular file: a usage error.
+    #[error(
+        "--state.file {} is {what}, not a regular file: give the path of a file the derived counters can be kept in (it is created), or leave --state.file out to keep none",
+        path.display()
+    )]
+    NotRegular {
+        /// The path given (or its lock file).
+        path: PathBuf,
+        /// What it is (`a directory`, `a FIFO`, …).
+        what: &'static str,
+    },
+    /// The file exists but cannot be read: it is left as it is.
+    #[error(
+        "cannot read the state file {}: {reason}; it is left as it is and this run writes nothing: let the user running the exporter read and write it (or remove it to start the derived counters afresh)",
+        path.display()
+    )]
+    Unreadable {
+        /// The state file.
+        path: PathBuf,
+        /// The system's words.
+        reason: String,
+    },
     /// The state does not encode (it always does).
     #[error("cannot encode the state for {}: {reason}", path.display())]
     Encode {
@@ -117,12 +92,12 @@ pub enum SaveError {
     },
     /// The directory is not writable, or the disk failed.
     #[error(
-        "cannot {what} the state file {}: {reason}; check that {} exists and is writable",
+        "cannot {what} the state file {}: {reason}; this run writes nothing, so that the next one does not report the derived counters restarted: check that {} exists and is writable by the user running the exporter",
         path.display(),
         dir.display()
     )]
     Write {
-        /// What could not be done (`write`, `replace`, …).
+        /// What could not be done (`write`, `replace`, `lock`, …).
         what: &'static str,
         /// The state file.
         path: PathBuf,
@@ -131,49 +106,251 @@ pub enum SaveError {
         /// The system's words.
         reason: String,
     },
+    /// Another run holds the state file's lock and did not finish in time.
+    #[error(
+        "another run{} is using the state file {} and did not finish within {}s: this run stops without writing anything; runs that share a --state.file take turns (is a second timer or cron job running the same command?)",
+        holder.map(|pid| format!(" (pid {pid})")).unwrap_or_default(),
+        path.display(),
+        waited.as_secs()
+    )]
+    Busy {
+        /// The state file.
+        path: PathBuf,
+        /// The other run's process id, as it recorded it in the lock file.
+        holder: Option<u32>,
+        /// How long this run waited.
+        waited: Duration,
+    },
+}
+
+impl StateFileError {
+    /// Whether the error is a usage error (exit 2) rather than a failed run (exit 1).
+    #[must_use]
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Self::NotRegular { .. })
+    }
+}
+
+/// The directory of `path` (`.` for a bare file name).
+#[must_use]
+pub fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Refuses a `path` that exists and is not a regular file, without opening it (a FIFO would
+/// block, a device node may act on an open). A missing path is fine.
+///
+/// # Errors
+/// [`StateFileError::NotRegular`], or [`StateFileError::Unreadable`] when the path cannot be
+/// looked at (a directory on the way that may not be searched).
+pub fn check_place(path: &Path) -> Result<(), StateFileError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_file() => Ok(()),
+        Ok(meta) => Err(StateFileError::NotRegular {
+            path: path.to_owned(),
+            what: what(meta.file_type()),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StateFileError::Unreadable {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn what(ft: FileType) -> &'static str {
+    if ft.is_dir() {
+        "a directory"
+    } else if ft.is_symlink() {
+        "a symbolic link"
+    } else if ft.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if ft.is_char_device() {
+        "a character device"
+    } else if ft.is_block_device() {
+        "a block device"
+    } else if ft.is_socket() {
+        "a socket"
+    } else {
+        "something else"
+    }
+}
+
+/// Why [`open_regular`] did not give a file.
+#[derive(Debug)]
+pub(super) enum OpenError {
+    /// There is no such file (and `O_CREAT` was not asked).
+    NotFound,
+    /// It is not a regular file (`what` it is).
+    NotRegular(&'static str),
+    /// The system's error.
+    Io(std::io::Error),
+}
+
+/// Opens `path` with `flags`, never blocking (`O_NONBLOCK`: a FIFO swapped in after
+/// [`check_place`] does not hang the run) and never through a symbolic link (`O_NOFOLLOW`),
+/// and checks that what was opened is a regular file.
+pub(super) fn open_regular(path: &Path, flags: OFlags, mode: Mode) -> Result<File, OpenError> {
+    let flags = flags | OFlags::NONBLOCK | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let fd = match rustix::fs::open(path, flags, mode) {
+        Ok(fd) => fd,
+        Err(Errno::NOENT) => return Err(OpenError::NotFound),
+        Err(Errno::LOOP) => return Err(OpenError::NotRegular("a symbolic link")),
+        Err(Errno::ISDIR) => return Err(OpenError::NotRegular("a directory")),
+        Err(e) => return Err(OpenError::Io(e.into())),
+    };
+    let file = File::from(fd);
+    let ft = file.metadata().map_err(OpenError::Io)?.file_type();
+    if ft.is_file() {
+        Ok(file)
+    } else {
+        Err(OpenError::NotRegular(what(ft)))
+    }
+}
+
+/// Reads the state of the target at `url` (its base URL as shown to people) from `path`.
+///
+/// A missing file is a fresh start; a corrupt, foreign or unknown-version file is a fresh start
+/// with a [`Loaded::Discarded`] reason to log.
+///
+/// # Errors
+/// When the path is not a regular file, or the file is there but cannot be read: it may hold
+/// good counters, so the run must neither start them afresh nor overwrite it.
+pub fn load(path: &Path, url: &str) -> Result<(Engine, Loaded), StateFileError> {
+    check_place(path)?;
+    let unreadable = |e: std::io::Error| StateFileError::Unreadable {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    let file = match open_regular(path, OFlags::RDONLY, Mode::empty()) {
+        Ok(f) => f,
+        Err(OpenError::NotFound) => return Ok((Engine::default(), Loaded::Missing)),
+        Err(OpenError::NotRegular(what)) => {
+            return Err(StateFileError::NotRegular {
+                path: path.to_owned(),
+                what,
+            });
+        }
+        Err(OpenError::Io(e)) => return Err(unreadable(e)),
+    };
+    let mut body = Vec::new();
+    file.take(MAX_SIZE + 1)
+        .read_to_end(&mut body)
+        .map_err(unreadable)?;
+    Ok(match parse(&body, url) {
+        Ok(engine) => (engine, Loaded::Continued),
+        Err(why) => (
+            Engine::default(),
+            Loaded::Discarded(format!(
+                "the state file {} {why}; the derived counters start afresh",
+                path.display()
+            )),
+        ),
+    })
+}
+
+/// Parses a state file's content for the target at `url`: the engine to continue from, or why
+/// the content is not a state to continue (a phrase completing "the state file PATH …").
+///
+/// # Errors
+/// The reason, in words for a warning; it quotes at most a few dozen characters of the file.
+pub fn parse(body: &[u8], url: &str) -> Result<Engine, String> {
+    if body.len() as u64 > MAX_SIZE {
+        return Err(format!(
+            "is larger than {MAX_SIZE} bytes, so it is not one (remove it)"
+        ));
+    }
+    let parsed: FileBody = serde_json::from_slice(body)
+        .map_err(|e| format!("is corrupt ({})", bounded(&e.to_string(), 160)))?;
+    if parsed.format != FORMAT || parsed.version != VERSION {
+        return Err(format!(
+            "is {} version {}, not {FORMAT:?} version {VERSION}",
+            shown(&parsed.format),
+            parsed.version
+        ));
+    }
+    if parsed.url != url {
+        return Err(format!(
+            "belongs to {}, not {url} (use one --state.file per target)",
+            bounded(&parsed.url, 120)
+        ));
+    }
+    let t = &parsed.engine.totals;
+    if t.qtypes.len() > MAX_QTYPES || t.protocols.len() > MAX_PROTOCOLS {
+        return Err("has more label values than this exporter keeps".to_owned());
+    }
+    Ok(parsed.engine)
+}
+
+/// At most 32 characters of `s`, quoted and escaped, for a message.
+fn shown(s: &str) -> String {
+    let mut cut: String = s.chars().take(32).collect();
+    if cut.len() < s.len() {
+        cut.push('…');
+    }
+    format!("{cut:?}")
+}
+
+/// At most `n` characters of `s` with control characters escaped, for a message.
+fn bounded(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).flat_map(char::escape_default).collect();
+    if s.chars().nth(n).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Writes the state of the target at `url` to `path` atomically.
 ///
 /// # Errors
-/// When the directory is not writable or the disk fails; the old file is then left as it was.
-pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), SaveError> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let body = serde_json::to_vec_pretty(&FileRef {
-        format: FORMAT,
-        version: VERSION,
-        url,
-        engine,
-    })
-    .map_err(|e| SaveError::Encode {
+/// When the path is no longer a regular file, the directory is not writable or the disk fails;
+/// the old file is then left as it was.
+pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), StateFileError> {
+    let dir = dir_of(path);
+    let body = encode(url, engine).map_err(|e| StateFileError::Encode {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
-    let fail = |what: &'static str, e: &dyn std::fmt::Display| SaveError::Write {
+    let fail = |what: &'static str, e: &dyn std::fmt::Display| StateFileError::Write {
         what,
         path: path.to_owned(),
         dir: dir.to_owned(),
         reason: e.to_string(),
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".state-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| fail("create a temporary file for", &e))?;
     tmp.write_all(&body)
-        .and_then(|()| tmp.write_all(b"\n"))
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| fail("write", &e))?;
+    // Never rename over a directory, a device or a FIFO put there since the run started.
+    check_place(path)?;
     tmp.persist(path).map_err(|e| fail("replace", &e.error))?;
     // The rename is durable only once the directory entry is on disk.
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The content [`save`] writes: what [`parse`] reads back.
+///
+/// # Errors
+/// When serde cannot encode the state (it always can).
+pub fn encode(url: &str, engine: &Engine) -> Result<Vec<u8>, serde_json::Error> {
+    let mut body = serde_json::to_vec_pretty(&FileRef {
+        format: FORMAT,
+        version: VERSION,
+        url,
+        engine,
+    })?;
+    body.push(b'\n');
+    Ok(body)
 }
 
 #[derive(Serialize)]
@@ -191,28 +368,34 @@ mod tests {
     use crate::collector::counters::engine::AnchorReason;
 
     const URL: &str = "http://dns1.lan:5380";
+    /// 2026-05-10T12:30:00Z, the minute the sample counted up to.
+    const NOW: i64 = 1_778_416_200;
 
     fn sample() -> Engine {
         let mut e = Engine::default();
-        e.anchor(1_778_416_200, AnchorReason::First, Some("dns1"));
+        e.anchor(NOW, AnchorReason::First, Some("dns1"));
         e.totals.queries = 12_345;
         e.totals.qtypes.insert("A".into(), 999);
         e.totals.missed_minutes = 3;
         e
     }
 
+    fn load_now(path: &Path, url: &str) -> (Engine, Loaded) {
+        load(path, url).unwrap()
+    }
+
     #[test]
     fn round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        assert_eq!(load(&path, URL), (Engine::default(), Loaded::Missing));
+        assert_eq!(load_now(&path, URL), (Engine::default(), Loaded::Missing));
         save(&path, URL, &sample()).unwrap();
-        assert_eq!(load(&path, URL), (sample(), Loaded::Continued));
+        assert_eq!(load_now(&path, URL), (sample(), Loaded::Continued));
         // Overwriting replaces it whole; no temporary file is left behind.
         let mut next = sample();
         next.totals.queries += 1;
         save(&path, URL, &next).unwrap();
-        assert_eq!(load(&path, URL).0, next);
+        assert_eq!(load_now(&path, URL).0, next);
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -225,7 +408,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
         save(&path, URL, &sample()).unwrap();
-        let (e, why) = load(&path, "http://other:5380");
+        let (e, why) = load_now(&path, "http://other:5380");
         assert_eq!(e, Engine::default());
         assert!(
             matches!(why, Loaded::Discarded(ref r) if r.contains("belongs to http://dns1.lan:5380"))
@@ -233,19 +416,21 @@ mod tests {
 
         let good = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, &good[..good.len() / 2]).unwrap();
-        let (e, why) = load(&path, URL);
+        let (e, why) = load_now(&path, URL);
         assert_eq!(e, Engine::default());
         assert!(matches!(why, Loaded::Discarded(ref r) if r.contains("corrupt")));
 
         std::fs::write(&path, good.replace("\"version\": 1", "\"version\": 2")).unwrap();
-        assert!(matches!(load(&path, URL).1, Loaded::Discarded(ref r) if r.contains("version 2")));
+        assert!(
+            matches!(load_now(&path, URL).1, Loaded::Discarded(ref r) if r.contains("version 2"))
+        );
 
         // A counter that is not a count (negative) rejects the whole file: never a partial state.
         std::fs::write(&path, good.replace("12345", "-1")).unwrap();
-        assert_eq!(load(&path, URL).0, Engine::default());
+        assert_eq!(load_now(&path, URL).0, Engine::default());
 
         std::fs::write(&path, vec![b' '; usize::try_from(MAX_SIZE + 1).unwrap()]).unwrap();
-        assert!(matches!(load(&path, URL).1, Loaded::Discarded(ref r) if r.contains("larger")));
+        assert!(matches!(load_now(&path, URL).1, Loaded::Discarded(ref r) if r.contains("larger")));
     }
 
     #[test]
@@ -256,6 +441,45 @@ mod tests {
         let missing = dir.path().join("no-such-dir").join("state.json");
         let err = save(&missing, URL, &sample()).unwrap_err();
         assert!(err.to_string().contains("no-such-dir"), "{err}");
-        assert_eq!(load(&path, URL), (sample(), Loaded::Continued));
+        // A parent that is a regular file: not even root can save there.
+        let under_a_file = path.join("state.json");
+        let err = save(&under_a_file, URL, &sample()).unwrap_err();
+        assert!(!err.is_usage());
+        assert!(err.to_string().contains("this run writes nothing"), "{err}");
+        assert_eq!(load_now(&path, URL), (sample(), Loaded::Continued));
+    }
+
+    /// Issue 21, defect 2: a save never renames over a directory or a FIFO (put there after the
+    /// run started), and a load refuses them without blocking.
+    #[test]
+    fn nothing_but_a_regular_file_is_read_or_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        for path in [&fifo, &sub] {
+            let err = save(path, URL, &sample()).unwrap_err();
+            assert!(err.is_usage(), "{err}");
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+            let err = load(path, URL).unwrap_err();
+            assert!(err.is_usage(), "{err}");
+        }
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        assert!(sub.is_dir());
+        // The temporary file of the refused saves is gone.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 }
