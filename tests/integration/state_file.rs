@@ -1,6 +1,7 @@
 //! `--state.file` against the built binary (issue 21): two runs sharing one file take turns and
 //! never make a counter go down; a path that is not a regular file is refused without blocking
-//! or replacing it; a file that cannot be read or saved fails the run and is left alone.
+//! or replacing it; a file that cannot be read or saved fails the run and is left alone; the
+//! temporary files of killed saves are swept.
 //!
 //! The permission cases need a process that the file modes bind: as root, the binary runs
 //! without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (`setpriv --bounding-set`), so they run
@@ -124,6 +125,15 @@ fn env_of(from: &Command, mut to: Command) -> Command {
     }
     to.stdin(Stdio::null());
     to
+}
+
+fn set_age(file: &Path, age: Duration) {
+    fs::File::options()
+        .write(true)
+        .open(file)
+        .unwrap()
+        .set_modified(SystemTime::now() - age)
+        .unwrap();
 }
 
 /// Defect 1: a run that started earlier and finished later saved its older watermark and totals
@@ -385,4 +395,34 @@ fn a_state_file_that_cannot_be_read_is_left_as_it_is() {
     );
     assert_eq!(fs::read(&state).unwrap(), good);
     assert!(!dir.path().join("technitium.prom").exists());
+}
+
+/// Defect 6: the `.state-*.tmp` files of runs killed during a save stayed for ever. A save
+/// removes those older than a minute, and leaves younger ones (a save in progress) and other
+/// files alone.
+#[test]
+fn stale_temporary_state_files_are_swept() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("counters.json");
+    for name in [
+        ".state-old1.tmp",
+        ".state-old2.tmp",
+        ".state-young.tmp",
+        ".state-notes",
+    ] {
+        fs::write(dir.path().join(name), "{").unwrap();
+    }
+    for name in [".state-old1.tmp", ".state-old2.tmp", ".state-notes"] {
+        set_age(&dir.path().join(name), Duration::from_secs(90));
+    }
+    let (code, stderr) = run(demo_textfile(dir.path(), &state), "sweep");
+    assert_eq!(code, Some(0), "{stderr}");
+    let mut left: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".state-"))
+        .collect();
+    left.sort();
+    assert_eq!(left, [".state-notes", ".state-young.tmp"]);
+    assert!(state.exists());
 }

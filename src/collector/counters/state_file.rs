@@ -13,13 +13,14 @@
 //!
 //! Writes are atomic: a temporary file (`.state-*.tmp`) in the same directory, fsync, rename over
 //! the old file, fsync of the directory; a crash leaves the old file or the new one, never a mix.
-//! Two runs never use one file at once: see [`super::state_lock`].
+//! Temporary files older than a minute (left by a run killed before its rename) are removed by
+//! the next save. Two runs never use one file at once: see [`super::state_lock`].
 
 use std::fs::{File, FileType};
 use std::io::{Read as _, Write as _};
 use std::os::unix::fs::FileTypeExt as _;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
@@ -33,6 +34,8 @@ pub const FORMAT: &str = "technitium-exporter-derived-counters";
 pub const VERSION: u32 = 1;
 /// A state file is a few kilobytes; anything this large is not one.
 pub const MAX_SIZE: u64 = 1024 * 1024;
+/// Temporary files of earlier saves older than this are removed.
+const STALE_AFTER: Duration = Duration::from_secs(60);
 /// Temporary files are `.state-XXXXXX.tmp`.
 const TEMP_PREFIX: &str = ".state-";
 const TEMP_SUFFIX: &str = ".tmp";
@@ -303,7 +306,8 @@ fn bounded(s: &str, n: usize) -> String {
     out
 }
 
-/// Writes the state of the target at `url` to `path` atomically.
+/// Writes the state of the target at `url` to `path` atomically, then removes temporary files
+/// that earlier, killed saves left behind.
 ///
 /// # Errors
 /// When the path is no longer a regular file, the directory is not writable or the disk fails;
@@ -335,6 +339,7 @@ pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), StateFileErro
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
+    remove_stale_temps(dir);
     Ok(())
 }
 
@@ -351,6 +356,42 @@ pub fn encode(url: &str, engine: &Engine) -> Result<Vec<u8>, serde_json::Error> 
     })?;
     body.push(b'\n');
     Ok(body)
+}
+
+/// Removes `.state-*.tmp` files older than a minute, left by a run killed before its rename.
+/// Younger ones may belong to a run still writing (another target's state in the same
+/// directory).
+fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(|n| {
+            n.len() > TEMP_PREFIX.len() + TEMP_SUFFIX.len()
+                && n.starts_with(TEMP_PREFIX)
+                && n.ends_with(TEMP_SUFFIX)
+        });
+        // `DirEntry::metadata` does not follow a symbolic link.
+        let Some(meta) = ours.then(|| entry.metadata().ok()).flatten() else {
+            continue;
+        };
+        let stale = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if meta.is_file() && stale {
+            let path = entry.path();
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::debug!(path = %path.display(), "removed a stale temp file"),
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), "cannot remove a stale temp file: {e}")
+                }
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
