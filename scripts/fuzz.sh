@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzes the exporter's parsers of untrusted input with cargo-fuzz (libFuzzer): every upstream
-# JSON answer as the client decodes it (envelope, status, payload), the config file, the
-# X-Prometheus-Scrape-Timeout-Seconds header and the Authorization: Basic header. The targets
+# JSON answer as the client decodes it (envelope, status, payload), the config file, the state
+# file (--state.file), the X-Prometheus-Scrape-Timeout-Seconds header and the Authorization:
+# Basic header. The targets
 # live in fuzz/ (a crate of its own, so `cargo test` never needs it).
 #
 # cargo-fuzz wants a nightly compiler; only stable is installed here, so the build runs with
@@ -92,6 +93,41 @@ i=0
 for v in 10 9.5 0.5 120 1e3 1e20 inf -1 0 NaN ' 15 ' 18446744073709551616; do
     printf '%s' "$v" >"$seeds/scrape_timeout_header/$((i++))"
 done
+# The state file as `save` writes it, for the URL and near the time the target uses, with no
+# warning and with each kind of warning.
+state_seed() {
+    local name=$1 watermark=$2 warning=$3
+    mkdir -p "$seeds/state_file"
+    cat >"$seeds/state_file/$name.json" <<EOF
+{
+  "format": "technitium-exporter-derived-counters",
+  "version": 1,
+  "url": "http://127.0.0.1:5380",
+  "engine": {
+    "watermark": $watermark,
+    "server": "dns1.lan",
+    "totals": {
+      "queries": 12345,
+      "rcodes": { "NOERROR": 12000, "NXDOMAIN": 300, "REFUSED": 5, "SERVFAIL": 40 },
+      "outcomes": { "authoritative": 10, "blocked": 20, "cached": 3000, "dropped": 1, "recursive": 9000 },
+      "qtypes": { "A": 999, "AAAA": 10, "CNAME": 0, "HTTPS": 4, "MX": 0, "NS": 1, "PTR": 7, "SOA": 0, "SRV": 0, "TXT": 2, "other": 3, "65280": 1 },
+      "protocols": { "https": 0, "quic": 0, "tcp": 12, "tls": 0, "udp": 12333 },
+      "missed_minutes": 3
+    },
+    "custom_agrees": true,
+    "warning": $warning
+  }
+}
+EOF
+}
+state_seed plain 1778416140 null
+state_seed first null null
+state_seed behind 1778329980 null
+state_seed mismatch 1778416140 '{ "kind": "mismatch", "start": 1778409000, "end": 1778416140, "minutes": 3 }'
+state_seed clock-back 1778416140 '{ "kind": "clock_back", "watermark": 1778416140, "newest_final": 1778410000 }'
+state_seed restarted 1778416140 '{ "kind": "restarted", "reason": { "server_changed": { "from": "a.lan", "to": "b.lan" } } }'
+state_seed restarted-clock 1778416140 '{ "kind": "restarted", "reason": { "clock_back": { "watermark": 1, "newest_final": 2 } } }'
+state_seed skipped 1778416140 '{ "kind": "skipped", "minutes": 90 }'
 printf 'Basic cHJvbWV0aGV1czpzM2NyZXQ=' >"$seeds/basic_auth_header/basic"
 printf 'basic cHJvbTp4' >"$seeds/basic_auth_header/lower-unpadded"
 printf 'prometheus\0s3cr:et' >"$seeds/basic_auth_header/round-trip"

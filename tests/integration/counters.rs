@@ -585,7 +585,7 @@ async fn the_state_file_continues_the_counters_across_runs() {
         let url = &url;
         async move {
             sim.with(|s| s.now = now);
-            let (engine, _) = state_file::load(path, url).unwrap();
+            let (engine, _) = state_file::load(path, url, now).unwrap();
             let state = CountersState::new(engine);
             let info = client.session().await.unwrap();
             let data = counters::fetch(
@@ -618,14 +618,14 @@ async fn the_state_file_continues_the_counters_across_runs() {
         b"{\"format\": \"technitium-exporter-derived-counters\", \"vers",
     )
     .unwrap();
-    let (engine, loaded) = state_file::load(&path, &url).unwrap();
+    let (engine, loaded) = state_file::load(&path, &url, T0).unwrap();
     assert_eq!(engine, Engine::default());
     assert!(matches!(loaded, state_file::Loaded::Discarded(_)));
     let fresh = run(T0 + 30 + 60 * 7).await;
     assert_eq!(fresh.totals.queries, 0);
     assert!(matches!(fresh.step, CountStep::Anchor { .. }));
     // Another target's file is not continued either.
-    let (_, loaded) = state_file::load(&path, "http://elsewhere:5380").unwrap();
+    let (_, loaded) = state_file::load(&path, "http://elsewhere:5380", T0).unwrap();
     assert!(matches!(loaded, state_file::Loaded::Discarded(ref r) if r.contains("belongs to")));
 }
 
@@ -838,7 +838,9 @@ async fn through_the_collector_increases_match_the_servers_minutes_every_15_s() 
 /// and a fresh start, never a failed run.
 #[tokio::test(flavor = "multi_thread")]
 async fn textfile_runs_continue_the_counters_from_the_state_file() {
-    let sim = SimServer::start(Version::V13_6, T0 + 30).await;
+    // The binary checks the watermark against this machine's clock: a whole minute of it.
+    let t0 = state_file::unix_now().div_euclid(60) * 60;
+    let sim = SimServer::start(Version::V13_6, t0 + 30).await;
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state").join("counters.json");
     std::fs::create_dir_all(state.parent().unwrap()).unwrap();
@@ -864,11 +866,11 @@ async fn textfile_runs_continue_the_counters_from_the_state_file() {
     let (first, _) = go().await;
     assert_eq!(sample(&first, "technitium_queries_total"), Some(0.0));
     for m in 1..=4 {
-        sim.with(|s| s.now = T0 + 30 + 60 * m);
+        sim.with(|s| s.now = t0 + 30 + 60 * m);
         go().await;
     }
     let (last, _) = go().await;
-    let want = sim.with(|s| s.sum(T0 - 60, T0 + 3 * 60));
+    let want = sim.with(|s| s.sum(t0 - 60, t0 + 3 * 60));
     assert_eq!(
         sample(&last, "technitium_queries_total"),
         Some(want.queries as f64)
@@ -883,7 +885,7 @@ async fn textfile_runs_continue_the_counters_from_the_state_file() {
         "one Custom call per new minute"
     );
     std::fs::write(&state, b"{ not json").unwrap();
-    sim.with(|s| s.now = T0 + 30 + 60 * 6);
+    sim.with(|s| s.now = t0 + 30 + 60 * 6);
     let (fresh, stderr) = go().await;
     assert_eq!(sample(&fresh, "technitium_queries_total"), Some(0.0));
     assert!(stderr.contains("derived counters start afresh"), "{stderr}");

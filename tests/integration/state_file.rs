@@ -1,7 +1,7 @@
 //! `--state.file` against the built binary (issue 21): two runs sharing one file take turns and
 //! never make a counter go down; a path that is not a regular file is refused without blocking
 //! or replacing it; a file that cannot be read or saved fails the run and is left alone; the
-//! temporary files of killed saves are swept.
+//! temporary files of killed saves are swept; values the exporter never writes are not trusted.
 //!
 //! The permission cases need a process that the file modes bind: as root, the binary runs
 //! without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (`setpriv --bounding-set`), so they run
@@ -20,11 +20,7 @@ use crate::minutes::SimServer;
 
 /// A whole minute near this machine's clock (the state file's watermark is checked against it).
 fn t0() -> i64 {
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    i64::try_from(now).unwrap().div_euclid(60) * 60
+    state_file::unix_now().div_euclid(60) * 60
 }
 
 /// `textfile` against `url`, writing into `out` and keeping its state at `state`.
@@ -224,7 +220,7 @@ async fn two_overlapping_runs_never_make_a_counter_go_down() {
     // Nothing was lost or counted twice: every final minute since the first run, once.
     let want = sim.with(|s| s.sum(t0 - 60, t0 + 300)).queries as f64;
     assert_eq!(queries(&prom), want, "{seen:?}");
-    let (engine, _) = state_file::load(&state, &url).unwrap();
+    let (engine, _) = state_file::load(&state, &url, state_file::unix_now()).unwrap();
     assert_eq!(engine.watermark, Some(t0 + 300));
     assert_eq!(engine.totals.queries as f64, want);
 }
@@ -425,4 +421,45 @@ fn stale_temporary_state_files_are_swept() {
     left.sort();
     assert_eq!(left, [".state-notes", ".state-young.tmp"]);
     assert!(state.exists());
+}
+
+/// Defect 7: a watermark of `i64::MIN` wrapped (and overflowed in a debug build), 0 added
+/// millions of missed minutes. Such a file is now a warning and a fresh start.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_state_file_with_values_the_exporter_never_writes_starts_afresh() {
+    let t0 = t0();
+    let sim = SimServer::start(Version::V13_6, t0 + 30).await;
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("counters.json");
+    let url = sim.uri();
+    for watermark in [i64::MIN, 0, -1] {
+        fs::write(
+            &state,
+            format!(
+                "{{\"format\": \"technitium-exporter-derived-counters\", \"version\": 1, \"url\": \"{url}\", \"engine\": {{\"watermark\": {watermark}, \"server\": null, \"totals\": {{\"queries\": 5, \"rcodes\": {{}}, \"outcomes\": {{}}, \"qtypes\": {{\"x=\\\"y\\\"\": 5}}, \"protocols\": {{}}, \"missed_minutes\": 0}}, \"custom_agrees\": null, \"warning\": null}}}}"
+            ),
+        )
+        .unwrap();
+        let cmd = textfile(&url, dir.path(), &state);
+        let (code, stderr) = tokio::task::spawn_blocking(move || run(cmd, "implausible"))
+            .await
+            .unwrap();
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stderr.contains("derived counters start afresh")
+                && stderr.contains("more than a year from now"),
+            "{stderr}"
+        );
+        let prom = dir.path().join("technitium.prom");
+        assert_eq!(queries(&prom), 0.0);
+        assert_eq!(
+            sample(
+                &fs::read_to_string(&prom).unwrap(),
+                "technitium_derived_counters_missed_minute_buckets_total"
+            ),
+            Some(0.0)
+        );
+        let (engine, _) = state_file::load(&state, &url, state_file::unix_now()).unwrap();
+        assert_eq!(engine.watermark, Some(t0 - 60));
+    }
 }

@@ -170,7 +170,7 @@ fn chart_rows(chart: &ChartData) -> impl Iterator<Item = (&str, u64)> {
 
 /// A label value the server may legitimately send: an RR type or protocol name, or a type
 /// number (`65280`). Anything else is not kept as a label.
-fn valid_label(s: &str) -> bool {
+pub(super) fn valid_label(s: &str) -> bool {
     !s.is_empty() && s.len() <= 24 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 

@@ -92,7 +92,7 @@ impl Collect for DerivedCounters {
             return Ok(());
         };
         let lock = state_lock::acquire(path, run.timeout + state_lock::MARGIN).await?;
-        let (engine, loaded) = state_file::load(path, run.server)?;
+        let (engine, loaded) = state_file::load(path, run.server, state_file::unix_now())?;
         if let state_file::Loaded::Discarded(why) = loaded {
             tracing::warn!(path = %path.display(), "derived counters start afresh: {why}");
         }

@@ -3,8 +3,9 @@
 //!
 //! JSON with a format name and version, bound to the target's base URL. A file that is there but
 //! cannot be used as state (written for another URL, a changed `--technitium.url`; corrupt,
-//! truncated, of an unknown version) is a warning and a fresh start, never a crash and never a
-//! partial counter: the file is parsed whole ([`parse`]) or not at all. A file that cannot be *read* (permissions) is an error, never
+//! truncated, of an unknown version, or holding values this exporter never writes) is a warning
+//! and a fresh start, never a crash and never a partial counter: the file is parsed and checked
+//! whole ([`parse`]) or not at all. A file that cannot be *read* (permissions) is an error, never
 //! a fresh start: it may hold good counters, so it is left as it is and the run fails.
 //!
 //! The path must be a regular file or not exist: anything else (`/dev/null`, a FIFO, a device, a
@@ -26,7 +27,11 @@ use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 use serde::{Deserialize, Serialize};
 
-use super::engine::{Engine, MAX_PROTOCOLS, MAX_QTYPES};
+use super::engine::{
+    AnchorReason, CountersWarning, Engine, MAX_PROTOCOLS, MAX_QTYPES, OUTCOMES, RCODES, Totals,
+    valid_label,
+};
+use super::minutes::{MINUTE, format_label};
 
 /// The `format` field.
 pub const FORMAT: &str = "technitium-exporter-derived-counters";
@@ -34,6 +39,16 @@ pub const FORMAT: &str = "technitium-exporter-derived-counters";
 pub const VERSION: u32 = 1;
 /// A state file is a few kilobytes; anything this large is not one.
 pub const MAX_SIZE: u64 = 1024 * 1024;
+/// The largest count a state file may hold: 2^53, the largest integer a sample value (an f64)
+/// holds exactly, and more than 285 years of a million queries a second. Anything above was
+/// not counted by this exporter, and would saturate for ever.
+pub const MAX_COUNT: u64 = 1 << 53;
+/// How far from now (by this machine's clock) the watermark may be: a year either way. A
+/// watermark further back would add its whole gap as missed minutes in one run; one further
+/// ahead is no server's clock.
+pub const MAX_WATERMARK_DISTANCE: i64 = 366 * 24 * 3600;
+/// The longest `dnsServerDomain` kept: a DNS name has at most 253 characters.
+pub const MAX_SERVER_NAME: usize = 253;
 /// Temporary files of earlier saves older than this are removed.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 /// Temporary files are `.state-XXXXXX.tmp`.
@@ -214,15 +229,26 @@ pub(super) fn open_regular(path: &Path, flags: OFlags, mode: Mode) -> Result<Fil
     }
 }
 
-/// Reads the state of the target at `url` (its base URL as shown to people) from `path`.
+/// This machine's clock, Unix seconds (what the watermark is checked against).
+#[must_use]
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .unwrap_or(0)
+}
+
+/// Reads the state of the target at `url` (its base URL as shown to people) from `path`; `now`
+/// is this machine's clock ([`unix_now`]), against which the watermark is checked.
 ///
-/// A missing file is a fresh start; a corrupt, foreign or unknown-version file is a fresh start
-/// with a [`Loaded::Discarded`] reason to log.
+/// A missing file is a fresh start; a corrupt, foreign, unknown-version or implausible file is a
+/// fresh start with a [`Loaded::Discarded`] reason to log.
 ///
 /// # Errors
 /// When the path is not a regular file, or the file is there but cannot be read: it may hold
 /// good counters, so the run must neither start them afresh nor overwrite it.
-pub fn load(path: &Path, url: &str) -> Result<(Engine, Loaded), StateFileError> {
+pub fn load(path: &Path, url: &str, now: i64) -> Result<(Engine, Loaded), StateFileError> {
     check_place(path)?;
     let unreadable = |e: std::io::Error| StateFileError::Unreadable {
         path: path.to_owned(),
@@ -243,7 +269,7 @@ pub fn load(path: &Path, url: &str) -> Result<(Engine, Loaded), StateFileError> 
     file.take(MAX_SIZE + 1)
         .read_to_end(&mut body)
         .map_err(unreadable)?;
-    Ok(match parse(&body, url) {
+    Ok(match parse(&body, url, now) {
         Ok(engine) => (engine, Loaded::Continued),
         Err(why) => (
             Engine::default(),
@@ -255,12 +281,20 @@ pub fn load(path: &Path, url: &str) -> Result<(Engine, Loaded), StateFileError> 
     })
 }
 
-/// Parses a state file's content for the target at `url`: the engine to continue from, or why
-/// the content is not a state to continue (a phrase completing "the state file PATH …").
+/// Parses and checks a state file's content for the target at `url`, `now` being this
+/// machine's clock: the engine to continue from, or why the content is not a state to continue
+/// (a phrase completing "the state file PATH …").
+///
+/// Nothing in the file is trusted: besides the format, version and URL, the watermark must be a
+/// whole minute within [`MAX_WATERMARK_DISTANCE`] of `now`, every label value must pass the
+/// label rules the counters apply to the server's data (the fixed rcode and outcome sets, valid
+/// and bounded qtype and protocol names, at most [`MAX_QTYPES`] and [`MAX_PROTOCOLS`] of them),
+/// every count at most [`MAX_COUNT`], and a server name a bounded name without control
+/// characters.
 ///
 /// # Errors
 /// The reason, in words for a warning; it quotes at most a few dozen characters of the file.
-pub fn parse(body: &[u8], url: &str) -> Result<Engine, String> {
+pub fn parse(body: &[u8], url: &str, now: i64) -> Result<Engine, String> {
     if body.len() as u64 > MAX_SIZE {
         return Err(format!(
             "is larger than {MAX_SIZE} bytes, so it is not one (remove it)"
@@ -281,11 +315,99 @@ pub fn parse(body: &[u8], url: &str) -> Result<Engine, String> {
             bounded(&parsed.url, 120)
         ));
     }
-    let t = &parsed.engine.totals;
-    if t.qtypes.len() > MAX_QTYPES || t.protocols.len() > MAX_PROTOCOLS {
-        return Err("has more label values than this exporter keeps".to_owned());
-    }
+    check_engine(&parsed.engine, now)?;
     Ok(parsed.engine)
+}
+
+fn check_engine(engine: &Engine, now: i64) -> Result<(), String> {
+    if let Some(w) = engine.watermark {
+        if now
+            .checked_sub(w)
+            .is_none_or(|d| d.abs() > MAX_WATERMARK_DISTANCE)
+        {
+            return Err(format!(
+                "has a watermark ({w}, {}) more than a year from now",
+                format_label(w)
+            ));
+        }
+        if w.rem_euclid(MINUTE) != 0 {
+            return Err(format!("has a watermark ({w}) that is not a whole minute"));
+        }
+    }
+    if let Some(server) = &engine.server {
+        check_name("server name", server)?;
+    }
+    check_totals(&engine.totals)?;
+    match &engine.warning {
+        Some(CountersWarning::Restarted {
+            reason: AnchorReason::ServerChanged { from, to },
+        }) => {
+            check_name("server name", from)?;
+            check_name("server name", to)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_totals(t: &Totals) -> Result<(), String> {
+    check_count("query count", t.queries)?;
+    check_count("missed-minute count", t.missed_minutes)?;
+    check_map("rcode", &t.rcodes, RCODES.len(), |k| RCODES.contains(&k))?;
+    check_map("outcome", &t.outcomes, OUTCOMES.len(), |k| {
+        OUTCOMES.contains(&k)
+    })?;
+    check_map("qtype", &t.qtypes, MAX_QTYPES, |k| {
+        k == "other" || valid_label(k)
+    })?;
+    check_map("protocol", &t.protocols, MAX_PROTOCOLS, valid_protocol)
+}
+
+/// A protocol key as the counters make it: the snake_case of a valid label.
+fn valid_protocol(k: &str) -> bool {
+    !k.is_empty()
+        && k.len() <= 48
+        && k.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+fn check_map(
+    what: &str,
+    map: &std::collections::BTreeMap<String, u64>,
+    max: usize,
+    valid: impl Fn(&str) -> bool,
+) -> Result<(), String> {
+    if map.len() > max {
+        return Err(format!(
+            "has {} {what} label values, more than the {max} this exporter keeps",
+            map.len()
+        ));
+    }
+    for (k, v) in map {
+        if !valid(k) {
+            return Err(format!(
+                "has a {what} label value this exporter never writes ({})",
+                shown(k)
+            ));
+        }
+        check_count(what, *v)?;
+    }
+    Ok(())
+}
+
+fn check_count(what: &str, v: u64) -> Result<(), String> {
+    if v > MAX_COUNT {
+        return Err(format!(
+            "has a {what} ({v}) above {MAX_COUNT}, which no counter of this exporter reaches"
+        ));
+    }
+    Ok(())
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > MAX_SERVER_NAME || name.chars().any(char::is_control) {
+        return Err(format!("has a {what} that is not one ({})", shown(name)));
+    }
+    Ok(())
 }
 
 /// At most 32 characters of `s`, quoted and escaped, for a message.
@@ -422,7 +544,14 @@ mod tests {
     }
 
     fn load_now(path: &Path, url: &str) -> (Engine, Loaded) {
-        load(path, url).unwrap()
+        load(path, url, NOW).unwrap()
+    }
+
+    fn discarded(body: &str) -> String {
+        match parse(body.as_bytes(), URL, NOW) {
+            Err(why) => why,
+            Ok(e) => panic!("accepted {body}: {e:?}"),
+        }
     }
 
     #[test]
@@ -474,6 +603,109 @@ mod tests {
         assert!(matches!(load_now(&path, URL).1, Loaded::Discarded(ref r) if r.contains("larger")));
     }
 
+    /// A file as `save` writes it.
+    fn good() -> String {
+        String::from_utf8(encode(URL, &sample()).unwrap()).unwrap()
+    }
+
+    /// Issue 21, defect 7: values the exporter never writes are not trusted because the file
+    /// parses. The watermark: on the minute grid, within a year of now.
+    #[test]
+    fn an_implausible_watermark_discards_the_file() {
+        let good = good();
+        assert_eq!(parse(good.as_bytes(), URL, NOW).unwrap(), sample());
+        let watermark = format!("\"watermark\": {NOW}");
+        for (bad, why) in [
+            (i64::MIN.to_string(), "more than a year from now"),
+            (i64::MAX.to_string(), "more than a year from now"),
+            ("0".to_owned(), "more than a year from now"),
+            ("-60".to_owned(), "more than a year from now"),
+            (
+                (NOW - 367 * 86_400).to_string(),
+                "more than a year from now",
+            ),
+            (
+                (NOW + 367 * 86_400).to_string(),
+                "more than a year from now",
+            ),
+            ((NOW + 30).to_string(), "not a whole minute"),
+        ] {
+            let body = good.replace(&watermark, &format!("\"watermark\": {bad}"));
+            assert!(
+                discarded(&body).contains(why),
+                "{bad}: {}",
+                discarded(&body)
+            );
+        }
+        // A year back is still continued (a timer stopped for months): its gap is missed.
+        let old = good.replace(
+            &watermark,
+            &format!("\"watermark\": {}", NOW - 300 * 86_400),
+        );
+        assert!(parse(old.as_bytes(), URL, NOW).is_ok());
+    }
+
+    /// Label keys pass the counters' label rules and cap.
+    #[test]
+    fn label_values_the_counters_never_write_discard_the_file() {
+        let good = good();
+        let qtype = "\"A\": 999";
+        for bad in [
+            "\"\": 1".to_owned(),
+            format!("\"{}\": 1", "A".repeat(5000)),
+            "\"x=\\\"y\\\"\": 1".to_owned(),
+            "\"A\\nB\": 1".to_owned(),
+            "\"a b\": 1".to_owned(),
+        ] {
+            let body = good.replace(qtype, &bad);
+            let why = discarded(&body);
+            assert!(
+                why.contains("qtype label value this exporter never writes"),
+                "{why}"
+            );
+            assert!(why.len() < 200, "a bounded message: {why}");
+        }
+        let many: Vec<String> = (0..MAX_QTYPES).map(|i| format!("\"T{i}\": 1")).collect();
+        let body = good.replace(qtype, &many.join(", "));
+        assert!(
+            discarded(&body).contains("more than the 64"),
+            "{}",
+            discarded(&body)
+        );
+    }
+
+    /// The fixed rcode and outcome sets, counts below 2^53, a bounded server name.
+    #[test]
+    fn other_implausible_values_discard_the_file() {
+        let good = good();
+        for (from, to, want) in [
+            ("\"NXDOMAIN\": 0", "\"nxdomain\": 0", "rcode label value"),
+            ("\"cached\": 0", "\"CACHED\": 0", "outcome label value"),
+            ("\"udp\": 0", "\"u-d-p\": 0", "protocol label value"),
+            (
+                "\"queries\": 12345",
+                "\"queries\": 18446744073709551615",
+                "query count",
+            ),
+            (
+                "\"missed_minutes\": 3",
+                "\"missed_minutes\": 9007199254740993",
+                "missed-minute count",
+            ),
+            ("\"A\": 999", "\"A\": 9007199254740993", "qtype"),
+            (
+                "\"server\": \"dns1\"",
+                "\"server\": \"dns1\\u0000\"",
+                "server name",
+            ),
+            ("\"server\": \"dns1\"", "\"server\": \"\"", "server name"),
+        ] {
+            assert!(good.contains(from), "{from}");
+            let why = discarded(&good.replace(from, to));
+            assert!(why.contains(want), "{to}: {why}");
+        }
+    }
+
     #[test]
     fn a_failed_save_leaves_the_old_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -510,7 +742,7 @@ mod tests {
             let err = save(path, URL, &sample()).unwrap_err();
             assert!(err.is_usage(), "{err}");
             assert!(err.to_string().contains("not a regular file"), "{err}");
-            let err = load(path, URL).unwrap_err();
+            let err = load(path, URL, NOW).unwrap_err();
             assert!(err.is_usage(), "{err}");
         }
         assert!(
