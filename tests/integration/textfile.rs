@@ -375,10 +375,25 @@ fn spawn_reader(
     })
 }
 
+/// The names of the state file's temporary files in `dir`.
+fn state_temps(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".state-"))
+        .collect()
+}
+
+/// Kills runs at random moments (a fixed number of them, half as soon as a write has begun):
+/// the `.prom` and the state file are always complete, and the temporary files the killed runs
+/// left are removed by the next run once they are older than a minute. The number of kills,
+/// not the machine's speed, bounds the test.
 #[test]
 fn sigkill_at_any_moment_leaves_a_complete_file() {
+    const KILLS: usize = 6;
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("technitium.prom");
+    let state = dir.path().join("counters.json");
     // About 116 000 series, 8 MB: writing it takes long enough to be interrupted.
     let args = |cmd: &mut Command| {
         cmd.args([
@@ -393,6 +408,8 @@ fn sigkill_at_any_moment_leaves_a_complete_file() {
             "--output.dir",
         ])
         .arg(dir.path())
+        .arg("--state.file")
+        .arg(&state)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     };
@@ -404,6 +421,7 @@ fn sigkill_at_any_moment_leaves_a_complete_file() {
         args(&mut cmd);
         cmd.status().unwrap()
     };
+    // Only to spread the random kill points over a run; nothing is asserted on time.
     let full_run = started.elapsed();
     assert!(status.success());
     assert_complete(&fs::read_to_string(&target).unwrap());
@@ -414,64 +432,69 @@ fn sigkill_at_any_moment_leaves_a_complete_file() {
     let reader = spawn_reader(target.clone(), stop.clone(), reads.clone());
 
     let mut rng = Rng::new();
-    let budget = Duration::from_secs(12);
-    let loop_start = Instant::now();
-    let mut kills = 0;
     let max_ms = u64::try_from(full_run.as_millis()).unwrap() * 11 / 10;
-    for _ in 0..20 {
-        if loop_start.elapsed() + full_run > budget {
-            break;
-        }
+    let mut in_write = 0;
+    for kill in 0..KILLS {
         let mut cmd = exporter();
         args(&mut cmd);
         let before = temp_files(dir.path());
         let mut child = cmd.spawn().unwrap();
-        if rng.below(2) == 0 {
+        if kill % 2 == 0 {
             // Anywhere in the run (mostly the demo start and the collection).
             std::thread::sleep(Duration::from_millis(rng.below(max_ms)));
         } else {
-            // Inside the write: as soon as a new temp file appears, plus 0–7 ms.
-            let spawned = Instant::now();
-            while spawned.elapsed() < full_run * 2
+            // Inside the write: as soon as a new temp file appears (unless the run ends
+            // first), plus 0–7 ms.
+            while child.try_wait().unwrap().is_none()
                 && temp_files(dir.path()).iter().all(|t| before.contains(t))
             {
                 std::thread::sleep(Duration::from_micros(300));
             }
+            in_write += usize::from(child.try_wait().unwrap().is_none());
             std::thread::sleep(Duration::from_millis(rng.below(8)));
         }
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        kills += 1;
         assert_complete(&fs::read_to_string(&target).unwrap());
         assert_eq!(
             fs::metadata(&target).unwrap().permissions().mode() & 0o777,
             0o644
         );
+        // The state file is the old one or the new one, whole.
+        let kept = fs::read(&state).unwrap();
+        assert!(
+            serde_json::from_slice::<serde_json::Value>(&kept).is_ok(),
+            "a partial state file of {} bytes",
+            kept.len()
+        );
     }
     stop.store(true, Ordering::Relaxed);
     reader.join().expect("reader failed");
-    assert!(kills >= 5, "only {kills} kills in the time budget");
     assert!(reads.load(Ordering::Relaxed) > 0);
 
-    // Each killed run leaves at most its preflight and its real temp file.
+    // Each killed run leaves at most its preflight and its real temp file, and its state's.
     let left = temp_files(dir.path());
+    let left_state = state_temps(dir.path());
     eprintln!(
-        "{kills} kills, {} reads, {} temp files left by killed writers",
+        "{KILLS} kills ({in_write} inside a write), {} reads, {} temp files and {} state temp files left by killed writers",
         reads.load(Ordering::Relaxed),
-        left.len()
+        left.len(),
+        left_state.len()
     );
     assert!(
-        left.len() <= 2 * kills,
+        left.len() <= 2 * KILLS,
         "{} temp files: {left:?}",
         left.len()
     );
+    assert!(left_state.len() <= KILLS, "{left_state:?}");
     // Once they are older than a minute, the next successful run removes them all.
-    for name in &left {
+    for name in left.iter().chain(&left_state) {
         set_age(&dir.path().join(name), Duration::from_secs(90));
     }
     let mut cmd = exporter();
     args(&mut cmd);
     assert!(cmd.status().unwrap().success());
     assert_eq!(temp_files(dir.path()), Vec::<String>::new());
+    assert_eq!(state_temps(dir.path()), Vec::<String>::new());
     assert_complete(&fs::read_to_string(&target).unwrap());
 }
