@@ -363,6 +363,7 @@ fn a_state_file_that_cannot_be_saved_fails_the_run_and_writes_nothing() {
         "{stderr}"
     );
     assert!(stderr.contains("ermission denied"), "{stderr}");
+    assert!(!stderr.contains("os error"), "{stderr}");
     assert_eq!(
         fs::read_to_string(&prom).unwrap(),
         "# the old, complete file\n"
@@ -387,6 +388,10 @@ fn a_state_file_that_cannot_be_read_is_left_as_it_is() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("cannot read the state file") && stderr.contains("it is left as it is"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ermission denied") && !stderr.contains("os error"),
         "{stderr}"
     );
     assert_eq!(fs::read(&state).unwrap(), good);

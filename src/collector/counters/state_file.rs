@@ -174,7 +174,7 @@ pub fn check_place(path: &Path) -> Result<(), StateFileError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(StateFileError::Unreadable {
             path: path.to_owned(),
-            reason: e.to_string(),
+            reason: words(&e),
         }),
     }
 }
@@ -229,6 +229,17 @@ pub(super) fn open_regular(path: &Path, flags: OFlags, mode: Mode) -> Result<Fil
     }
 }
 
+/// The system's words for an error, without its ` (os error N)` number.
+pub(super) fn words(e: &dyn std::fmt::Display) -> String {
+    let mut text = e.to_string();
+    if let Some(i) = text.find(" (os error ")
+        && let Some(j) = text[i..].find(')')
+    {
+        text.replace_range(i..=i + j, "");
+    }
+    text
+}
+
 /// This machine's clock, Unix seconds (what the watermark is checked against).
 #[must_use]
 pub fn unix_now() -> i64 {
@@ -252,7 +263,7 @@ pub fn load(path: &Path, url: &str, now: i64) -> Result<(Engine, Loaded), StateF
     check_place(path)?;
     let unreadable = |e: std::io::Error| StateFileError::Unreadable {
         path: path.to_owned(),
-        reason: e.to_string(),
+        reason: words(&e),
     };
     let file = match open_regular(path, OFlags::RDONLY, Mode::empty()) {
         Ok(f) => f,
@@ -444,7 +455,7 @@ pub fn save(path: &Path, url: &str, engine: &Engine) -> Result<(), StateFileErro
         what,
         path: path.to_owned(),
         dir: dir.to_owned(),
-        reason: e.to_string(),
+        reason: words(e),
     };
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)

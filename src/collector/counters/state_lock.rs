@@ -22,7 +22,7 @@ use rustix::fs::{FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 use tokio::time::Instant;
 
-use super::state_file::{OpenError, StateFileError, check_place, dir_of, open_regular};
+use super::state_file::{OpenError, StateFileError, check_place, dir_of, open_regular, words};
 
 /// What a waiting run allows beyond the holder's timeout: its output and its save.
 pub const MARGIN: Duration = Duration::from_secs(5);
@@ -62,7 +62,7 @@ pub async fn acquire(state: &Path, wait: Duration) -> Result<StateLock, StateFil
         what,
         path: state.to_owned(),
         dir: dir_of(state).to_owned(),
-        reason: format!("{}: {e}", path.display()),
+        reason: format!("{}: {}", path.display(), words(e)),
     };
     let file = open_regular(
         &path,
