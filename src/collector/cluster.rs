@@ -149,6 +149,7 @@ mod tests {
             state: Some(state.to_owned()),
             last_seen: None,
             up_since: None,
+            version: None,
         };
         let text = render(&session(
             "14.3",

@@ -279,6 +279,7 @@ mod tests {
             disabled: false,
             soa_serial: Some(7),
             internal: false,
+            catalog: None,
             dnssec_status: None,
             expiry: None,
             is_expired: None,

@@ -388,9 +388,11 @@ fn answer(
             let body = UpdateCheck {
                 update_available: newer,
                 update_version: newer.then(|| "15.2".to_owned()),
+                dns_server_enable_check_for_update: None,
             };
             node_ok(state, node, body)
         }
+        Endpoint::HealthCheck | Endpoint::Status => not_found(),
         Endpoint::ClusterState if v == DemoVersion::V13_6 => not_found(),
         Endpoint::ClusterState => node_ok(state, node, cluster_state(v, node, state.started, now)),
     }

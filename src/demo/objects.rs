@@ -55,6 +55,7 @@ fn cluster_nodes(node: Node, started: f64, now: f64) -> Vec<ClusterNode> {
             state: Some(s.to_owned()),
             last_seen: last_seen.map(Timestamp),
             up_since: up.map(Timestamp),
+            version: None,
         };
     let (one, two) = (Node::One.started(started), Node::Two.started(started));
     let unreachable = entry(
@@ -105,6 +106,7 @@ pub(super) fn settings(now: f64) -> Settings {
         )),
         forwarders: Some(DEMO_FORWARDERS.iter().map(|f| (*f).to_owned()).collect()),
         forwarder_protocol: Some("Udp".to_owned()),
+        dns_server_enable_check_for_update: None,
     }
 }
 
@@ -123,6 +125,7 @@ pub(super) fn make_zones(n: usize, now: f64) -> Vec<Zone> {
         disabled: false,
         soa_serial: Some(2_026_112_501),
         internal: false,
+        catalog: None,
         dnssec_status: matches!(t, "Primary" | "Secondary").then(|| "Unsigned".to_owned()),
         expiry: None,
         is_expired: None,
