@@ -30,9 +30,16 @@ fn collector_hint(name: &str, outcome: &Outcome, timeout: Duration) -> Option<St
 fn not_applicable_detail(spec: &Spec, session: &SessionData) -> String {
     let version = &session.info.version;
     match spec.requires {
-        Requires::Version { major, what } => {
+        Requires::Version {
+            major,
+            minor: 0,
+            what,
+        } => {
             format!("not applicable: {what} need Technitium v{major} or later (this is {version})")
         }
+        Requires::Version { major, minor, what } => format!(
+            "not applicable: {what} need Technitium v{major}.{minor} or later (this is {version})"
+        ),
         Requires::Cluster if !session.at_least(14) => {
             format!("not applicable: clusters need Technitium v14 or later (this is {version})")
         }
