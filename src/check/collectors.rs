@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::report::{CollectorRow, DetailRow, Status, Target, ms};
+use super::report::{CollectorRow, DetailRow, Status, Target, ms, with_hint};
 use crate::collector::{
     self, CollectError, DetailStatus, Outcome, Requires, SESSION, SessionData, Snapshot, Spec,
     series_per_collector,
@@ -74,6 +74,7 @@ pub(super) fn collector_rows(target: Target<'_>, snapshot: Option<&Snapshot>) ->
                 duration_ms: None,
                 series: None,
                 details: Vec::new(),
+                warned: None,
             };
             fill(&mut row, spec, target, snapshot, session);
             if let Some(part) = snapshot.and_then(|s| s.part(spec.name)) {
@@ -121,6 +122,7 @@ fn fill(
         (Outcome::Success, None) => (Status::Ok, "ok".to_owned()),
         (Outcome::Success, Some(w)) => {
             row.hint.clone_from(&w.hint);
+            row.warned = Some(with_hint(&w.detail, w.hint.as_ref()));
             (Status::Warning, w.detail.clone())
         }
         (Outcome::NoPermission(section), _) => {
