@@ -724,10 +724,14 @@ async fn no_token_fails_at_the_token_step() {
 #[tokio::test(flavor = "multi_thread")]
 async fn untested_server_versions_are_a_warning_not_a_failure() {
     for (version, words) in [
-        ("16.0", "is newer than the latest tested (13.x–15.x)"),
-        ("12.1", "is older than the oldest tested (13.x–15.x)"),
+        ("16.0", "is newer than the latest tested (13.x–15.6)"),
+        ("15.7", "is newer than the latest tested (13.x–15.6)"),
+        ("12.1", "is older than the oldest tested (13.x–15.6)"),
     ] {
-        // One server, outside a cluster: its nodes would be another version.
+        // One server, outside a cluster: its nodes would be another version. Its token may
+        // view DnsClient: the health collector then finds no health check (HTTP 404 from the
+        // v15.2 mock) and does not apply, as /api/status's absence leaves the credentials
+        // unknown.
         let session = fixture("user_session_get_apiToken.json")
             .replacen(
                 "\"version\": \"15.2\"",
@@ -737,6 +741,11 @@ async fn untested_server_versions_are_a_warning_not_a_failure() {
             .replacen(
                 "\"clusterInitialized\": true",
                 "\"clusterInitialized\": false",
+                1,
+            )
+            .replacen(
+                "\"DnsClient\": {\n\t\t\t\t\"canView\": false",
+                "\"DnsClient\": {\n\t\t\t\t\"canView\": true",
                 1,
             );
         // Before v14 the client stops asking for every query type; the recorded v15.2 mock only
