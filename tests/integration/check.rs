@@ -123,7 +123,7 @@ fn demo_is_all_green() {
     // The demo's cluster: dns2 runs an older version, dns3 is down; warnings, not failures.
     assert!(
         run.verdict().contains(
-            "; version skew in the cluster: dns2.demo.lan (15.1) behind the newest node (2 warnings above)"
+            "; version skew in the cluster: dns2.demo.lan (15.5) behind the newest node (2 warnings above)"
         ),
         "{}",
         run.stdout
@@ -143,7 +143,9 @@ fn demo_is_all_green() {
         "TLS handshake",
         "HTTP (session/get)",
         "API token",
-        "Technitium 15.2 (supported: 13.x–15.x)",
+        "Technitium 15.6 (supported: 13.x–15.6)",
+        "│ ✓ ┆ health ",
+        "│ ✓ ┆ security ",
         "│ ✓ ┆ zones ",
         "│ ✓ ┆ lifetime ",
     ] {
@@ -170,7 +172,7 @@ fn old_demo_lists_not_applicable_collectors_without_degrading() {
     let report = run.json();
     assert_eq!(report["verdict"], "ok");
     assert_eq!(report["server"]["token_in_query"], true);
-    for name in ["lifetime", "cluster"] {
+    for name in ["lifetime", "cluster", "health"] {
         let c = collector(&report, name);
         assert_eq!(c["status"], "not_applicable", "{c}");
         assert_eq!(c["series"], Value::Null);
@@ -236,7 +238,7 @@ fn json_output_follows_the_schema() {
             .unwrap()
             .starts_with("http://127.0.0.1:")
     );
-    assert_eq!(report["server"]["version"], "15.2");
+    assert_eq!(report["server"]["version"], "15.6");
     assert_eq!(report["server"]["supported"], true);
     assert_eq!(report["server"]["token_in_query"], false);
     assert!(report["server"]["domain"].is_string());
@@ -273,11 +275,11 @@ fn nodes_follow_the_schema(report: &Value) {
     assert_eq!(field(0, "status"), "ok");
     assert_eq!(field(0, "series"), report["series"]);
     assert_eq!(field(1, "via"), "target");
-    assert_eq!(field(1, "version"), "15.1");
+    assert_eq!(field(1, "version"), "15.5");
     assert_eq!(field(1, "status"), "warning");
     assert_eq!(
         field(1, "detail"),
-        "version skew: runs 15.1 while dns1.demo.lan runs 15.2"
+        "version skew: runs 15.5 while dns1.demo.lan runs 15.6"
     );
     assert!(field(1, "series").as_u64().unwrap() > 100);
     assert_eq!(field(2, "state"), "unreachable");
