@@ -35,3 +35,4 @@ mod secrets;
 mod serve;
 mod status;
 mod textfile;
+mod v15_6;
