@@ -134,6 +134,7 @@ fn scrape(engine: &mut Engine, last_hour: &DashboardStats, custom: Option<&[u8]>
         step,
         custom_call: custom.is_some(),
         verified: None,
+        stale: None,
     })
 }
 

@@ -53,7 +53,7 @@ _technitium__exporter() {
 
     case "${cmd}" in
         technitium__exporter)
-            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
+            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -156,6 +156,26 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --collector.cluster.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.health)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.security)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.security.min-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -308,7 +328,7 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --demo.version)
-                    COMPREPLY=($(compgen -W "13.6 14.3 15.2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "13.6 14.3 15.2 15.6" -- "${cur}"))
                     return 0
                     ;;
                 --demo.zones)
@@ -323,7 +343,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__check)
-            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -433,6 +453,26 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.health)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.security)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.security.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.top)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -582,7 +622,7 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --demo.version)
-                    COMPREPLY=($(compgen -W "13.6 14.3 15.2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "13.6 14.3 15.2 15.6" -- "${cur}"))
                     return 0
                     ;;
                 --demo.zones)
@@ -681,7 +721,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__scrape)
-            opts="-h --format --table --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --table --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -795,6 +835,26 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.health)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.security)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.security.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.top)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -944,7 +1004,7 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --demo.version)
-                    COMPREPLY=($(compgen -W "13.6 14.3 15.2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "13.6 14.3 15.2 15.6" -- "${cur}"))
                     return 0
                     ;;
                 --demo.zones)
@@ -959,7 +1019,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__serve)
-            opts="-h --web.listen-address --web.telemetry-path --web.external-url --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --web.listen-address --web.telemetry-path --web.external-url --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1077,6 +1137,26 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.health)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.security)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.security.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.top)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1226,7 +1306,7 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --demo.version)
-                    COMPREPLY=($(compgen -W "13.6 14.3 15.2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "13.6 14.3 15.2 15.6" -- "${cur}"))
                     return 0
                     ;;
                 --demo.zones)
@@ -1241,7 +1321,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__textfile)
-            opts="-h --output.dir --output.file --fail-on-down --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --output.dir --output.file --fail-on-down --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,6 +1439,26 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.health)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.health.domains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.security)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.security.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.top)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1508,7 +1608,7 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --demo.version)
-                    COMPREPLY=($(compgen -W "13.6 14.3 15.2" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "13.6 14.3 15.2 15.6" -- "${cur}"))
                     return 0
                     ;;
                 --demo.zones)

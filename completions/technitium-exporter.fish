@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_technitium_exporter_global_optspecs
-    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.dns= no-collector.dns collector.dns.min-interval= collector.dns.transports= collector.dns.address= collector.dns.udp-port= collector.dns.tcp-port= collector.dns.tls-port= collector.dns.https-port= collector.dns.quic-port= collector.dns.https-path= collector.dns.tls-server-name= collector.dns.query-name= collector.dns.query-type= collector.dns.expected-rcodes= collector.dns.answer-regex= collector.dns.blocked-name= collector.dns.blocking-answer= collector.dns.timeout= collector.forwarders= no-collector.forwarders collector.forwarders.min-interval= collector.forwarders.query-name= collector.forwarders.query-type= collector.forwarders.expected-rcodes= collector.forwarders.timeout= collector.forwarders.concurrency= collector.forwarders.limit= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
+    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.health= no-collector.health collector.health.min-interval= collector.health.domains= collector.security= no-collector.security collector.security.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.dns= no-collector.dns collector.dns.min-interval= collector.dns.transports= collector.dns.address= collector.dns.udp-port= collector.dns.tcp-port= collector.dns.tls-port= collector.dns.https-port= collector.dns.quic-port= collector.dns.https-path= collector.dns.tls-server-name= collector.dns.query-name= collector.dns.query-type= collector.dns.expected-rcodes= collector.dns.answer-regex= collector.dns.blocked-name= collector.dns.blocking-answer= collector.dns.timeout= collector.forwarders= no-collector.forwarders collector.forwarders.min-interval= collector.forwarders.query-name= collector.forwarders.query-type= collector.forwarders.expected-rcodes= collector.forwarders.timeout= collector.forwarders.concurrency= collector.forwarders.limit= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
 end
 
 function __fish_technitium_exporter_needs_command
@@ -58,6 +58,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.health -d 'The server\'s own health check per domain (dnsClient/healthCheck, v15.3+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.health.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.health.domains -d 'Domains the server resolves with its own resolver, comma-separated, at most 8 (localhost: the DNS engine answers; a real name: resolution works) [default: localhost]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.security -d 'Default admin credentials (v15.3+) and whether the token may change the server [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.security.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 5m]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -108,7 +115,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 json\t'One JSON object per line'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
 14.3\t'v14.3: cluster, still query-string token only'
-15.2\t'v15.2: Bearer header, lifetime counters'"
+15.2\t'v15.2: Bearer header, lifetime counters'
+15.6\t'v15.6: health check, /api/status, node versions in the node list'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dashboard -d 'Disable the dashboard collector'
@@ -116,6 +124,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.health -d 'Disable the health collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.security -d 'Disable the security collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.update -d 'Disable the update collector'
@@ -166,6 +176,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.health -d 'The server\'s own health check per domain (dnsClient/healthCheck, v15.3+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.health.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.health.domains -d 'Domains the server resolves with its own resolver, comma-separated, at most 8 (localhost: the DNS engine answers; a real name: resolution works) [default: localhost]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.security -d 'Default admin credentials (v15.3+) and whether the token may change the server [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.security.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 5m]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -216,7 +233,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 json\t'One JSON object per line'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
 14.3\t'v14.3: cluster, still query-string token only'
-15.2\t'v15.2: Bearer header, lifetime counters'"
+15.2\t'v15.2: Bearer header, lifetime counters'
+15.6\t'v15.6: health check, /api/status, node versions in the node list'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dashboard -d 'Disable the dashboard collector'
@@ -224,6 +242,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.health -d 'Disable the health collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.security -d 'Disable the security collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.update -d 'Disable the update collector'
@@ -270,6 +290,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.health -d 'The server\'s own health check per domain (dnsClient/healthCheck, v15.3+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.health.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.health.domains -d 'Domains the server resolves with its own resolver, comma-separated, at most 8 (localhost: the DNS engine answers; a real name: resolution works) [default: localhost]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.security -d 'Default admin credentials (v15.3+) and whether the token may change the server [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.security.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 5m]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -320,7 +347,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 json\t'One JSON object per line'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
 14.3\t'v14.3: cluster, still query-string token only'
-15.2\t'v15.2: Bearer header, lifetime counters'"
+15.2\t'v15.2: Bearer header, lifetime counters'
+15.6\t'v15.6: health check, /api/status, node versions in the node list'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l table -d 'Same as --format table'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.lifetime -d 'Disable the lifetime collector'
@@ -329,6 +357,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.health -d 'Disable the health collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.security -d 'Disable the security collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.update -d 'Disable the update collector'
@@ -373,6 +403,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.health -d 'The server\'s own health check per domain (dnsClient/healthCheck, v15.3+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.health.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.health.domains -d 'Domains the server resolves with its own resolver, comma-separated, at most 8 (localhost: the DNS engine answers; a real name: resolution works) [default: localhost]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.security -d 'Default admin credentials (v15.3+) and whether the token may change the server [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.security.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 5m]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -423,7 +460,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 json\t'One JSON object per line'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
 14.3\t'v14.3: cluster, still query-string token only'
-15.2\t'v15.2: Bearer header, lifetime counters'"
+15.2\t'v15.2: Bearer header, lifetime counters'
+15.6\t'v15.6: health check, /api/status, node versions in the node list'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l fail-on-down -d 'Exit 1 when the server is down (the file is still written)'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.lifetime -d 'Disable the lifetime collector'
@@ -432,6 +470,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.health -d 'Disable the health collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.security -d 'Disable the security collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.update -d 'Disable the update collector'
@@ -475,6 +515,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.cluster -d 'Cluster nodes, from the session (v14+) [default: on]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.cluster.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.health -d 'The server\'s own health check per domain (dnsClient/healthCheck, v15.3+) [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.health.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.health.domains -d 'Domains the server resolves with its own resolver, comma-separated, at most 8 (localhost: the DNS engine answers; a real name: resolution works) [default: localhost]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.security -d 'Default admin credentials (v15.3+) and whether the token may change the server [default: on]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.security.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 5m]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top -d 'Top clients and domains [default: off]' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.top.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
@@ -525,7 +572,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 json\t'One JSON object per line'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo.version -d 'Technitium version the demo server imitates' -r -f -a "13.6\t'v13.6: query-string token only, no cluster, no lifetime counters'
 14.3\t'v14.3: cluster, still query-string token only'
-15.2\t'v15.2: Bearer header, lifetime counters'"
+15.2\t'v15.2: Bearer header, lifetime counters'
+15.6\t'v15.6: health check, /api/status, node versions in the node list'"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo.zones -d 'Number of zones the demo server has' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.lifetime -d 'Disable the lifetime collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dashboard -d 'Disable the dashboard collector'
@@ -533,6 +581,8 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.zones -d 'Disable the zones collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dhcp -d 'Disable the dhcp collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.cluster -d 'Disable the cluster collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.health -d 'Disable the health collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.security -d 'Disable the security collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.top -d 'Disable the top collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.settings -d 'Disable the settings collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.update -d 'Disable the update collector'

@@ -9,7 +9,7 @@
 #
 # What "emitted" means is the union of:
 #   - scrape --demo with every collector on (the list read from the binary's
-#     `scrape --help`), for a v15.2 and a v13.6 demo server;
+#     `scrape --help`), for a v15.6 (the default) and a v13.6 demo server;
 #   - scrape against a server that rejects the token (technitium_scrape_error
 #     with reason="invalid_token"): a tiny loopback stand-in that answers every
 #     call with Technitium's invalid-token envelope;
@@ -119,7 +119,7 @@ run_scrape() { # OUT EXPECTED_STATUSES ARGS...
 flags=$(every_collector "$bin") || exit 1
 mapfile -t all <<<"$flags"
 
-echo "check-metric-names: scrape --demo (v15.2 and v13.6, every collector)"
+echo "check-metric-names: scrape --demo (v15.6 and v13.6, every collector)"
 run_scrape "$tmp/demo-15.prom" "0" --demo "${all[@]}"
 run_scrape "$tmp/demo-13.prom" "0" --demo --demo.version 13.6 "${all[@]}"
 

@@ -2,7 +2,7 @@
 # Proves the dashboard and the rules against a real Prometheus and the exporter's
 # demo mode, all on loopback ports:
 #
-#   - exporter A: serve --demo (v15.2, every collector, the DNS probes of the
+#   - exporter A: serve --demo (v15.6, every collector, the DNS probes of the
 #     demo's own DNS listeners included), scraped on /metrics
 #     (job technitium); its config file also names a probe target "rejected",
 #     a loopback stand-in that rejects every token, scraped through /probe with
@@ -53,7 +53,8 @@ must_not_fire=(TechnitiumExporterDown TechnitiumMetricsAbsent TechnitiumMetricsM
     TechnitiumCollectorFailing TechnitiumPermissionMissing
     TechnitiumScrapeSlow TechnitiumZonesTruncated TechnitiumTextfileStale
     TechnitiumDerivedCountersMissing TechnitiumDnsProbeFailing
-    TechnitiumDnsCertificateExpiringSoon)
+    TechnitiumDnsCertificateExpiringSoon TechnitiumDefaultCredentials
+    TechnitiumTokenOverPrivileged TechnitiumDashboardStatsStale TechnitiumHealthCheckFailing)
 # The demo cluster's nodes, as /sd must hand them out.
 demo_nodes=dns1.demo.lan,dns2.demo.lan,dns3.demo.lan
 # Panels or recording rules allowed to return nothing here (titles; none today).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `promtool check metrics` on the output of `scrape --demo`, with every collector enabled
-# (the list read from the binary's `scrape --help`), for each demo version (15.2, 14.3, 13.6), and fails on
+# (the list read from the binary's `scrape --help`), for each demo version (15.6, 15.2, 14.3, 13.6), and fails on
 # any error or warning (promtool's lint findings, e.g. a counter without _total, a missing HELP,
 # a non-base unit). promtool only validates the Prometheus text format 0.0.4, so the
 # OpenMetrics output is checked for exactly one `# EOF` at its end, then validated as text once
@@ -79,14 +79,14 @@ scrape() {
     fi
 }
 
-for version in 15.2 14.3 13.6; do
+for version in 15.6 15.2 14.3 13.6; do
     name="text-$version"
     scrape "$name" --demo.version "$version" "${all[@]}" && check "$name" "$tmp/$name.out"
 done
 # The defaults too (what most users get).
 scrape text-defaults && check text-defaults "$tmp/text-defaults.out"
 
-for version in 15.2 13.6; do
+for version in 15.6 15.2 13.6; do
     name="openmetrics-$version"
     scrape "$name" --demo.version "$version" --format openmetrics "${all[@]}" || continue
     if [[ $(tail -n 1 "$tmp/$name.out") != "# EOF" ]]; then

@@ -85,6 +85,8 @@ seed_json settings_get 'settings_get.json'
 seed_json check_for_update 'user_checkForUpdate*.json'
 seed_json dns_client_resolve 'dnsClient_resolve.json'
 seed_json admin_cluster_state 'admin_cluster_state.json'
+seed_json status 'status*.json'
+seed_json health_check 'dnsClient_healthCheck*.json'
 mkdir -p "$seeds/config_file" "$seeds/scrape_timeout_header" "$seeds/basic_auth_header"
 cp deploy/deb/config.toml "$seeds/config_file/deb.toml"
 # The README's example configuration (the first ```toml block).

@@ -17,6 +17,7 @@ fn demo_version(v: DemoVersionArg) -> DemoVersion {
         DemoVersionArg::V13_6 => DemoVersion::V13_6,
         DemoVersionArg::V14_3 => DemoVersion::V14_3,
         DemoVersionArg::V15_2 => DemoVersion::V15_2,
+        DemoVersionArg::V15_6 => DemoVersion::V15_6,
     }
 }
 

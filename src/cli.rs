@@ -156,7 +156,7 @@ pub struct GlobalArgs {
     #[arg(
         long = "demo.version",
         value_name = "VERSION",
-        default_value = "15.2",
+        default_value = "15.6",
         global = true
     )]
     pub demo_version: DemoVersionArg,
@@ -213,9 +213,12 @@ pub enum DemoVersionArg {
     #[value(name = "14.3")]
     V14_3,
     /// v15.2: Bearer header, lifetime counters.
-    #[default]
     #[value(name = "15.2")]
     V15_2,
+    /// v15.6: health check, /api/status, node versions in the node list.
+    #[default]
+    #[value(name = "15.6")]
+    V15_6,
 }
 
 /// `scrape` output formats.

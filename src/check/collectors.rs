@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::report::{CollectorRow, DetailRow, Status, Target, ms};
+use super::report::{CollectorRow, DetailRow, Status, Target, ms, with_hint};
 use crate::collector::{
     self, CollectError, DetailStatus, Outcome, Requires, SESSION, SessionData, Snapshot, Spec,
     series_per_collector,
@@ -30,9 +30,16 @@ fn collector_hint(name: &str, outcome: &Outcome, timeout: Duration) -> Option<St
 fn not_applicable_detail(spec: &Spec, session: &SessionData) -> String {
     let version = &session.info.version;
     match spec.requires {
-        Requires::Version { major, what } => {
+        Requires::Version {
+            major,
+            minor: 0,
+            what,
+        } => {
             format!("not applicable: {what} need Technitium v{major} or later (this is {version})")
         }
+        Requires::Version { major, minor, what } => format!(
+            "not applicable: {what} need Technitium v{major}.{minor} or later (this is {version})"
+        ),
         Requires::Cluster if !session.at_least(14) => {
             format!("not applicable: clusters need Technitium v14 or later (this is {version})")
         }
@@ -67,6 +74,7 @@ pub(super) fn collector_rows(target: Target<'_>, snapshot: Option<&Snapshot>) ->
                 duration_ms: None,
                 series: None,
                 details: Vec::new(),
+                warned: None,
             };
             fill(&mut row, spec, target, snapshot, session);
             if let Some(part) = snapshot.and_then(|s| s.part(spec.name)) {
@@ -114,6 +122,7 @@ fn fill(
         (Outcome::Success, None) => (Status::Ok, "ok".to_owned()),
         (Outcome::Success, Some(w)) => {
             row.hint.clone_from(&w.hint);
+            row.warned = Some(with_hint(&w.detail, w.hint.as_ref()));
             (Status::Warning, w.detail.clone())
         }
         (Outcome::NoPermission(section), _) => {

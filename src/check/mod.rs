@@ -6,7 +6,7 @@
 //! at a target's first failure (its later steps are `skipped`): URL, DNS resolution, TCP
 //! connect, TLS handshake (https only; the client's trust: system roots through
 //! rustls-platform-verifier plus `--technitium.ca-file`; certificate expiry shown), HTTP
-//! reachability and token validity (`session/get`), server version (13.x–15.x supported, others
+//! reachability and token validity (`session/get`), server version (13.x–15.6 supported, others
 //! a warning), and then every collector: permission, result, latency and the number of series it
 //! produces (one real collection). For a server in a cluster it then walks every node the
 //! session lists ([`nodes`]): one real collection of each, through the target's URL with
@@ -40,7 +40,7 @@
 //!       "series": 337 | null,                   // series the exposition would hold; null when down
 //!       "server": null | {                      // null when session/get did not succeed
 //!         "version": "15.2",
-//!         "supported": true,                    // 13.x–15.x
+//!         "supported": true,                    // 13.x–15.6
 //!         "domain": "dns1.example.com" | null,
 //!         "token_in_query": false               // true: the server is before v15 (?token=)
 //!       },
@@ -68,7 +68,9 @@
 //!           "series": 42 | null,                // null when it did not run
 //!           "details": [                        // what it checked itself (dns: one per
 //!             {                                 // transport; forwarders: one per forwarder;
-//!                                               // counters: the stored minutes)
+//!                                               // counters: the stored minutes; health: one
+//!                                               // per domain; security: the admin password
+//!                                               // and the token's rights; update: the check)
 //!               "id": "dns_udp",
 //!               "title": "DNS over UDP",
 //!               "status": "ok" | "warning" | "failed",

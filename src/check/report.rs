@@ -61,6 +61,10 @@ pub(super) struct CollectorRow {
     pub(super) series: Option<usize>,
     /// What the collector checked, one row each (DNS transports, forwarders).
     pub(super) details: Vec<DetailRow>,
+    /// The collector's own warning about its data, with its hint, for the verdict (default
+    /// credentials, an over-privileged token, truncated zones).
+    #[serde(skip)]
+    pub(super) warned: Option<String>,
 }
 
 /// One thing a collector checked.

@@ -18,8 +18,8 @@ use crate::collector::{Scraper, Snapshot};
 use crate::technitium::ApiError;
 use crate::technitium::types::{SessionInfo, parse_version};
 
-/// Oldest and newest Technitium major versions the exporter is tested with.
-const SUPPORTED_MAJORS: std::ops::RangeInclusive<u32> = 13..=15;
+/// Oldest and newest Technitium versions the exporter is tested with.
+const SUPPORTED: std::ops::RangeInclusive<(u32, u32)> = (13, 0)..=(15, 6);
 
 /// A step failed; its row says why.
 struct Stop;
@@ -282,16 +282,16 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
 fn version_step(steps: &mut Steps, info: &SessionInfo, token_in_query: bool) -> ServerFacts {
     let version = info.version.trim().to_owned();
     let parsed = parse_version(&version);
-    let (first, last) = (SUPPORTED_MAJORS.start(), SUPPORTED_MAJORS.end());
-    let range = format!("{first}.x–{last}.x");
-    let supported = parsed.is_some_and(|(major, _)| SUPPORTED_MAJORS.contains(&major));
+    let (first, last) = (SUPPORTED.start(), SUPPORTED.end());
+    let range = format!("{}.x–{}.{}", first.0, last.0, last.1);
+    let supported = parsed.is_some_and(|v| SUPPORTED.contains(&v));
     let (status, detail, hint) = match parsed {
         Some(_) if supported => (
             Status::Ok,
             format!("Technitium {version} (supported: {range})"),
             None,
         ),
-        Some((major, _)) if major < *first => (
+        Some(v) if v < *first => (
             Status::Warning,
             format!("Technitium {version} is older than the oldest tested ({range})"),
             Some("some collectors may fail; upgrade Technitium".to_owned()),

@@ -164,6 +164,13 @@ fn verdict(
             skewed.join(", ")
         )
     };
+    // What a collector warns about its data (default credentials, a token that may change the
+    // server, zones left out) is named here, not only counted.
+    let warned: String = collectors
+        .iter()
+        .filter_map(|c| c.warned.as_ref().map(|w| format!("; but {}: {w}", c.name)))
+        .collect();
+    let warn = format!("{warned}{warn}");
     (
         Verdict::Ok,
         format!(

@@ -102,6 +102,7 @@ fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
             );
         }
     }
+    write_versions(nodes, enc);
     if nodes.iter().any(|n| n.last_seen.is_some()) {
         enc.family(
             "technitium_cluster_node_last_seen_timestamp_seconds",
@@ -114,6 +115,32 @@ fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
             }
         }
     }
+}
+
+/// `technitium_cluster_node_build_info{node,version}` for every node the list gives a version
+/// of (15.6+: the `Self` entry always, a peer after its first heartbeat since this server
+/// started). A version that is not digits and dots is left out (the label stays bounded).
+fn write_versions(nodes: &[ClusterNode], enc: &mut Encoder) {
+    if !nodes.iter().any(|n| node_version(n).is_some()) {
+        return;
+    }
+    enc.family(
+        "technitium_cluster_node_build_info",
+        Kind::Gauge,
+        "A cluster node's Technitium version as this server knows it (v15.6+; a peer's after its first heartbeat), as a label; always 1.",
+    );
+    for n in nodes {
+        if let Some(v) = node_version(n) {
+            enc.sample(&[("node", &n.name), ("version", v)], 1.0);
+        }
+    }
+}
+
+/// A node's version when the list gives one that reads as a version.
+fn node_version(n: &ClusterNode) -> Option<&str> {
+    n.version.as_deref().map(str::trim).filter(|v| {
+        !v.is_empty() && v.len() <= 32 && v.chars().all(|c| c.is_ascii_digit() || c == '.')
+    })
 }
 
 #[cfg(test)]
@@ -149,6 +176,7 @@ mod tests {
             state: Some(state.to_owned()),
             last_seen: None,
             up_since: None,
+            version: None,
         };
         let text = render(&session(
             "14.3",
@@ -159,6 +187,43 @@ mod tests {
         assert!(text.contains("technitium_cluster_node_state{node=\"b\",state=\"unknown\"} 1\n"));
         assert_eq!(text.matches("node=\"b\",state=").count(), 4);
         assert!(!text.contains("last_seen"), "no node was seen: no family");
+        assert!(
+            !text.contains("build_info"),
+            "no node has a version: no family"
+        );
+    }
+
+    /// 15.6's node list: every node's version from one scrape; a peer not heard from since the
+    /// server started has none (absent ≠ old); dates omitted or the old "never" sentinel give
+    /// no timestamp, never 0 or year 1.
+    #[test]
+    fn versions_come_from_the_node_list_and_unknown_dates_give_no_series() {
+        let json = r#"[
+            {"name":"dns1.lan","type":"Primary","state":"Self","version":"15.6","upSince":"2026-10-05T08:00:00Z"},
+            {"name":"dns2.lan","type":"Secondary","state":"Connected","version":"15.5.1","lastSeen":"2026-10-05T09:59:50Z","upSince":"0001-01-01T00:00:00"},
+            {"name":"dns3.lan","type":"Secondary","state":"Unreachable","lastSeen":"0001-01-01T00:00:00"},
+            {"name":"dns4.lan","type":"Secondary","state":"Connected","version":"15.6 <script>"}
+        ]"#;
+        let nodes: Vec<ClusterNode> = serde_json::from_str(json).unwrap_or_default();
+        assert_eq!(nodes.len(), 4);
+        assert!(nodes[1].up_since.is_none() && nodes[2].last_seen.is_none());
+        let text = render(&session("15.6", Some(nodes)));
+        for line in [
+            "technitium_cluster_node_build_info{node=\"dns1.lan\",version=\"15.6\"} 1\n",
+            "technitium_cluster_node_build_info{node=\"dns2.lan\",version=\"15.5.1\"} 1\n",
+        ] {
+            assert!(text.contains(line), "{line}in {text}");
+        }
+        assert!(!text.contains("build_info{node=\"dns3.lan\""), "{text}");
+        assert!(!text.contains("build_info{node=\"dns4.lan\""), "{text}");
+        let seen: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("technitium_cluster_node_last_seen"))
+            .collect();
+        assert_eq!(seen.len(), 1, "{text}");
+        assert!(seen[0].starts_with(
+            "technitium_cluster_node_last_seen_timestamp_seconds{node=\"dns2.lan\"} 17"
+        ));
     }
 
     #[test]

@@ -172,6 +172,10 @@ impl<C: Collect + ?Sized> Cx<'_, C> {
 pub trait OtherSettings: std::fmt::Debug + Send + Sync {
     /// The settings of collector `name`, when there is one.
     fn erased(&self, name: &str) -> Option<&(dyn Any + Send + Sync)>;
+
+    /// Whether collector `name` is on and fetches every scrape (no minimum interval): a call
+    /// it makes can then be shared through [`SharedCalls`] without costing one more.
+    fn fetches_every_scrape(&self, name: &str) -> bool;
 }
 
 /// What [`Collect::write`] gets.

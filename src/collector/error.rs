@@ -32,6 +32,14 @@ pub enum CollectError {
         /// What is wrong with the data.
         detail: String,
     },
+    /// What the collector reads turned out to be missing on this server although its version
+    /// says it should be there (an unknown API path): the collector does not apply, which is not
+    /// a failure (no success series, "not applicable" in `check`).
+    #[error("not applicable: {why}")]
+    NotApplicable {
+        /// Why, for people.
+        why: &'static str,
+    },
     /// A bug in the exporter (it never happens; it exists so a bug fails one collector instead
     /// of the process).
     #[error("internal error: {what}; please report it")]

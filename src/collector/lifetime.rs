@@ -23,6 +23,7 @@ impl Collect for Lifetime {
         sections: &[Section::Dashboard],
         requires: Requires::Version {
             major: 15,
+            minor: 0,
             what: "lifetime counters",
         },
         endpoints: &[Endpoint::MetricsJson],
@@ -30,7 +31,8 @@ impl Collect for Lifetime {
     };
 
     async fn fetch(cx: Cx<'_, Self>) -> Result<QueryTotals, CollectError> {
-        Ok(cx.client.metrics_json().await?.lifetime_counters)
+        // Shared with `counters`, which compares the total with the chart (stale statistics).
+        Ok(cx.shared.metrics_json().await?.lifetime_counters.clone())
     }
 
     fn write(c: &QueryTotals, _: &WriteCx<'_>, enc: &mut Encoder) {

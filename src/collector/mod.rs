@@ -66,6 +66,8 @@ collectors! {
     zones::Zones,
     dhcp::Dhcp,
     cluster::Cluster,
+    health::Health,
+    security::Security,
     top::Top,
     settings::ServerSettings,
     update::Update,

@@ -234,6 +234,7 @@ mod tests {
                         state: None,
                         last_seen: None,
                         up_since: None,
+                        version: None,
                     })
                     .collect(),
             ),

@@ -172,4 +172,10 @@ impl OtherSettings for Options {
         let any: &(dyn Any + Send + Sync) = &*entry.settings;
         Some(any)
     }
+
+    fn fetches_every_scrape(&self, name: &str) -> bool {
+        Self::index(name)
+            .and_then(|i| self.entries.get(i))
+            .is_some_and(|e| e.enabled && e.min_interval.is_zero())
+    }
 }

@@ -278,7 +278,7 @@ impl Scraper {
     fn plan(spec: &Spec, session: &SessionData) -> Plan {
         let applicable = match spec.requires {
             Requires::Session | Requires::Nothing => true,
-            Requires::Version { major, .. } => session.at_least(major),
+            Requires::Version { major, minor, .. } => session.at_least_release(major, minor),
             Requires::Cluster => session.clustered(),
         };
         if !applicable {
@@ -337,6 +337,9 @@ impl Scraper {
                     Duration::ZERO
                 });
                 Some(part(Outcome::Success, fresh, Some(data)))
+            }
+            Some(Err(CollectError::NotApplicable { why })) => {
+                Some(part(Outcome::NotApplicable(Some(why)), None, None))
             }
             Some(Err(e)) => Some(part(Outcome::Failed(e), None, None)),
             None => Some(part(Outcome::DeadlineExceeded, None, None)),

@@ -21,6 +21,7 @@ pub struct SharedCalls<'a> {
     session: Option<&'a SessionData>,
     stats: Mutex<HashMap<Window, Memo<DashboardStats>>>,
     settings: Memo<types::Settings>,
+    metrics: Memo<types::MetricsJson>,
 }
 
 impl<'a> SharedCalls<'a> {
@@ -30,6 +31,7 @@ impl<'a> SharedCalls<'a> {
             session,
             stats: Mutex::new(HashMap::new()),
             settings: Memo::default(),
+            metrics: Memo::default(),
         }
     }
 
@@ -40,6 +42,17 @@ impl<'a> SharedCalls<'a> {
     pub async fn settings(&self) -> Result<Arc<types::Settings>, ApiError> {
         self.settings
             .get_or_init(|| async { self.client.settings().await.map(Arc::new) })
+            .await
+            .clone()
+    }
+
+    /// `dashboard/metrics/json` (v15+): the lifetime counters.
+    ///
+    /// # Errors
+    /// The call's error.
+    pub async fn metrics_json(&self) -> Result<Arc<types::MetricsJson>, ApiError> {
+        self.metrics
+            .get_or_init(|| async { self.client.metrics_json().await.map(Arc::new) })
             .await
             .clone()
     }

@@ -65,11 +65,13 @@ impl Spec {
 pub enum Requires {
     /// Runs whenever session/get succeeded (and the token has its sections).
     Session,
-    /// Needs at least this major version; `what` names the feature for people
-    /// ("lifetime counters").
+    /// Needs at least this version; `what` names the feature for people ("lifetime
+    /// counters").
     Version {
         /// The first major version that has the feature.
         major: u32,
+        /// Its first minor version in that major (0: all of it).
+        minor: u32,
         /// What the feature is called in messages.
         what: &'static str,
     },
@@ -322,7 +324,12 @@ impl fmt::Display for Requires {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Session => f.write_str("any server"),
-            Self::Version { major, what } => write!(f, "{what}: v{major}+"),
+            Self::Version {
+                major,
+                minor: 0,
+                what,
+            } => write!(f, "{what}: v{major}+"),
+            Self::Version { major, minor, what } => write!(f, "{what}: v{major}.{minor}+"),
             Self::Cluster => f.write_str("an initialised cluster (v14+)"),
             Self::Nothing => f.write_str("nothing from the API"),
         }

@@ -54,6 +54,12 @@ impl SessionData {
         self.version.is_some_and(|(m, _)| m >= major)
     }
 
+    /// Whether the server is at least `major.minor`.
+    #[must_use]
+    pub fn at_least_release(&self, major: u32, minor: u32) -> bool {
+        self.version.is_some_and(|v| v >= (major, minor))
+    }
+
     /// Whether the token may view `section`.
     #[must_use]
     pub fn can_view(&self, section: Section) -> bool {

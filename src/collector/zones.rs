@@ -179,6 +179,7 @@ fn write(data: &ZonesData, enc: &mut Encoder) {
         return;
     }
     write_info(zones, enc);
+    write_catalogs(zones, enc);
     write_health(zones, enc);
 }
 
@@ -209,6 +210,37 @@ fn write_info(zones: &[Zone], enc: &mut Encoder) {
             1.0,
         );
     }
+}
+
+/// `technitium_zone_catalog_info{zone,catalog}` for the zones that are members of a catalog
+/// zone (the admin names catalog zones: the label stays bounded). On a cluster secondary the
+/// member zones report notify failed for ever (upstream #2066, 15.4+): the alert uses this to
+/// stay quiet for them.
+fn write_catalogs(zones: &[Zone], enc: &mut Encoder) {
+    if !zones.iter().any(|z| catalog_of(z).is_some()) {
+        return;
+    }
+    enc.family(
+        "technitium_zone_catalog_info",
+        Kind::Gauge,
+        "The catalog zone a zone is a member of, as a label; always 1 (members only).",
+    );
+    for z in zones {
+        if let Some(catalog) = catalog_of(z) {
+            enc.sample(
+                &[
+                    ("zone", zone_label(&z.name)),
+                    ("catalog", zone_label(catalog)),
+                ],
+                1.0,
+            );
+        }
+    }
+}
+
+/// The catalog zone `z` is a member of, if any.
+fn catalog_of(z: &Zone) -> Option<&str> {
+    z.catalog.as_deref().filter(|c| !c.is_empty())
 }
 
 /// The per-zone gauges, each only for the zones where the server sent the field.
@@ -279,6 +311,7 @@ mod tests {
             disabled: false,
             soa_serial: Some(7),
             internal: false,
+            catalog: None,
             dnssec_status: None,
             expiry: None,
             is_expired: None,
@@ -310,6 +343,35 @@ mod tests {
             !text.contains("technitium_zone_expired"),
             "no field, no family"
         );
+        assert!(!text.contains("catalog"), "no member zone, no family");
+    }
+
+    #[test]
+    fn member_zones_name_their_catalog() {
+        let mut member = zone("member.example", "Secondary");
+        member.catalog = Some("cluster-catalog.example".into());
+        member.notify_failed = Some(true);
+        let mut empty = zone("other.example", "Primary");
+        empty.catalog = Some("".into());
+        let data = ZonesData {
+            zones: vec![member, empty],
+            matched: 2,
+            truncated: false,
+        };
+        let mut enc = Encoder::new(ExpositionFormat::Text);
+        Zones::write(&data, &WriteCx { session: None }, &mut enc);
+        let text = enc.finish();
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("technitium_zone_catalog_info"))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "technitium_zone_catalog_info{zone=\"member.example\",catalog=\"cluster-catalog.example\"} 1"
+            ]
+        );
+        assert!(text.contains("technitium_zone_notify_failed{zone=\"member.example\"} 1\n"));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use url::Url;
 
 use crate::technitium::types::{
     DhcpLeases, DhcpScopes, Envelope, MetricsJson, ResolveAnswer, ResolveMetadata, ResolveResult,
-    SessionInfo, Timestamp, UpdateCheck, Zone,
+    ServerStatus, SessionInfo, Timestamp, UpdateCheck, Zone,
 };
 use crate::technitium::{Endpoint, Secret};
 
@@ -81,13 +81,14 @@ pub async fn start(version: DemoVersion, zones: usize) -> std::io::Result<Demo> 
         std::process::id() as u64 ^ (Timestamp::now().0.to_bits() >> 7)
     );
     let now = Timestamp::now().0;
-    let zones = make_zones(zones, now);
+    let zones_asked = zones;
+    let zones = make_zones(version, zones_asked, now);
     let state = Arc::new(ServerState {
         version,
         token: token.clone(),
         started: now - 3.0 * 86_400.0 - 4.0 * 3600.0 - 17.0 * 60.0,
         zone_count: zones.len(),
-        zones_asked: zones.len().saturating_sub(3),
+        zones_asked,
         zones_made: now,
         zones_body: envelope_bytes(
             version,
@@ -239,6 +240,28 @@ struct SessionBody<'a> {
     server: Option<&'a str>,
 }
 
+/// `/api/status` writes its fields at the top level, beside `server` and `status`; the demo's
+/// admin password was changed long ago.
+fn status_response() -> Response<Full<Bytes>> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct StatusBody<'a> {
+        #[serde(flatten)]
+        fields: ServerStatus,
+        server: &'a str,
+        status: &'a str,
+    }
+    let body = StatusBody {
+        fields: ServerStatus {
+            has_default_credentials: Some(false),
+            sso_enabled: Some(false),
+        },
+        server: DOMAIN,
+        status: "ok",
+    };
+    json_bytes_response(Bytes::from(serde_json::to_vec(&body).unwrap_or_default()))
+}
+
 fn not_found() -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::new()));
     *r.status_mut() = StatusCode::NOT_FOUND;
@@ -283,9 +306,10 @@ fn handle(state: &ServerState, req: &Request<Incoming>) -> Response<Full<Bytes>>
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     // Before v15 the server reads only the query parameter.
-    let presented = match state.version {
-        DemoVersion::V15_2 => bearer.or(query.get("token")),
-        _ => query.get("token"),
+    let presented = if state.version.v15() {
+        bearer.or(query.get("token"))
+    } else {
+        query.get("token")
     };
     let Some(endpoint) = Endpoint::ALL
         .into_iter()
@@ -311,7 +335,16 @@ fn handle(state: &ServerState, req: &Request<Incoming>) -> Response<Full<Bytes>>
         }
         _ => Some(Node::One),
     };
-    if presented != Some(state.token.as_str()) {
+    // `/api/status` needs no token; from 15.5 the health check needs none from loopback (the
+    // demo's only address) when the contacted server answers it itself.
+    let anonymous = match endpoint {
+        Endpoint::Status => true,
+        Endpoint::HealthCheck => {
+            state.version.v15_6() && presented.is_none() && node == Some(Node::One)
+        }
+        _ => false,
+    };
+    if !anonymous && presented != Some(state.token.as_str()) {
         return json_response::<()>(
             state,
             "invalid-token",
@@ -349,7 +382,7 @@ fn answer(
     let scale = if node == Node::Two { 0.55 } else { 1.0 };
     match endpoint {
         Endpoint::SessionGet => session_response(state, now),
-        Endpoint::MetricsJson if v == DemoVersion::V15_2 => {
+        Endpoint::MetricsJson if v.v15() => {
             let counters = lifetime(node.started(state.started), scale, now);
             node_ok(
                 state,
@@ -381,16 +414,25 @@ fn answer(
             Node::One => node_ok(state, node, dhcp_leases()),
             Node::Two => node_ok(state, node, DhcpLeases { leases: Vec::new() }),
         },
-        Endpoint::SettingsGet => node_ok(state, node, settings(now)),
+        Endpoint::SettingsGet => node_ok(state, node, settings(v, now)),
         Endpoint::DnsClientResolve => resolve(state, node, &q.0),
         Endpoint::CheckForUpdate => {
-            let newer = node.version(v) != "15.2";
+            // The newest release the demo's moment knows.
+            let latest = if v.v15_6() { "15.6" } else { "15.2" };
+            let newer = node.version(v) != latest;
             let body = UpdateCheck {
                 update_available: newer,
-                update_version: newer.then(|| "15.2".to_owned()),
+                update_version: newer.then(|| latest.to_owned()),
+                dns_server_enable_check_for_update: v.v15_6().then_some(true),
             };
             node_ok(state, node, body)
         }
+        // A bare `status: ok`: the node resolved `domain` with its own resolver.
+        Endpoint::HealthCheck if v.v15_6() => {
+            json_bytes_response(envelope_bytes::<()>(v, node.domain(), "ok", None, None))
+        }
+        Endpoint::Status if v.v15_6() => status_response(),
+        Endpoint::HealthCheck | Endpoint::Status => not_found(),
         Endpoint::ClusterState if v == DemoVersion::V13_6 => not_found(),
         Endpoint::ClusterState => node_ok(state, node, cluster_state(v, node, state.started, now)),
     }
@@ -429,7 +471,7 @@ fn stats_response(
 fn node2_zones(state: &ServerState) -> &Bytes {
     state.node2_zones_body.get_or_init(|| {
         let now = state.zones_made;
-        let zones = secondary_copies(make_zones(state.zones_asked, now), now);
+        let zones = secondary_copies(make_zones(state.version, state.zones_asked, now), now);
         envelope_bytes(
             state.version,
             NODE2,

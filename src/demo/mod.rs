@@ -9,7 +9,10 @@
 //! in trouble, a three-node cluster has one unreachable node (v14+), DHCP scopes have leases.
 //! The token has every permission. Version behaviour follows the real servers: before v15 the
 //! Bearer header is ignored (query token only), v14+ adds the `server` envelope key and
-//! clusters, v15+ adds lifetime counters.
+//! clusters, v15+ adds lifetime counters, 15.6 (the default) the health check and `/api/status`
+//! (which needs no token, nor the health check from loopback), node versions in the node list
+//! (`dns2` one minor version behind), no local zones in the zone list, catalog members whose
+//! copies on `dns2` report notify failed (upstream #2066) and 15.6's settings fields.
 //!
 //! The cluster answers per node, as a real one does through one URL (v15.2's
 //! `WebServiceApiMiddleware`): `node=` names the node a call is proxied to, except

@@ -13,6 +13,8 @@ pub(super) const NODE3: &str = "dns3.demo.lan";
 pub(super) const NODE_PORT: u16 = 53443;
 /// The cluster's domain.
 pub(super) const CLUSTER_DOMAIN: &str = "demo.lan";
+/// The cluster's catalog zone, whose members every node hosts (15.6's zone list names it).
+pub(super) const CLUSTER_CATALOG: &str = "cluster-catalog.demo.lan";
 
 /// Versions the demo server can imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -22,8 +24,11 @@ pub enum DemoVersion {
     /// v14.3: cluster, still query-string token only.
     V14_3,
     /// v15.2: Bearer header, lifetime counters.
-    #[default]
     V15_2,
+    /// v15.6: the health check and `/api/status` (15.3+), node versions in the node list,
+    /// dates left out when unset, no local zones in the zone list.
+    #[default]
+    V15_6,
 }
 
 impl DemoVersion {
@@ -33,7 +38,19 @@ impl DemoVersion {
             Self::V13_6 => "13.6",
             Self::V14_3 => "14.3",
             Self::V15_2 => "15.2",
+            Self::V15_6 => "15.6",
         }
+    }
+
+    /// Whether this version has the Bearer header and lifetime counters (v15+).
+    pub(super) fn v15(self) -> bool {
+        matches!(self, Self::V15_2 | Self::V15_6)
+    }
+
+    /// Whether this version has the health check, `/api/status`, the update-check switch and
+    /// RFC 6761 local zones left out of the zone list (15.3+), and node versions (15.6).
+    pub(super) fn v15_6(self) -> bool {
+        self == Self::V15_6
     }
 
     /// Whether this version has clusters, the `server` envelope key and `node=` (v14+).
@@ -65,6 +82,7 @@ impl Node {
         match (v, self) {
             (_, Self::One) => v.as_str(),
             (DemoVersion::V14_3, Self::Two) => "14.2",
+            (DemoVersion::V15_6, Self::Two) => "15.5",
             (_, Self::Two) => "15.1",
         }
     }

@@ -70,7 +70,10 @@ pub(super) fn reason(outcome: &Outcome) -> &'static str {
         Outcome::DeadlineExceeded => "deadline",
         Outcome::NoPermission(_) => "no_permission",
         Outcome::Success => "success",
-        Outcome::NotApplicable(_) => "not_applicable",
+        // A fetch's NotApplicable becomes Outcome::NotApplicable in the scraper.
+        Outcome::NotApplicable(_) | Outcome::Failed(CollectError::NotApplicable { .. }) => {
+            "not_applicable"
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use super::secret::Secret;
 use super::transport::{ClientBuildError, Upstream, http_client};
 use super::types::{
     ClusterState, DashboardStats, DhcpLeases, DhcpScopes, ForwarderConfig, MetricsJson,
-    ResolveAnswer, SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
+    ResolveAnswer, ServerStatus, SessionInfo, Settings, TopStats, UpdateCheck, ZoneList,
 };
 use crate::logging::LogName;
 
@@ -366,6 +366,29 @@ impl Client {
     /// Any [`ApiError`].
     pub async fn cluster_state(&self) -> Result<ClusterState, ApiError> {
         self.get(Endpoint::ClusterState, &[]).await
+    }
+
+    /// `/api/dnsClient/healthCheck?domain=` (15.3+; DnsClient: View): the server resolves
+    /// `domain` (type A) with its own resolver. `Ok` is the server's bare `status: ok`.
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; a failed resolution is Technitium's `status: error` ([`ApiError::Api`],
+    /// with the server's redacted message), a server before 15.3 answers HTTP 404
+    /// ([`ApiError::HttpStatus`]).
+    pub async fn health_check(&self, domain: &str) -> Result<(), ApiError> {
+        let _: serde::de::IgnoredAny = self
+            .get(Endpoint::HealthCheck, &[("domain", domain)])
+            .await?;
+        Ok(())
+    }
+
+    /// `/api/status` (15.3+; needs no permission): whether the built-in admin account still has
+    /// its default password. The contacted server answers it, whatever `node=` says.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn status(&self) -> Result<ServerStatus, ApiError> {
+        self.get(Endpoint::Status, &[]).await
     }
 
     /// A call of `endpoint` with `params` (which must be among [`Endpoint::params`]).

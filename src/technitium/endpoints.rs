@@ -18,7 +18,7 @@ macro_rules! endpoints {
     ($(
         $(#[$doc:meta])*
         $name:ident => $path:literal, view: $section:expr, answered_by: $answered:ident,
-        params: [$($param:literal),*];
+        params: [$($param:literal),*]$(, payload: $payload:ident)?;
     )*) => {
         /// The read-only API paths the exporter may request. Nothing else can be requested:
         /// Technitium also acts on GET requests, so the allowlist is the type itself.
@@ -39,6 +39,7 @@ macro_rules! endpoints {
                         params: &[$($param),*],
                         section: $section,
                         on_contacted_node: endpoints!(@contacted $answered),
+                        payload: endpoints!(@payload $($payload)?),
                     },)*
                 }
             }
@@ -46,6 +47,20 @@ macro_rules! endpoints {
     };
     (@contacted contacted) => { true };
     (@contacted named_node) => { false };
+    (@payload) => { Payload::Wrapped };
+    (@payload top_level) => { Payload::TopLevel };
+    (@payload none) => { Payload::Nothing };
+}
+
+/// Where an ok answer carries its payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    /// Under `response` (session/get: `info`): every call but the two below.
+    Wrapped,
+    /// At the top level, beside `status` and `server` (`/api/status`).
+    TopLevel,
+    /// Nowhere: `{"server":…,"status":"ok"}` says it all (`dnsClient/healthCheck`).
+    Nothing,
 }
 
 /// What the table says about one endpoint.
@@ -54,6 +69,7 @@ struct EndpointRow {
     params: &'static [&'static str],
     section: Option<Section>,
     on_contacted_node: bool,
+    payload: Payload,
 }
 
 endpoints! {
@@ -64,6 +80,7 @@ endpoints! {
     // the node it names.
     // `params`: the query parameters the call may carry, besides the `token` (servers before
     // v15) and `node` (cluster nodes) the client adds itself.
+    // `payload` (when not under `response`): `top_level` or `none`.
 
     /// Validates the token; the server's version, cluster view and permissions.
     SessionGet => "/api/user/session/get",
@@ -109,6 +126,16 @@ endpoints! {
     ClusterState => "/api/admin/cluster/state",
         view: Some(Administration), answered_by: named_node,
         params: [];
+    /// The server resolving `domain` (type A) with its own resolver, writing no query-log
+    /// entry (15.3+; an unknown path, HTTP 404, before). Success is a bare `status: ok`.
+    HealthCheck => "/api/dnsClient/healthCheck",
+        view: Some(DnsClient), answered_by: named_node,
+        params: ["domain"], payload: none;
+    /// Whether the built-in `admin` account still has its default password (15.3+; needs no
+    /// token). Like the `/api/sso/status` it replaced, the contacted server answers it.
+    Status => "/api/status",
+        view: None, answered_by: contacted,
+        params: [], payload: top_level;
 }
 
 impl Endpoint {
@@ -130,8 +157,9 @@ impl Endpoint {
 
     /// Whether the server always answers this call itself, whatever `node=` says: in a cluster,
     /// v15.2's `DnsWebService.GetClusterNodeTypeForPath` pins `/api/user/login`, `logout`,
-    /// `session/get` and `session/delete` (and SSO) to the contacted node; every other path
-    /// we call is proxied to the node that `node=` names.
+    /// `session/get` and `session/delete` (and SSO, whose status call 15.3's `/api/status`
+    /// replaced) to the contacted node; every other path we call is proxied to the node that
+    /// `node=` names.
     #[must_use]
     pub fn on_contacted_node(self) -> bool {
         self.row().on_contacted_node
@@ -141,6 +169,12 @@ impl Endpoint {
     #[must_use]
     pub fn section(self) -> Option<Section> {
         self.row().section
+    }
+
+    /// Where an ok answer carries its payload.
+    #[must_use]
+    pub fn payload(self) -> Payload {
+        self.row().payload
     }
 }
 
@@ -253,21 +287,37 @@ mod tests {
         );
     }
 
-    /// The table as it was written: eleven paths, each once, each under `/api/`; only
-    /// session/get answered by the contacted server.
+    /// The table as it was written: thirteen paths, each once, each under `/api/`; only
+    /// session/get and status answered by the contacted server; only status and the health
+    /// check answer outside `response`.
     #[test]
     fn the_table_lists_each_path_once() {
         let mut paths: Vec<&str> = Endpoint::ALL.iter().map(|e| e.path()).collect();
-        assert_eq!(paths.len(), 11);
+        assert_eq!(paths.len(), 13);
         assert!(paths.iter().all(|p| p.starts_with("/api/")));
         paths.sort_unstable();
         paths.dedup();
-        assert_eq!(paths.len(), 11);
+        assert_eq!(paths.len(), 13);
         let contacted: Vec<Endpoint> = Endpoint::ALL
             .into_iter()
             .filter(|e| e.on_contacted_node())
             .collect();
-        assert_eq!(contacted, [Endpoint::SessionGet]);
+        assert_eq!(contacted, [Endpoint::SessionGet, Endpoint::Status]);
+        let unwrapped: Vec<(Endpoint, Payload)> = Endpoint::ALL
+            .into_iter()
+            .filter(|e| e.payload() != Payload::Wrapped)
+            .map(|e| (e, e.payload()))
+            .collect();
+        assert_eq!(
+            unwrapped,
+            [
+                (Endpoint::HealthCheck, Payload::Nothing),
+                (Endpoint::Status, Payload::TopLevel)
+            ]
+        );
+        assert_eq!(Endpoint::HealthCheck.params(), &["domain"]);
+        assert_eq!(Endpoint::HealthCheck.section(), Some(Section::DnsClient));
+        assert_eq!(Endpoint::Status.section(), None);
         assert_eq!(
             Endpoint::ClusterState.section(),
             Some(Section::Administration)

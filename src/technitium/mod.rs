@@ -38,7 +38,7 @@ pub mod types;
 pub use auth::AuthMode;
 pub use budget::ResponseBudget;
 pub use client::{Client, ClientConfig};
-pub use endpoints::{Endpoint, TopKind, Window};
+pub use endpoints::{Endpoint, Payload, TopKind, Window};
 pub use error::{ApiError, Reason};
 pub use observe::{Call, CallEnd, CallLog, Carrier, Recorded, RequestObserver, recording};
 pub(crate) use redact::shorten;

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::budget::{Held, ResponseBudget};
-use super::endpoints::Endpoint;
+use super::endpoints::{Endpoint, Payload};
 use super::error::ApiError;
 pub(super) use super::observe::Carrier;
 use super::observe::{Call, CallEnd, RequestObserver, notify};
@@ -450,11 +450,7 @@ impl Upstream {
             return Err(e);
         }
         match envelope.status.as_str() {
-            "ok" => envelope.response.ok_or_else(|| ApiError::BadResponse {
-                server,
-                endpoint: path,
-                detail: "an ok status but no payload".to_owned(),
-            }),
+            "ok" => self.payload(endpoint, envelope.response, body),
             "invalid-token" => Err(ApiError::InvalidToken { server }),
             "2fa-required" => Err(ApiError::TwoFactorRequired { server }),
             "error" => {
@@ -478,6 +474,32 @@ impl Upstream {
                 endpoint: path,
                 detail: format!("an unknown status {:?}", self.upstream_text(other)),
             }),
+        }
+    }
+
+    /// The payload of an ok answer, where the endpoint carries it ([`Payload`]): under
+    /// `response`, at the top level (parsed again from the whole body), or nowhere (`T` is then
+    /// made from nothing: `()` or `IgnoredAny`; a type that needs fields fails).
+    fn payload<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        wrapped: Option<T>,
+        body: &[u8],
+    ) -> Result<T, ApiError> {
+        let bad = |detail: String| ApiError::BadResponse {
+            server: self.server.clone(),
+            endpoint: endpoint.path(),
+            detail,
+        };
+        match (endpoint.payload(), wrapped) {
+            (Payload::Wrapped | Payload::Nothing, Some(payload)) => Ok(payload),
+            (Payload::Wrapped, None) => Err(bad("an ok status but no payload".to_owned())),
+            (Payload::Nothing, None) => {
+                T::deserialize(serde::de::value::UnitDeserializer::<serde::de::value::Error>::new())
+                    .map_err(|e| bad(format!("an ok status but no payload ({e})")))
+            }
+            (Payload::TopLevel, _) => serde_json::from_slice(body)
+                .map_err(|e| bad(self.redactor.clean(&describe_bad_body(body, &e)))),
         }
     }
 

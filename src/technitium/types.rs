@@ -171,6 +171,10 @@ pub struct ClusterNode {
         skip_serializing_if = "Option::is_none"
     )]
     pub up_since: Option<Timestamp>,
+    /// The version the node runs (15.6+): always on the `Self` entry, on a peer only after its
+    /// first heartbeat since this server started (absent ≠ old).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// `/api/admin/cluster/state` (v14+): the server's own facts and its view of the cluster, the
@@ -415,6 +419,10 @@ pub struct Zone {
     /// Built-in zones (localhost, reverse zones of loopback); only on Primary zones.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub internal: bool,
+    /// The catalog zone this zone is a member of (`null` when none; Primary, Secondary, Stub,
+    /// Forwarder and SecondaryForwarder zones only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalog: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dnssec_status: Option<String>,
     #[serde(
@@ -506,18 +514,38 @@ pub struct Settings {
     /// `Udp`, `Tcp`, `Tls`, `Https` or `Quic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwarder_protocol: Option<String>,
+    /// "Enable Check For Update" (15.3+): when off, `user/checkForUpdate` answers "no update"
+    /// without checking.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_server_enable_check_for_update: Option<bool>,
 }
 
 /// `/api/user/checkForUpdate` response.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateCheck {
-    /// False also when the server could not check.
+    /// False also when the server could not check, or (15.3+) does not check.
     #[serde(default)]
     pub update_available: bool,
     /// The newer version, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_version: Option<String>,
+    /// Whether the server checks at all ("Enable Check For Update", 15.3+), when the answer
+    /// says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_server_enable_check_for_update: Option<bool>,
+}
+
+/// `/api/status` (15.3+, no token needed), read from the top level of the answer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerStatus {
+    /// Whether the built-in `admin` account still has its default password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_default_credentials: Option<bool>,
+    /// Whether single sign-on is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_enabled: Option<bool>,
 }
 
 /// The two fields of `/api/settings/get` the `forwarders` collector reads. The rest of that

@@ -123,7 +123,7 @@ fn demo_is_all_green() {
     // The demo's cluster: dns2 runs an older version, dns3 is down; warnings, not failures.
     assert!(
         run.verdict().contains(
-            "; version skew in the cluster: dns2.demo.lan (15.1) behind the newest node (2 warnings above)"
+            "; version skew in the cluster: dns2.demo.lan (15.5) behind the newest node (2 warnings above)"
         ),
         "{}",
         run.stdout
@@ -143,7 +143,9 @@ fn demo_is_all_green() {
         "TLS handshake",
         "HTTP (session/get)",
         "API token",
-        "Technitium 15.2 (supported: 13.x–15.x)",
+        "Technitium 15.6 (supported: 13.x–15.6)",
+        "│ ✓ ┆ health ",
+        "│ ✓ ┆ security ",
         "│ ✓ ┆ zones ",
         "│ ✓ ┆ lifetime ",
     ] {
@@ -170,7 +172,7 @@ fn old_demo_lists_not_applicable_collectors_without_degrading() {
     let report = run.json();
     assert_eq!(report["verdict"], "ok");
     assert_eq!(report["server"]["token_in_query"], true);
-    for name in ["lifetime", "cluster"] {
+    for name in ["lifetime", "cluster", "health"] {
         let c = collector(&report, name);
         assert_eq!(c["status"], "not_applicable", "{c}");
         assert_eq!(c["series"], Value::Null);
@@ -236,7 +238,7 @@ fn json_output_follows_the_schema() {
             .unwrap()
             .starts_with("http://127.0.0.1:")
     );
-    assert_eq!(report["server"]["version"], "15.2");
+    assert_eq!(report["server"]["version"], "15.6");
     assert_eq!(report["server"]["supported"], true);
     assert_eq!(report["server"]["token_in_query"], false);
     assert!(report["server"]["domain"].is_string());
@@ -273,11 +275,11 @@ fn nodes_follow_the_schema(report: &Value) {
     assert_eq!(field(0, "status"), "ok");
     assert_eq!(field(0, "series"), report["series"]);
     assert_eq!(field(1, "via"), "target");
-    assert_eq!(field(1, "version"), "15.1");
+    assert_eq!(field(1, "version"), "15.5");
     assert_eq!(field(1, "status"), "warning");
     assert_eq!(
         field(1, "detail"),
-        "version skew: runs 15.1 while dns1.demo.lan runs 15.2"
+        "version skew: runs 15.5 while dns1.demo.lan runs 15.6"
     );
     assert!(field(1, "series").as_u64().unwrap() > 100);
     assert_eq!(field(2, "state"), "unreachable");
@@ -331,7 +333,7 @@ fn collectors_follow_the_schema(report: &Value) {
         .chain(technitium_exporter::collector::specs().map(|s| s.name))
         .collect();
     assert_eq!(names, registry, "session first, then the registry's order");
-    let mut sum = 0;
+    let (mut sum, mut ran) = (0, 0);
     for c in report["collectors"].as_array().unwrap() {
         assert_eq!(
             keys(c),
@@ -352,14 +354,17 @@ fn collectors_follow_the_schema(report: &Value) {
             assert_eq!(c["status"], "ok", "{c}");
             assert!(c["duration_ms"].is_number(), "{c}");
             sum += c["series"].as_u64().unwrap();
+            ran += 1;
         } else {
             assert_eq!(c["status"], "disabled", "{c}");
             assert_eq!(c["series"], Value::Null);
         }
     }
-    // Per-collector series plus the scrape's own gauges make up the whole exposition.
+    // Per-collector series plus the scrape's own gauges make up the whole exposition: a success
+    // and a duration per collector that ran, the scrape's duration and (the security
+    // collector's default min-interval) the cache age.
     let total = report["series"].as_u64().unwrap();
-    assert!(sum < total && total - sum < 20, "{sum} of {total}");
+    assert_eq!(total - sum, 2 * ran + 2, "{sum} of {total}");
     let zones = collector(report, "zones");
     assert_eq!(zones["permission"], "Zones");
     assert_eq!(zones["permission_granted"], true);
@@ -724,10 +729,14 @@ async fn no_token_fails_at_the_token_step() {
 #[tokio::test(flavor = "multi_thread")]
 async fn untested_server_versions_are_a_warning_not_a_failure() {
     for (version, words) in [
-        ("16.0", "is newer than the latest tested (13.x–15.x)"),
-        ("12.1", "is older than the oldest tested (13.x–15.x)"),
+        ("16.0", "is newer than the latest tested (13.x–15.6)"),
+        ("15.7", "is newer than the latest tested (13.x–15.6)"),
+        ("12.1", "is older than the oldest tested (13.x–15.6)"),
     ] {
-        // One server, outside a cluster: its nodes would be another version.
+        // One server, outside a cluster: its nodes would be another version. Its token may
+        // view DnsClient: the health collector then finds no health check (HTTP 404 from the
+        // v15.2 mock) and does not apply, as /api/status's absence leaves the credentials
+        // unknown.
         let session = fixture("user_session_get_apiToken.json")
             .replacen(
                 "\"version\": \"15.2\"",
@@ -737,6 +746,11 @@ async fn untested_server_versions_are_a_warning_not_a_failure() {
             .replacen(
                 "\"clusterInitialized\": true",
                 "\"clusterInitialized\": false",
+                1,
+            )
+            .replacen(
+                "\"DnsClient\": {\n\t\t\t\t\"canView\": false",
+                "\"DnsClient\": {\n\t\t\t\t\"canView\": true",
                 1,
             );
         // Before v14 the client stops asking for every query type; the recorded v15.2 mock only
@@ -939,4 +953,69 @@ async fn check_compares_the_stored_minutes_with_the_chart() {
             .is_some_and(|h| h.contains("Enable In-Memory Stats")),
         "{differ:#}"
     );
+}
+
+/// 15.6: the default admin password and a token that may change the server are warnings, each
+/// with a row under `security` and named with its fix in the verdict; never a failure.
+#[tokio::test(flavor = "multi_thread")]
+async fn default_credentials_and_an_over_privileged_token_are_named_in_the_verdict() {
+    let server = start_mock(Version::V15_6).await;
+    let mut session: Value = serde_json::from_str(&crate::common::fixture(
+        Version::V15_6,
+        "user_session_get_apiToken.json",
+    ))
+    .unwrap();
+    // One server, outside a cluster; its token may modify zones and delete settings.
+    session["info"]["clusterInitialized"] = false.into();
+    session["info"]["permissions"]["Zones"]["canModify"] = true.into();
+    session["info"]["permissions"]["Settings"]["canDelete"] = true.into();
+    let status = crate::common::fixture(Version::V15_6, "status_defaultCredentials.json");
+    override_paths(
+        &server,
+        vec![
+            ("/api/user/session/get", json(session.to_string())),
+            ("/api/status", json(status)),
+        ],
+    )
+    .await;
+    let run = check(&server.uri(), &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    let verdict = run.verdict();
+    assert!(verdict.starts_with("✓ all good: "), "{verdict}");
+    assert!(
+        verdict.contains(
+            "; but security: the server's built-in admin account still has its default password (anyone who reaches the web console can take the server over), and the exporter's token may modify or delete in Settings, Zones: a leaked token could change the server — log in to the web console as admin and change the password"
+        ),
+        "{verdict}"
+    );
+    assert!(
+        verdict
+            .contains("create a user (or group) with only View on the sections the exporter reads"),
+        "{verdict}"
+    );
+    for row in ["│ ! ┆ security ", "default admin password", "token rights"] {
+        assert!(run.stdout.contains(row), "{row}: {}", run.stdout);
+    }
+    let report = check(&server.uri(), &["--format", "json"]).json();
+    let security = collector(&report, "security");
+    assert_eq!(security["status"], "warning", "{security}");
+    let ids: Vec<&str> = security["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["default_credentials", "token_rights"]);
+    assert!(
+        security["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["status"] == "warning")
+    );
+    assert_eq!(report["verdict"], "ok");
+    // The health check ran (15.6), one row for localhost.
+    let health = collector(&report, "health");
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["details"][0]["title"], "health check localhost");
 }

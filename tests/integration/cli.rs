@@ -137,7 +137,12 @@ fn scrape_demo_json_is_valid() {
 
 #[test]
 fn scrape_demo_older_versions() {
-    for (version, lifetime) in [("13.6", false), ("14.3", false), ("15.2", true)] {
+    for (version, lifetime) in [
+        ("13.6", false),
+        ("14.3", false),
+        ("15.2", true),
+        ("15.6", true),
+    ] {
         let r = run(exporter().args(["scrape", "--demo", "--demo.version", version]));
         assert_eq!(r.code, Some(0), "{version}: {}", r.stderr);
         assert!(

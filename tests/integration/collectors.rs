@@ -70,8 +70,8 @@ async fn partial_failure_keeps_the_rest() {
         text.contains("technitium_scrape_collector_duration_seconds{collector=\"dhcp\"} "),
         "a failed collector still reports its duration"
     );
-    // v15.2 defaults (45 families, 153 samples) without the 3 dhcp families (8 samples).
-    assert_eq!(counts(&snapshot), (42, 145));
+    // v15.2 defaults (47 families, 167 samples) without the 3 dhcp families (8 samples).
+    assert_eq!(counts(&snapshot), (44, 159));
 }
 
 #[tokio::test]
@@ -88,8 +88,8 @@ async fn lifetime_failure_on_v15_is_a_collector_failure() {
         Some(1.0)
     );
     assert!(!text.contains("technitium_queries_total"));
-    // v15.2 defaults (45, 153) without the 3 lifetime families (10 samples).
-    assert_eq!(counts(&snapshot), (42, 143));
+    // v15.2 defaults (47, 167) without the 3 lifetime families (10 samples).
+    assert_eq!(counts(&snapshot), (44, 157));
 }
 
 #[tokio::test]
@@ -398,8 +398,8 @@ async fn absent_fields_give_absent_series() {
         family_lines(&text, "technitium_cluster_node_last_seen_timestamp_seconds").len(),
         1
     );
-    // v15.2 defaults (45, 153) without 8 families (19 samples) and one outcome sample.
-    assert_eq!(counts(&snapshot), (37, 133));
+    // v15.2 defaults (47, 167) without 8 families (19 samples) and one outcome sample.
+    assert_eq!(counts(&snapshot), (39, 147));
 }
 
 #[tokio::test]

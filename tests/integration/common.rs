@@ -35,6 +35,7 @@ pub enum Version {
     V13_6,
     V14_3,
     V15_2,
+    V15_6,
 }
 
 impl Version {
@@ -44,6 +45,7 @@ impl Version {
             Self::V13_6 => "13.6",
             Self::V14_3 => "14.3",
             Self::V15_2 => "15.2",
+            Self::V15_6 => "15.6",
         }
     }
 
@@ -54,7 +56,17 @@ impl Version {
 
     /// v15+ reads `Authorization: Bearer`; older servers only the `token` query parameter.
     pub fn reads_bearer(self) -> bool {
-        self == Self::V15_2
+        self.at_least_15()
+    }
+
+    /// v15+: lifetime counters.
+    pub fn at_least_15(self) -> bool {
+        matches!(self, Self::V15_2 | Self::V15_6)
+    }
+
+    /// 15.3+: the health check and `/api/status`.
+    pub fn at_least_15_3(self) -> bool {
+        self == Self::V15_6
     }
 
     fn at_least_14(self) -> bool {
@@ -178,11 +190,19 @@ pub async fn mount_fixtures(server: &MockServer, version: Version) {
         get(Endpoint::CheckForUpdate).respond_with(AsNode::of(version, "user_checkForUpdate.json")),
         get(Endpoint::DnsClientResolve).respond_with(AsNode::of(version, "dnsClient_resolve.json")),
     ];
-    if version == Version::V15_2 {
+    if version.at_least_15() {
         mocks.push(
             get(Endpoint::MetricsJson)
                 .respond_with(AsNode::of(version, "dashboard_metrics_json.json")),
         );
+    }
+    // Before 15.3 both are unknown paths: wiremock's 404, as the server answers.
+    if version.at_least_15_3() {
+        mocks.push(
+            get(Endpoint::HealthCheck)
+                .respond_with(AsNode::of(version, "dnsClient_healthCheck.json")),
+        );
+        mocks.push(get(Endpoint::Status).respond_with(recorded(version, "status.json")));
     }
     if version.at_least_14() {
         mocks.push(get(Endpoint::ClusterState).respond_with(ClusterStateAs(version)));
@@ -450,10 +470,11 @@ pub async fn scrape_version(version: Version, options: Options) -> (MockServer, 
 }
 
 /// Families whose values change from run to run.
-const DURATION_FAMILIES: [&str; 3] = [
+const DURATION_FAMILIES: [&str; 4] = [
     "technitium_scrape_duration_seconds",
     "technitium_scrape_collector_duration_seconds",
     "technitium_dns_probe_duration_seconds",
+    "technitium_health_check_duration_seconds",
 ];
 
 /// Replaces the value of every duration sample with `<duration>`; nothing else changes.

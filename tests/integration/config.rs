@@ -83,9 +83,9 @@ fn defaults_then_file_then_environment_then_flags() {
             vec!["--collector.top=true".into()],
             config_detail,
             [
-                "cluster, top".into(),
-                "cluster\n".into(),
-                "cluster, top".into(),
+                "security, top".into(),
+                "security\n".into(),
+                "security, top".into(),
             ],
         ),
         (

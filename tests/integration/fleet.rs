@@ -683,13 +683,25 @@ async fn the_demo_cluster_answers_per_node() {
     let probe = |node: &str| get_owned(format!("{}/probe?target=demo&node={node}", s.base));
     let (status, one) = probe("dns1.demo.lan").await;
     assert_eq!(status, 200);
-    assert!(one.contains("technitium_build_info{version=\"15.2\"} 1\n"));
+    assert!(one.contains("technitium_build_info{version=\"15.6\"} 1\n"));
+    // 15.6: dns1's node list alone shows dns2 one version behind; dns3 was never heard from.
+    assert!(
+        one.contains(
+            "technitium_cluster_node_build_info{node=\"dns2.demo.lan\",version=\"15.5\"} 1\n"
+        ),
+        "{one}"
+    );
+    assert!(!one.contains("technitium_cluster_node_build_info{node=\"dns3.demo.lan\""));
     let (status, two) = probe("dns2.demo.lan").await;
     assert_eq!(status, 200);
     assert!(
-        two.contains("technitium_build_info{version=\"15.1\"} 1\n"),
+        two.contains("technitium_build_info{version=\"15.5\"} 1\n"),
         "{two}"
     );
+    // #2066: dns2, a secondary, hosts catalog members that report notify failed.
+    assert!(two.contains("technitium_zone_catalog_info{zone=\"site0.demo.lan\",catalog=\"cluster-catalog.demo.lan\"} 1\n"));
+    assert!(two.contains("technitium_zone_notify_failed{zone=\"site0.demo.lan\"} 1\n"));
+    assert!(one.contains("technitium_zone_notify_failed{zone=\"site0.demo.lan\"} 0\n"));
     assert!(two.contains("technitium_server_info{server_domain=\"dns2.demo.lan\"} 1\n"));
     // dns2 holds secondary copies of dns1's primary zones, one of them behind.
     assert!(

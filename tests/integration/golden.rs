@@ -30,30 +30,40 @@ async fn golden(version: Version, all: bool) -> (usize, usize) {
 
 #[tokio::test]
 async fn v13_6_all_collectors() {
-    assert_eq!(golden(Version::V13_6, true).await, (48, 226));
+    assert_eq!(golden(Version::V13_6, true).await, (49, 239));
 }
 
 #[tokio::test]
 async fn v14_3_all_collectors() {
-    assert_eq!(golden(Version::V14_3, true).await, (52, 245));
+    assert_eq!(golden(Version::V14_3, true).await, (53, 258));
 }
 
 #[tokio::test]
 async fn v15_2_all_collectors() {
-    assert_eq!(golden(Version::V15_2, true).await, (52, 247));
+    assert_eq!(golden(Version::V15_2, true).await, (53, 260));
+}
+
+#[tokio::test]
+async fn v15_6_all_collectors() {
+    assert_eq!(golden(Version::V15_6, true).await, (61, 278));
 }
 
 #[tokio::test]
 async fn v13_6_defaults() {
-    assert_eq!(golden(Version::V13_6, false).await, (41, 132));
+    assert_eq!(golden(Version::V13_6, false).await, (43, 146));
 }
 
 #[tokio::test]
 async fn v14_3_defaults() {
-    assert_eq!(golden(Version::V14_3, false).await, (45, 151));
+    assert_eq!(golden(Version::V14_3, false).await, (47, 165));
 }
 
 #[tokio::test]
 async fn v15_2_defaults() {
-    assert_eq!(golden(Version::V15_2, false).await, (45, 153));
+    assert_eq!(golden(Version::V15_2, false).await, (47, 167));
+}
+
+#[tokio::test]
+async fn v15_6_defaults() {
+    assert_eq!(golden(Version::V15_6, false).await, (52, 182));
 }

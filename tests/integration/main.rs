@@ -36,3 +36,4 @@ mod serve;
 mod state_file;
 mod status;
 mod textfile;
+mod v15_6;

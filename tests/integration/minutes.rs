@@ -17,7 +17,10 @@
 //!   reaches a v14+ server that honours it;
 //! - v13.6 / v14.3 / v15.2 envelopes and token carriers as in `mod.rs`;
 //! - failure modes: down (HTTP 503), a slow `Custom` answer, restarts that lose minutes, a clock
-//!   set back, another server behind the URL, Custom answers that disagree with LastHour.
+//!   set back, another server behind the URL, Custom answers that disagree with LastHour;
+//! - v15+ `metrics/json`: the lifetime query counter, every query since the simulation began
+//!   (the server counts it when its stats queue takes the query, whether or not its minute
+//!   statistics are written), and statistics frozen from a minute on (upstream #1975).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -142,12 +145,20 @@ pub struct Sim {
     /// In a cluster with `dns2.sim.lan` (v14+): the session lists both nodes, and a call with
     /// `node=` is answered as that node (the same traffic).
     pub clustered: bool,
+    /// The clock when the simulation began: the lifetime counter counts from there.
+    pub began: i64,
+    /// #1975: the minute statistics of every minute ending after this read 0 (LastHour and the
+    /// store), while the lifetime counter keeps counting.
+    pub frozen_after: Option<i64>,
+    /// Queries per minute the lifetime counter adds instead of the traffic (a server whose
+    /// counter barely moves).
+    pub lifetime_per_minute: Option<u64>,
 }
 
 impl Sim {
     /// The final data of the minute ending at `label`.
     pub fn minute(&self, label: i64) -> Traffic {
-        if self.lost.contains(&label) {
+        if self.lost.contains(&label) || self.frozen_after.is_some_and(|f| label > f) {
             Traffic::default()
         } else {
             traffic(label + self.traffic_shift, self.types)
@@ -189,6 +200,23 @@ impl Sim {
             t.total += 1;
         }
         t
+    }
+
+    /// The lifetime query counter now: every query of the minutes since the simulation began,
+    /// frozen or not, the current minute's pro rata.
+    pub fn lifetime_queries(&self) -> u64 {
+        let per_minute = |label: i64| {
+            self.lifetime_per_minute
+                .unwrap_or_else(|| traffic(label + self.traffic_shift, self.types).total)
+        };
+        let newest = self.newest_label();
+        let mut total = 0;
+        let mut label = self.began.div_euclid(60) * 60 + 60;
+        while label <= newest {
+            total += per_minute(label);
+            label += 60;
+        }
+        total + per_minute(newest + 60) * u64::try_from(self.now - newest).unwrap_or(0) / 60
     }
 
     /// Sums the final data of the minutes ending in `(after, upto]`.
@@ -251,6 +279,7 @@ impl Sim {
             Version::V13_6 => "13.6",
             Version::V14_3 => "14.3",
             Version::V15_2 => "15.2",
+            Version::V15_6 => "15.6",
         };
         let mut v = json!({
             "username": "exporter",
@@ -487,6 +516,9 @@ impl SimServer {
             custom_calls: Vec::new(),
             last_hour_calls: 0,
             clustered: false,
+            began: now,
+            frozen_after: None,
+            lifetime_per_minute: None,
         }));
         let mock = MockServer::start().await;
         Mock::given(wiremock::matchers::any())
@@ -529,6 +561,13 @@ impl Respond for Responder {
         let mut delay = None;
         let body = match req.url.path() {
             "/api/user/session/get" => sim.session(),
+            "/api/dashboard/metrics/json"
+                if matches!(sim.version, Version::V15_2 | Version::V15_6) =>
+            {
+                sim.envelope(json!({
+                    "lifetimeCounters": { "totalQueries": sim.lifetime_queries() }
+                }))
+            }
             "/api/dashboard/stats/get" => {
                 assert_eq!(
                     param("utc").as_deref(),

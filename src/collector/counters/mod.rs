@@ -17,6 +17,7 @@
 
 pub mod engine;
 pub mod minutes;
+pub mod stale;
 pub mod state_file;
 pub mod state_lock;
 
@@ -27,7 +28,9 @@ use tokio::sync::Mutex;
 
 use super::contract::{Collect, Cx, Detail, DetailStatus, SingleRun, StateError, WriteCx};
 use super::error::CollectError;
-use super::samples::count;
+use super::lifetime::Lifetime;
+use super::samples::{count, flag};
+use super::shared::lock;
 use super::spec::Spec;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::DashboardStats;
@@ -59,7 +62,9 @@ impl Collect for DerivedCounters {
             server: session.and_then(|s| s.info.dns_server_domain.as_deref()),
             version: session.and_then(|s| s.version),
         };
-        fetch(cx.client, cx.state, inputs).await
+        let mut data = fetch(cx.client, cx.state, inputs).await?;
+        data.stale = stale_stats(&cx, &last_hour).await;
+        Ok(data)
     }
 
     fn write(data: &CountersData, _: &WriteCx<'_>, enc: &mut Encoder) {
@@ -67,11 +72,12 @@ impl Collect for DerivedCounters {
     }
 
     fn warning(data: &CountersData, (): &()) -> Option<super::contract::Warning> {
-        data.warning.as_ref().map(|w| super::contract::Warning {
+        let counted = data.warning.as_ref().map(|w| super::contract::Warning {
             key: w.kind(),
             detail: w.describe(),
             hint: None,
-        })
+        });
+        counted.or_else(|| (data.stale == Some(true)).then(stale_warning))
     }
 
     fn details(data: &CountersData, (): &()) -> Vec<Detail> {
@@ -123,6 +129,7 @@ pub use engine::{
     Totals,
 };
 pub use minutes::{Minute, Minutes, ShapeError};
+pub use stale::StaleTracker;
 
 /// Per-target state of the derived counters, kept across scrapes (in memory in `serve`, in the
 /// state file in `textfile`).
@@ -138,6 +145,8 @@ pub struct CountersState {
     verify: AtomicBool,
     /// A single run's lock of its state file, held until the run ends.
     lock: std::sync::Mutex<Option<state_lock::StateLock>>,
+    /// The lifetime counter at recent scrapes, to tell frozen statistics ([`stale`]).
+    stale: std::sync::Mutex<StaleTracker>,
 }
 
 impl CountersState {
@@ -149,6 +158,7 @@ impl CountersState {
             one_shot: AtomicBool::new(false),
             verify: AtomicBool::new(false),
             lock: std::sync::Mutex::new(None),
+            stale: std::sync::Mutex::default(),
         }
     }
 
@@ -179,6 +189,37 @@ impl CountersState {
     /// not only after a minute of counting.
     fn set_verify(&self, verify: bool) {
         self.verify.store(verify, Ordering::Relaxed);
+    }
+}
+
+/// Whether the dashboard statistics look frozen ([`stale`]), when it can be told: on v15+, when
+/// the `lifetime` collector fetches the lifetime counter this scrape (the call is shared; none
+/// is added for this), after an earlier scrape to compare with.
+async fn stale_stats(cx: &Cx<'_, DerivedCounters>, last_hour: &DashboardStats) -> Option<bool> {
+    let v15 = cx.session.is_some_and(|s| s.at_least(15));
+    if !v15 || !cx.options.fetches_every_scrape(Lifetime::SPEC.name) {
+        return None;
+    }
+    let queries = cx
+        .shared
+        .metrics_json()
+        .await
+        .ok()?
+        .lifetime_counters
+        .total_queries?;
+    let chart = Minutes::from_chart(last_hour.main_chart_data.as_ref()?).ok()?;
+    lock(&cx.state.stale).observe(&chart, queries)
+}
+
+fn stale_warning() -> super::contract::Warning {
+    super::contract::Warning {
+        key: "stats_stale",
+        detail: format!(
+            "the server's dashboard statistics look frozen: its lifetime query counter grew by {} or more while the last-hour chart shows no query in its newest {} final minutes (technitium_dashboard_stats_stale 1)",
+            stale::STALE_QUERIES,
+            stale::STALE_MINUTES
+        ),
+        hint: Some("restart the Technitium service; upstream #1975 (15.2) left the hourly stats writer failing until a restart".to_owned()),
     }
 }
 
@@ -220,6 +261,9 @@ pub struct CountersData {
     /// In a `check` run that started counting: how the stored minutes compare with the chart,
     /// or why they could not be compared.
     pub verified: Option<Result<Comparison, VerifyError>>,
+    /// Whether the dashboard statistics look frozen (v15+, see [`stale`]); `None` when that
+    /// cannot be told.
+    pub stale: Option<bool>,
 }
 
 /// Why a `check` run could not compare the stored minutes with the chart.
@@ -301,6 +345,7 @@ pub async fn fetch(
         step,
         custom_call,
         verified,
+        stale: None,
     })
 }
 
@@ -441,6 +486,7 @@ pub fn write(data: &CountersData, enc: &mut Encoder) {
         #[allow(clippy::cast_precision_loss)] // Unix seconds: exact far beyond any date
         enc.sample(&[], at as f64);
     }
+    write_stale(data.stale, enc);
     enc.family(
         "technitium_derived_counters_missed_minute_buckets_total",
         Kind::Counter,
@@ -456,6 +502,18 @@ impl From<state_file::StateFileError> for StateError {
         } else {
             Self::Failed(Box::new(e))
         }
+    }
+}
+
+/// `technitium_dashboard_stats_stale`, when it can be told.
+fn write_stale(stale: Option<bool>, enc: &mut Encoder) {
+    if let Some(stale) = stale {
+        enc.family(
+            "technitium_dashboard_stats_stale",
+            Kind::Gauge,
+            "Whether the server's dashboard statistics look frozen (1) or not (0): its lifetime query counter grew while the last-hour chart shows no query in its newest final minutes (v15+; the README gives the thresholds).",
+        );
+        enc.sample(&[], flag(stale));
     }
 }
 
@@ -481,6 +539,7 @@ mod tests {
             step: CountStep::Idle,
             custom_call: false,
             verified: None,
+            stale: None,
         }
     }
 
