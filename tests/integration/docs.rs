@@ -1,5 +1,6 @@
 //! The README against the code: its collector table lists every collector of the registry, in
-//! the registry's order, with its default and the API paths it calls.
+//! the registry's order, with its default and the API paths it calls; its alert table lists every
+//! alert of `contrib/prometheus/alerts.yml`, once, and nothing else.
 
 use std::path::PathBuf;
 
@@ -90,4 +91,48 @@ fn the_collector_table_parser_reads_cells_and_stops_at_the_table_end() {
     assert_eq!(names, ["a", "b"]);
     assert_eq!(rows[0].default, "on (v14+)");
     assert_eq!(rows[0].calls, "`/api/x`");
+}
+
+/// The alert names of the README's table whose header is `| alert | fires when | severity |`
+/// (a row may name two alerts as `A / B`).
+fn alert_table(readme: &str) -> Vec<String> {
+    let mut lines = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| alert | fires when |"))
+        .skip(2);
+    let mut names = Vec::new();
+    while let Some(line) = lines.next().filter(|l| l.starts_with('|')) {
+        let first = line
+            .trim_matches('|')
+            .split(" | ")
+            .next()
+            .unwrap_or_default();
+        names.extend(first.split(" / ").map(|n| n.trim().to_owned()));
+    }
+    names
+}
+
+#[test]
+fn the_readme_alert_table_lists_each_alert_of_alerts_yml_once() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("contrib/prometheus/alerts.yml");
+    let rules =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut defined: Vec<String> = rules
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- alert: "))
+        .map(|n| n.trim().to_owned())
+        .collect();
+    let mut listed = alert_table(&readme());
+    let count = listed.len();
+    listed.sort();
+    listed.dedup();
+    assert_eq!(count, listed.len(), "the README lists an alert twice");
+    defined.sort();
+    assert_eq!(listed, defined, "README alert table vs alerts.yml");
+}
+
+#[test]
+fn the_alert_table_parser_splits_two_names_and_stops_at_the_table_end() {
+    let text = "| alert | fires when | severity |\n|---|---|---|\n| A / B | x | warning |\n| C | y | critical |\n\n| D | z | warning |\n";
+    assert_eq!(alert_table(text), ["A", "B", "C"]);
 }
