@@ -201,12 +201,6 @@ impl RequestObserver for Observer {
     }
 }
 
-/// A count as a sample value (exact below 2^53).
-#[allow(clippy::cast_precision_loss)]
-fn count(n: u64) -> f64 {
-    n as f64
-}
-
 /// Writes one `prometheus` crate family through our encoder.
 fn write_family(f: &MetricFamily, started: f64, enc: &mut Encoder) {
     let kind = match f.get_field_type() {
@@ -239,15 +233,10 @@ fn write_family(f: &MetricFamily, started: f64, enc: &mut Encoder) {
 }
 
 fn write_histogram(h: &prometheus::proto::Histogram, labels: &[(&str, &str)], enc: &mut Encoder) {
-    for b in h.get_bucket() {
-        let le = format!("{}", b.upper_bound());
-        let mut with_le = labels.to_vec();
-        with_le.push(("le", &le));
-        enc.sample_with_suffix("_bucket", &with_le, count(b.cumulative_count()));
-    }
-    let mut with_inf = labels.to_vec();
-    with_inf.push(("le", "+Inf"));
-    enc.sample_with_suffix("_bucket", &with_inf, count(h.get_sample_count()));
-    enc.sample_with_suffix("_sum", labels, h.get_sample_sum());
-    enc.sample_with_suffix("_count", labels, count(h.get_sample_count()));
+    let buckets: Vec<(f64, u64)> = h
+        .get_bucket()
+        .iter()
+        .map(|b| (b.upper_bound(), b.cumulative_count()))
+        .collect();
+    enc.classic_histogram(labels, &buckets, h.get_sample_count(), h.get_sample_sum());
 }
