@@ -88,14 +88,21 @@ impl Kind {
 /// Receives the output of a streaming encoder in pieces (see [`Encoder::streaming`]).
 pub type Sink = Box<dyn FnMut(Vec<u8>) + Send>;
 
+/// Least size of a segment of a protobuf family's series (a streaming encoder's are a piece).
+const SEGMENT: usize = 64 * 1024;
+
 /// The protobuf family being written: its header, its encoded series, and the message reused
 /// for every series.
 #[derive(Default)]
 struct ProtoFamily {
     /// The `MetricFamily` fields before the series (name, help, type), encoded.
     header: Vec<u8>,
-    /// Each series as the `metric` field's key and its length-delimited `Metric`.
-    metrics: Vec<u8>,
+    /// Each series as the `metric` field's key and its length-delimited `Metric`, in segments:
+    /// a family of 100 000 series grows by new segments, never by copying what it holds (a
+    /// growing buffer would need up to three times the family's size while it moves).
+    segments: Vec<Vec<u8>>,
+    /// Bytes in `segments`.
+    len: usize,
     scratch: proto::Metric,
     open: bool,
 }
@@ -164,8 +171,9 @@ impl Encoder {
 
     /// An encoder that hands its output to `sink` in pieces of about `chunk` bytes instead of
     /// keeping all of it: the memory of a 100 000-zone exposition stays at one piece (in
-    /// protobuf, at one family: a family larger than `chunk` is one piece of its own). The
-    /// pieces, concatenated, are exactly what [`Encoder::finish_bytes`] would have returned.
+    /// protobuf, at one family, whose length comes first: a family of `chunk` bytes or more
+    /// follows as pieces of its own). The pieces, concatenated, are exactly what
+    /// [`Encoder::finish_bytes`] would have returned.
     #[must_use]
     pub fn streaming(format: ExpositionFormat, chunk: usize, sink: Sink) -> Self {
         let mut enc = Self::with_capacity(format, chunk + 4 * 1024);
@@ -410,9 +418,17 @@ impl Encoder {
 
     /// Appends the reused message as one series of the current protobuf family.
     fn push_proto_metric(&mut self) {
+        let size = self.chunk.max(SEGMENT);
         let p = &mut self.proto;
-        p.metrics.push(proto::METRIC_FIELD_KEY);
-        let _ = p.scratch.encode_length_delimited(&mut p.metrics);
+        if p.segments.last().is_none_or(|s| s.len() >= size) {
+            p.segments.push(Vec::with_capacity(size + 1024));
+        }
+        if let Some(segment) = p.segments.last_mut() {
+            let before = segment.len();
+            segment.push(proto::METRIC_FIELD_KEY);
+            let _ = p.scratch.encode_length_delimited(&mut *segment);
+            p.len += segment.len() - before;
+        }
     }
 
     fn proto_histogram(&mut self, labels: &[(&str, &str)], h: proto::HistogramMessage) {
@@ -426,26 +442,30 @@ impl Encoder {
     }
 
     /// Ends the current family: a JSON family's closing brackets; a protobuf family's length,
-    /// header and series, handed on whole (a large family goes to the sink as its own piece).
+    /// header and series (a family of a piece or more goes to the sink segment by segment).
     fn close_family(&mut self) {
         match self.format {
             ExpositionFormat::Json if self.families > 0 => self.out.push_str("]}"),
             ExpositionFormat::Protobuf if self.proto.open => {
                 let p = &mut self.proto;
                 p.open = false;
-                let _ =
-                    prost::encode_length_delimiter(p.header.len() + p.metrics.len(), &mut self.bin);
+                let _ = prost::encode_length_delimiter(p.header.len() + p.len, &mut self.bin);
                 self.bin.extend_from_slice(&p.header);
                 match &mut self.sink {
-                    Some(sink) if p.metrics.len() >= self.chunk => {
+                    Some(sink) if p.len >= self.chunk => {
                         sink(std::mem::take(&mut self.bin));
-                        sink(std::mem::take(&mut p.metrics));
+                        p.segments.drain(..).for_each(&mut *sink);
                     }
                     _ => {
-                        self.bin.extend_from_slice(&p.metrics);
-                        p.metrics.clear();
+                        p.segments
+                            .iter()
+                            .for_each(|s| self.bin.extend_from_slice(s));
+                        // Keep one segment's room for the next family.
+                        p.segments.truncate(1);
+                        p.segments.iter_mut().for_each(Vec::clear);
                     }
                 }
+                p.len = 0;
             }
             _ => {}
         }
@@ -664,6 +684,48 @@ mod tests {
             );
             assert_eq!(pieces.concat(), whole, "{format:?}");
         }
+    }
+
+    #[test]
+    fn a_large_protobuf_family_streams_in_segments() {
+        use prost::Message as _;
+        use std::sync::{Arc, Mutex};
+        let write = |e: &mut Encoder| {
+            e.family("zone_info", Kind::Gauge, "One per zone.");
+            for i in 0..20_000 {
+                e.sample(&[("zone", &format!("zone-{i}.example.com"))], 1.0);
+            }
+            e.family("after", Kind::Gauge, "A small family after it.");
+            e.sample(&[], 2.0);
+        };
+        let mut whole = Encoder::new(ExpositionFormat::Protobuf);
+        write(&mut whole);
+        let whole = whole.finish_bytes();
+        let mut buf = whole.as_slice();
+        let big = proto::MetricFamily::decode_length_delimited(&mut buf).unwrap();
+        assert_eq!(big.metric.len(), 20_000);
+        assert_eq!(
+            big.metric[19_999].label[0].value(),
+            "zone-19999.example.com"
+        );
+        let after = proto::MetricFamily::decode_length_delimited(&mut buf).unwrap();
+        assert_eq!((after.name(), buf.len()), ("after", 0));
+
+        let pieces = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&pieces);
+        let mut e = Encoder::streaming(
+            ExpositionFormat::Protobuf,
+            100_000,
+            Box::new(move |p| seen.lock().unwrap_or_else(|e| e.into_inner()).push(p)),
+        );
+        write(&mut e);
+        assert!(e.finish_bytes().is_empty());
+        let pieces = pieces.lock().unwrap_or_else(|e| e.into_inner());
+        assert_eq!(pieces.concat(), whole);
+        // The header, then segments of a piece each (the family is about 640 KB).
+        let sizes: Vec<usize> = pieces.iter().map(Vec::len).collect();
+        assert!(sizes.len() >= 7, "{sizes:?}");
+        assert!(sizes.iter().all(|s| *s < 102_000), "{sizes:?}");
     }
 
     #[test]
