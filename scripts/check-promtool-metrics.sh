@@ -4,7 +4,10 @@
 # any error or warning (promtool's lint findings, e.g. a counter without _total, a missing HELP,
 # a non-base unit). promtool only validates the Prometheus text format 0.0.4, so the
 # OpenMetrics output is checked for exactly one `# EOF` at its end, then validated as text once
-# the terminator is dropped and counter headers carry `_total` again.
+# the terminator is dropped and counter headers carry `_total` again. The same for what
+# `serve --demo` answers on /metrics (the exporter's own metrics and histograms, and what only
+# `serve` collects). promtool cannot read the protobuf format: tests/integration/protobuf.rs
+# decodes it, and scripts/check-native-histograms.sh has a real Prometheus ingest it.
 #
 # Usage: scripts/check-promtool-metrics.sh [--bin PATH]
 #   --bin PATH   the exporter binary (default: build target/debug/technitium-exporter)
@@ -86,9 +89,43 @@ done
 # The defaults too (what most users get).
 scrape text-defaults && check text-defaults "$tmp/text-defaults.out"
 
+# serve NAME ACCEPT: /metrics of `serve --demo` with every collector, asked for with ACCEPT.
+serve_port=""
+serve() {
+    local name=$1 accept=$2 i
+    if [[ -z $serve_port ]]; then
+        serve_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+        "$bin" serve --demo "${all[@]}" --web.listen-address "127.0.0.1:$serve_port" >"$tmp/serve.log" 2>&1 &
+        serve_pid=$!
+        trap 'kill "$serve_pid" 2>/dev/null; wait "$serve_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+    fi
+    for ((i = 0; i < 300; i++)); do
+        if python3 - "http://127.0.0.1:$serve_port/metrics" "$accept" "$tmp/$name.out" 2>/dev/null <<'PY'
+import sys, urllib.request as u
+req = u.Request(sys.argv[1], headers={"Accept": sys.argv[2]})
+body = u.build_opener(u.ProxyHandler({})).open(req, timeout=30).read()
+open(sys.argv[3], "wb").write(body)
+PY
+        then
+            return 0
+        fi
+        kill -0 "$serve_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "FAIL $name: serve --demo did not answer on /metrics:" >&2
+    sed 's/^/    /' "$tmp/serve.log" >&2
+    failures=$((failures + 1))
+    return 1
+}
+
+serve serve-text "text/plain;version=0.0.4" && check serve-text "$tmp/serve-text.out"
+openmetrics_outputs=()
 for version in 15.6 15.2 13.6; do
     name="openmetrics-$version"
-    scrape "$name" --demo.version "$version" --format openmetrics "${all[@]}" || continue
+    scrape "$name" --demo.version "$version" --format openmetrics "${all[@]}" && openmetrics_outputs+=("$name")
+done
+serve serve-openmetrics "application/openmetrics-text;version=1.0.0" && openmetrics_outputs+=(serve-openmetrics)
+for name in "${openmetrics_outputs[@]}"; do
     if [[ $(tail -n 1 "$tmp/$name.out") != "# EOF" ]]; then
         echo "FAIL $name: the OpenMetrics output does not end with '# EOF'" >&2
         failures=$((failures + 1))

@@ -3,8 +3,8 @@
 //! Data flow, the same for every mode:
 //! `cli` → [`config::Config`] → [`technitium::Client`] → [`collector::Scraper::collect`]
 //! (API calls run concurrently) → [`collector::Snapshot`] → [`collector::families`] through
-//! the [`exposition`] encoder (text 0.0.4, OpenMetrics, JSON), or [`render`]'s table → a sink
-//! (HTTP response, stdout, atomic file).
+//! the [`exposition`] encoder (text 0.0.4, OpenMetrics, JSON, protobuf), or [`render`]'s table
+//! → a sink (HTTP response, stdout, atomic file).
 //!
 //! Dependencies point down: `app` (the dispatch) → the modes (`serve`, `scrape`, `textfile`,
 //! `check`) → `config` → `cli` → `collector` → `technitium` and `exposition` (leaves).

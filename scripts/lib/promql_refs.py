@@ -345,7 +345,16 @@ _LABEL = re.compile(r'\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?
 
 
 def read_exposition(text: str, into: dict[str, list[dict[str, str]]]) -> None:
+    """Series by metric name. A histogram's own name counts too (with the labels of its
+    `_count` series): a Prometheus that ingests it as a native histogram stores it under
+    that name, and queries may use it (`rate(x[5m])` beside `rate(x_bucket[5m])`)."""
+    histograms: set[str] = set()
     for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            parts = line.split()
+            if len(parts) == 4 and parts[3] == "histogram":
+                histograms.add(parts[2])
+            continue
         if not line.strip() or line.startswith("#"):
             continue
         m = _SAMPLE.match(line)
@@ -361,6 +370,8 @@ def read_exposition(text: str, into: dict[str, list[dict[str, str]]]) -> None:
             labels[lm.group(1)] = re.sub(r"\\(.)", lambda e: {"n": "\n"}.get(e.group(1), e.group(1)), lm.group(2))
             pos = lm.end()
         into.setdefault(m.group(1), []).append(labels)
+        if m.group(1).endswith("_count") and m.group(1)[: -len("_count")] in histograms:
+            into.setdefault(m.group(1)[: -len("_count")], []).append(labels)
 
 
 # ----------------------------------------------------------------------------
@@ -636,6 +647,12 @@ def selftest() -> int:
     read_exposition('# HELP a x\na{b="c\\"d",e="f"} 1\ng 2 1700000000\nh_bucket{le="+Inf"} 3\n', exp)
     if exp != {"a": [{"b": 'c"d', "e": "f"}], "g": [{}], "h_bucket": [{"le": "+Inf"}]}:
         print(f"FAIL read_exposition: {exp}")
+        bad += 1
+    exp = {}
+    read_exposition('# TYPE h histogram\nh_bucket{t="u",le="+Inf"} 3\nh_sum{t="u"} 1\nh_count{t="u"} 3\n'
+                    '# TYPE c_count gauge\nc_count 1\n', exp)
+    if exp.get("h") != [{"t": "u"}] or "c" in exp:
+        print(f"FAIL read_exposition of a histogram: {exp}")
         bad += 1
     print("selftest:", "OK" if not bad else f"{bad} failure(s)")
     return 1 if bad else 0

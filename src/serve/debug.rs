@@ -219,7 +219,9 @@ fn exposition(snapshot: &Snapshot, waited: Duration) -> String {
     let mut enc = Encoder::streaming(
         ExpositionFormat::Text,
         64 * 1024,
-        Box::new(move |piece: String| {
+        Box::new(move |piece: Vec<u8>| {
+            // A text piece is a whole string: never cut inside a character.
+            let piece = String::from_utf8_lossy(&piece);
             let mut k = sink.lock().unwrap_or_else(PoisonError::into_inner);
             let room = EXPOSITION_LIMIT.saturating_sub(k.0.len());
             if k.1 == 0 && piece.len() <= room {

@@ -1,17 +1,34 @@
 //! The exporter's own metrics, served on the telemetry path only: build info, the outcome of the
 //! last configuration reload, scrapes and upstream requests per target, and the process
 //! collector.
+//!
+//! The upstream request durations are our own [`Histogram`]s rather than the `prometheus`
+//! crate's, which has no native buckets: a scrape that negotiates protobuf gets them too
+//! (finer than the classic buckets, and the one histogram every exporter has, so a Prometheus
+//! with native histograms on can be checked against it). The classic buckets, and so the text
+//! and OpenMetrics output, are what the crate wrote.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use prometheus::proto::{MetricFamily, MetricType};
-use prometheus::{
-    Gauge, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
-};
+use prometheus::{Gauge, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
-use crate::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Histogram, Kind};
 use crate::technitium::{Call, RequestObserver};
+
+/// The upstream request duration histogram's name.
+const UPSTREAM_DURATION: &str = "technitium_exporter_upstream_request_duration_seconds";
+/// Its classic bounds (seconds).
+const UPSTREAM_BOUNDS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+/// Upstream request durations by (endpoint, node, target): the order the `prometheus` crate
+/// sorted its series in (by label values, label names alphabetical), kept so the text output
+/// did not change when the histogram became ours.
+type UpstreamDurations = BTreeMap<(&'static str, String, String), Histogram>;
 
 /// The exporter's own metrics.
 #[derive(Debug)]
@@ -29,7 +46,7 @@ pub(super) struct SelfMetrics {
     reloads: AtomicU64,
     pub(super) scrapes: IntCounterVec,
     upstream_requests: IntCounterVec,
-    upstream_duration: HistogramVec,
+    upstream_duration: Mutex<UpstreamDurations>,
 }
 
 fn build_info() -> Result<IntGaugeVec, prometheus::Error> {
@@ -89,16 +106,6 @@ impl SelfMetrics {
             ),
             &["target", "node", "endpoint", "result"],
         )?;
-        let upstream_duration = HistogramVec::new(
-            HistogramOpts::new(
-                "technitium_exporter_upstream_request_duration_seconds",
-                "Time of requests to the Technitium API, by target, cluster node (per-node scrapes only) and API path.",
-            )
-            .buckets(vec![
-                0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ]),
-            &["target", "node", "endpoint"],
-        )?;
         let now = unix_now();
         let (reload_successful, reload_success_time) = reload_gauges(now)?;
         registry.register(Box::new(build_info()?))?;
@@ -106,7 +113,6 @@ impl SelfMetrics {
         registry.register(Box::new(reload_success_time.clone()))?;
         registry.register(Box::new(scrapes.clone()))?;
         registry.register(Box::new(upstream_requests.clone()))?;
-        registry.register(Box::new(upstream_duration.clone()))?;
         #[cfg(target_os = "linux")]
         registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
@@ -119,7 +125,7 @@ impl SelfMetrics {
             reloads: AtomicU64::new(0),
             scrapes,
             upstream_requests,
-            upstream_duration,
+            upstream_duration: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -153,10 +159,53 @@ impl SelfMetrics {
             .inc();
     }
 
-    /// Writes every family through our encoder, so both exposition formats carry them.
+    /// Writes every family through our encoder, so every exposition format carries them, in
+    /// name order (the registry's, with the upstream durations in their place).
     pub(super) fn write(&self, enc: &mut Encoder) {
+        let mut durations_written = false;
         for f in &self.registry.gather() {
+            if !durations_written && f.name() > UPSTREAM_DURATION {
+                self.write_upstream_durations(enc);
+                durations_written = true;
+            }
             write_family(f, self.started, enc);
+        }
+        if !durations_written {
+            self.write_upstream_durations(enc);
+        }
+    }
+
+    /// Counts one upstream request's duration.
+    fn observe_upstream(&self, endpoint: &'static str, node: &str, target: &str, seconds: f64) {
+        self.upstream_duration
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry((endpoint, node.to_owned(), target.to_owned()))
+            .or_insert_with(|| Histogram::new(UPSTREAM_BOUNDS))
+            .observe(seconds);
+    }
+
+    /// The upstream durations' family; none before the first request (as the crate did).
+    fn write_upstream_durations(&self, enc: &mut Encoder) {
+        let durations = self
+            .upstream_duration
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if durations.is_empty() {
+            return;
+        }
+        enc.family(
+            UPSTREAM_DURATION,
+            Kind::Histogram,
+            "Time of requests to the Technitium API, by target, cluster node (per-node scrapes only) and API path.",
+        );
+        for ((endpoint, node, target), h) in durations.iter() {
+            let mut labels = vec![("endpoint", *endpoint)];
+            if !node.is_empty() {
+                labels.push(("node", node.as_str()));
+            }
+            labels.push(("target", target.as_str()));
+            enc.histogram(&labels, h);
         }
     }
 }
@@ -195,16 +244,8 @@ impl RequestObserver for Observer {
             .with_label_values(&[self.target.as_str(), self.node.as_str(), path, result])
             .inc();
         self.metrics
-            .upstream_duration
-            .with_label_values(&[self.target.as_str(), self.node.as_str(), path])
-            .observe(call.elapsed.as_secs_f64());
+            .observe_upstream(path, &self.node, &self.target, call.elapsed.as_secs_f64());
     }
-}
-
-/// A count as a sample value (exact below 2^53).
-#[allow(clippy::cast_precision_loss)]
-fn count(n: u64) -> f64 {
-    n as f64
 }
 
 /// Writes one `prometheus` crate family through our encoder.
@@ -238,16 +279,69 @@ fn write_family(f: &MetricFamily, started: f64, enc: &mut Encoder) {
     }
 }
 
+/// A `prometheus` crate histogram (classic buckets only; none is registered today).
 fn write_histogram(h: &prometheus::proto::Histogram, labels: &[(&str, &str)], enc: &mut Encoder) {
-    for b in h.get_bucket() {
-        let le = format!("{}", b.upper_bound());
-        let mut with_le = labels.to_vec();
-        with_le.push(("le", &le));
-        enc.sample_with_suffix("_bucket", &with_le, count(b.cumulative_count()));
+    let buckets: Vec<(f64, u64)> = h
+        .get_bucket()
+        .iter()
+        .map(|b| (b.upper_bound(), b.cumulative_count()))
+        .collect();
+    enc.classic_histogram(labels, &buckets, h.get_sample_count(), h.get_sample_sum());
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use prometheus::{HistogramOpts, HistogramVec};
+
+    use super::*;
+    use crate::exposition::ExpositionFormat;
+
+    /// Observations of three series, one of them a cluster node's.
+    const SEEN: &[(&str, &str, &str, f64)] = &[
+        ("default", "", "/api/zones/list", 0.004),
+        ("default", "", "/api/zones/list", 0.2),
+        ("dns2", "", "/api/dashboard/stats/get", 0.03),
+        ("dns2", "", "/api/dashboard/stats/get", 12.0),
+        ("dns2", "node1.lan", "/api/dashboard/stats/get", 1.0),
+        ("default", "", "/api/user/session/get", 0.01),
+    ];
+
+    /// The upstream durations as the `prometheus` crate wrote them before they became ours.
+    fn as_the_crate_wrote_them(format: ExpositionFormat) -> String {
+        let registry = Registry::new();
+        let vec = HistogramVec::new(
+            HistogramOpts::new(UPSTREAM_DURATION, "Time of requests to the Technitium API, by target, cluster node (per-node scrapes only) and API path.")
+                .buckets(UPSTREAM_BOUNDS.to_vec()),
+            &["target", "node", "endpoint"],
+        )
+        .unwrap();
+        registry.register(Box::new(vec.clone())).unwrap();
+        for (target, node, endpoint, v) in SEEN {
+            vec.with_label_values(&[*target, *node, *endpoint])
+                .observe(*v);
+        }
+        let mut enc = Encoder::new(format);
+        for f in &registry.gather() {
+            write_family(f, 0.0, &mut enc);
+        }
+        enc.finish()
     }
-    let mut with_inf = labels.to_vec();
-    with_inf.push(("le", "+Inf"));
-    enc.sample_with_suffix("_bucket", &with_inf, count(h.get_sample_count()));
-    enc.sample_with_suffix("_sum", labels, h.get_sample_sum());
-    enc.sample_with_suffix("_count", labels, count(h.get_sample_count()));
+
+    #[test]
+    fn upstream_durations_read_as_they_did_from_the_crate() {
+        let metrics = SelfMetrics::new().unwrap();
+        let mut empty = Encoder::new(ExpositionFormat::Text);
+        metrics.write_upstream_durations(&mut empty);
+        assert_eq!(empty.finish(), "", "no family before the first request");
+        for (target, node, endpoint, v) in SEEN {
+            metrics.observe_upstream(endpoint, node, target, *v);
+        }
+        let mut enc = Encoder::new(ExpositionFormat::Text);
+        metrics.write_upstream_durations(&mut enc);
+        assert_eq!(
+            enc.finish(),
+            as_the_crate_wrote_them(ExpositionFormat::Text)
+        );
+    }
 }

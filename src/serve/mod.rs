@@ -9,6 +9,7 @@
 //! - [`status`]: the status part of `/` (the targets' last scrapes, from [`seen`]);
 //! - [`debug`]: `debug=true`, one scrape with every upstream call it made;
 //! - [`sd`]: `/sd`, Prometheus HTTP service discovery;
+//! - [`negotiate`]: the exposition format a scrape's `Accept` header asks for (protobuf too);
 //! - [`response`]: whole, gzip and streamed exposition bodies;
 //! - [`metrics`]: the exporter's own metrics;
 //! - [`listener`]: binding, accept loop, connection limits and timeouts, graceful drain;
@@ -20,6 +21,7 @@ mod fleet;
 mod kit;
 mod listener;
 mod metrics;
+mod negotiate;
 mod reload;
 mod response;
 mod routes;

@@ -67,8 +67,8 @@ impl Exposition {
         if let Some(metrics) = &self.with_self {
             metrics.write(&mut enc);
         }
-        let body = enc.finish();
-        let mut response = match self.gzip.then(|| gzip(body.as_bytes())).flatten() {
+        let body = enc.finish_bytes();
+        let mut response = match self.gzip.then(|| gzip(&body)).flatten() {
             Some(bytes) => {
                 let mut r = whole(bytes);
                 r.headers_mut()
@@ -102,7 +102,7 @@ impl Exposition {
             if let Some(metrics) = &self.with_self {
                 metrics.write(&mut enc);
             }
-            let _ = enc.finish();
+            let _ = enc.finish_bytes();
             if let Some(gz) = gz.and_then(Arc::into_inner)
                 && let Ok(rest) = gz
                     .into_inner()
@@ -138,13 +138,13 @@ fn gzip(body: &[u8]) -> Option<Vec<u8>> {
 /// Where the streaming encoder's pieces go: straight to the client, or through gzip.
 fn sink(gz: Option<Arc<Mutex<Gzip>>>, send: impl Fn(Vec<u8>) + Send + 'static) -> Sink {
     match gz {
-        Some(gz) => Box::new(move |piece: String| {
+        Some(gz) => Box::new(move |piece: Vec<u8>| {
             let mut gz = lock(&gz);
-            if gz.write_all(piece.as_bytes()).is_ok() {
+            if gz.write_all(&piece).is_ok() {
                 send(std::mem::take(gz.get_mut()));
             }
         }),
-        None => Box::new(move |piece: String| send(piece.into_bytes())),
+        None => Box::new(send),
     }
 }
 

@@ -16,11 +16,11 @@ use super::coalesce::ServedTarget;
 use super::debug::{self, DeadlineFrom};
 use super::fleet::{Fleet, Refused};
 use super::metrics::SelfMetrics;
+use super::negotiate;
 use super::response::{Exposition, ResponseBody, whole};
 use super::sd;
 use super::status::{self, escape};
 use super::targets::{Targets, truncate};
-use crate::exposition::ExpositionFormat;
 use crate::technitium::ApiError;
 use crate::web::BasicAuth;
 
@@ -341,13 +341,7 @@ fn respond(
     arrived: Instant,
     with_self: bool,
 ) -> Response<ResponseBody> {
-    let format = if header(req, header::ACCEPT)
-        .is_some_and(|a| a.contains("application/openmetrics-text"))
-    {
-        ExpositionFormat::OpenMetrics
-    } else {
-        ExpositionFormat::Text
-    };
+    let format = negotiate::format(header(req, header::ACCEPT));
     let gzip = header(req, header::ACCEPT_ENCODING)
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
     state

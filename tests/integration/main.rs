@@ -31,6 +31,7 @@ mod golden;
 mod hardening;
 mod kubernetes;
 mod minutes;
+mod protobuf;
 mod secrets;
 mod serve;
 mod state_file;
