@@ -9,8 +9,9 @@ use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{count, gauge_opt, snake_case};
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
+use crate::exposition::labels::{Folded, MAX_VALUES, OTHER, Rule};
 use crate::exposition::{Encoder, Kind};
-use crate::technitium::types::DashboardStats;
+use crate::technitium::types::{ChartData, DashboardStats};
 use crate::technitium::{Endpoint, Section, Window};
 
 /// The five transport protocols, always emitted (the server omits zero rows).
@@ -214,18 +215,25 @@ fn write_query_types(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encode
         let Some(chart) = &s.query_type_chart_data else {
             continue;
         };
-        let mut seen = std::collections::HashSet::new();
-        for (label, v) in chart.rows() {
-            let qtype = if label.eq_ignore_ascii_case("others") {
-                "other"
-            } else {
-                label
-            };
-            if seen.insert(qtype) {
-                enc.sample(&[("window", w.label()), ("qtype", qtype)], v);
-            }
+        for (qtype, v) in query_types(chart).rows() {
+            enc.sample(&[("window", w.label()), ("qtype", qtype)], *v);
         }
     }
+}
+
+/// A window's query types under the derived counters' rule: the query type is a field any DNS
+/// client chooses, so at most [`MAX_VALUES`] label values per window, each an RR type name or
+/// number; the server's `Others`, the rest and anything else are summed into `other`.
+fn query_types(chart: &ChartData) -> Folded<'_> {
+    let mut folded = Folded::new(Rule::Token, MAX_VALUES);
+    for (label, v) in chart.rows() {
+        if label.eq_ignore_ascii_case("others") {
+            folded.add(OTHER, v);
+        } else {
+            folded.add(label, v);
+        }
+    }
+    folded
 }
 
 fn write_protocols(windows: &[(Window, Arc<DashboardStats>)], enc: &mut Encoder) {
@@ -302,7 +310,7 @@ mod tests {
     use super::*;
     use crate::collector::spec::Given;
     use crate::exposition::ExpositionFormat;
-    use crate::technitium::types::{ChartData, Dataset, Stats};
+    use crate::technitium::types::{Dataset, Stats};
 
     fn stats(queries: u64) -> Arc<DashboardStats> {
         let mut s = Stats::default();

@@ -13,9 +13,11 @@
 //! length comes before it on the wire.
 //!
 //! [`histogram`] counts observations for classic and native histograms at once; [`proto`] holds
-//! the protobuf messages and turns a histogram into spans and deltas.
+//! the protobuf messages and turns a histogram into spans and deltas; [`labels`] is the rule for
+//! label values taken from upstream data (checked, bounded, the rest in `other`).
 
 pub mod histogram;
+pub mod labels;
 pub mod proto;
 
 use std::fmt::Write as _;

@@ -339,6 +339,60 @@ async fn labels_follow_the_design() {
     }
 }
 
+/// The query type is a field any DNS client chooses: 500 injected types (and a few label values
+/// no server sends) give at most 64 `qtype` values per window, the rest summed into `other`,
+/// nothing lost.
+#[tokio::test]
+async fn window_qtypes_are_bounded_per_window() {
+    let mut labels: Vec<String> = (0..500).map(|i| format!("TYPE{}", 1000 + i)).collect();
+    labels.extend(["A\nB", "{x=\"y\"}", ""].map(str::to_owned));
+    labels.push("Others".to_owned());
+    let data: Vec<u64> = (0..labels.len() as u64).map(|i| i + 1).collect();
+    let sum: u64 = data.iter().sum();
+    let stats = edited(Version::V15_2, "dashboard_stats_get_LastHour.json", |v| {
+        let r = &mut v["response"];
+        r["queryTypeChartData"]["labels"] = j!(labels);
+        r["queryTypeChartData"]["datasets"][0]["data"] = j!(data);
+    });
+    let server = mock_with(Version::V15_2, vec![(Endpoint::StatsGet, stats)]).await;
+    let mut options = crate::common::only(&["dashboard"]);
+    crate::common::set(
+        &mut options,
+        "dashboard",
+        "window",
+        "last_hour,last_day,last_week,last_month,last_year",
+    );
+    let (_, text) = scrape(&server, options).await;
+    let lines = family_lines(&text, "technitium_window_qtype_queries");
+    for window in [
+        "last_hour",
+        "last_day",
+        "last_week",
+        "last_month",
+        "last_year",
+    ] {
+        let of_window: Vec<&&str> = lines
+            .iter()
+            .filter(|l| l.contains(&format!("window=\"{window}\"")))
+            .collect();
+        assert_eq!(of_window.len(), 64, "{window}: {:?}…", &of_window[..3]);
+        let total: f64 = of_window
+            .iter()
+            .map(|l| l.rsplit_once(' ').unwrap().1.parse::<f64>().unwrap())
+            .sum();
+        assert_eq!(total, sum as f64, "{window}: every query counted once");
+    }
+    assert!(
+        lines[0].contains("qtype=\"TYPE1000\""),
+        "server order: {}",
+        lines[0]
+    );
+    assert!(
+        !text.contains("A\\nB") && !text.contains("x=\\\"y"),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn absent_fields_give_absent_series() {
     let session = edited(Version::V15_2, "user_session_get_apiToken.json", |v| {

@@ -34,6 +34,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::minutes::{MINUTE, Minute, Minutes, ShapeError, format_label};
+use crate::exposition::labels::{self, Rule};
 use crate::technitium::types::ChartData;
 
 /// Minutes one `Custom` call may cover. The server answers per minute while
@@ -46,7 +47,8 @@ pub const MAX_BACKLOG_MINUTES: i64 = 24 * 60;
 /// starts counting afresh.
 pub const MAX_HOLD_MINUTES: i64 = 120;
 /// Distinct `qtype` label values kept (the seeds included); further types count as `other`.
-pub const MAX_QTYPES: usize = 64;
+/// The window gauges keep as many per window ([`labels::MAX_VALUES`], the same rule).
+pub const MAX_QTYPES: usize = labels::MAX_VALUES;
 /// Distinct `protocol` label values kept.
 pub const MAX_PROTOCOLS: usize = 12;
 
@@ -122,13 +124,7 @@ impl Totals {
                 continue;
             }
             named = named.saturating_add(value);
-            let key = if valid_label(label)
-                && (self.qtypes.contains_key(label) || self.qtypes.len() < MAX_QTYPES)
-            {
-                label
-            } else {
-                "other"
-            };
+            let key = labels::key(&self.qtypes, label, Rule::Token, MAX_QTYPES);
             add(&mut self.qtypes, key, value);
         }
         if trimmed {
@@ -138,7 +134,7 @@ impl Totals {
 
     fn add_protocols(&mut self, chart: &ChartData) {
         for (label, value) in chart_rows(chart) {
-            if !valid_label(label) {
+            if !Rule::Token.accepts(label) {
                 continue;
             }
             let key = super::super::samples::snake_case(label);
@@ -169,9 +165,9 @@ fn chart_rows(chart: &ChartData) -> impl Iterator<Item = (&str, u64)> {
 }
 
 /// A label value the server may legitimately send: an RR type or protocol name, or a type
-/// number (`65280`). Anything else is not kept as a label.
+/// number (`65280`): [`Rule::Token`], the rule every label from upstream data follows.
 pub(super) fn valid_label(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 24 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    Rule::Token.accepts(s)
 }
 
 /// Why the engine started counting afresh.
