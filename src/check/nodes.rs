@@ -15,7 +15,8 @@ use super::hints::api_error_hint;
 use super::report::{NodePlan, NodeRow, Status, Target, ms};
 use super::spinner::Spinner;
 use crate::collector::{
-    NodeScope, Outcome, Reach, Scraper, Snapshot, TargetInfo, snake_case, write_families,
+    MAX_NODES, NodeScope, Outcome, Reach, Scraper, Snapshot, TargetInfo, kept_nodes, snake_case,
+    write_families,
 };
 use crate::exposition::{Encoder, ExpositionFormat};
 use crate::technitium::ClientBuildError;
@@ -40,9 +41,11 @@ pub(super) async fn walk(
     if !plan.on || !session.clustered() {
         return Vec::new();
     }
-    let mut nodes: Vec<&ClusterNode> = session.info.cluster_nodes.iter().flatten().collect();
+    let all = session.info.cluster_nodes.as_deref().unwrap_or_default();
+    let kept = kept_nodes(all);
+    let mut nodes = kept.kept.clone();
     nodes.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut rows = Vec::with_capacity(nodes.len());
+    let mut rows = Vec::with_capacity(nodes.len() + 1);
     for n in nodes {
         let name = n.name.to_ascii_lowercase();
         let mut row = NodeRow {
@@ -85,7 +88,42 @@ pub(super) async fn walk(
         rows.push(row);
     }
     flag_skew(&mut rows);
+    if kept.left_out() {
+        rows.push(left_out_row(all.len(), kept.invalid, kept.over));
+    }
     rows
+}
+
+/// The warning row for the nodes `check` did not walk: beyond [`MAX_NODES`] (as `serve` keeps
+/// them), or with names that cannot be label values.
+fn left_out_row(listed: usize, invalid: usize, over: usize) -> NodeRow {
+    let mut parts = Vec::new();
+    if over > 0 {
+        parts.push(format!(
+            "{over} beyond the first {MAX_NODES} (the target's node and the primary first, then by name)"
+        ));
+    }
+    if invalid > 0 {
+        parts.push(format!("{invalid} whose name is empty or unusable"));
+    }
+    NodeRow {
+        name: "(not walked)".to_owned(),
+        node_type: "-".to_owned(),
+        state: "-".to_owned(),
+        via: "-",
+        status: Status::Warning,
+        version: None,
+        detail: format!(
+            "the cluster lists {listed} nodes; left out: {}",
+            parts.join(", ")
+        ),
+        hint: Some(format!(
+            "serve collects at most {MAX_NODES} nodes per target: a cluster this large (or names like these) looks like a broken node list"
+        )),
+        duration_ms: None,
+        series: None,
+        skew: false,
+    }
 }
 
 /// The collector of one node: at its own URL, or through the target's.

@@ -2,9 +2,11 @@
 
 use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
+use super::node::kept_nodes;
 use super::samples::{flag, snake_case};
 use super::spec::{Requires, Spec};
 use super::target::SessionData;
+use crate::exposition::labels::Rule;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::ClusterNode;
 
@@ -67,25 +69,41 @@ fn write(session: &SessionData, enc: &mut Encoder) {
     write_nodes(nodes, enc);
 }
 
+/// The nodes written: those [`kept_nodes`] keeps (at most [`super::node::MAX_NODES`], the node
+/// answering and the primary first, names that can be label values), in the server's order.
+fn written(nodes: &[ClusterNode]) -> Vec<&ClusterNode> {
+    let kept = kept_nodes(nodes);
+    nodes
+        .iter()
+        .filter(|n| kept.kept.iter().any(|k| std::ptr::eq(*k, *n)))
+        .collect()
+}
+
+/// A node's `type` label: the server's type in snake case, `unknown` when absent or not a type
+/// name.
+fn node_type(n: &ClusterNode) -> String {
+    n.node_type
+        .as_deref()
+        .filter(|t| Rule::Token.accepts(t))
+        .map_or_else(|| "unknown".to_owned(), snake_case)
+}
+
 fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
+    let nodes = written(nodes);
     enc.family(
         "technitium_cluster_node_info",
         Kind::Gauge,
         "A cluster node and its type, as labels; always 1.",
     );
-    for n in nodes {
-        let t = n
-            .node_type
-            .as_deref()
-            .map_or_else(|| "unknown".to_owned(), snake_case);
-        enc.sample(&[("node", &n.name), ("type", &t)], 1.0);
+    for n in &nodes {
+        enc.sample(&[("node", &n.name), ("type", &node_type(n))], 1.0);
     }
     enc.family(
         "technitium_cluster_node_state",
         Kind::Gauge,
         "A cluster node's state as this server sees it: 1 for the current state, 0 for the others.",
     );
-    for n in nodes {
+    for n in &nodes {
         let current = n
             .state
             .as_deref()
@@ -102,14 +120,14 @@ fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
             );
         }
     }
-    write_versions(nodes, enc);
+    write_versions(&nodes, enc);
     if nodes.iter().any(|n| n.last_seen.is_some()) {
         enc.family(
             "technitium_cluster_node_last_seen_timestamp_seconds",
             Kind::Gauge,
             "When this server last heard from a cluster node, in seconds since the Unix epoch.",
         );
-        for n in nodes {
+        for n in &nodes {
             if let Some(t) = n.last_seen {
                 enc.sample(&[("node", &n.name)], t.0);
             }
@@ -120,7 +138,7 @@ fn write_nodes(nodes: &[ClusterNode], enc: &mut Encoder) {
 /// `technitium_cluster_node_build_info{node,version}` for every node the list gives a version
 /// of (15.6+: the `Self` entry always, a peer after its first heartbeat since this server
 /// started). A version that is not digits and dots is left out (the label stays bounded).
-fn write_versions(nodes: &[ClusterNode], enc: &mut Encoder) {
+fn write_versions(nodes: &[&ClusterNode], enc: &mut Encoder) {
     if !nodes.iter().any(|n| node_version(n).is_some()) {
         return;
     }
@@ -233,5 +251,38 @@ mod tests {
             Some("technitium_cluster_initialized 0")
         );
         assert_eq!(render(&session("13.6", None)), "");
+    }
+
+    /// Node names and types come from the server: at most 64 nodes (the node answering and the
+    /// primary among them), no unusable name, no free-text type.
+    #[test]
+    fn node_labels_are_bounded_and_checked() {
+        let mut nodes: Vec<ClusterNode> = (0..100)
+            .map(|i| ClusterNode {
+                name: format!("n{i:03}.lan"),
+                url: None,
+                node_type: Some("Secondary".to_owned()),
+                state: Some("Connected".to_owned()),
+                last_seen: None,
+                up_since: None,
+                version: None,
+            })
+            .collect();
+        nodes[99].state = Some("Self".to_owned());
+        nodes[98].node_type = Some("Primary".to_owned());
+        nodes[0].name = String::new();
+        nodes[1].name = "evil\nnode".to_owned();
+        nodes[2].node_type = Some("x\" y".to_owned());
+        let text = render(&session("15.2", Some(nodes)));
+        let info: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("technitium_cluster_node_info{"))
+            .collect();
+        assert_eq!(info.len(), 64);
+        assert!(text.contains("technitium_cluster_node_info{node=\"n099.lan\",type=\"secondary\"} 1"));
+        assert!(text.contains("technitium_cluster_node_info{node=\"n098.lan\",type=\"primary\"} 1"));
+        assert!(text.contains("technitium_cluster_node_info{node=\"n002.lan\",type=\"unknown\"} 1"));
+        assert!(!text.contains("node=\"\"") && !text.contains("evil"), "{text}");
+        assert_eq!(text.matches(",state=\"self\"} 1").count(), 1);
     }
 }

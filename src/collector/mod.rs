@@ -81,7 +81,9 @@ pub use families::{
     encode, encoder_for, estimated_size, series_per_collector, write_families,
     write_families_waited,
 };
-pub use node::{NodeScope, NodeSession, Reach, listed_nodes};
+pub use node::{
+    MAX_NODES, NodeList, NodeScope, NodeSession, Reach, kept_nodes, listed_nodes, node_list,
+};
 pub use options::Options;
 pub use progress::{Deadline, DeadlineSetter, Progress};
 pub use registry::{SESSION, spec, specs};

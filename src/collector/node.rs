@@ -16,6 +16,7 @@
 //! A node with a URL of its own ([`Reach::Direct`], `node_urls`) is asked directly: its own
 //! session has all of it, and it must list itself, under the expected name, as `Self`.
 
+use crate::exposition::labels::{self, Admitted, Rule};
 use crate::technitium::display_base;
 use crate::technitium::types::{ClusterNode, SessionInfo};
 use crate::technitium::{ApiError, Client, Section};
@@ -56,30 +57,113 @@ pub struct NodeSession {
     pub scope: NodeScope,
     /// Whether the node's own facts (version, domain, start, cluster view) are known.
     pub facts: bool,
-    /// The node names the session that validated the node listed, sorted.
+    /// The node names the session that validated the node listed, sorted ([`listed_nodes`]).
     pub listed: Vec<String>,
     /// The cluster's domain, as that session says.
     pub cluster_domain: Option<String>,
 }
 
-/// The node names of a session, sorted; empty when the server is not in a cluster (v14+).
+/// Most cluster nodes the exporter reads one by one, writes series for, lists in `/sd` and walks
+/// in `check` (a Technitium cluster is a handful of servers; a list of thousands is a broken or
+/// hostile server).
+pub const MAX_NODES: usize = labels::MAX_VALUES;
+
+/// The nodes of a session's cluster the exporter keeps (see [`kept_nodes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeList {
+    /// Their names in lower case, sorted.
+    pub names: Vec<String>,
+    /// Nodes left out because their name cannot be a label value (empty, a control character,
+    /// longer than 255 bytes).
+    pub invalid: usize,
+    /// Nodes left out beyond [`MAX_NODES`].
+    pub over: usize,
+}
+
+impl NodeList {
+    /// A warning about the nodes left out, if any were: for a log line.
+    #[must_use]
+    pub fn left_out(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.invalid > 0 {
+            parts.push(format!(
+                "{} node(s) whose name is empty or not a usable name are skipped",
+                self.invalid
+            ));
+        }
+        if self.over > 0 {
+            parts.push(format!(
+                "{} node(s) beyond the first {MAX_NODES} (the node the URL reaches and the primary first, then by name) are left out",
+                self.over
+            ));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// Where a node comes in the order nodes are kept: the node answering (`Self`), the primary,
+/// then the others.
+fn rank(n: &ClusterNode) -> u8 {
+    let is =
+        |v: &Option<String>, want: &str| v.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(want));
+    if is(&n.state, "self") {
+        0
+    } else if is(&n.node_type, "primary") {
+        1
+    } else {
+        2
+    }
+}
+
+/// The nodes of a cluster list the exporter keeps: names that can be label values, each once
+/// (compared in lower case), `Self` and the primary first, then by name, at most
+/// [`MAX_NODES`]. The node the URL reaches and the primary never fall out of a long list.
 #[must_use]
-pub fn listed_nodes(info: &SessionInfo) -> Vec<String> {
+pub fn kept_nodes(nodes: &[ClusterNode]) -> Admitted<'_, ClusterNode> {
+    let mut ordered: Vec<(u8, String, &ClusterNode)> = nodes
+        .iter()
+        .map(|n| (rank(n), n.name.to_ascii_lowercase(), n))
+        .collect();
+    ordered.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    let mut seen = std::collections::HashSet::new();
+    ordered.retain(|(_, lower, _)| seen.insert(lower.clone()));
+    labels::admit(
+        ordered.into_iter().map(|(_, _, n)| n),
+        |n| n.name.as_str(),
+        Rule::Name,
+        MAX_NODES,
+    )
+}
+
+/// The nodes a session lists ([`kept_nodes`] of an initialised v14+ cluster; none otherwise).
+#[must_use]
+pub fn node_list(info: &SessionInfo) -> NodeList {
     let clustered = crate::technitium::types::parse_version(&info.version)
         .is_some_and(|(major, _)| major >= 14)
         && info.cluster_initialized == Some(true);
-    let mut names: Vec<String> = if clustered {
-        info.cluster_nodes
-            .iter()
-            .flatten()
-            .map(|n| n.name.to_ascii_lowercase())
-            .collect()
-    } else {
-        Vec::new()
+    let nodes = match (&info.cluster_nodes, clustered) {
+        (Some(nodes), true) => nodes.as_slice(),
+        _ => &[],
     };
+    let kept = kept_nodes(nodes);
+    let mut names: Vec<String> = kept
+        .kept
+        .iter()
+        .map(|n| n.name.to_ascii_lowercase())
+        .collect();
     names.sort_unstable();
-    names.dedup();
-    names
+    NodeList {
+        names,
+        invalid: kept.invalid,
+        over: kept.over,
+    }
+}
+
+/// The node names of a session in lower case, sorted (the nodes [`node_list`] keeps); empty
+/// when the server is not in a cluster (v14+).
+#[must_use]
+pub fn listed_nodes(info: &SessionInfo) -> Vec<String> {
+    node_list(info).names
 }
 
 fn self_node(nodes: Option<&Vec<ClusterNode>>) -> Option<&ClusterNode> {
@@ -214,6 +298,7 @@ fn own_entry<'a>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
 
@@ -245,10 +330,33 @@ mod tests {
     #[test]
     fn only_an_initialised_v14_cluster_lists_nodes_sorted_and_lower_case() {
         assert_eq!(
-            listed_nodes(&info("15.2", true, &["B.lan", "a.lan", "b.lan"])),
+            listed_nodes(&info("15.2", true, &["B.lan", "a.lan", "b.lan", ""])),
             ["a.lan", "b.lan"]
         );
+        let list = node_list(&info("15.2", true, &["a.lan", "", "bad\nname"]));
+        assert_eq!((list.names.len(), list.invalid, list.over), (1, 2, 0));
+        assert!(list.left_out().is_some_and(|w| w.starts_with("2 node(s)")));
         assert!(listed_nodes(&info("15.2", false, &["a.lan"])).is_empty());
         assert!(listed_nodes(&info("13.6", true, &["a.lan"])).is_empty());
+    }
+
+    /// 100 nodes, the one the URL reaches and the primary last by name: both are kept, with
+    /// the first 62 others by name.
+    #[test]
+    fn a_long_node_list_keeps_self_and_the_primary() {
+        let names: Vec<String> = (0..100).map(|i| format!("node{i:03}.lan")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let mut session = info("15.2", true, &refs);
+        let nodes = session.cluster_nodes.as_mut().unwrap();
+        nodes[99].state = Some("Self".to_owned());
+        nodes[98].node_type = Some("Primary".to_owned());
+        let list = node_list(&session);
+        assert_eq!(list.names.len(), MAX_NODES);
+        assert_eq!(list.names[0], "node000.lan");
+        assert_eq!(
+            &list.names[MAX_NODES - 3..],
+            ["node061.lan", "node098.lan", "node099.lan"]
+        );
+        assert_eq!((list.invalid, list.over), (0, 36));
     }
 }

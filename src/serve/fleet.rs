@@ -11,8 +11,9 @@
 //! - one collector per node (its own coalescing, min-interval and derived-counter state; a
 //!   reload hands it to the new one), made on the first
 //!   request for a listed node and dropped as soon as a session no longer lists it: never more
-//!   than the cluster's nodes, and never more than [`MAX_NODES`]. A name the list does not hold
-//!   never gets one: the request is answered 400 first.
+//!   than the cluster's nodes, and never more than [`MAX_NODES`] (the node the URL reaches and
+//!   the primary first, then by name; names that cannot be label values are skipped, with a
+//!   warning). A name the list does not hold never gets one: the request is answered 400 first.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -25,7 +26,8 @@ use super::coalesce::ServedTarget;
 use super::kit::TargetKit;
 use super::metrics::observer;
 use crate::collector::{
-    NodeScope, NodeSession, Options, Reach, Scraper, SessionData, Snapshot, TargetInfo, lock,
+    MAX_NODES, NodeScope, NodeSession, Options, Reach, Scraper, SessionData, Snapshot, TargetInfo,
+    lock, node_list,
 };
 use crate::config::TargetConfig;
 use crate::technitium::types::SessionInfo;
@@ -34,8 +36,6 @@ use crate::technitium::{ApiError, Client, ClientConfig, display_base};
 /// How long a node list is used before `/sd` or a node check asks session/get again (scrapes
 /// refresh it more often; Prometheus re-reads `/sd` every minute by default).
 pub(super) const NODE_LIST_TTL: Duration = Duration::from_secs(60);
-/// Most nodes kept per target (a Technitium cluster is a handful of servers).
-pub(super) const MAX_NODES: usize = 64;
 
 /// A listed node.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +82,9 @@ struct Nodes {
     tried: Option<Instant>,
     failed: Option<ApiError>,
     collectors: BTreeMap<String, Arc<ServedTarget>>,
-    /// Whether the last list was cut to [`MAX_NODES`] (logged once per change).
-    truncated: bool,
+    /// What the last list left out (nodes beyond [`MAX_NODES`], unusable names), as logged
+    /// once per change.
+    left_out: Option<String>,
 }
 
 /// One target's cluster.
@@ -293,20 +294,21 @@ impl Fleet {
 
     /// Learns the node list from a session of the target's URL.
     pub(super) fn observe_session(&self, info: &SessionInfo) {
-        let listed = crate::collector::listed_nodes(info);
-        let mut nodes = BTreeMap::new();
-        for name in listed {
+        let list = node_list(info);
+        let mut nodes = Vec::with_capacity(list.names.len());
+        for name in list.names.iter() {
             let entry = info
                 .cluster_nodes
                 .iter()
                 .flatten()
-                .find(|n| n.name.eq_ignore_ascii_case(&name));
+                .find(|n| n.name.eq_ignore_ascii_case(name));
             let url = entry
                 .and_then(|n| n.url.as_deref())
                 .and_then(|u| Url::parse(u).ok());
-            nodes.insert(name, Listed { url });
+            nodes.push((name.clone(), Listed { url }));
         }
         let domain = info.cluster_domain.clone().filter(|_| !nodes.is_empty());
+        self.note_left_out(list.left_out());
         self.replace(domain, nodes);
     }
 
@@ -325,7 +327,7 @@ impl Fleet {
                     .and_then(|k| k.domain.clone());
                 self.observe_names(listed, domain);
             }
-            Err(ApiError::NodeNotListed { .. }) => self.replace(None, BTreeMap::new()),
+            Err(ApiError::NodeNotListed { .. }) => self.replace(None, Vec::new()),
             Err(_) => {}
         }
     }
@@ -334,7 +336,8 @@ impl Fleet {
         self.observe_names(&node.listed, node.cluster_domain.clone());
     }
 
-    /// A list of names only: what was known of each node still listed is kept.
+    /// A list of names only (already kept by [`node_list`]): what was known of each node still
+    /// listed is kept.
     fn observe_names(&self, names: &[String], domain: Option<String>) {
         let before = lock(&self.nodes).known.clone();
         let nodes = names
@@ -350,17 +353,28 @@ impl Fleet {
         self.replace(domain, nodes);
     }
 
-    /// Replaces the list and drops the collectors of nodes no longer in it.
-    fn replace(&self, domain: Option<String>, mut listed: BTreeMap<String, Listed>) {
+    /// Logs what a node list left out, once per change.
+    fn note_left_out(&self, left_out: Option<String>) {
         let mut nodes = lock(&self.nodes);
-        let truncated = listed.len() > MAX_NODES;
-        if truncated {
-            listed = listed.into_iter().take(MAX_NODES).collect();
+        if nodes.left_out == left_out {
+            return;
         }
-        if truncated && !nodes.truncated {
-            tracing::warn!(target_name = %self.name, limit = MAX_NODES, "the cluster lists more nodes than the exporter collects one by one; the first by name are kept");
+        match &left_out {
+            Some(what) => {
+                tracing::warn!(target_name = %self.name, limit = MAX_NODES, "the cluster's node list: {what}");
+            }
+            None => {
+                tracing::info!(target_name = %self.name, "the cluster's node list is kept whole again");
+            }
         }
-        nodes.truncated = truncated;
+        nodes.left_out = left_out;
+    }
+
+    /// Replaces the list (the nodes [`node_list`] keeps: at most [`MAX_NODES`], the node the URL
+    /// reaches and the primary among them) and drops the collectors of nodes no longer in it.
+    fn replace(&self, domain: Option<String>, listed: Vec<(String, Listed)>) {
+        let listed: BTreeMap<String, Listed> = listed.into_iter().take(MAX_NODES).collect();
+        let mut nodes = lock(&self.nodes);
         nodes.collectors.retain(|name, _| listed.contains_key(name));
         nodes.known = Some(Known {
             at: Instant::now(),

@@ -37,8 +37,23 @@ fn unreachable() -> ResponseTemplate {
 /// The recorded session, with or without server3 in its node list, and with or without
 /// Administration: View.
 fn session(with_node3: bool, admin: bool) -> String {
+    session_of(with_node3, admin, false)
+}
+
+/// [`session`], with 97 more nodes whose names sort before the three (`a000.example.com` …)
+/// and one without a name when `many`.
+fn session_of(with_node3: bool, admin: bool, many: bool) -> String {
     let text = fixture(Version::V15_2, "user_session_get_apiToken.json");
     let mut v: Value = serde_json::from_str(&text).unwrap();
+    if many {
+        let nodes = v["info"]["clusterNodes"].as_array_mut().unwrap();
+        for i in 0..97 {
+            nodes.push(serde_json::json!({
+                "name": format!("a{i:03}.example.com"), "type": "Secondary", "state": "Connected"
+            }));
+        }
+        nodes.push(serde_json::json!({"name": "", "type": "Secondary", "state": "Connected"}));
+    }
     if !with_node3 {
         v["info"]["clusterNodes"]
             .as_array_mut()
@@ -60,6 +75,8 @@ struct Control {
     no_admin: AtomicBool,
     /// Answers take 300 ms.
     slow: AtomicBool,
+    /// 98 more nodes are listed ([`session_of`]).
+    many: AtomicBool,
 }
 
 /// session/get as [`Control`] says.
@@ -68,9 +85,10 @@ struct Session(Arc<Control>);
 impl wiremock::Respond for Session {
     fn respond(&self, _: &Request) -> ResponseTemplate {
         let c = &self.0;
-        let body = session(
+        let body = session_of(
             !c.node3_gone.load(Ordering::SeqCst),
             !c.no_admin.load(Ordering::SeqCst),
+            c.many.load(Ordering::SeqCst),
         );
         let delay = if c.slow.load(Ordering::SeqCst) {
             300
@@ -447,6 +465,40 @@ async fn sd_lists_every_target_and_every_node_of_a_cluster() {
     assert_eq!(r.status(), 400);
 }
 
+/// A cluster listing 101 nodes (97 whose names sort first, one without a name): `/sd` lists
+/// 64 of them, the node the URL reaches (server1) and the primary (server3) among them, and
+/// never the nameless one.
+#[tokio::test]
+async fn sd_keeps_the_targets_node_and_the_primary_of_a_long_list() {
+    let (server, control) = cluster().await;
+    control.many.store(true, Ordering::SeqCst);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(&dir, &target("c", &server.uri(), ""));
+    let s = serve(
+        &["--collector.disable-defaults", "--config.file", &config],
+        &[],
+    )
+    .await;
+    let (status, body) = get(&format!("{}/sd", s.base)).await;
+    assert_eq!(status, 200);
+    let nodes: Vec<String> = assert_http_sd(&body)
+        .iter()
+        .map(|g| g["labels"]["technitium_node"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(nodes.len(), 64, "{nodes:?}");
+    for kept in [NODE1, NODE3, "a000.example.com", "a061.example.com"] {
+        assert!(nodes.iter().any(|n| n == kept), "{kept} missing: {nodes:?}");
+    }
+    assert!(
+        !nodes
+            .iter()
+            .any(|n| n.is_empty() || n == "a062.example.com")
+    );
+    // The node the URL reaches still answers /probe with node=.
+    let (status, body) = get(&format!("{}/probe?target=c&node={NODE1}", s.base)).await;
+    assert_eq!(status, 200, "{body}");
+}
+
 #[tokio::test]
 async fn sd_behind_a_reverse_proxy_uses_the_external_url() {
     let (server, _) = cluster().await;
@@ -662,6 +714,47 @@ fn check_walks_every_node_and_flags_version_skew() {
         "{t:#}"
     );
     assert_eq!(t["warnings"], 2);
+}
+
+/// `check` walks at most 64 nodes of a long list (the target's and the primary among them)
+/// and says what it left out in a warning row.
+#[test]
+fn check_walks_at_most_64_nodes_with_a_warning_row() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (server, control) = rt.block_on(cluster());
+    control.many.store(true, Ordering::SeqCst);
+    let out = exporter_command()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--technitium.url",
+            &server.uri(),
+        ])
+        .args(["--collector.disable-defaults", "--technitium.token", TOKEN])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = report["targets"][0]["nodes"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 65, "{report:#}");
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&NODE1) && names.contains(&NODE3),
+        "{names:?}"
+    );
+    let last = &rows[64];
+    assert_eq!(last["status"], "warning");
+    assert_eq!(
+        last["detail"],
+        "the cluster lists 101 nodes; left out: 36 beyond the first 64 (the target's node and the primary first, then by name), 1 whose name is empty or unusable"
+    );
+    let asked: std::collections::BTreeSet<String> = rt
+        .block_on(server.received_requests())
+        .unwrap()
+        .iter()
+        .filter_map(node_param)
+        .collect();
+    assert_eq!(asked.len(), 63, "{asked:?}");
 }
 
 #[tokio::test]
