@@ -4,9 +4,11 @@
 //! concurrency ([`crate::dnsprobe::forwarder`]). The client's allowlist fixes that endpoint's
 //! parameters, so `import` (which writes zones) can never be sent.
 //!
-//! A forwarder that fails to answer is data (`technitium_forwarder_probe_success 0`); an API
-//! problem (token, permission, unreachable web service) fails the collector. The calls cost the
-//! server real queries, hence the default minimum interval of a minute.
+//! A forwarder that fails to answer is data (`technitium_forwarder_probe_success 0`), and so is
+//! one whose own call failed (an HTTP 502, garbage): the other forwarders' series stay, so a
+//! down forwarder's alert keeps firing. The token or its rights failing, or every call failing,
+//! fails the collector. The calls cost the server real queries, hence the default minimum
+//! interval of a minute.
 
 use std::time::Duration;
 
@@ -114,9 +116,8 @@ impl Collect for Forwarders {
 /// Reads the forwarders (settings/get) and probes each through the server's DNS client.
 ///
 /// # Errors
-/// settings/get failing, or an API problem during a probe (invalid token, permission denied,
-/// the web service unreachable or answering garbage); a forwarder that does not answer is not an
-/// error.
+/// settings/get failing, a probe refused for the token or its rights, or every probe's call
+/// failing; a forwarder that does not answer, or whose one call failed, is not an error.
 pub async fn fetch_forwarders(
     client: &Client,
     settings: &ForwarderSettings,
@@ -248,6 +249,18 @@ pub fn forwarder_details(data: &ForwardersData) -> Vec<Detail> {
             }
         })
         .collect();
+    if data.unusable > 0 {
+        rows.push(Detail {
+            id: "forwarder".to_owned(),
+            title: "forwarders".to_owned(),
+            status: DetailStatus::Warning,
+            detail: format!(
+                "{} forwarder(s) not probed: their text has a control character or is longer than 255 bytes, so it cannot be a label value",
+                data.unusable
+            ),
+            hint: Some("fix the forwarder list under Settings → Proxy & Forwarders".to_owned()),
+        });
+    }
     if data.skipped > 0 {
         rows.push(Detail {
             id: "forwarder".to_owned(),
@@ -333,6 +346,7 @@ mod tests {
                 },
             ],
             skipped: 0,
+            unusable: 0,
         };
         let mut enc = Encoder::new(ExpositionFormat::Text);
         Forwarders::write(&data, &WriteCx { session: None }, &mut enc);

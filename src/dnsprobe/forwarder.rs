@@ -3,8 +3,10 @@
 //! each bounded by its timeout and the scrape deadline, and what each answer means (its
 //! response code and Technitium's round-trip time).
 //!
-//! A forwarder that fails to answer is data (a failed [`ForwarderResult`]); an API problem
-//! (token, permission, unreachable web service) is the call's error.
+//! A forwarder that fails to answer is data (a failed [`ForwarderResult`]), and so is one whose
+//! own `dnsClient/resolve` call failed (an HTTP 502, an answer that is not JSON): the other
+//! forwarders' series stay. The token or its rights failing, or every call failing, is the
+//! API's problem: the probes' error.
 
 use std::time::Duration;
 
@@ -13,6 +15,7 @@ use tokio::time::Instant;
 
 use super::classify::shown;
 use super::rcode::{rcode_from_label, rcode_label};
+use crate::exposition::labels::Rule;
 use crate::technitium::types::{ForwarderConfig, ResolveAnswer};
 use crate::technitium::{ApiError, Client};
 
@@ -76,13 +79,16 @@ pub struct ForwardersData {
     pub results: Vec<ForwarderResult>,
     /// Forwarders left out by `--collector.forwarders.limit`.
     pub skipped: usize,
+    /// Forwarders left out because their text cannot be a label value (a control character,
+    /// longer than 255 bytes): never probed.
+    pub unusable: usize,
 }
 
 /// Probes each forwarder of `config` (settings/get's answer) through the server's DNS client.
 ///
 /// # Errors
-/// A call that failed for a reason other than the forwarder itself (token, permission,
-/// transport).
+/// A call refused for the token or its rights (or the exporter's own limits); the first
+/// call's error when every call failed.
 pub async fn probe_forwarders(
     client: &Client,
     config: ForwarderConfig,
@@ -91,10 +97,16 @@ pub async fn probe_forwarders(
 ) -> Result<ForwardersData, ApiError> {
     let api_protocol = api_protocol(config.forwarder_protocol.as_deref());
     let mut forwarders: Vec<String> = Vec::new();
+    let mut unusable = 0;
     for f in config.forwarders.unwrap_or_default() {
         let f = f.trim().to_owned();
-        if !f.is_empty() && !forwarders.contains(&f) {
+        if f.is_empty() || forwarders.contains(&f) {
+            continue;
+        }
+        if Rule::Name.accepts(&f) {
             forwarders.push(f);
+        } else {
+            unusable += 1;
         }
     }
     let skipped = forwarders.len().saturating_sub(settings.limit);
@@ -104,28 +116,66 @@ pub async fn probe_forwarders(
         .filter(|l| *l > Instant::now())
         .unwrap_or(deadline);
     let protocol = &api_protocol;
-    let results: Vec<Result<ForwarderResult, ApiError>> = futures_util::stream::iter(forwarders)
+    let probes: Vec<Result<Probe, ApiError>> = futures_util::stream::iter(forwarders)
         .map(|f| probe_one(client, settings, f, protocol, limit))
         .buffered(settings.concurrency)
         .collect()
         .await;
-    let results = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    let mut probes = probes.into_iter().collect::<Result<Vec<_>, _>>()?;
+    // One failed call is that forwarder's failure; every call failing is the API's.
+    if probes.iter().all(|p| p.call_error.is_some())
+        && let Some(e) = probes.first_mut().and_then(|p| p.call_error.take())
+    {
+        return Err(e);
+    }
+    let results = probes.into_iter().map(|p| p.result).collect();
     Ok(ForwardersData {
         protocol: api_protocol.to_ascii_lowercase(),
         api_protocol,
         results,
         skipped,
+        unusable,
     })
 }
 
-/// `forwarderProtocol` as the API takes it; Technitium's default is `Udp`.
+/// `forwarderProtocol` as the API takes it; Technitium's default is `Udp`. A value that is not
+/// a protocol name (it becomes the `protocol` label) reads as the default.
 fn api_protocol(p: Option<&str>) -> String {
-    let p = p.map(str::trim).filter(|p| !p.is_empty()).unwrap_or("Udp");
+    let p = p
+        .map(str::trim)
+        .filter(|p| Rule::Token.accepts(p))
+        .unwrap_or("Udp");
     ["Udp", "Tcp", "Tls", "Https", "Quic"]
         .into_iter()
         .find(|known| known.eq_ignore_ascii_case(p))
         .unwrap_or(p)
         .to_owned()
+}
+
+/// One forwarder's probe, and the call's own failure when the API (not the forwarder) failed.
+struct Probe {
+    result: ForwarderResult,
+    call_error: Option<ApiError>,
+}
+
+/// Whether an error of one `dnsClient/resolve` call stops the whole collector: the token, its
+/// rights, a call the exporter must not make, the exporter's own memory budget or node, a bug.
+/// Anything else (an HTTP error, an answer that is not JSON, a dropped connection) happened
+/// to that one call: it counts as that forwarder's failure.
+fn stops_the_collector(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::MissingToken { .. }
+            | ApiError::InvalidToken { .. }
+            | ApiError::TwoFactorRequired { .. }
+            | ApiError::PermissionDenied { .. }
+            | ApiError::ParameterNotAllowed { .. }
+            | ApiError::OverBudget { .. }
+            | ApiError::Internal { .. }
+            | ApiError::NodeUnreachable { .. }
+            | ApiError::NodeNotListed { .. }
+            | ApiError::WrongNode { .. }
+    )
 }
 
 async fn probe_one(
@@ -134,7 +184,7 @@ async fn probe_one(
     forwarder: String,
     protocol: &str,
     limit: Instant,
-) -> Result<ForwarderResult, ApiError> {
+) -> Result<Probe, ApiError> {
     let budget = settings
         .timeout
         .min(limit.saturating_duration_since(Instant::now()));
@@ -151,20 +201,32 @@ async fn probe_one(
         rcode: None,
         error: Some(error),
     };
+    let forwarders_fault = |result| {
+        Ok(Probe {
+            result,
+            call_error: None,
+        })
+    };
     match tokio::time::timeout(budget, call).await {
-        Err(_) => Ok(failed(format!(
+        Err(_) => forwarders_fault(failed(format!(
             "no answer from the server's DNS client within {}",
             shown(budget)
         ))),
         // Technitium's DNS client gave up (timeout, refused, unreachable): the forwarder's fault.
-        Ok(Err(ApiError::Api { message, .. })) => Ok(failed(message)),
-        Ok(Err(ApiError::Timeout { timeout, .. })) => Ok(failed(format!(
+        Ok(Err(ApiError::Api { message, .. })) => forwarders_fault(failed(message)),
+        Ok(Err(ApiError::Timeout { timeout, .. })) => forwarders_fault(failed(format!(
             "the server's DNS client did not answer within {}",
             shown(timeout)
         ))),
-        // Token, permission, transport, garbage: the API's fault, the collector fails.
-        Ok(Err(e)) => Err(e),
-        Ok(Ok(answer)) => Ok(evaluate(&forwarder, settings, &answer)),
+        // Token, permission: the collector fails.
+        Ok(Err(e)) if stops_the_collector(&e) => Err(e),
+        // This call failed (502, garbage, a dropped connection): this forwarder is not known
+        // to work, the others' results stand.
+        Ok(Err(e)) => Ok(Probe {
+            result: failed(format!("the probe's API call failed: {e}")),
+            call_error: Some(e),
+        }),
+        Ok(Ok(answer)) => forwarders_fault(evaluate(&forwarder, settings, &answer)),
     }
 }
 
@@ -298,5 +360,6 @@ mod tests {
         assert_eq!(api_protocol(Some("tls")), "Tls");
         assert_eq!(api_protocol(Some("Https")), "Https");
         assert_eq!(api_protocol(Some("HttpsJson")), "HttpsJson");
+        assert_eq!(api_protocol(Some("Https\"} 1\nx")), "Udp");
     }
 }

@@ -243,6 +243,107 @@ async fn denied_fails_the_collector_naming_the_permission() {
     );
 }
 
+/// One forwarder's call answered 502, 500 or garbage: that forwarder reads `success 0`, the
+/// others' series stay. Only every call failing fails the collector.
+#[tokio::test]
+async fn a_failed_call_is_that_forwarders_failure_not_the_collectors() {
+    let server = start_mock(Version::V15_2).await;
+    let forwarders = ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"];
+    override_endpoint(
+        &server,
+        Endpoint::SettingsGet,
+        json(settings_body(&forwarders, "Udp")),
+    )
+    .await;
+    answer_for(&server, "192.0.2.1", resolved("NoError", "1 ms")).await;
+    answer_for(&server, "192.0.2.2", ResponseTemplate::new(502)).await;
+    answer_for(&server, "192.0.2.3", ResponseTemplate::new(500)).await;
+    answer_for(&server, "192.0.2.4", json("<html>not json")).await;
+    let data = fetch(&server, &ForwarderSettings::default())
+        .await
+        .expect("one forwarder's failed call does not fail the collector");
+    let verdicts: Vec<(&str, bool)> = data
+        .results
+        .iter()
+        .map(|r| (r.forwarder.as_str(), r.success))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("192.0.2.1", true),
+            ("192.0.2.2", false),
+            ("192.0.2.3", false),
+            ("192.0.2.4", false)
+        ]
+    );
+    for r in &data.results[1..] {
+        let e = r.error.as_deref().unwrap_or_default();
+        assert!(e.starts_with("the probe's API call failed: "), "{e}");
+        assert!(!e.contains(TOKEN));
+    }
+    let text = exposition(&data);
+    assert!(
+        text.contains(
+            "technitium_forwarder_probe_success{forwarder=\"192.0.2.2\",protocol=\"udp\"} 0\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains(
+        "technitium_forwarder_probe_success{forwarder=\"192.0.2.1\",protocol=\"udp\"} 1\n"
+    ));
+
+    // Every call failing is the API's problem: the collector fails.
+    let server = start_mock(Version::V15_2).await;
+    override_endpoint(
+        &server,
+        Endpoint::SettingsGet,
+        json(settings_body(&forwarders[1..3], "Udp")),
+    )
+    .await;
+    for f in &forwarders[1..3] {
+        answer_for(&server, f, ResponseTemplate::new(502)).await;
+    }
+    let e = fetch(&server, &ForwarderSettings::default())
+        .await
+        .expect_err("every call failed");
+    assert!(matches!(e, ApiError::HttpStatus { .. }), "{e}");
+}
+
+/// Forwarder texts that cannot be label values (a newline, 300 characters) are not probed and
+/// are counted in a warning row; the others are.
+#[tokio::test]
+async fn unusable_forwarder_names_are_not_probed() {
+    let server = start_mock(Version::V15_2).await;
+    let long = "f".repeat(300);
+    override_endpoint(
+        &server,
+        Endpoint::SettingsGet,
+        json(settings_body(
+            &["192.0.2.1", "evil\n} 1\nx", long.as_str()],
+            "Udp",
+        )),
+    )
+    .await;
+    answer_for(&server, "192.0.2.1", resolved("NoError", "1 ms")).await;
+    let data = fetch(&server, &ForwarderSettings::default()).await.unwrap();
+    assert_eq!(data.results.len(), 1);
+    assert_eq!(data.unusable, 2);
+    let rows = forwarder_details(&data);
+    assert!(
+        rows.iter().any(|r| r.status == DetailStatus::Warning
+            && r.detail.starts_with("2 forwarder(s) not probed")),
+        "{rows:?}"
+    );
+    let resolves = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == Endpoint::DnsClientResolve.path())
+        .count();
+    assert_eq!(resolves, 1);
+}
+
 #[tokio::test]
 async fn no_forwarders_means_no_series_and_no_calls() {
     for body in [
