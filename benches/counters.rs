@@ -23,7 +23,7 @@ use technitium_exporter::collector::counters::{
 use technitium_exporter::demo::DemoVersion;
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::types::{ChartData, DashboardStats, Envelope, Stats};
-use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, Window};
+use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, CustomRange, Window};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -79,13 +79,10 @@ fn bodies() -> Bodies {
         let minutes =
             Minutes::from_chart(lh.main_chart_data.as_ref().expect("chart")).expect("chart");
         let f = minutes.newest_final().expect("final");
-        let fmt = counters::minutes::format_label;
-        let one = client
-            .stats_custom(&fmt(f), &fmt(f), true)
-            .await
-            .expect("custom");
+        let range = |start| CustomRange::new(start, f, f).expect("range");
+        let one = client.stats_custom(range(f), true).await.expect("custom");
         let two = client
-            .stats_custom(&fmt(f - 7200), &fmt(f), true)
+            .stats_custom(range(f - 7200), true)
             .await
             .expect("custom");
         Bodies {
@@ -168,7 +165,7 @@ fn calls_per_minute() {
             customs += 1;
             let custom = CustomAnswer {
                 minutes: Minutes {
-                    first: range.start,
+                    first: range.start(),
                     rows: vec![
                         counters::Minute::default();
                         usize::try_from(range.minutes()).expect("minutes")

@@ -18,6 +18,7 @@ use super::budget::ResponseBudget;
 use super::endpoints::{Endpoint, TopKind, Window};
 use super::error::ApiError;
 use super::observe::RequestObserver;
+use super::range::CustomRange;
 use super::redact::{Redactor, display_base, proxy_for};
 use super::secret::Secret;
 use super::transport::{ClientBuildError, Upstream, http_client};
@@ -239,26 +240,26 @@ impl Client {
         self.get(Endpoint::StatsGet, &params).await
     }
 
-    /// `/api/dashboard/stats/get?type=Custom` over the minutes whose END labels are `start` …
-    /// `end` (both whole UTC minutes, ISO-8601 with a `Z`). The server reads
-    /// `(end − start) / 1 min + 1` minutes starting one minute before `start`, so the answer's
-    /// labels are exactly `start` … `end`; it answers per minute only while `end − start` is at
-    /// most 2 hours (longer ranges come back per hour or per day). `full_query_types` asks v14+
+    /// `/api/dashboard/stats/get?type=Custom` over the minutes of `range` (end labels `start` …
+    /// `end`). The server reads `(end − start) / 1 min + 1` minutes starting one minute before
+    /// `start`, so the answer's labels are exactly `start` … `end`. A [`CustomRange`] is at most
+    /// 2 hours long (answered per minute) and never reaches past the newest final minute
+    /// (upstream #1975): this call cannot ask for anything else. `full_query_types` asks v14+
     /// servers for every query type instead of the top ten.
     ///
     /// # Errors
     /// Any [`ApiError`].
     pub async fn stats_custom(
         &self,
-        start: &str,
-        end: &str,
+        range: CustomRange,
         full_query_types: bool,
     ) -> Result<DashboardStats, ApiError> {
+        let (start, end) = (range.start_param(), range.end_param());
         let mut params = vec![
             ("type", "Custom"),
             ("utc", "true"),
-            ("start", start),
-            ("end", end),
+            ("start", start.as_str()),
+            ("end", end.as_str()),
         ];
         if full_query_types {
             params.push(("dontTrimQueryTypeData", "true"));

@@ -2,7 +2,8 @@
 //!
 //! This is the library's HTTP layer: it knows nothing of the command line or of metrics. Its
 //! files, each using only the ones listed before it (this file only re-exports them):
-//! - [`section`], [`secret`], [`types`]: permission sections, the token, the API's shapes;
+//! - [`section`], [`secret`], [`types`], [`range`]: permission sections, the token, the API's
+//!   shapes, the only range a `type=Custom` call can ask for (upstream #1975);
 //! - [`endpoints`]: the allowlist, one row per endpoint (path, parameters, permission section);
 //! - [`error`]: [`ApiError`], one message per way a call fails;
 //! - [`budget`]: the response-body memory budget shared by a process's calls;
@@ -29,6 +30,7 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod observe;
+pub mod range;
 pub mod redact;
 pub mod secret;
 pub mod section;
@@ -41,6 +43,7 @@ pub use client::{Client, ClientConfig};
 pub use endpoints::{Endpoint, Payload, TopKind, Window};
 pub use error::{ApiError, Reason};
 pub use observe::{Call, CallEnd, CallLog, Carrier, Recorded, RequestObserver, recording};
+pub use range::{CustomRange, RangeError};
 pub(crate) use redact::shorten;
 pub use redact::{display_base, proxy_for};
 pub use secret::Secret;

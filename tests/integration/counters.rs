@@ -11,7 +11,7 @@ use technitium_exporter::collector::counters::{
 };
 use technitium_exporter::exposition::{Encoder, ExpositionFormat};
 use technitium_exporter::technitium::types::parse_version;
-use technitium_exporter::technitium::{Client, Window};
+use technitium_exporter::technitium::{Client, CustomRange, RangeError, Window};
 
 /// 2026-05-10T12:00:00Z.
 const T0: i64 = 1_778_414_400;
@@ -691,33 +691,49 @@ async fn write_renders_every_family_with_exact_values() {
 }
 
 #[tokio::test]
-async fn a_custom_range_longer_than_two_hours_comes_back_per_hour_and_is_refused() {
-    // The reason ranges stay at or under 2 hours: the server then answers per hour, which the
-    // engine refuses rather than count (plan never asks for such a range).
+async fn a_custom_range_longer_than_two_hours_cannot_be_asked_for() {
+    // The server answers a range longer than 2 hours per hour (upstream #1975: reaching into
+    // the unsaved hour broke its hourly stats): the client cannot even make such a call.
     let t = Target::new(Version::V15_2, T0 + 30).await;
-    let answer = t
-        .client
-        .stats_custom(
-            &counters::minutes::format_label(T0 - 4 * 3600),
-            &counters::minutes::format_label(T0 - 60),
-            true,
-        )
-        .await
-        .unwrap();
-    let err = counters::Minutes::from_chart(answer.main_chart_data.as_ref().unwrap()).unwrap_err();
-    assert!(err.0.contains("not consecutive minutes"), "{err}");
+    let newest_final = t.sim.with(|s| s.newest_final());
+    assert_eq!(
+        CustomRange::new(T0 - 4 * 3600, newest_final, newest_final),
+        Err(RangeError::TooLong { minutes: 239 })
+    );
     // Exactly 2 hours is still per minute: 121 buckets.
-    let answer = t
-        .client
-        .stats_custom(
-            &counters::minutes::format_label(T0 - 7200 - 60),
-            &counters::minutes::format_label(T0 - 60),
-            true,
-        )
-        .await
-        .unwrap();
+    let range = CustomRange::new(newest_final - 7200, newest_final, newest_final).unwrap();
+    let answer = t.client.stats_custom(range, true).await.unwrap();
     let m = counters::Minutes::from_chart(answer.main_chart_data.as_ref().unwrap()).unwrap();
-    assert_eq!((m.first, m.rows.len()), (T0 - 7200 - 60, 121));
+    assert_eq!((m.first, m.rows.len()), (newest_final - 7200, 121));
+}
+
+/// Upstream #1975: every `Custom` call the counters send, catching up a gap of several hours
+/// across hour boundaries (the newest final minute on an hour, then one minute past it), is
+/// at most 2 hours long and ends at or before the newest final minute the server had then.
+#[tokio::test]
+async fn custom_calls_at_the_hour_boundary_stay_minute_wise_and_final() {
+    let t = Target::new(Version::V15_2, T0 + 30).await;
+    t.scrape().await;
+    let mut asked = Vec::new();
+    // Scrapes 15 s apart from 16:59:30, five hours after the watermark, past 17:01.
+    for at in (0..12).map(|i| T0 + 5 * 3600 - 30 + 15 * i) {
+        t.at(at);
+        let before = t.custom_calls().len();
+        let data = t.scrape().await;
+        let newest_final = t.sim.with(|s| s.newest_final());
+        for (start, end) in t.custom_calls().split_off(before) {
+            assert!(end - start <= 7200, "{start}…{end}: longer than 2 hours");
+            assert!(
+                end <= newest_final,
+                "{end} past the newest final {newest_final}"
+            );
+            asked.push((start, end));
+        }
+        assert!(data.watermark.unwrap() <= newest_final);
+    }
+    // The gap was caught up in chunks, the last of them ending on the hour.
+    assert!(asked.len() >= 3, "{asked:?}");
+    assert!(asked.iter().any(|(_, end)| end % 3600 == 0), "{asked:?}");
 }
 
 #[tokio::test]

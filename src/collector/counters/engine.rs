@@ -35,12 +35,14 @@ use serde::{Deserialize, Serialize};
 
 use super::minutes::{MINUTE, Minute, Minutes, ShapeError, format_label};
 use crate::exposition::labels::{self, Rule};
+use crate::technitium::range::{CustomRange, MAX_SPAN_MINUTES};
 use crate::technitium::types::ChartData;
 
 /// Minutes one `Custom` call may cover. The server answers per minute while
 /// `Convert.ToInt32((end − start).TotalHours) + 1 <= 3`, and reads
-/// `(end − start) / 1 min + 1` minutes: `end − start` = 120 min gives 121 minute buckets.
-pub const MAX_RANGE_MINUTES: i64 = 121;
+/// `(end − start) / 1 min + 1` minutes: `end − start` = 120 min gives 121 minute buckets
+/// ([`CustomRange`] refuses longer ranges).
+pub const MAX_RANGE_MINUTES: i64 = MAX_SPAN_MINUTES + 1;
 /// How far behind the newest final minute a gap is still caught up; older minutes are missed.
 pub const MAX_BACKLOG_MINUTES: i64 = 24 * 60;
 /// Labels going back by at most this many minutes hold the watermark; a longer jump back
@@ -280,34 +282,45 @@ impl CountersWarning {
     }
 }
 
-/// The minutes of one `Custom` call: end labels `start` … `end`, whole minutes, `end ≥ start`.
+/// The minutes of one `Custom` call ([`CustomRange`]: at most 2 hours, never past the newest
+/// final minute), and the older minutes the catch-up gave up on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {
-    /// End label of the first minute (the call's `start`).
-    pub start: i64,
-    /// End label of the last minute (the call's `end`).
-    pub end: i64,
+    /// The minutes asked for.
+    pub span: CustomRange,
     /// Older minutes, beyond the backlog limit, counted as missed when the range is applied.
     pub skipped: u64,
 }
 
 impl Range {
+    /// End label of the first minute (the call's `start`).
+    #[must_use]
+    pub fn start(&self) -> i64 {
+        self.span.start()
+    }
+
+    /// End label of the last minute (the call's `end`).
+    #[must_use]
+    pub fn end(&self) -> i64 {
+        self.span.end()
+    }
+
     /// Number of minutes covered.
     #[must_use]
     pub fn minutes(&self) -> u64 {
-        u64::try_from((self.end - self.start) / MINUTE + 1).unwrap_or(0)
+        self.span.minutes()
     }
 
     /// The `start` parameter.
     #[must_use]
     pub fn start_param(&self) -> String {
-        format_label(self.start)
+        self.span.start_param()
     }
 
     /// The `end` parameter.
     #[must_use]
     pub fn end_param(&self) -> String {
-        format_label(self.end)
+        self.span.end_param()
     }
 }
 
@@ -415,11 +428,11 @@ impl Engine {
             start = oldest_kept;
         }
         let end = newest_final.min(start + (MAX_RANGE_MINUTES - 1) * MINUTE);
-        CountStep::Fetch(Range {
-            start,
-            end,
-            skipped,
-        })
+        match CustomRange::new(start, end, newest_final) {
+            Ok(span) => CountStep::Fetch(Range { span, skipped }),
+            // Not reached (start and end are on the grid, in order, within 2 hours): never ask.
+            Err(_) => CountStep::Idle,
+        }
     }
 
     /// Starts counting after `at`: the counters keep their values, nothing is added.
@@ -479,7 +492,7 @@ impl Engine {
         for (i, row) in minutes.rows.iter().enumerate() {
             total = total.saturating_add(row.total);
             dropped = dropped.saturating_add(row.outcomes[4]);
-            let source = match overlap.last_hour(last_hour, range.start + MINUTE * i as i64) {
+            let source = match overlap.last_hour(last_hour, range.start() + MINUTE * i as i64) {
                 Some(lh) => Some(lh),
                 None if trusted => Some(row),
                 None => None,
@@ -504,7 +517,7 @@ impl Engine {
         if overlap.checked > 0 && overlap.traffic {
             self.custom_agrees = Some(overlap.differ == 0);
         }
-        self.watermark = Some(range.end);
+        self.watermark = Some(range.end());
         if server.is_some() {
             self.server = server.map(str::to_owned);
         }
@@ -533,11 +546,9 @@ impl Range {
     #[must_use]
     pub fn newest(last_hour: &Minutes, minutes: i64) -> Option<Self> {
         let end = last_hour.newest_final()?;
-        Some(Self {
-            start: (end - MINUTE * (minutes - 1)).max(last_hour.first),
-            end,
-            skipped: 0,
-        })
+        let start = (end - MINUTE * (minutes - 1)).max(last_hour.first);
+        let span = CustomRange::new(start, end, end).ok()?;
+        Some(Self { span, skipped: 0 })
     }
 }
 
@@ -562,7 +573,7 @@ pub fn compare(
 
 /// Whether a `type=Custom` answer covers exactly the minutes of `range`.
 fn check_shape(range: &Range, minutes: &Minutes) -> Result<(), ShapeError> {
-    if minutes.first == range.start && minutes.last() == Some(range.end) {
+    if minutes.first == range.start() && minutes.last() == Some(range.end()) {
         return Ok(());
     }
     Err(ShapeError(format!(
@@ -596,7 +607,7 @@ impl Overlap {
             traffic: false,
         };
         for (i, row) in minutes.rows.iter().enumerate() {
-            if let Some(lh) = o.last_hour(last_hour, range.start + MINUTE * i as i64) {
+            if let Some(lh) = o.last_hour(last_hour, range.start() + MINUTE * i as i64) {
                 o.checked += 1;
                 o.traffic |= lh.total > 0 || row.total > 0;
                 if lh.total != row.total {
@@ -622,8 +633,8 @@ impl Overlap {
 fn applied_warning(range: &Range, differ: u64, trusted: bool) -> Option<CountersWarning> {
     if differ > 0 || !trusted {
         Some(CountersWarning::Mismatch {
-            start: range.start,
-            end: range.end,
+            start: range.start(),
+            end: range.end(),
             minutes: differ,
         })
     } else if range.skipped > 0 {
@@ -689,9 +700,9 @@ mod tests {
         let n = range.minutes() as i64;
         CustomAnswer {
             minutes: Minutes {
-                first: range.start,
+                first: range.start(),
                 rows: (0..n)
-                    .map(|i| minute(f(range.start + MINUTE * i)))
+                    .map(|i| minute(f(range.start() + MINUTE * i)))
                     .collect(),
             },
             query_types: Some(q),
@@ -726,7 +737,7 @@ mod tests {
         let CountStep::Fetch(range) = e.plan(&lh, Some("a")) else {
             panic!("expected a fetch")
         };
-        assert_eq!((range.start, range.end, range.skipped), (T0, T0, 0));
+        assert_eq!((range.start(), range.end(), range.skipped), (T0, T0, 0));
         let q = chart(&[("A", 20), ("AAAA", 5), ("TYPE", 1)]);
         let p = chart(&[("Udp", 24), ("Tcp", 2)]);
         let applied = e
@@ -753,7 +764,7 @@ mod tests {
             panic!()
         };
         assert_eq!(
-            (r.start, r.end, r.minutes()),
+            (r.start(), r.end(), r.minutes()),
             (T0 + MINUTE, T0 + 121 * MINUTE, 121)
         );
         // Two days later: only the last 24 hours are caught up.
@@ -762,7 +773,7 @@ mod tests {
             panic!()
         };
         assert_eq!(r.skipped, 1440);
-        assert_eq!(r.start, T0 + 1441 * MINUTE);
+        assert_eq!(r.start(), T0 + 1441 * MINUTE);
         assert_eq!(r.minutes(), 121);
     }
 
@@ -901,6 +912,6 @@ mod tests {
         assert_eq!(applied.counted, 0);
         assert_eq!(applied.missed, 121);
         assert_eq!(e.totals.queries, 0);
-        assert_eq!(e.watermark, Some(r.end));
+        assert_eq!(e.watermark, Some(r.end()));
     }
 }

@@ -137,10 +137,7 @@ pub fn parse_label(label: &str) -> Result<i64, ShapeError> {
 /// A label as the `start`/`end` parameter of a `Custom` call: `2026-05-10T12:31:00Z`.
 #[must_use]
 pub fn format_label(at: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_default()
+    crate::technitium::range::label(at)
 }
 
 /// Why a per-minute chart cannot be counted: labels that are not consecutive whole minutes, a

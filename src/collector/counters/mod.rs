@@ -356,7 +356,7 @@ async fn custom(
     full_query_types: bool,
 ) -> Result<(DashboardStats, Minutes), CollectError> {
     let answer = client
-        .stats_custom(&range.start_param(), &range.end_param(), full_query_types)
+        .stats_custom(range.span, full_query_types)
         .await?;
     let chart = answer.main_chart_data.as_ref().ok_or_else(|| {
         bad(
@@ -518,9 +518,11 @@ fn write_stale(stale: Option<bool>, enc: &mut Encoder) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test's unwrap is its assertion
 mod tests {
     use super::*;
     use crate::exposition::ExpositionFormat;
+    use crate::technitium::CustomRange;
 
     fn data(query_totals: bool, watermark: Option<i64>) -> CountersData {
         let mut totals = Totals {
@@ -579,8 +581,7 @@ mod tests {
     #[test]
     fn the_check_row_says_what_the_comparison_found() {
         let range = Range {
-            start: 1_778_414_220,
-            end: 1_778_414_460,
+            span: CustomRange::new(1_778_414_220, 1_778_414_460, 1_778_414_460).unwrap(),
             skipped: 0,
         };
         let row = |c: Result<Comparison, VerifyError>| verified_detail(&c);
