@@ -71,8 +71,11 @@ async fn dispatch(
 ) -> Result<Exit, Fatal> {
     match &cli.command {
         Command::Serve(_) => {
-            let reload = || Config::build(cli, matches, demo);
-            serve::run(config, &reload).await
+            // A reload reads files (config, tokens, CA bundles): it runs off the event loop, so
+            // it owns what it builds from.
+            let (cli, matches, demo) = (cli.clone(), matches.clone(), demo.cloned());
+            let reload = std::sync::Arc::new(move || Config::build(&cli, &matches, demo.as_ref()));
+            serve::run(config, reload).await
         }
         Command::Scrape(args) => {
             let format = if args.table {

@@ -30,7 +30,7 @@ use crate::technitium::Secret;
 ///
 /// Exit codes: 0 ok; 1 target down or token rejected (scrape, check), file not written
 /// (textfile); 2 usage or configuration error; 3 check: degraded.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "technitium-exporter", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
     /// Options shared by every subcommand.
@@ -42,7 +42,7 @@ pub struct Cli {
 }
 
 /// The four modes.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve /metrics, /probe and a landing page over HTTP (the daemon mode).
     Serve(ServeArgs),
@@ -55,7 +55,7 @@ pub enum Command {
 }
 
 /// Upstream, collector, logging and demo options (accepted before or after the subcommand).
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct GlobalArgs {
     /// Technitium web console URL [default: http://localhost:5380]
     #[arg(
@@ -235,7 +235,7 @@ pub enum ScrapeFormat {
 }
 
 /// `scrape` options.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScrapeArgs {
     /// Output format
     #[arg(long, value_name = "FORMAT", default_value = "text")]
@@ -253,7 +253,7 @@ pub struct ScrapeArgs {
 }
 
 /// `textfile` options.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TextfileArgs {
     /// Directory node_exporter's textfile collector reads [default: /var/lib/prometheus/node-exporter]
     #[arg(
@@ -291,7 +291,7 @@ pub enum CheckFormat {
 }
 
 /// `check` options.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// Output format
     #[arg(long, value_name = "FORMAT", default_value = "table")]
@@ -299,7 +299,7 @@ pub struct CheckArgs {
 }
 
 /// `serve` options.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on, repeatable; Go-style ":9274" means every interface [default: :9274]
     #[arg(

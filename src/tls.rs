@@ -17,6 +17,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 use crate::technitium::ClientBuildError;
+use crate::technitium::local_file;
 
 /// A certificate expiring sooner than this many days is a warning, for the API's TLS step in
 /// `check` and for the encrypted DNS listeners alike.
@@ -198,10 +199,11 @@ impl TlsTrust {
 
 /// The certificates of a CA file, with the API client's words when it is unusable.
 fn read_ca_file(path: &Path) -> Result<Vec<CertificateDer<'static>>, ClientBuildError> {
-    let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
-        path: path.to_owned(),
-        reason: e.to_string(),
-    })?;
+    let pem =
+        local_file::read(path, local_file::CA_FILE).map_err(|e| ClientBuildError::ReadCaFile {
+            path: path.to_owned(),
+            reason: e.problem.to_string(),
+        })?;
     parse_pem_certs(&pem).map_err(|e| match e {
         PemError::Empty => ClientBuildError::EmptyCaFile {
             path: path.to_owned(),

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::error::{ConfigError, Problems};
 use crate::collector::{self, Given, Spec};
 use crate::logging;
+use crate::technitium::local_file;
 use crate::technitium::{AuthMode, Secret};
 
 /// The parsed config file.
@@ -209,9 +210,8 @@ impl FileConfig {
     /// # Errors
     /// When the file cannot be read, or [`FileConfig::parse`] fails.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::one(format!("cannot read config file {}: {e}", path.display()))
-        })?;
+        let text = local_file::read_text(path, local_file::CONFIG_FILE)
+            .map_err(|e| ConfigError::one(e.to_string()))?;
         Self::parse_named(&text, &format!("config file {}", path.display()))
     }
 

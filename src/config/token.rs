@@ -11,6 +11,7 @@ use super::error::ConfigError;
 use super::file::FileTarget;
 use crate::cli::GlobalArgs;
 use crate::technitium::Secret;
+use crate::technitium::local_file::{self, FileKind, FileProblem};
 
 /// The token in a token file's text: surrounding whitespace and a UTF-8 byte-order mark
 /// removed; `None` when there is none.
@@ -36,8 +37,8 @@ fn token_in(text: &str, path: &Path) -> Result<Option<Secret>, ConfigError> {
 /// # Errors
 /// When it cannot be read, is empty or has more than one line.
 pub fn read_token_file(path: &Path) -> Result<Secret, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ConfigError::one(format!("cannot read token file {}: {e}", path.display())))?;
+    let text = local_file::read_text(path, local_file::TOKEN_FILE)
+        .map_err(|e| ConfigError::one(e.to_string()))?;
     token_in(&text, path)?
         .ok_or_else(|| ConfigError::one(format!("token file {} is empty", path.display())))
 }
@@ -94,12 +95,13 @@ fn credential_token() -> Result<Option<Secret>, ConfigError> {
         return Ok(None);
     };
     let path = PathBuf::from(dir).join(CREDENTIAL_NAME);
-    match std::fs::read_to_string(&path) {
+    let credential = FileKind {
+        what: "systemd credential",
+        ..local_file::TOKEN_FILE
+    };
+    match local_file::read_text(&path, credential) {
         Ok(text) => token_in(&text, &path),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ConfigError::one(format!(
-            "cannot read systemd credential {}: {e}",
-            path.display()
-        ))),
+        Err(e) if matches!(e.problem, FileProblem::NotFound(_)) => Ok(None),
+        Err(e) => Err(ConfigError::one(e.to_string())),
     }
 }

@@ -42,7 +42,7 @@ pub use routes::scrape_timeout;
 ///
 /// # Errors
 /// When the exporter cannot start: a target's TLS settings, an address it cannot listen on.
-pub async fn run(config: Config, reload: reload::Reload<'_>) -> Result<Exit, Fatal> {
+pub async fn run(config: Config, reload: reload::Reload) -> Result<Exit, Fatal> {
     let metrics = Arc::new(metrics::SelfMetrics::new()?);
     if config.client.token.is_none() {
         tracing::warn!(

@@ -7,6 +7,8 @@
 //! - [`endpoints`]: the allowlist, one row per endpoint (path, parameters, permission section);
 //! - [`error`]: [`ApiError`], one message per way a call fails;
 //! - [`budget`]: the response-body memory budget shared by a process's calls;
+//! - [`local_file`]: the config, token and CA files, read bounded (regular files only, a size
+//!   cap, a timeout);
 //! - [`redact`]: what text about a server may leave the client (token removed, short lines);
 //! - [`observe`]: who hears of each call and what (never the token): a client's observer, and
 //!   a recorder for the calls of one piece of work (`serve`'s debug output);
@@ -29,6 +31,7 @@ pub mod budget;
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod local_file;
 pub mod observe;
 pub mod range;
 pub mod redact;

@@ -24,6 +24,7 @@ use url::Url;
 use super::budget::{Held, ResponseBudget};
 use super::endpoints::{Endpoint, Payload};
 use super::error::ApiError;
+use super::local_file;
 pub(super) use super::observe::Carrier;
 use super::observe::{Call, CallEnd, RequestObserver, notify};
 use super::redact::{Redactor, display_base, shorten};
@@ -88,9 +89,11 @@ pub fn http_client(
         // and often a TLS handshake on both sides) and closed it again.
         .pool_max_idle_per_host(POOL_IDLE_PER_HOST);
     if let Some(path) = ca_file {
-        let pem = std::fs::read(path).map_err(|e| ClientBuildError::ReadCaFile {
-            path: path.to_owned(),
-            reason: e.to_string(),
+        let pem = local_file::read(path, local_file::CA_FILE).map_err(|e| {
+            ClientBuildError::ReadCaFile {
+                path: path.to_owned(),
+                reason: e.problem.to_string(),
+            }
         })?;
         let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
             ClientBuildError::BadCaFile {

@@ -24,6 +24,7 @@ mod counters;
 mod dns_collector;
 mod dns_probe;
 mod docs;
+mod files;
 mod fleet;
 mod forwarders;
 mod generated;
