@@ -29,6 +29,12 @@ fn token_in(text: &str, path: &Path) -> Result<Option<Secret>, ConfigError> {
             path.display()
         )));
     }
+    if text.chars().any(char::is_control) {
+        return Err(ConfigError::one(format!(
+            "token file {} has a control character (a NUL, a tab…) in its line: put only the token in it",
+            path.display()
+        )));
+    }
     Ok(Some(Secret::new(text)))
 }
 
@@ -41,6 +47,16 @@ pub fn read_token_file(path: &Path) -> Result<Secret, ConfigError> {
         .map_err(|e| ConfigError::one(e.to_string()))?;
     token_in(&text, path)?
         .ok_or_else(|| ConfigError::one(format!("token file {} is empty", path.display())))
+}
+
+/// A token given as a value: one without a control character (it goes in an HTTP header).
+fn literal(token: &Secret, origin: &str) -> Result<Option<Secret>, ConfigError> {
+    if token.expose().chars().any(char::is_control) {
+        return Err(ConfigError::one(format!(
+            "{origin} has a control character (a NUL, a newline, a tab…): give only the token"
+        )));
+    }
+    Ok(Some(token.clone()))
 }
 
 /// Whether a value was given on the command line (not by its environment variable).
@@ -69,7 +85,7 @@ pub(super) fn resolve_token(
                     "both a token and a token file are given in the {layer}: keep one (prefer the file)"
                 )));
             }
-            (Some(t), None) => return Ok(Some(t.clone())),
+            (Some(t), None) => return literal(t, &format!("the token given in the {layer}")),
             (None, Some(p)) => return read_token_file(p).map(Some),
             (None, None) => {}
         }
@@ -78,7 +94,7 @@ pub(super) fn resolve_token(
         (Some(_), Some(_)) => Err(ConfigError::one(
             "config file: [technitium] has both token and token_file: keep one",
         )),
-        (Some(t), None) => Ok(Some(t.clone())),
+        (Some(t), None) => literal(t, "config file: [technitium] token"),
         (None, Some(p)) => read_token_file(p).map(Some),
         (None, None) => match demo {
             Some(t) => Ok(Some(t.clone())),

@@ -1,6 +1,9 @@
-//! Local files that are not what they should be (issue 21, item 4): a device, a FIFO or a huge
-//! file as the config, token or CA file is refused by name, at start (exit 2) and on a reload
-//! (the old configuration kept, `serve` answering all along). Each test failed before its fix.
+//! Local files that are not what they should be, and values that would only fail at run time
+//! (issue 21, items 4 and 11): a device, a FIFO or a huge file as the config, token or CA
+//! file is refused by name, at start (exit 2) and on a reload (the old configuration kept,
+//! `serve` answering all along); a token with a control character and a DNS probe address with
+//! a port or a scheme exit 2 at start (an empty node name is tested in `fleet`). Each test
+//! failed before its fix.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -77,7 +80,7 @@ fn a_device_as_the_config_token_or_ca_file_exits_2_naming_it() {
 }
 
 #[test]
-fn an_oversized_token_file_exits_2() {
+fn an_oversized_token_file_or_a_control_character_in_it_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let refused = format!("http://127.0.0.1:{}", free_port());
     let big = dir.path().join("big");
@@ -91,6 +94,49 @@ fn an_oversized_token_file_exits_2() {
         ],
         "larger than 4096 bytes, more than a token file holds",
     );
+    for token in ["abc\0def", "abc\u{1b}def", "abc\tdef"] {
+        let file = dir.path().join("token");
+        std::fs::write(&file, format!("{token}\n")).unwrap();
+        exits_2(
+            &[
+                "--technitium.url",
+                &refused,
+                "--technitium.token-file",
+                s(&file),
+            ],
+            "has a control character",
+        );
+    }
+    let out = run_bounded(
+        exporter_command()
+            .args(["scrape", "--technitium.url", &refused])
+            .env("TECHNITIUM_TOKEN", "abc\u{7f}def"),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the token given in the environment has a control character"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("abc"),
+        "the token is never shown: {stderr}"
+    );
+}
+
+#[test]
+fn a_dns_address_with_a_port_or_a_scheme_exits_2_pointing_at_the_port_options() {
+    for address in ["127.0.0.1:5353", "https://127.0.0.1/dns-query", "[::1]:53"] {
+        exits_2(
+            &[
+                "--demo",
+                "--collector.dns",
+                "--collector.dns.address",
+                address,
+            ],
+            "give only the host: the ports are --collector.dns.udp-port",
+        );
+    }
 }
 
 /// `serve` whose config file becomes a FIFO: SIGHUP fails the reload with a log line naming

@@ -212,9 +212,9 @@ pub(super) fn parse(values: &OptionValues<'_>) -> Result<DnsSettings, OptionErro
     if let Some(t) = v.parse("transports", parse_transports)? {
         s.transports = t;
     }
-    s.address = v
-        .non_empty("address")
-        .map(|a| a.trim_start_matches('[').trim_end_matches(']').to_owned());
+    if v.non_empty("address").is_some() {
+        s.address = v.parse("address", parse_address)?;
+    }
     for t in Transport::ALL {
         if let Some(port) = v.parse(port_key(t), parse_port)? {
             s.set_port(t, port);
@@ -284,6 +284,38 @@ fn parse_transports(f: &Field<'_>) -> Result<Vec<Transport>, OptionError> {
     }
     transports.sort();
     Ok(transports)
+}
+
+/// Where the ports go, for an address given with one.
+const PORT_OPTIONS: &str = "give only the host: the ports are --collector.dns.udp-port, tcp-port, tls-port, https-port and quic-port, the DoH path https-path";
+
+/// A host name or IP address (an IPv6 address may come in brackets, which are dropped); a
+/// URL or an address with a port would only fail when probing, so they fail here.
+fn parse_address(f: &Field<'_>) -> Result<String, OptionError> {
+    let text = f.text.trim();
+    if text.contains('/') {
+        return Err(f.fail(format!("a URL, not a host; {PORT_OPTIONS}")));
+    }
+    let unbracketed = text.strip_prefix('[').and_then(|t| t.strip_suffix(']'));
+    if let Some(ip) = unbracketed.and_then(|t| t.parse::<std::net::Ipv6Addr>().ok()) {
+        return Ok(ip.to_string());
+    }
+    if let Ok(ip) = text.parse::<IpAddr>() {
+        return Ok(ip.to_string());
+    }
+    if text.contains(':') {
+        return Err(f.fail(format!("a host with a port; {PORT_OPTIONS}")));
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let name = text.strip_suffix('.').unwrap_or(text);
+    if name.len() <= 253 && name.split('.').all(label_ok) {
+        return Ok(text.to_owned());
+    }
+    Err(f.fail("not a host name or IP address"))
 }
 
 fn parse_port(f: &Field<'_>) -> Result<u16, OptionError> {
@@ -431,6 +463,10 @@ mod tests {
             ]
         );
         assert_eq!(s.address.as_deref(), Some("::1"));
+        for (given, kept) in [("192.0.2.1", "192.0.2.1"), ("dns.lan", "dns.lan"), ("::1", "::1")] {
+            let s = parse_pairs(&[("address", given)]).expect("an address");
+            assert_eq!(s.address.as_deref(), Some(kept));
+        }
         assert_eq!(s.expected_rcodes, vec![0, 3, 5]);
         assert_eq!(s.query_name.to_string(), "example.com.");
         assert_eq!(s.query_type, RecordType::AAAA);
@@ -449,6 +485,11 @@ mod tests {
             ("expected-rcodes", "FINE", "not a response code"),
             ("answer-regex", "(", "not a regex"),
             ("timeout", "0s", "more than zero"),
+            ("address", "127.0.0.1:5353", "a host with a port; give only the host: the ports are --collector.dns.udp-port"),
+            ("address", "[::1]:53", "udp-port"),
+            ("address", "dns.lan:53", "udp-port"),
+            ("address", "https://dns.lan/dns-query", "a URL, not a host"),
+            ("address", "dns lan", "not a host name"),
         ] {
             let e = parse_pairs(&[(key, value)]).expect_err(key);
             let text = e.to_string();
