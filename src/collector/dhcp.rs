@@ -6,6 +6,7 @@ use super::contract::{Collect, Cx, WriteCx};
 use super::error::CollectError;
 use super::samples::{count, flag};
 use super::spec::Spec;
+use crate::exposition::labels::{self, Rule};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{DhcpLeases, DhcpScopes};
 use crate::technitium::{Endpoint, Section};
@@ -46,8 +47,12 @@ impl Collect for Dhcp {
     }
 }
 
+/// Most DHCP scopes written (a server has a handful; one per VLAN at most).
+pub const MAX_SCOPES: usize = 256;
+
 fn write(data: &DhcpData, enc: &mut Encoder) {
-    let scopes = &data.scopes.scopes;
+    // Scope names are the admin's: each checked, each once, at most MAX_SCOPES.
+    let scopes = labels::admit(&data.scopes.scopes, |s| s.name.as_str(), Rule::Name, MAX_SCOPES).kept;
     if scopes.is_empty() {
         return;
     }
@@ -56,7 +61,7 @@ fn write(data: &DhcpData, enc: &mut Encoder) {
         Kind::Gauge,
         "Whether a DHCP scope is enabled (1) or not (0).",
     );
-    for s in scopes {
+    for s in &scopes {
         enc.sample(&[("scope", &s.name)], flag(s.enabled));
     }
     let mut counts: HashMap<(&str, &str), u64> = HashMap::new();
@@ -73,7 +78,7 @@ fn write(data: &DhcpData, enc: &mut Encoder) {
         Kind::Gauge,
         "Leases of a DHCP scope, by lease type.",
     );
-    for s in scopes {
+    for s in &scopes {
         for kind in ["dynamic", "reserved"] {
             let n = counts.get(&(s.name.as_str(), kind)).copied().unwrap_or(0);
             enc.sample(&[("scope", &s.name), ("type", kind)], count(n));
@@ -85,7 +90,7 @@ fn write(data: &DhcpData, enc: &mut Encoder) {
             Kind::Gauge,
             "Addresses in a DHCP scope's range (end - start + 1).",
         );
-        for s in scopes {
+        for s in &scopes {
             if let Some(n) = s.range_size() {
                 enc.sample(&[("scope", &s.name)], count(n));
             }

@@ -4,6 +4,7 @@
 
 use super::samples::{flag, gauge_opt, snake_case};
 use super::snapshot::Snapshot;
+use crate::exposition::labels::{MAX_VALUES, Rule};
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::SessionInfo;
 
@@ -38,8 +39,15 @@ pub(super) fn write(snapshot: &Snapshot, enc: &mut Encoder) {
         Kind::Gauge,
         "Technitium DNS Server version, as a label; always 1.",
     );
-    enc.sample(&[("version", &info.version)], 1.0);
-    if let Some(domain) = &info.dns_server_domain {
+    let version = Some(info.version.as_str())
+        .filter(|v| Rule::Name.accepts(v))
+        .unwrap_or("unknown");
+    enc.sample(&[("version", version)], 1.0);
+    if let Some(domain) = info
+        .dns_server_domain
+        .as_deref()
+        .filter(|d| Rule::Name.accepts(d))
+    {
         enc.family(
             "technitium_server_info",
             Kind::Gauge,
@@ -69,7 +77,13 @@ fn write_permissions(info: &SessionInfo, enc: &mut Encoder) {
             Kind::Gauge,
             "Whether the exporter's token may view a permission section (1) or not (0).",
         );
-        for (section, p) in &info.permissions {
+        // Section names come from the server: tokens, at most MAX_VALUES of them.
+        let sections = info
+            .permissions
+            .iter()
+            .filter(|(section, _)| Rule::Token.accepts(section))
+            .take(MAX_VALUES);
+        for (section, p) in sections {
             enc.sample(&[("section", &snake_case(section))], flag(p.can_view));
         }
     }

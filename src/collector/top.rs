@@ -8,6 +8,7 @@ use super::dashboard::Dashboard;
 use super::error::CollectError;
 use super::samples::count;
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
+use crate::exposition::labels::Rule;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::{TopEntry, TopStats};
 use crate::technitium::{ApiError, Client, Endpoint, Section, TopKind, Window};
@@ -136,8 +137,10 @@ fn list<'a>(
 ) {
     for (w, data) in top {
         let mut seen = std::collections::HashSet::new();
+        // A DNS client chooses the names it asks for: one that cannot be a label value (a
+        // control character, over 255 bytes) has no series.
         for entry in pick(data).into_iter().flatten() {
-            if seen.insert(entry.name.as_str()) {
+            if Rule::Name.accepts(&entry.name) && seen.insert(entry.name.as_str()) {
                 write(enc, *w, entry);
             }
         }
@@ -161,7 +164,7 @@ fn write(top: &[(Window, TopData)], enc: &mut Encoder) {
             let name = e
                 .domain
                 .as_deref()
-                .filter(|d| !d.is_empty())
+                .filter(|d| Rule::Name.accepts(d))
                 .unwrap_or("none");
             enc.sample(
                 &[

@@ -9,6 +9,7 @@ use super::contract::{Collect, Cx, Warning, WriteCx};
 use super::error::CollectError;
 use super::samples::{count, flag, snake_case_into};
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
+use crate::exposition::labels::Rule;
 use crate::exposition::{Encoder, Kind};
 use crate::technitium::types::Zone;
 use crate::technitium::{Endpoint, Section};
@@ -39,13 +40,14 @@ impl Default for ZoneFilter {
 }
 
 impl ZoneFilter {
-    /// Whether a zone gets per-zone series (internal zones never do).
+    /// Whether a zone gets per-zone series (internal zones never do, nor a zone whose name
+    /// cannot be a label value: a control character, over 255 bytes).
     #[must_use]
     pub fn keeps(&self, zone: &Zone) -> bool {
-        if zone.internal {
+        let name = zone_label(&zone.name);
+        if zone.internal || !Rule::Name.accepts(name) {
             return false;
         }
-        let name = zone_label(&zone.name);
         self.include.as_ref().is_none_or(|r| r.is_match(name))
             && !self.exclude.as_ref().is_some_and(|r| r.is_match(name))
     }
@@ -195,10 +197,14 @@ fn write_info(zones: &[Zone], enc: &mut Encoder) {
     let mut dnssec = String::new();
     for z in zones {
         zone_type.clear();
-        snake_case_into(&mut zone_type, &z.zone_type);
+        match z.zone_type.as_str() {
+            t if Rule::Token.accepts(t) => snake_case_into(&mut zone_type, t),
+            _ => zone_type.push_str("unknown"),
+        }
         dnssec.clear();
         match z.dnssec_status.as_deref() {
-            Some(status) => snake_case_into(&mut dnssec, status),
+            Some(status) if Rule::Token.accepts(status) => snake_case_into(&mut dnssec, status),
+            Some(_) => dnssec.push_str("unknown"),
             None => dnssec.push_str("none"),
         }
         enc.sample(
@@ -240,7 +246,7 @@ fn write_catalogs(zones: &[Zone], enc: &mut Encoder) {
 
 /// The catalog zone `z` is a member of, if any.
 fn catalog_of(z: &Zone) -> Option<&str> {
-    z.catalog.as_deref().filter(|c| !c.is_empty())
+    z.catalog.as_deref().filter(|c| Rule::Name.accepts(c))
 }
 
 /// The per-zone gauges, each only for the zones where the server sent the field.

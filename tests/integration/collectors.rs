@@ -393,6 +393,74 @@ async fn window_qtypes_are_bounded_per_window() {
     );
 }
 
+/// Names that come from upstream and cannot be label values (a newline, 300 bytes) have no
+/// series: DHCP scopes, zones, catalog zones, top domains and client names, the server's
+/// domain; a zone type like that reads `unknown`. The good names around them stay.
+#[tokio::test]
+async fn upstream_names_that_cannot_be_label_values_have_no_series() {
+    let bad = "evil\n} 1\nx";
+    let long = "a".repeat(300);
+    let scopes = edited(Version::V15_2, "dhcp_scopes_list.json", |v| {
+        let list = v["response"]["scopes"].as_array_mut().unwrap();
+        list.push(list[1].clone());
+        list[0]["name"] = j!(bad);
+        list[1]["name"] = j!(long);
+    });
+    let zones = edited(Version::V15_2, "zones_list_all.json", |v| {
+        let list = &mut v["response"]["zones"];
+        list[5]["name"] = j!(bad);
+        list[7]["type"] = j!("Primary\"} 1");
+        list[8]["catalog"] = j!(long);
+    });
+    let top = edited(
+        Version::V15_2,
+        "dashboard_stats_getTop_TopClients.json",
+        |v| {
+            let list = v["response"]["topClients"].as_array_mut().unwrap();
+            list[0]["domain"] = j!(bad);
+            list[1]["name"] = j!(long);
+        },
+    );
+    let session = edited(Version::V15_2, "user_session_get_apiToken.json", |v| {
+        v["info"]["dnsServerDomain"] = j!(bad);
+    });
+    let server = mock_with(
+        Version::V15_2,
+        vec![
+            (Endpoint::DhcpScopesList, scopes),
+            (Endpoint::ZonesList, zones),
+            (Endpoint::StatsGetTop, top),
+            (Endpoint::SessionGet, session),
+        ],
+    )
+    .await;
+    let mut options = all_options();
+    crate::common::set(&mut options, "top", "reverse-lookup", "true");
+    let (_, text) = scrape(&server, options).await;
+    assert!(!text.contains("evil") && !text.contains(&long), "{text}");
+    for family in [
+        "technitium_dhcp_scope_enabled",
+        "technitium_zone_disabled",
+        "technitium_top_client_queries",
+        "technitium_build_info",
+    ] {
+        assert!(!family_lines(&text, family).is_empty(), "{family}: {text}");
+    }
+    assert!(
+        family_lines(&text, "technitium_top_client_queries")
+            .iter()
+            .any(|l| l.contains("client_name=\"none\"")),
+        "{text}"
+    );
+    assert!(family_lines(&text, "technitium_server_info").is_empty());
+    assert!(
+        family_lines(&text, "technitium_zone_info")
+            .iter()
+            .any(|l| l.contains("zone=\"test0.com\",type=\"unknown\"")),
+        "{text}"
+    );
+}
+
 #[tokio::test]
 async fn absent_fields_give_absent_series() {
     let session = edited(Version::V15_2, "user_session_get_apiToken.json", |v| {
