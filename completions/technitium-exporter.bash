@@ -53,7 +53,7 @@ _technitium__exporter() {
 
     case "${cmd}" in
         technitium__exporter)
-            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
+            opts="-h -V --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.latency --no-collector.latency --collector.latency.min-interval --collector.latency.interval --collector.latency.transports --collector.latency.timeout --collector.latency.recursive-domain --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help --version serve scrape textfile check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,6 +315,30 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.latency)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.recursive-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -343,7 +367,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__check)
-            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.latency --no-collector.latency --collector.latency.min-interval --collector.latency.interval --collector.latency.transports --collector.latency.timeout --collector.latency.recursive-domain --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -609,6 +633,30 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.latency)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.recursive-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -721,7 +769,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__scrape)
-            opts="-h --format --table --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --format --table --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.latency --no-collector.latency --collector.latency.min-interval --collector.latency.interval --collector.latency.transports --collector.latency.timeout --collector.latency.recursive-domain --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -991,6 +1039,30 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.latency)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.recursive-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1019,7 +1091,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__serve)
-            opts="-h --web.listen-address --web.telemetry-path --web.external-url --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --web.listen-address --web.telemetry-path --web.external-url --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.latency --no-collector.latency --collector.latency.min-interval --collector.latency.interval --collector.latency.transports --collector.latency.timeout --collector.latency.recursive-domain --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1293,6 +1365,30 @@ _technitium__exporter() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --collector.latency)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.recursive-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --collector.disable-defaults)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -1321,7 +1417,7 @@ _technitium__exporter() {
             return 0
             ;;
         technitium__subcmd__exporter__subcmd__textfile)
-            opts="-h --output.dir --output.file --fail-on-down --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
+            opts="-h --output.dir --output.file --fail-on-down --state.file --technitium.url --technitium.token --technitium.token-file --technitium.auth --technitium.timeout --technitium.max-response-size --technitium.ca-file --technitium.insecure-skip-verify --config.file --collector.lifetime --no-collector.lifetime --collector.lifetime.min-interval --collector.dashboard --no-collector.dashboard --collector.dashboard.min-interval --collector.dashboard.window --collector.counters --no-collector.counters --collector.counters.min-interval --collector.zones --no-collector.zones --collector.zones.min-interval --collector.zones.include --collector.zones.exclude --collector.zones.limit --collector.dhcp --no-collector.dhcp --collector.dhcp.min-interval --collector.cluster --no-collector.cluster --collector.cluster.min-interval --collector.health --no-collector.health --collector.health.min-interval --collector.health.domains --collector.security --no-collector.security --collector.security.min-interval --collector.top --no-collector.top --collector.top.min-interval --collector.top.limit --collector.top.reverse-lookup --collector.settings --no-collector.settings --collector.settings.min-interval --collector.update --no-collector.update --collector.update.min-interval --collector.dns --no-collector.dns --collector.dns.min-interval --collector.dns.transports --collector.dns.address --collector.dns.udp-port --collector.dns.tcp-port --collector.dns.tls-port --collector.dns.https-port --collector.dns.quic-port --collector.dns.https-path --collector.dns.tls-server-name --collector.dns.query-name --collector.dns.query-type --collector.dns.expected-rcodes --collector.dns.answer-regex --collector.dns.blocked-name --collector.dns.blocking-answer --collector.dns.timeout --collector.forwarders --no-collector.forwarders --collector.forwarders.min-interval --collector.forwarders.query-name --collector.forwarders.query-type --collector.forwarders.expected-rcodes --collector.forwarders.timeout --collector.forwarders.concurrency --collector.forwarders.limit --collector.latency --no-collector.latency --collector.latency.min-interval --collector.latency.interval --collector.latency.transports --collector.latency.timeout --collector.latency.recursive-domain --collector.disable-defaults --log.level --log.format --demo --demo.version --demo.zones --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1592,6 +1688,30 @@ _technitium__exporter() {
                     return 0
                     ;;
                 --collector.forwarders.limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.min-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.transports)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --collector.latency.recursive-domain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

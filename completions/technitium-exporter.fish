@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_technitium_exporter_global_optspecs
-    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.health= no-collector.health collector.health.min-interval= collector.health.domains= collector.security= no-collector.security collector.security.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.dns= no-collector.dns collector.dns.min-interval= collector.dns.transports= collector.dns.address= collector.dns.udp-port= collector.dns.tcp-port= collector.dns.tls-port= collector.dns.https-port= collector.dns.quic-port= collector.dns.https-path= collector.dns.tls-server-name= collector.dns.query-name= collector.dns.query-type= collector.dns.expected-rcodes= collector.dns.answer-regex= collector.dns.blocked-name= collector.dns.blocking-answer= collector.dns.timeout= collector.forwarders= no-collector.forwarders collector.forwarders.min-interval= collector.forwarders.query-name= collector.forwarders.query-type= collector.forwarders.expected-rcodes= collector.forwarders.timeout= collector.forwarders.concurrency= collector.forwarders.limit= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
+    string join \n technitium.url= technitium.token= technitium.token-file= technitium.auth= technitium.timeout= technitium.max-response-size= technitium.ca-file= technitium.insecure-skip-verify= config.file= collector.lifetime= no-collector.lifetime collector.lifetime.min-interval= collector.dashboard= no-collector.dashboard collector.dashboard.min-interval= collector.dashboard.window= collector.counters= no-collector.counters collector.counters.min-interval= collector.zones= no-collector.zones collector.zones.min-interval= collector.zones.include= collector.zones.exclude= collector.zones.limit= collector.dhcp= no-collector.dhcp collector.dhcp.min-interval= collector.cluster= no-collector.cluster collector.cluster.min-interval= collector.health= no-collector.health collector.health.min-interval= collector.health.domains= collector.security= no-collector.security collector.security.min-interval= collector.top= no-collector.top collector.top.min-interval= collector.top.limit= collector.top.reverse-lookup= collector.settings= no-collector.settings collector.settings.min-interval= collector.update= no-collector.update collector.update.min-interval= collector.dns= no-collector.dns collector.dns.min-interval= collector.dns.transports= collector.dns.address= collector.dns.udp-port= collector.dns.tcp-port= collector.dns.tls-port= collector.dns.https-port= collector.dns.quic-port= collector.dns.https-path= collector.dns.tls-server-name= collector.dns.query-name= collector.dns.query-type= collector.dns.expected-rcodes= collector.dns.answer-regex= collector.dns.blocked-name= collector.dns.blocking-answer= collector.dns.timeout= collector.forwarders= no-collector.forwarders collector.forwarders.min-interval= collector.forwarders.query-name= collector.forwarders.query-type= collector.forwarders.expected-rcodes= collector.forwarders.timeout= collector.forwarders.concurrency= collector.forwarders.limit= collector.latency= no-collector.latency collector.latency.min-interval= collector.latency.interval= collector.latency.transports= collector.latency.timeout= collector.latency.recursive-domain= collector.disable-defaults= log.level= log.format= demo demo.version= demo.zones= h/help V/version
 end
 
 function __fish_technitium_exporter_needs_command
@@ -104,6 +104,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.latency -d 'Continuous latency of the server\'s DNS listeners: background queries per transport (serve only; check measures a burst) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.latency.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.latency.interval -d 'Time between two background queries per transport and class (serve only) [default: 1s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.latency.transports -d 'Transports queried, comma-separated: udp, tcp, tls, https (the listeners --collector.dns.* describe) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.latency.timeout -d 'Limit of one background query (connection and handshake included when one is opened) [default: 2s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.latency.recursive-domain -d 'A domain you control: each interval also asks a fresh random name under it (query="recursive", always a cache miss); empty: no recursive class' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -131,6 +138,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.update -d 'Disable the update collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.dns -d 'Disable the dns collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.forwarders -d 'Disable the forwarders collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l no-collector.latency -d 'Disable the latency collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_needs_command" -s V -l version -d 'Print version'
@@ -222,6 +230,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.latency -d 'Continuous latency of the server\'s DNS listeners: background queries per transport (serve only; check measures a burst) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.latency.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.latency.interval -d 'Time between two background queries per transport and class (serve only) [default: 1s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.latency.transports -d 'Transports queried, comma-separated: udp, tcp, tls, https (the listeners --collector.dns.* describe) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.latency.timeout -d 'Limit of one background query (connection and handshake included when one is opened) [default: 2s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.latency.recursive-domain -d 'A domain you control: each interval also asks a fresh random name under it (query="recursive", always a cache miss); empty: no recursive class' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -249,6 +264,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.update -d 'Disable the update collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.dns -d 'Disable the dns collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.forwarders -d 'Disable the forwarders collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l no-collector.latency -d 'Disable the latency collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l format -d 'Output format' -r -f -a "text\t'Prometheus text format 0.0.4'
@@ -336,6 +352,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.latency -d 'Continuous latency of the server\'s DNS listeners: background queries per transport (serve only; check measures a burst) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.latency.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.latency.interval -d 'Time between two background queries per transport and class (serve only) [default: 1s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.latency.transports -d 'Transports queried, comma-separated: udp, tcp, tls, https (the listeners --collector.dns.* describe) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.latency.timeout -d 'Limit of one background query (connection and handshake included when one is opened) [default: 2s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.latency.recursive-domain -d 'A domain you control: each interval also asks a fresh random name under it (query="recursive", always a cache miss); empty: no recursive class' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -364,6 +387,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.update -d 'Disable the update collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.dns -d 'Disable the dns collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.forwarders -d 'Disable the forwarders collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l no-collector.latency -d 'Disable the latency collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand scrape" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l output.dir -d 'Directory node_exporter\'s textfile collector reads [default: /var/lib/prometheus/node-exporter]' -r -F
@@ -449,6 +473,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.latency -d 'Continuous latency of the server\'s DNS listeners: background queries per transport (serve only; check measures a burst) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.latency.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.latency.interval -d 'Time between two background queries per transport and class (serve only) [default: 1s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.latency.transports -d 'Transports queried, comma-separated: udp, tcp, tls, https (the listeners --collector.dns.* describe) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.latency.timeout -d 'Limit of one background query (connection and handshake included when one is opened) [default: 2s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.latency.recursive-domain -d 'A domain you control: each interval also asks a fresh random name under it (query="recursive", always a cache miss); empty: no recursive class' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -477,6 +508,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.update -d 'Disable the update collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.dns -d 'Disable the dns collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.forwarders -d 'Disable the forwarders collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l no-collector.latency -d 'Disable the latency collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand textfile" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l format -d 'Output format' -r -f -a "table\t'A table for people'
@@ -561,6 +593,13 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.timeout -d 'Limit for one forwarder\'s dnsClient/resolve call (the scrape deadline also applies) [default: 5s]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.concurrency -d 'dnsClient/resolve calls in flight at once [default: 4]' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.forwarders.limit -d 'Forwarders probed at most (the first ones as configured) [default: 32]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.latency -d 'Continuous latency of the server\'s DNS listeners: background queries per transport (serve only; check measures a burst) [default: off]' -r -f -a "true\t''
+false\t''"
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.latency.min-interval -d 'Reuse this collector\'s data while younger than this (serve; 0 = fresh every scrape) [default: 0s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.latency.interval -d 'Time between two background queries per transport and class (serve only) [default: 1s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.latency.transports -d 'Transports queried, comma-separated: udp, tcp, tls, https (the listeners --collector.dns.* describe) [default: udp,tcp]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.latency.timeout -d 'Limit of one background query (connection and handshake included when one is opened) [default: 2s]' -r
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.latency.recursive-domain -d 'A domain you control: each interval also asks a fresh random name under it (query="recursive", always a cache miss); empty: no recursive class' -r
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l collector.disable-defaults -d 'Turn every optional collector off (then enable the ones you want)' -r -f -a "true\t''
 false\t''"
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l log.level -d 'Log level: trace, debug, info, warn, error (RUST_LOG overrides) [default: info]' -r -f -a "trace\t''
@@ -588,6 +627,7 @@ complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand 
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.update -d 'Disable the update collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.dns -d 'Disable the dns collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.forwarders -d 'Disable the forwarders collector'
+complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l no-collector.latency -d 'Disable the latency collector'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -l demo -d 'Run against a built-in simulated Technitium server on a random loopback port'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c technitium-exporter -n "__fish_technitium_exporter_using_subcommand help; and not __fish_seen_subcommand_from serve scrape textfile check help" -f -a "serve" -d 'Serve /metrics, /probe and a landing page over HTTP (the daemon mode)'

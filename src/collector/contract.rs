@@ -105,6 +105,39 @@ pub trait Collect: Send + Sync + 'static {
     /// derived counters compare the server's stored minutes with its chart at once); nothing
     /// for most.
     fn prepare_check(_state: &Self::State) {}
+
+    /// In `serve` only, whenever a target's (or a cluster node's) scraper is made — at start,
+    /// on a reload, at a node's first `/probe` — starts what the collector runs between scrapes
+    /// (the `latency` collector's background queries), or with the collector off
+    /// (`cx.settings` is `None`) stops it. What it starts belongs to `state`: it stops when the
+    /// state is dropped (a reload that removes the target). Nothing for most.
+    fn background(_state: &Self::State, _cx: BackgroundCx<'_, Self>) {}
+}
+
+/// What [`Collect::background`] gets.
+#[derive(Debug)]
+pub struct BackgroundCx<'a, C: Collect + ?Sized> {
+    /// The collector's settings; `None` when it is off for this target.
+    pub settings: Option<&'a C::Settings>,
+    /// The target's API client (its log name, its server).
+    pub client: &'a Client,
+    /// The target's URL and TLS settings (for a cluster node, the node's own URL).
+    pub target: &'a TargetInfo,
+    /// The target's other collectors' settings.
+    pub options: &'a dyn OtherSettings,
+    /// Whether the scraper was made on demand, at the first `/probe` of a cluster node or of a
+    /// module's URL target: what runs for it stops once it goes unscraped for a while.
+    pub on_demand: bool,
+}
+
+impl<C: Collect + ?Sized> BackgroundCx<'_, C> {
+    /// Collector `D`'s settings for this target.
+    #[must_use]
+    pub fn settings_of<D: Collect>(&self) -> Option<&D::Settings> {
+        self.options
+            .erased(D::SPEC.name)?
+            .downcast_ref::<D::Settings>()
+    }
 }
 
 /// A single run (`scrape`, `textfile`), for a collector that keeps state from one run to the

@@ -10,7 +10,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use super::contract::{
-    Collect, Cx, Detail, OtherSettings, SingleRun, StateError, Warning, WriteCx,
+    BackgroundCx, Collect, Cx, Detail, OtherSettings, SingleRun, StateError, Warning, WriteCx,
 };
 use super::error::CollectError;
 use super::shared::SharedCalls;
@@ -48,6 +48,15 @@ pub(crate) struct DynCx<'a> {
     pub options: &'a dyn OtherSettings,
 }
 
+/// What [`Collect::background`] needs, erased.
+pub(crate) struct DynBackgroundCx<'a> {
+    pub settings: Option<&'a dyn AnySettings>,
+    pub client: &'a Client,
+    pub target: &'a TargetInfo,
+    pub options: &'a dyn OtherSettings,
+    pub on_demand: bool,
+}
+
 /// [`Collect`] with its associated types erased.
 pub(crate) trait DynCollect: Send + Sync {
     fn spec(&self) -> &'static Spec;
@@ -62,6 +71,7 @@ pub(crate) trait DynCollect: Send + Sync {
     fn load_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a>;
     fn save_state<'a>(&self, state: &'a (dyn Any + Send + Sync), run: SingleRun<'a>) -> Hook<'a>;
     fn prepare_check(&self, state: &(dyn Any + Send + Sync));
+    fn background(&self, state: &(dyn Any + Send + Sync), cx: DynBackgroundCx<'_>);
     fn warning(
         &self,
         data: &(dyn Any + Send + Sync),
@@ -153,6 +163,29 @@ impl<C: Collect> DynCollect for Erased<C> {
         if let Some(state) = state.downcast_ref::<C::State>() {
             C::prepare_check(state);
         }
+    }
+
+    fn background(&self, state: &(dyn Any + Send + Sync), cx: DynBackgroundCx<'_>) {
+        let Some(state) = state.downcast_ref::<C::State>() else {
+            return;
+        };
+        let settings = match cx.settings {
+            Some(s) => match typed::<C::Settings>(s) {
+                Some(s) => Some(s),
+                None => return,
+            },
+            None => None,
+        };
+        C::background(
+            state,
+            BackgroundCx {
+                settings,
+                client: cx.client,
+                target: cx.target,
+                options: cx.options,
+                on_demand: cx.on_demand,
+            },
+        );
     }
 
     fn details(&self, data: &(dyn Any + Send + Sync), settings: &dyn AnySettings) -> Vec<Detail> {

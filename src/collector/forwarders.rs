@@ -10,18 +10,21 @@
 //! fails the collector. The calls cost the server real queries, hence the default minimum
 //! interval of a minute.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::contract::{Collect, Cx, Detail, DetailStatus, WriteCx};
+use super::contract::{BackgroundCx, Collect, Cx, Detail, DetailStatus, WriteCx};
 use super::dns::options::{Field, Values, parse_name, parse_rcodes, parse_timeout, parse_type};
 use super::error::CollectError;
 use super::probe_log::ChangeLog;
 use super::samples::flag;
+use super::shared::lock;
 use super::spec::{OptKind, OptSpec, OptionError, OptionValues, Spec};
 use crate::dnsprobe::{ForwarderResult, ForwarderSettings, ForwardersData, probe_forwarders};
-use crate::exposition::{Encoder, Kind};
+use crate::exposition::{Encoder, Histogram, Kind, LATENCY_BOUNDS};
 use crate::technitium::types::ForwarderConfig;
 use crate::technitium::{ApiError, Client, Endpoint, Section};
 
@@ -78,11 +81,54 @@ static OPTIONS: [OptSpec; 6] = [
     },
 ];
 
+/// Per target: which forwarders were failing (one log line per change) and, in `serve`, each
+/// forwarder's round trips so far.
+#[derive(Debug, Default)]
+pub struct ForwardersState {
+    changes: ChangeLog,
+    /// By forwarder and protocol; `None` outside `serve` (a single run has one probe, no
+    /// distribution). Only the forwarders of the last probe are kept.
+    rtt: Mutex<Option<BTreeMap<(String, String), Histogram>>>,
+}
+
+impl ForwardersState {
+    /// Observes each round trip of `data` (in `serve`) and gives every forwarder's histogram.
+    fn observe(&self, data: &ForwardersData) -> Vec<(String, Histogram)> {
+        let mut rtt = lock(&self.rtt);
+        let Some(by_forwarder) = rtt.as_mut() else {
+            return Vec::new();
+        };
+        let key = |r: &ForwarderResult| (r.forwarder.clone(), data.protocol.clone());
+        by_forwarder.retain(|k, _| data.results.iter().any(|r| key(r) == *k));
+        for r in &data.results {
+            let h = by_forwarder
+                .entry(key(r))
+                .or_insert_with(|| Histogram::new(LATENCY_BOUNDS));
+            if let Some(secs) = r.rtt {
+                h.observe(secs);
+            }
+        }
+        data.results
+            .iter()
+            .filter_map(|r| Some((r.forwarder.clone(), by_forwarder.get(&key(r))?.clone())))
+            .collect()
+    }
+}
+
+/// What one fetch of the `forwarders` collector gives: the probes, and in `serve` each
+/// forwarder's accumulated round trips.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ForwardersReport {
+    /// This fetch's probes.
+    pub probes: ForwardersData,
+    /// Each probed forwarder's round trips so far (`serve` only), in configured order.
+    pub rtt: Vec<(String, Histogram)>,
+}
+
 impl Collect for Forwarders {
     type Settings = ForwarderSettings;
-    type Data = ForwardersData;
-    /// Which forwarders were failing, for one log line per change.
-    type State = ChangeLog;
+    type Data = ForwardersReport;
+    type State = ForwardersState;
     const SPEC: &'static Spec = &Spec {
         name: "forwarders",
         help: "Upstream forwarder health through the server's own DNS client",
@@ -97,19 +143,52 @@ impl Collect for Forwarders {
         parse(v)
     }
 
-    async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersData, CollectError> {
+    async fn fetch(cx: Cx<'_, Self>) -> Result<ForwardersReport, CollectError> {
         let config = ForwarderConfig::from(&*cx.shared.settings().await?);
-        let data = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
-        cx.state.note_all(cx.client.log_name(), probe_states(&data));
-        Ok(data)
+        let probes = probe_forwarders(cx.client, config, cx.settings, cx.deadline).await?;
+        cx.state
+            .changes
+            .note_all(cx.client.log_name(), probe_states(&probes));
+        let rtt = cx.state.observe(&probes);
+        Ok(ForwardersReport { probes, rtt })
     }
 
-    fn write(data: &ForwardersData, _: &WriteCx<'_>, enc: &mut Encoder) {
-        write_forwarders(data, enc);
+    fn write(data: &ForwardersReport, _: &WriteCx<'_>, enc: &mut Encoder) {
+        write_forwarders(&data.probes, enc);
+        write_rtt(data, enc);
     }
 
-    fn details(data: &ForwardersData, _: &ForwarderSettings) -> Vec<Detail> {
-        forwarder_details(data)
+    fn details(data: &ForwardersReport, _: &ForwarderSettings) -> Vec<Detail> {
+        forwarder_details(&data.probes)
+    }
+
+    /// In `serve` the round trips accumulate; with the collector off they are dropped.
+    fn background(state: &ForwardersState, cx: BackgroundCx<'_, Self>) {
+        let mut rtt = lock(&state.rtt);
+        match (cx.settings, rtt.is_some()) {
+            (Some(_), false) => *rtt = Some(BTreeMap::new()),
+            (None, _) => *rtt = None,
+            (Some(_), true) => {}
+        }
+    }
+}
+
+/// `technitium_forwarder_rtt_seconds`: each forwarder's round trips so far (`serve` only).
+fn write_rtt(data: &ForwardersReport, enc: &mut Encoder) {
+    if data.rtt.is_empty() {
+        return;
+    }
+    enc.family(
+        "technitium_forwarder_rtt_seconds",
+        Kind::Histogram,
+        "Round-trip times of the server's queries to a forwarder, as the server measured them, accumulated over serve's forwarder probes.",
+    );
+    for (forwarder, h) in &data.rtt {
+        let labels = [
+            ("forwarder", forwarder.as_str()),
+            ("protocol", data.probes.protocol.as_str()),
+        ];
+        enc.histogram(&labels, h);
     }
 }
 
@@ -349,7 +428,11 @@ mod tests {
             unusable: 0,
         };
         let mut enc = Encoder::new(ExpositionFormat::Text);
-        Forwarders::write(&data, &WriteCx { session: None }, &mut enc);
+        let report = ForwardersReport {
+            probes: data,
+            rtt: Vec::new(),
+        };
+        Forwarders::write(&report, &WriteCx { session: None }, &mut enc);
         let text = enc.finish();
         for line in [
             "technitium_forwarder_probe_success{forwarder=\"9.9.9.9\",protocol=\"tls\"} 1\n",
@@ -362,11 +445,61 @@ mod tests {
         assert_eq!(text.matches("192.0.2.3").count(), 1, "{text}");
         let mut empty = Encoder::new(ExpositionFormat::Text);
         Forwarders::write(
-            &ForwardersData::default(),
+            &ForwardersReport::default(),
             &WriteCx { session: None },
             &mut empty,
         );
         assert_eq!(empty.finish(), "", "no forwarders, no families");
+    }
+
+    fn probed(rtts: &[(&str, Option<f64>)]) -> ForwardersData {
+        ForwardersData {
+            protocol: "udp".to_owned(),
+            api_protocol: "Udp".to_owned(),
+            results: rtts
+                .iter()
+                .map(|(f, rtt)| ForwarderResult {
+                    forwarder: (*f).to_owned(),
+                    success: rtt.is_some(),
+                    rtt: *rtt,
+                    rcode: rtt.map(|_| "NOERROR"),
+                    error: None,
+                })
+                .collect(),
+            skipped: 0,
+        }
+    }
+
+    #[test]
+    fn round_trips_accumulate_in_serve_only_and_follow_the_forwarder_list() {
+        let state = ForwardersState::default();
+        let data = probed(&[("9.9.9.9", Some(0.012)), ("1.1.1.1", Some(0.3))]);
+        assert!(state.observe(&data).is_empty(), "not in serve");
+        *lock(&state.rtt) = Some(BTreeMap::new());
+        state.observe(&data);
+        let rtt = state.observe(&probed(&[
+            ("9.9.9.9", Some(0.015)),
+            ("1.1.1.1", None),
+        ]));
+        let counts: Vec<(&str, u64)> = rtt.iter().map(|(f, h)| (f.as_str(), h.count())).collect();
+        assert_eq!(counts, [("9.9.9.9", 2), ("1.1.1.1", 1)]);
+        let rtt = state.observe(&probed(&[("9.9.9.9", Some(0.02))]));
+        assert_eq!(rtt.len(), 1, "a forwarder no longer listed is dropped");
+        assert_eq!(lock(&state.rtt).as_ref().map(BTreeMap::len), Some(1));
+        let mut enc = Encoder::new(crate::exposition::ExpositionFormat::Text);
+        write_rtt(
+            &ForwardersReport {
+                probes: probed(&[("9.9.9.9", Some(0.02))]),
+                rtt,
+            },
+            &mut enc,
+        );
+        let text = enc.finish();
+        assert!(
+            text.contains("technitium_forwarder_rtt_seconds_bucket{forwarder=\"9.9.9.9\",protocol=\"udp\",le=\"0.02\"} 3\n"),
+            "{text}"
+        );
+        assert!(text.contains("# TYPE technitium_forwarder_rtt_seconds histogram\n"));
     }
 
     #[test]

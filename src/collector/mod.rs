@@ -73,9 +73,12 @@ collectors! {
     update::Update,
     dns::Dns,
     forwarders::Forwarders,
+    latency::Latency,
 }
 
-pub use contract::{Collect, Cx, Detail, DetailStatus, SingleRun, StateError, Warning, WriteCx};
+pub use contract::{
+    BackgroundCx, Collect, Cx, Detail, DetailStatus, SingleRun, StateError, Warning, WriteCx,
+};
 pub use error::CollectError;
 pub use families::{
     encode, encoder_for, estimated_size, series_per_collector, write_families,

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use super::REGISTRY;
 use super::contract::{SingleRun, StateError};
-use super::erased::{AnyData, AnySettings, AnyState, DynCollect, DynCx};
+use super::erased::{AnyData, AnySettings, AnyState, DynBackgroundCx, DynCollect, DynCx};
 use super::error::CollectError;
 use super::node::{self, NodeScope};
 use super::options::{Entry, Options};
@@ -171,6 +171,26 @@ impl Scraper {
     pub fn prepare_check(&self) {
         for (c, state) in REGISTRY.iter().zip(&self.states) {
             c.prepare_check(&**state);
+        }
+    }
+
+    /// In `serve`, once the scraper is made (and has adopted a reloaded target's states): each
+    /// collector starts what it runs between scrapes, or stops it when it is off
+    /// ([`background`](super::contract::Collect::background)). No other mode calls it, so
+    /// `scrape`, `textfile` and `check` never start background work.
+    /// `on_demand`: the scraper was made at a `/probe` (a cluster node, a module's URL target),
+    /// so what it starts stops once the target goes unscraped for a while.
+    pub fn start_background(&self, on_demand: bool) {
+        let each = REGISTRY.iter().zip(&self.options.entries).zip(&self.states);
+        for ((c, entry), state) in each {
+            let cx = DynBackgroundCx {
+                settings: entry.enabled.then_some(&*entry.settings),
+                client: &self.client,
+                target: &self.target,
+                options: &self.options,
+                on_demand,
+            };
+            c.background(&**state, cx);
         }
     }
 

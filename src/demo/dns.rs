@@ -2,9 +2,15 @@
 //! (the test DNS server in `responder.rs`), answering as a small recursive server would, with a
 //! certificate signed by the demo's own CA (`certs/`, compiled in).
 //!
+//! Its answers take as long as a real server's ([`demo_delay`]): a few milliseconds, a long
+//! tail, and a 150 ms stall during the 30th second of every minute (as a server that freezes
+//! for a garbage collection once a minute), so `serve --demo --collector.latency` shows a
+//! latency heatmap with a stall in it.
+//!
 //! It answers DNS and says how to reach it; how `--demo` aims the probes at it is `layer.rs`'s.
 
 use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::dnsprobe::Transport;
 
@@ -48,16 +54,65 @@ pub async fn start_dns() -> std::io::Result<DemoDns> {
     Ok(DemoDns { responder })
 }
 
+/// How long the demo waits before answering: 150 ms during the 30th second of each minute
+/// (the stall); else 0.5–6.6 ms (mostly around 3 ms), and one answer in fifty 10–60 ms (the
+/// tail).
+#[must_use]
+pub fn demo_delay() -> Duration {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    delay_at(now.as_secs() % 60, random_bytes())
+}
+
+/// The delay at second `second` of a minute for the random bytes `r`.
+fn delay_at(second: u64, r: [u8; 4]) -> Duration {
+    if second == STALL_SECOND {
+        return Duration::from_millis(150);
+    }
+    let tail = u16::from_be_bytes([r[0], r[1]]);
+    if tail < 1_311 {
+        // 2 %: 10 to 60 ms.
+        return Duration::from_micros(10_000 + u64::from(tail) * 38);
+    }
+    // The sum of three bytes is bell-shaped: 0.5 to 6.6 ms around 3.6 ms.
+    let spread = u64::from(r[1]) + u64::from(r[2]) + u64::from(r[3]);
+    Duration::from_micros(500 + spread * 8)
+}
+
+/// The second of each minute during which the demo stalls.
+const STALL_SECOND: u64 = 30;
+
+fn random_bytes() -> [u8; 4] {
+    use ring::rand::SecureRandom as _;
+    let mut r = [0u8; 4];
+    // Without randomness every answer takes the same few milliseconds.
+    let _ = ring::rand::SystemRandom::new().fill(&mut r);
+    r
+}
+
 /// The demo zone: `. NS` lists the thirteen root servers, the demo's blocked domains answer
 /// 0.0.0.0, `dns1.demo.lan` is 127.0.0.1, every other name is NXDOMAIN.
 #[must_use]
 pub fn demo_dns_answer(request: &hickory_proto::op::Message, _transport: Transport) -> Reply {
     use hickory_proto::op::ResponseCode;
-    use hickory_proto::rr::rdata::{A, NS};
-    use hickory_proto::rr::{Name, RData, Record, RecordType};
     let Some(q) = request.queries.first() else {
         return Reply::Answer(response_to(request, ResponseCode::FormErr));
     };
+    Reply::After(
+        demo_delay(),
+        Box::new(Reply::Answer(zone_answer(request, q))),
+    )
+}
+
+/// The demo zone's answer to `q` (see [`demo_dns_answer`]).
+fn zone_answer(
+    request: &hickory_proto::op::Message,
+    q: &hickory_proto::op::Query,
+) -> hickory_proto::op::Message {
+    use hickory_proto::op::ResponseCode;
+    use hickory_proto::rr::rdata::{A, NS};
+    use hickory_proto::rr::{Name, RData, Record, RecordType};
     let qname = q.name().to_ascii().to_ascii_lowercase();
     let qname = qname.trim_end_matches('.');
     let mut m = response_to(request, ResponseCode::NoError);
@@ -90,5 +145,33 @@ pub fn demo_dns_answer(request: &hickory_proto::op::Message, _transport: Transpo
         ("dns1.demo.lan", _) => {}
         _ => m.metadata.response_code = ResponseCode::NXDomain,
     }
-    Reply::Answer(m)
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_spread_over_a_few_milliseconds_with_a_tail_and_a_stall_once_a_minute() {
+        let ms = |second, r| delay_at(second, r).as_secs_f64() * 1000.0;
+        assert!((ms(30, [0, 0, 0, 0]) - 150.0).abs() < 1e-9);
+        assert!(
+            (ms(31, [0, 0, 0, 0]) - 10.0).abs() < 1e-9,
+            "the tail starts at 10 ms"
+        );
+        assert!(
+            (ms(0, [0x05, 0x1e, 0, 0]) - 59.78).abs() < 1e-9,
+            "the tail ends at 60 ms"
+        );
+        assert!((ms(0, [0xff, 0xff, 0xff, 0xff]) - 6.62).abs() < 1e-9);
+        assert!((ms(0, [0xff, 0x80, 0x80, 0x80]) - 3.572).abs() < 1e-9);
+        let tail = (0..=u16::MAX)
+            .filter(|t| {
+                let [a, b] = t.to_be_bytes();
+                delay_at(0, [a, b, 0, 0]) >= Duration::from_millis(10)
+            })
+            .count();
+        assert_eq!(tail, 1_311, "one answer in fifty");
+    }
 }

@@ -5,8 +5,9 @@
 //! Messages are parsed and written by hickory-proto, TCP framing is hickory-net's `TcpStream`,
 //! TLS is tokio-rustls and HTTP is hyper's HTTP/1.1 server (the demo API's): nothing here
 //! hand-writes DNS wire format. The handler
-//! decides each answer (or to stay silent), which lets tests play a broken server: SERVFAIL,
-//! REFUSED, silence, wrong records, truncation, bad certificates.
+//! decides each answer (or to stay silent, or to wait first), which lets tests play a broken
+//! or slow server: SERVFAIL, REFUSED, silence, wrong records, bytes that are no answer,
+//! truncation, bad certificates, stalls.
 //!
 //! Dropping the [`Responder`] stops every listener and connection.
 
@@ -37,8 +38,12 @@ use crate::dnsprobe::Transport;
 pub enum Reply {
     /// Send this message.
     Answer(Message),
+    /// Send these bytes as the answer (a broken server: not a DNS message, a query, …).
+    Raw(Vec<u8>),
     /// Stay silent (the client times out).
     Silence,
+    /// Wait this long, then reply (a slow or stalling server).
+    After(Duration, Box<Reply>),
 }
 
 /// Decides the answer to each query; gets the transport it came over.
@@ -199,21 +204,36 @@ fn server_config(tls: &ServerTls, alpn: Vec<Vec<u8>>) -> io::Result<Arc<rustls::
     Ok(Arc::new(config))
 }
 
-/// The answer bytes for a request, or `None` to stay silent. Over UDP an answer larger than the
-/// client's payload size is cut to the header and question with the TC bit, as servers do.
+/// The answer bytes for a request and how long to wait before sending them, or `None` to stay
+/// silent. Over UDP an answer larger than the client's payload size is cut to the header and
+/// question with the TC bit, as servers do.
 fn answer(
     handler: &Handler,
     bytes: &[u8],
     transport: Transport,
     udp_limit: bool,
-) -> Option<Vec<u8>> {
+) -> Option<(Duration, Vec<u8>)> {
     let request = Message::from_vec(bytes).ok()?;
     if request.metadata.message_type != MessageType::Query {
         return None;
     }
-    let Reply::Answer(message) = handler(&request, transport) else {
-        return None;
+    let mut reply = handler(&request, transport);
+    let mut delay = Duration::ZERO;
+    while let Reply::After(wait, then) = reply {
+        delay = delay.saturating_add(wait);
+        reply = *then;
+    }
+    let message = match reply {
+        Reply::Answer(message) => message,
+        Reply::Raw(bytes) => return Some((delay, bytes)),
+        Reply::Silence | Reply::After(..) => return None,
     };
+    wire_of(&request, &message, udp_limit).map(|wire| (delay, wire))
+}
+
+/// `message` on the wire, cut to its header and question with the TC bit when `udp_limit` and
+/// it is larger than the request's UDP payload size.
+fn wire_of(request: &Message, message: &Message, udp_limit: bool) -> Option<Vec<u8>> {
     let wire = message.to_vec().ok()?;
     if udp_limit {
         let limit = request
@@ -228,6 +248,7 @@ fn answer(
 }
 
 async fn serve_udp(socket: UdpSocket, handler: Handler, mut stopped: watch::Receiver<bool>) {
+    let socket = Arc::new(socket);
     let mut buf = vec![0u8; 4096];
     loop {
         let received = tokio::select! {
@@ -235,8 +256,24 @@ async fn serve_udp(socket: UdpSocket, handler: Handler, mut stopped: watch::Rece
             _ = stopped.changed() => return,
         };
         let Ok((len, peer)) = received else { continue };
-        if let Some(wire) = answer(&handler, &buf[..len], Transport::Udp, true) {
-            let _ = socket.send_to(&wire, peer).await;
+        match answer(&handler, &buf[..len], Transport::Udp, true) {
+            Some((delay, wire)) if delay.is_zero() => {
+                let _ = socket.send_to(&wire, peer).await;
+            }
+            Some((delay, wire)) => {
+                // A slow answer does not hold up the others.
+                let socket = Arc::clone(&socket);
+                let mut stopped = stopped.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        () = tokio::time::sleep(delay) => {
+                            let _ = socket.send_to(&wire, peer).await;
+                        }
+                        _ = stopped.changed() => {}
+                    }
+                });
+            }
+            None => {}
         }
     }
 }
@@ -289,10 +326,11 @@ where
 {
     let (mut stream, mut sender) = DnsTcpStream::from_stream(stream, peer);
     while let Some(Ok(message)) = stream.next().await {
-        if let Some(wire) = answer(handler, message.bytes(), transport, false)
-            && sender.send(SerialMessage::new(wire, peer)).is_err()
-        {
-            return;
+        if let Some((delay, wire)) = answer(handler, message.bytes(), transport, false) {
+            tokio::time::sleep(delay).await;
+            if sender.send(SerialMessage::new(wire, peer)).is_err() {
+                return;
+            }
         }
     }
 }
@@ -354,7 +392,8 @@ async fn doh(req: Request<Incoming>, path: &str, handler: &Handler) -> Response<
         return status(StatusCode::PAYLOAD_TOO_LARGE);
     };
     match answer(handler, &body.to_bytes(), Transport::Https, false) {
-        Some(wire) => {
+        Some((delay, wire)) => {
+            tokio::time::sleep(delay).await;
             let mut r = Response::new(Full::new(Bytes::from(wire)));
             r.headers_mut().insert(
                 hyper::header::CONTENT_TYPE,

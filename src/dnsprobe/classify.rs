@@ -9,9 +9,9 @@ use hickory_net::NetError;
 use hickory_proto::op::DnsResponse;
 use hickory_proto::rr::RData;
 
+use super::failure::TransportFailure;
 use super::rcode::rcode_label;
 use super::settings::BlockingAnswer;
-use super::transport::TransportFailure;
 use crate::technitium::shorten;
 use crate::tls::{Recorder, TlsFailure};
 
@@ -75,40 +75,50 @@ pub(super) fn classify(
     let e = match failure {
         TransportFailure::Resolve(s) => return ProbeError::Resolve(s),
         TransportFailure::HttpStatus(status) => return ProbeError::HttpStatus(status),
-        TransportFailure::BadAnswer(s) => return ProbeError::Other(s),
+        TransportFailure::BadAnswer(s) | TransportFailure::Setup(s) => return ProbeError::Other(s),
+        TransportFailure::NoTrust => return ProbeError::NoTrust,
         TransportFailure::Http(e) => return classify_http(&e.without_url(), recorder, budget),
+        TransportFailure::Closed => return closed(recorder),
+        TransportFailure::Io(io) => return classify_io(&io, recorder, budget),
         TransportFailure::Net(e) => e,
     };
     match &e {
         NetError::Timeout => ProbeError::Timeout(budget),
-        NetError::Io(io) => {
-            if let Some(tls) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            {
-                return ProbeError::Tls(TlsFailure::from_rustls(tls));
-            }
-            match io.kind() {
-                std::io::ErrorKind::ConnectionRefused => ProbeError::ConnectionRefused,
-                std::io::ErrorKind::TimedOut => ProbeError::Timeout(budget),
-                std::io::ErrorKind::UnexpectedEof
-                | std::io::ErrorKind::ConnectionReset
-                | std::io::ErrorKind::ConnectionAborted
-                | std::io::ErrorKind::BrokenPipe => {
-                    if recorder.is_some_and(|r| r.not_after().is_none()) {
-                        // Closed before any certificate came: not a TLS listener.
-                        ProbeError::Tls(TlsFailure::NotTls)
-                    } else {
-                        ProbeError::Closed
-                    }
-                }
-                _ => ProbeError::Other(shorten(&io.to_string())),
-            }
-        }
+        NetError::Io(io) => classify_io(io, recorder, budget),
         NetError::RustlsError(tls) => ProbeError::Tls(TlsFailure::from_rustls(tls)),
         NetError::Msg(m) if m.contains("closed") => ProbeError::Closed,
         NetError::Msg(m) => ProbeError::Other(shorten(m)),
         other => ProbeError::Other(shorten(&other.to_string())),
+    }
+}
+
+/// A socket error: refused, timed out, closed (before a certificate came: not a TLS listener),
+/// a TLS error the handshake carried, or the system's words.
+fn classify_io(io: &std::io::Error, recorder: Option<&Recorder>, budget: Duration) -> ProbeError {
+    if let Some(tls) = io
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        return ProbeError::Tls(TlsFailure::from_rustls(tls));
+    }
+    match io.kind() {
+        std::io::ErrorKind::ConnectionRefused => ProbeError::ConnectionRefused,
+        std::io::ErrorKind::TimedOut => ProbeError::Timeout(budget),
+        std::io::ErrorKind::UnexpectedEof
+        | std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted
+        | std::io::ErrorKind::BrokenPipe => closed(recorder),
+        _ => ProbeError::Other(shorten(&io.to_string())),
+    }
+}
+
+/// The server closed the connection: before any certificate came over TLS, it is not a TLS
+/// listener.
+fn closed(recorder: Option<&Recorder>) -> ProbeError {
+    if recorder.is_some_and(|r| r.not_after().is_none()) {
+        ProbeError::Tls(TlsFailure::NotTls)
+    } else {
+        ProbeError::Closed
     }
 }
 
@@ -129,11 +139,7 @@ fn classify_http(e: &reqwest::Error, recorder: Option<&Recorder>, budget: Durati
                 std::io::ErrorKind::ConnectionRefused => return ProbeError::ConnectionRefused,
                 std::io::ErrorKind::TimedOut => return ProbeError::Timeout(budget),
                 std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
-                    return if recorder.is_some_and(|r| r.not_after().is_none()) {
-                        ProbeError::Tls(TlsFailure::NotTls)
-                    } else {
-                        ProbeError::Closed
-                    };
+                    return closed(recorder);
                 }
                 _ => {}
             }

@@ -6,7 +6,10 @@
 //!   data, and the [`Transport`]s);
 //! - [`target`]: where the probes go and whom they trust ([`DnsTarget`], with
 //!   [`crate::tls`]'s trust, which `check` shares);
-//! - [`transport`]: one query over UDP, TCP, DoT, DoH or (with the `dns-quic` feature) DoQ;
+//! - [`wire`]: the query, TCP framing, and the checks every answer passes on every transport;
+//! - [`transport`]: the pieces of UDP, TCP, DoT, DoH and (with the `dns-quic` feature) DoQ;
+//! - [`channel`]: queries over one transport to one listener, keeping the connection between
+//!   them ([`Channel`]);
 //! - [`classify`]: a transport failure as a [`ProbeError`], and the blocked name's verdict;
 //! - [`probe`]: [`probe_all`] sends one query per configured transport concurrently, each
 //!   bounded by its timeout and the scrape deadline, and returns a [`DnsData`];
@@ -16,14 +19,18 @@
 //!
 //! A failed probe is data, never a failed scrape: `technitium_up` stays "the API answered".
 
+pub mod channel;
 pub mod classify;
+mod failure;
 pub mod forwarder;
 pub mod probe;
 pub mod rcode;
 pub mod settings;
 pub mod target;
 pub mod transport;
+pub mod wire;
 
+pub use channel::Channel;
 pub use classify::{ProbeError, shown};
 pub use forwarder::{ForwarderResult, ForwarderSettings, ForwardersData, probe_forwarders};
 pub use probe::{BlockingResult, DnsData, ProbeResult, ResponseSummary, probe_all};

@@ -8,19 +8,17 @@
 //! `tcp` transport probes).
 
 use std::net::IpAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use hickory_proto::op::{DnsRequest, DnsRequestOptions, DnsResponse, Query};
+use hickory_proto::op::{DnsResponse, Query};
 use hickory_proto::rr::RecordType;
 use tokio::time::Instant;
 
-use super::classify::{ProbeError, addresses, classify, is_blocking_answer};
+use super::channel::Channel;
+use super::classify::{ProbeError, addresses, is_blocking_answer};
 use super::settings::{DnsSettings, Transport};
 use super::target::DnsTarget;
-use super::transport::{resolve, send};
-use crate::tls::Recorder;
 
 /// Probes end this long before the scrape deadline, so their results (timeouts included) are
 /// rendered instead of the whole collector being cut off.
@@ -146,7 +144,11 @@ async fn probe(
     result
 }
 
-/// One query over one transport, timed; the result has no verdict on the answer yet.
+/// UDP probes send the query once more after this much silence, as a stub resolver would.
+const UDP_RESEND: Duration = Duration::from_millis(333);
+
+/// One query over one transport on a new channel, timed; the result has no verdict on the
+/// answer yet.
 async fn exchange_timed(
     settings: &DnsSettings,
     target: &DnsTarget,
@@ -158,94 +160,24 @@ async fn exchange_timed(
     let budget = settings
         .timeout
         .min(limit.saturating_duration_since(started));
-    let port = settings.port(transport);
-    let endpoint = endpoint_text(settings, target, transport);
-    let tls = match tls_for(target, transport) {
-        Ok(tls) => tls,
-        Err(e) => return (failed(transport, endpoint, started, e), None),
-    };
-    let recorder = tls.as_ref().map(|(_, r)| Arc::clone(r));
-    let run = async {
-        let addr = resolve(target.host(), port).await?;
-        let mut options = DnsRequestOptions::default();
-        options.recursion_desired = true;
-        let request = DnsRequest::from_query(question, options);
-        send(
-            settings,
-            target,
-            transport,
-            addr,
-            request,
-            tls.map(|(c, _)| c),
-            budget,
-        )
-        .await
-    };
-    let outcome = tokio::time::timeout(budget, run).await;
+    let mut channel = Channel::new(settings, target, transport).with_udp_resend(UDP_RESEND);
+    let outcome = channel.ask(&question, budget).await;
     let duration = started.elapsed();
-    let certificate_expiry = recorder.as_ref().and_then(|r| r.not_after());
     let (response, error) = match outcome {
-        Err(_) => (None, Some(ProbeError::Timeout(budget))),
-        Ok(Err(e)) => (None, Some(classify(e, recorder.as_deref(), budget))),
-        Ok(Ok(r)) => (Some(r), None),
+        Ok(r) => (Some(r), None),
+        Err(e) => (None, Some(e)),
     };
     let result = ProbeResult {
         transport,
-        endpoint,
+        endpoint: channel.endpoint(),
         duration,
         response: response.as_ref().map(|r| ResponseSummary {
             rcode: u16::from(r.metadata.response_code),
             answers: r.answers.len(),
             truncated: r.metadata.truncation,
         }),
-        certificate_expiry,
+        certificate_expiry: channel.certificate_expiry(),
         error,
     };
     (result, response)
-}
-
-/// The TLS client configuration of an encrypted transport, and the recorder of the
-/// certificate it sees; `None` for plain DNS.
-fn tls_for(
-    target: &DnsTarget,
-    transport: Transport,
-) -> Result<Option<(rustls::ClientConfig, Arc<Recorder>)>, ProbeError> {
-    if !transport.is_encrypted() {
-        return Ok(None);
-    }
-    match target.trust().map(|t| t.client_config(&[])) {
-        Some(Ok(c)) => Ok(Some(c)),
-        Some(Err(e)) => Err(ProbeError::Other(e.to_string())),
-        None => Err(ProbeError::NoTrust),
-    }
-}
-
-fn failed(
-    transport: Transport,
-    endpoint: String,
-    started: Instant,
-    error: ProbeError,
-) -> ProbeResult {
-    ProbeResult {
-        transport,
-        endpoint,
-        duration: started.elapsed(),
-        response: None,
-        certificate_expiry: None,
-        error: Some(error),
-    }
-}
-
-/// Where a transport's probe goes, for people.
-fn endpoint_text(settings: &DnsSettings, target: &DnsTarget, transport: Transport) -> String {
-    let host = if target.host().contains(':') {
-        format!("[{}]", target.host())
-    } else {
-        target.host().to_owned()
-    };
-    let port = settings.port(transport);
-    match transport {
-        Transport::Https => format!("https://{host}:{port}{}", settings.https_path),
-        _ => format!("{host}:{port}"),
-    }
 }

@@ -1,49 +1,40 @@
-//! The DNS transports: one query over UDP, TCP, DNS-over-TLS, DNS-over-HTTPS or (with the
-//! `dns-quic` feature) DNS-over-QUIC, on a new connection each, and the address lookup before
-//! it. What went wrong is a `TransportFailure` in the transport's own terms; [`super::classify`] turns
-//! it into something a person can act on.
+//! The DNS transports, each as the pieces a [`super::channel::Channel`] puts together: the
+//! address lookup, a UDP exchange, a TCP or TLS connection (reused by the channel), a
+//! DNS-over-HTTPS client (whose connection reqwest keeps) and, with the `dns-quic` feature, one
+//! DNS-over-QUIC exchange. What went wrong is a [`TransportFailure`] in the transport's own
+//! terms; [`super::classify`] turns it into something a person can act on.
 //!
-//! UDP, TCP and DoT use hickory-net's clients: `UdpClientStream` (up to two sends, a retry
-//! after 333 ms of silence, as a stub resolver would), `TcpClientStream`, `tls_exchange`; DoQ,
-//! with the `dns-quic` feature, `QuicClientStream`. DoH is an RFC 8484 POST of the hickory-proto
-//! message over HTTP/1.1 with reqwest, the HTTP client the API already uses: Technitium's DoH
-//! listener always speaks HTTP/1.1 (HTTP/2 only where the platform supports it), and hickory's
-//! HTTP/2 client would add the h2 stack, about 650 KB of binary, for the same answer. Nothing is
-//! kept between probes: each opens and closes its own connection, so a probe measures what a new
-//! client experiences.
+//! UDP, TCP and DoT are written here on tokio and tokio-rustls, so that every transport checks
+//! its answers the same way ([`super::wire`]) and a TCP or TLS connection can stay open between
+//! queries as a client's would. A UDP exchange uses a connected socket (a closed port's ICMP
+//! answer reads as "connection refused") and ignores datagrams with another id, as stub
+//! resolvers do. DoH is an RFC 8484 POST over HTTP/1.1 with reqwest, the HTTP client the API
+//! already uses: Technitium's DoH listener always speaks HTTP/1.1 (HTTP/2 only where the
+//! platform supports it). DoQ, with the `dns-quic` feature, is hickory-net's
+//! `QuicClientStream`, on a new connection each time.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 #[cfg(feature = "dns-quic")]
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(not(feature = "dns-quic"))]
 use hickory_net::NetError;
-use hickory_net::runtime::TokioRuntimeProvider;
-use hickory_net::xfer::{DnsHandle as _, DnsRequestSender as _, FirstAnswer as _};
-use hickory_proto::op::{DnsRequest, DnsResponse};
+use hickory_proto::op::{DnsResponse, Message};
 use rustls::pki_types::ServerName;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpStream, UdpSocket};
 
-use super::settings::{DnsSettings, Transport};
-use super::target::DnsTarget;
+use super::failure::TransportFailure;
+use super::wire::{answer_to, encode, id_of};
 use crate::technitium::shorten;
 
-/// UDP sends per probe: the first and one retry.
-const UDP_SENDS: u8 = 2;
+/// Largest answer read (a DNS message is at most 65 535 bytes).
+pub(super) const MAX_ANSWER: usize = 65_535;
 
-/// Why a probe could not even start or what the transport said.
-pub(super) enum TransportFailure {
-    Resolve(String),
-    Net(NetError),
-    /// DoH: the HTTP client's error (without its URL).
-    Http(reqwest::Error),
-    /// DoH: a non-2xx status.
-    HttpStatus(u16),
-    /// DoH: an answer that is not a DNS message.
-    BadAnswer(String),
-}
-
-/// Largest DoH answer read (a DNS message is at most 65 535 bytes).
-const DOH_MAX_ANSWER: usize = 65_535;
+/// A TCP or TLS connection carrying length-prefixed DNS messages.
+pub(super) trait DnsConnection: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> DnsConnection for T {}
 
 /// The address of `host` (an IP address as is, a name through the system's resolver).
 pub(super) async fn resolve(host: &str, port: u16) -> Result<SocketAddr, TransportFailure> {
@@ -58,99 +49,87 @@ pub(super) async fn resolve(host: &str, port: u16) -> Result<SocketAddr, Transpo
         .ok_or_else(|| TransportFailure::Resolve(format!("{host} has no address")))
 }
 
-fn server_name(settings: &DnsSettings, target: &DnsTarget) -> String {
-    settings
-        .tls_server_name
-        .clone()
-        .unwrap_or_else(|| target.host().to_owned())
+/// One query over UDP from a new socket connected to `addr`: the first datagram with the
+/// query's id is the answer. With `resend`, the query is sent once more after that much
+/// silence (as a stub resolver retries).
+pub(super) async fn udp_exchange(
+    addr: SocketAddr,
+    request: &Message,
+    resend: Option<Duration>,
+) -> Result<DnsResponse, TransportFailure> {
+    let wire = encode(request)?;
+    let local: SocketAddr = if addr.is_ipv4() {
+        (Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    let io = TransportFailure::Io;
+    let socket = UdpSocket::bind(local).await.map_err(io)?;
+    socket.connect(addr).await.map_err(io)?;
+    socket.send(&wire).await.map_err(io)?;
+    let mut buf = vec![0u8; MAX_ANSWER];
+    let mut resend_at = resend.map(|after| tokio::time::Instant::now() + after);
+    loop {
+        let received = match resend_at {
+            Some(at) => match tokio::time::timeout_at(at, socket.recv(&mut buf)).await {
+                Ok(r) => r,
+                Err(_) => {
+                    resend_at = None;
+                    socket.send(&wire).await.map_err(io)?;
+                    continue;
+                }
+            },
+            None => socket.recv(&mut buf).await,
+        }
+        .map_err(io)?;
+        let Some(bytes) = buf.get(..received) else {
+            continue;
+        };
+        if id_of(bytes) != Some(request.metadata.id) {
+            // Not the answer to this query (a stray or forged datagram): keep waiting.
+            continue;
+        }
+        return answer_to(request, bytes.to_vec());
+    }
 }
 
-/// One query over `transport` to `addr`, within `budget`.
-pub(super) async fn send(
-    settings: &DnsSettings,
-    target: &DnsTarget,
-    transport: Transport,
-    addr: SocketAddr,
-    request: DnsRequest,
-    tls: Option<rustls::ClientConfig>,
-    budget: Duration,
-) -> Result<DnsResponse, TransportFailure> {
-    // hickory runs the TCP/TLS connection's background task in the provider's JoinSet, which
-    // aborts it when the last provider clone is dropped: this one lives until the answer came.
-    let runtime = TokioRuntimeProvider::new();
-    let provider = runtime.clone();
-    let net = TransportFailure::Net;
-    let tls_config = || {
-        tls.clone().ok_or(TransportFailure::Net(NetError::from(
-            "no TLS configuration",
-        )))
-    };
-    let result = match transport {
-        Transport::Udp => {
-            let mut stream = hickory_net::udp::UdpClientStream::builder(addr, provider)
-                .with_timeout(Some(budget))
-                .with_max_retries(UDP_SENDS)
-                .build();
-            stream
-                .send_message(request)
-                .first_answer()
-                .await
-                .map_err(net)
-        }
-        Transport::Tcp => {
-            let exchange =
-                hickory_net::tcp::TcpClientStream::exchange(addr, None, budget, None, provider)
-                    .await
-                    .map_err(net)?;
-            exchange.send(request).first_answer().await.map_err(net)
-        }
-        Transport::Tls => {
-            let name = server_name(settings, target);
-            dot(addr, name, request, tls_config()?, budget, provider).await
-        }
-        Transport::Https => doh(settings, target, addr, request, tls_config()?, budget).await,
-        #[cfg(feature = "dns-quic")]
-        Transport::Quic => {
-            let name = server_name(settings, target);
-            doq(addr, name, request, tls_config()?, budget).await
-        }
-        #[cfg(not(feature = "dns-quic"))]
-        Transport::Quic => Err(TransportFailure::Net(NetError::from(
-            "this build has no DNS-over-QUIC support",
-        ))),
-    };
-    drop(runtime);
-    result
-}
-
-/// One query over DNS-over-TLS (RFC 7858) on a new connection to `addr`.
-async fn dot(
-    addr: SocketAddr,
-    name: String,
-    request: DnsRequest,
-    tls: rustls::ClientConfig,
-    budget: Duration,
-    provider: TokioRuntimeProvider,
-) -> Result<DnsResponse, TransportFailure> {
-    let net = TransportFailure::Net;
-    let name = ServerName::try_from(name).map_err(|e| {
-        TransportFailure::Net(NetError::from(format!("not a valid TLS server name: {e}")))
-    })?;
-    let exchange = hickory_net::tls::tls_exchange(addr, name, tls, budget, None, provider)
+/// A new TCP connection to `addr`.
+pub(super) async fn connect_tcp(addr: SocketAddr) -> Result<TcpStream, TransportFailure> {
+    let tcp = TcpStream::connect(addr)
         .await
-        .map_err(net)?;
-    exchange.send(request).first_answer().await.map_err(net)
+        .map_err(TransportFailure::Io)?;
+    // Queries are small and answered one at a time: no reason to wait for more to send.
+    tcp.set_nodelay(true).map_err(TransportFailure::Io)?;
+    Ok(tcp)
+}
+
+/// A new DNS-over-TLS connection (RFC 7858) to `addr`, verified for `name`.
+pub(super) async fn connect_tls(
+    addr: SocketAddr,
+    name: &str,
+    config: rustls::ClientConfig,
+) -> Result<tokio_rustls::client::TlsStream<TcpStream>, TransportFailure> {
+    let name = ServerName::try_from(name.to_owned()).map_err(|e| {
+        TransportFailure::Setup(format!("{name:?} is not a valid TLS server name: {e}"))
+    })?;
+    let tcp = connect_tcp(addr).await?;
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .map_err(TransportFailure::Io)
 }
 
 /// One query over DNS-over-QUIC (RFC 9250) on a new connection to `addr`.
 #[cfg(feature = "dns-quic")]
-async fn doq(
+pub(super) async fn doq(
     addr: SocketAddr,
-    name: String,
-    request: DnsRequest,
+    name: &str,
+    request: Message,
     tls: rustls::ClientConfig,
     budget: Duration,
 ) -> Result<DnsResponse, TransportFailure> {
+    use hickory_net::xfer::{DnsRequestSender as _, FirstAnswer as _};
+    use hickory_proto::op::{DnsRequest, DnsRequestOptions};
     let net = TransportFailure::Net;
     let mut stream = hickory_net::quic::QuicClientStream::builder()
         .crypto_config(tls)
@@ -158,68 +137,72 @@ async fn doq(
         .build(addr, Arc::from(name))
         .await
         .map_err(net)?;
-    stream
-        .send_message(request)
+    let checked = request.clone();
+    let response = stream
+        .send_message(DnsRequest::new(request, DnsRequestOptions::default()))
         .first_answer()
         .await
-        .map_err(net)
+        .map_err(net)?;
+    let (_, bytes) = response.into_parts();
+    answer_to(&checked, bytes)
 }
 
-/// One RFC 8484 POST over HTTP/1.1 on a new connection to `addr`, verified for the TLS server
-/// name.
-async fn doh(
-    settings: &DnsSettings,
-    target: &DnsTarget,
+/// DoQ without the `dns-quic` feature.
+#[cfg(not(feature = "dns-quic"))]
+pub(super) fn no_doq() -> TransportFailure {
+    TransportFailure::Net(NetError::from("this build has no DNS-over-QUIC support"))
+}
+
+/// A DoH client whose connections go to `addr`, verified for `name` (kept between queries:
+/// reqwest reuses its connection).
+pub(super) fn doh_client(
     addr: SocketAddr,
-    request: DnsRequest,
+    name: &str,
     mut tls: rustls::ClientConfig,
-    budget: Duration,
-) -> Result<DnsResponse, TransportFailure> {
+    connect_timeout: Duration,
+) -> Result<reqwest::Client, TransportFailure> {
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let name = server_name(settings, target);
-    let is_ip = name.parse::<IpAddr>().is_ok();
-    let host = if name.contains(':') {
-        format!("[{name}]")
-    } else {
-        name.clone()
-    };
-    let url = format!("https://{host}:{}{}", addr.port(), settings.https_path);
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .http1_only()
-        .pool_max_idle_per_host(0)
-        .connect_timeout(budget)
-        .timeout(budget)
+        .pool_max_idle_per_host(1)
+        .connect_timeout(connect_timeout)
         .user_agent(concat!("technitium-exporter/", env!("CARGO_PKG_VERSION")));
-    if !is_ip {
+    if name.parse::<IpAddr>().is_err() {
         // The connection goes to the probed address; the name is for TLS and the Host header.
-        builder = builder.resolve(&name, addr);
+        builder = builder.resolve(name, addr);
     }
-    let client = builder.build().map_err(TransportFailure::Http)?;
-    read_doh_answer(client, url, request).await
+    builder.build().map_err(TransportFailure::Http)
 }
 
-/// Sends the DoH request and reads the answer: a 2xx status, a DNS message content type, at
-/// most [`DOH_MAX_ANSWER`] bytes.
-async fn read_doh_answer(
-    client: reqwest::Client,
-    url: String,
-    request: DnsRequest,
+/// The DoH URL of `path` at `name` (the TLS name) and `port`.
+pub(super) fn doh_url(name: &str, port: u16, path: &str) -> String {
+    let host = if name.contains(':') {
+        format!("[{name}]")
+    } else {
+        name.to_owned()
+    };
+    format!("https://{host}:{port}{path}")
+}
+
+/// Sends `request` (its id 0, RFC 8484 4.1, so answers stay cacheable) as a DoH POST and reads
+/// the answer: a 2xx status, a DNS message content type, at most [`MAX_ANSWER`] bytes.
+pub(super) async fn doh_exchange(
+    client: &reqwest::Client,
+    url: &str,
+    request: &Message,
+    budget: Duration,
 ) -> Result<DnsResponse, TransportFailure> {
     use reqwest::header::{ACCEPT, CONTENT_TYPE};
     const DNS_MESSAGE: &str = "application/dns-message";
-    let (mut message, _) = request.into_parts();
-    // RFC 8484 4.1: id 0 keeps answers cacheable.
-    message.metadata.id = 0;
-    let body = message
-        .to_vec()
-        .map_err(|e| TransportFailure::Net(NetError::from(e)))?;
+    let body = encode(request)?;
     let mut response = client
         .post(url)
         .header(CONTENT_TYPE, DNS_MESSAGE)
         .header(ACCEPT, DNS_MESSAGE)
+        .timeout(budget)
         .body(body)
         .send()
         .await
@@ -247,17 +230,12 @@ async fn read_doh_answer(
     }
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(TransportFailure::Http)? {
-        if bytes.len() + chunk.len() > DOH_MAX_ANSWER {
+        if bytes.len() + chunk.len() > MAX_ANSWER {
             return Err(TransportFailure::BadAnswer(
                 "the answer is larger than any DNS message".to_owned(),
             ));
         }
         bytes.extend_from_slice(&chunk);
     }
-    DnsResponse::from_buffer(bytes).map_err(|e| {
-        TransportFailure::BadAnswer(format!(
-            "the answer is not a DNS message ({})",
-            shorten(&e.to_string())
-        ))
-    })
+    answer_to(request, bytes)
 }

@@ -285,6 +285,7 @@ impl Fleet {
         if let Some(before) = &before {
             collector.adopt_states(&before.collector);
         }
+        collector.start_background(true);
         let served = ServedTarget::for_node(&self.name, Some(node), collector);
         if let Some(before) = &before {
             served.inherit_last(before);

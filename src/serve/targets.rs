@@ -73,6 +73,7 @@ fn target(
     cfg: &ClientConfig,
     options: &Options,
     kit: &TargetKit,
+    on_demand: bool,
 ) -> Arc<ServedTarget> {
     let client = Client::with_http(http, cfg)
         .with_observer(observer(name, None, &kit.metrics))
@@ -85,6 +86,7 @@ fn target(
     if let Some(before) = before {
         collector.adopt_states(&before.collector);
     }
+    collector.start_background(on_demand);
     let served = ServedTarget::new(name, collector);
     if let Some(before) = before {
         served.inherit_last(before);
@@ -117,13 +119,20 @@ impl Targets {
         let mut profiles = Profiles::default();
         let c = &config.client;
         let http = profiles.http(DEFAULT_TARGET, c.ca_file.as_deref(), c.insecure_skip_verify)?;
-        let default = target(DEFAULT_TARGET, http, &config.client, &config.options, kit);
+        let default = target(
+            DEFAULT_TARGET,
+            http,
+            &config.client,
+            &config.options,
+            kit,
+            false,
+        );
         let mut named = HashMap::new();
         let mut fleets = HashMap::new();
         for t in &config.targets {
             let c = &t.client;
             let http = profiles.http(&t.name, c.ca_file.as_deref(), c.insecure_skip_verify)?;
-            let plain = target(&t.name, http.clone(), &t.client, &t.options, kit);
+            let plain = target(&t.name, http.clone(), &t.client, &t.options, kit, false);
             if t.per_node {
                 let fleet = Fleet::new(t, Arc::clone(&plain), http, kit);
                 fleets.insert(t.name.clone(), Arc::new(fleet));
@@ -175,6 +184,7 @@ impl Targets {
             &config,
             &m.config.options,
             &self.kit,
+            true,
         );
         by_url.insert(key, Arc::clone(&t));
         Ok(t)

@@ -1019,3 +1019,49 @@ async fn default_credentials_and_an_over_privileged_token_are_named_in_the_verdi
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["details"][0]["title"], "health check localhost");
 }
+
+/// `check --collector.latency` measures a burst per transport and shows it as the collector's
+/// details (min, median, p90, max, losses); `scrape` reports the collector not applicable.
+#[test]
+fn check_measures_a_latency_burst_per_transport() {
+    let run = finish(
+        &exporter()
+            .args([
+                "check",
+                "--demo",
+                "--collector.latency",
+                "--collector.latency.transports",
+                "udp,tcp,tls",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let report = run.json();
+    let latency = collector(&report, "latency");
+    assert_eq!(latency["status"], "ok", "{latency}");
+    let details = latency["details"].as_array().unwrap();
+    let ids: Vec<&str> = details.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        ["latency_udp", "latency_tcp", "latency_tls"],
+        "{latency}"
+    );
+    for d in details {
+        let text = d["detail"].as_str().unwrap();
+        assert!(text.starts_with("20 queries: min "), "{text}");
+        assert!(
+            text.contains(", median ") && text.contains(", p90 "),
+            "{text}"
+        );
+        assert!(text.ends_with("; 0 lost"), "{text}");
+    }
+    let table = run_table(&["scrape", "--demo", "--collector.latency", "--table"]);
+    assert!(table.contains("serve only"), "{table}");
+}
+
+fn run_table(args: &[&str]) -> String {
+    let out = exporter().args(args).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

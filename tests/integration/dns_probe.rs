@@ -391,7 +391,7 @@ async fn a_wrong_doh_path_is_http_404() {
 }
 
 #[tokio::test]
-async fn closed_ports_refuse_or_time_out() {
+async fn closed_ports_refuse() {
     let server = start(None, Arc::new(zone)).await;
     let mut s = settings(&server, "udp,tcp,tls,https", (".", "NS"), &[]);
     let closed = crate::common::refused_port();
@@ -402,13 +402,109 @@ async fn closed_ports_refuse_or_time_out() {
     let pki = Pki::new();
     let data = probe(&s, &target("127.0.0.1", Some(&pki.ca_pem()), false)).await;
     let errors: Vec<_> = data.probes.iter().map(|p| p.error.clone()).collect();
-    // UDP has no connection to refuse: nothing comes back.
-    assert!(
-        matches!(errors[0], Some(ProbeError::Timeout(_))),
-        "{errors:?}"
-    );
-    for e in &errors[1..] {
+    // UDP too: the probe's socket is connected, so the closed port's ICMP answer is heard.
+    for e in &errors {
         assert_eq!(e, &Some(ProbeError::ConnectionRefused), "{errors:?}");
+    }
+}
+
+/// The wire form of `message`, for a raw reply.
+fn wire(message: &Message) -> Vec<u8> {
+    message.to_vec().unwrap()
+}
+
+/// Probes `. NS` on every transport of a server answering with `reply`; the error of each.
+async fn errors_with(reply: fn(&Message) -> Reply) -> Vec<(Transport, Option<String>)> {
+    let pki = Pki::new();
+    let server = start(
+        Some(pki.server(&["127.0.0.1"], (2030, 1, 1))),
+        Arc::new(move |m: &Message, _: Transport| reply(m)),
+    )
+    .await;
+    let mut s = settings(&server, "udp,tcp,tls,https", (".", "NS"), &[]);
+    s.timeout = Duration::from_secs(2);
+    let data = probe(&s, &target("127.0.0.1", Some(&pki.ca_pem()), false)).await;
+    data.probes
+        .iter()
+        .map(|p| (p.transport, p.error.as_ref().map(ToString::to_string)))
+        .collect()
+}
+
+/// An answer about another question fails on every transport with the same words (TCP took it
+/// for a success).
+#[tokio::test]
+async fn an_answer_to_another_question_fails_on_every_transport() {
+    let errors = errors_with(|request| {
+        let mut m = Message::response(request.metadata.id, request.metadata.op_code);
+        m.add_query(hickory_proto::op::Query::query(
+            name("evil."),
+            RecordType::A,
+        ));
+        m.add_answer(Record::from_rdata(
+            name("evil."),
+            60,
+            RData::A(A(Ipv4Addr::new(192, 0, 2, 66))),
+        ));
+        Reply::Answer(m)
+    })
+    .await;
+    assert_eq!(errors.len(), 4);
+    for (t, e) in errors {
+        assert_eq!(
+            e.as_deref(),
+            Some("the answer is for another question (evil. A), not . NS"),
+            "{t}"
+        );
+    }
+}
+
+/// Bytes that are no DNS message (behind the query's id, so UDP reads them) fail on every
+/// transport with the decoder's words (TCP said "closed the connection without answering").
+#[tokio::test]
+async fn an_answer_that_is_not_a_dns_message_fails_on_every_transport() {
+    let errors = errors_with(|request| {
+        let mut bytes = request.metadata.id.to_be_bytes().to_vec();
+        bytes.extend_from_slice(&[0x81, 0x80, 0, 1, 0, 1]);
+        Reply::Raw(bytes)
+    })
+    .await;
+    for (t, e) in errors {
+        let e = e.unwrap_or_default();
+        assert!(
+            e.starts_with("the answer is not a DNS message ("),
+            "{t}: {e}"
+        );
+    }
+}
+
+/// The query itself sent back (QR clear) is not an answer, on every transport alike.
+#[tokio::test]
+async fn a_query_sent_back_is_not_an_answer_on_any_transport() {
+    let errors = errors_with(|request| Reply::Raw(wire(request))).await;
+    let first = errors[0].1.clone().unwrap_or_default();
+    assert!(
+        first.starts_with("the answer is not a DNS message ("),
+        "{first}"
+    );
+    for (t, e) in errors {
+        assert_eq!(e.as_deref(), Some(first.as_str()), "{t}");
+    }
+}
+
+/// An answer with another id: over TCP, TLS and HTTPS it is reported; over UDP it is ignored
+/// (a stray or forged datagram) and the probe times out.
+#[tokio::test]
+async fn an_answer_with_another_id_fails() {
+    let errors = errors_with(|request| {
+        let mut m = responder::response_to(request, ResponseCode::NoError);
+        m.metadata.id = request.metadata.id.wrapping_add(1);
+        Reply::Answer(m)
+    })
+    .await;
+    assert_eq!(errors[0].1.as_deref(), Some("no answer within 2s"));
+    for (t, e) in &errors[1..] {
+        let e = e.clone().unwrap_or_default();
+        assert!(e.starts_with("the answer's id "), "{t}: {e}");
     }
 }
 

@@ -402,3 +402,47 @@ fn only_the_two_fields_are_kept() {
         r#"{"forwarders":["192.168.10.7"],"forwarderProtocol":"Udp"}"#
     );
 }
+
+/// `serve --demo --collector.forwarders`: every probe's round trip accumulates in
+/// `technitium_forwarder_rtt_seconds` (one observation per forwarder per probe); `scrape` has
+/// no such family (a single run has no distribution).
+#[tokio::test]
+async fn serve_accumulates_each_forwarder_probe_round_trip() {
+    let s = crate::serve::serve(
+        &[
+            "--demo",
+            "--collector.disable-defaults",
+            "--collector.forwarders",
+            "--collector.forwarders.min-interval",
+            "0s",
+        ],
+        &[],
+    )
+    .await;
+    let metrics = format!("{}/metrics", s.base);
+    crate::serve::get(&metrics).await;
+    let (status, body) = crate::serve::get(&metrics).await;
+    assert_eq!(status, 200, "{body}");
+    let counts: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("technitium_forwarder_rtt_seconds_count{"))
+        .collect();
+    assert!(!counts.is_empty(), "{body}");
+    let answered: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("technitium_forwarder_probe_rtt_seconds{"))
+        .collect();
+    assert!(!answered.is_empty(), "{body}");
+    for line in &answered {
+        let labels = &line[line.find('{').unwrap()..=line.find('}').unwrap()];
+        let count = format!("technitium_forwarder_rtt_seconds_count{labels} 2");
+        assert!(counts.contains(&count.as_str()), "{count} in\n{body}");
+    }
+    let single = crate::common::exporter_command()
+        .args(["scrape", "--demo", "--collector.forwarders"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&single.stdout);
+    assert!(out.contains("technitium_forwarder_probe_success"), "{out}");
+    assert!(!out.contains("technitium_forwarder_rtt_seconds"), "{out}");
+}

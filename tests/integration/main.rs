@@ -31,6 +31,7 @@ mod generated;
 mod golden;
 mod hardening;
 mod kubernetes;
+mod latency;
 mod minutes;
 mod protobuf;
 mod secrets;

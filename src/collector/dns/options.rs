@@ -261,7 +261,7 @@ pub(super) fn parse(values: &OptionValues<'_>) -> Result<DnsSettings, OptionErro
 /// The response codes `expected-rcodes`' errors name.
 const RCODE_EXAMPLES: &str = "NOERROR, NXDOMAIN, SERVFAIL, REFUSED, ...";
 
-fn parse_transports(f: &Field<'_>) -> Result<Vec<Transport>, OptionError> {
+pub(crate) fn parse_transports(f: &Field<'_>) -> Result<Vec<Transport>, OptionError> {
     let mut transports = Vec::new();
     for part in f.text.split(',').filter(|p| !p.trim().is_empty()) {
         let t = Transport::parse(part).ok_or_else(|| {
