@@ -467,6 +467,7 @@ mod tests {
                 })
                 .collect(),
             skipped: 0,
+            unusable: 0,
         }
     }
 
