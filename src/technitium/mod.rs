@@ -2,10 +2,13 @@
 //!
 //! This is the library's HTTP layer: it knows nothing of the command line or of metrics. Its
 //! files, each using only the ones listed before it (this file only re-exports them):
-//! - [`section`], [`secret`], [`types`]: permission sections, the token, the API's shapes;
+//! - [`section`], [`secret`]: permission sections, the token;
+//! - [`budget`]: the memory budget shared by a process's calls (bodies being read, and what
+//!   they parsed into while a scrape keeps it);
+//! - [`meter`]: what an answer's lists parse into, counted as they are parsed;
+//! - [`types`]: the API's shapes (their lists parsed through `meter`);
 //! - [`endpoints`]: the allowlist, one row per endpoint (path, parameters, permission section);
 //! - [`error`]: [`ApiError`], one message per way a call fails;
-//! - [`budget`]: the response-body memory budget shared by a process's calls;
 //! - [`redact`]: what text about a server may leave the client (token removed, short lines);
 //! - [`observe`]: who hears of each call and what (never the token): a client's observer, and
 //!   a recorder for the calls of one piece of work (`serve`'s debug output);
@@ -28,6 +31,7 @@ pub mod budget;
 pub mod client;
 pub mod endpoints;
 pub mod error;
+pub mod meter;
 pub mod observe;
 pub mod redact;
 pub mod secret;
@@ -36,7 +40,7 @@ pub mod transport;
 pub mod types;
 
 pub use auth::AuthMode;
-pub use budget::ResponseBudget;
+pub use budget::{Charge, ResponseBudget};
 pub use client::{Client, ClientConfig};
 pub use endpoints::{Endpoint, Payload, TopKind, Window};
 pub use error::{ApiError, Reason};
