@@ -78,7 +78,7 @@ collectors! {
 pub use contract::{Collect, Cx, Detail, DetailStatus, SingleRun, StateError, Warning, WriteCx};
 pub use error::CollectError;
 pub use families::{
-    encode, encoder_for, estimated_size, series_per_collector, write_families,
+    encode, encoder_for, estimated_size, may_exceed, series_per_collector, write_families,
     write_families_waited,
 };
 pub use node::{NodeScope, NodeSession, Reach, listed_nodes};
