@@ -26,8 +26,10 @@ pub struct ResponseBudget {
 }
 
 impl ResponseBudget {
-    /// The least budget: enough for a 100 000-zone list and a few other answers at once.
-    pub const MIN: u64 = 256 * 1024 * 1024;
+    /// The least budget (and the default, with the default 64 MiB response size): room for two
+    /// 100 000-zone scrapes at once (each holds its zone list's body and what it parsed into,
+    /// about 44 MiB); small enough that a whole scrape stays within a 200 MiB memory limit.
+    pub const MIN: u64 = 128 * 1024 * 1024;
 
     /// A budget of `bytes` (whole KiB).
     #[must_use]

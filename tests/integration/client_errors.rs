@@ -655,3 +655,47 @@ async fn hostile_answers_on_every_endpoint_fail_only_what_they_touch() {
         }
     }
 }
+
+/// An honest large server fits the default budget with room to spare: a 100 000-zone scrape
+/// (the demo's, v15.2, default collectors) succeeds with a client's own default budget
+/// (`ResponseBudget::MIN`, 128 MiB, with the default 64 MiB response size), and what its answers
+/// hold while the snapshot lives (about 44 MiB: the zone list's body and what it parsed into)
+/// is less than half of it, so `serve` can scrape two such targets at once.
+#[tokio::test]
+async fn a_100k_zone_scrape_fits_the_default_budget_twice() {
+    use technitium_exporter::collector::Scraper;
+    use technitium_exporter::demo::{DemoVersion, start};
+    use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, ResponseBudget};
+    let demo = start(DemoVersion::V15_2, 100_000).await.unwrap();
+    let client = Client::new(&ClientConfig {
+        url: demo.url.clone(),
+        token: Some(demo.token.clone()),
+        auth: AuthMode::Auto,
+        timeout: Duration::from_secs(60),
+        max_response_size: 64 * 1024 * 1024,
+        ca_file: None,
+        extra_ca_pem: None,
+        insecure_skip_verify: false,
+    })
+    .unwrap();
+    let scraper = Scraper::new(client, default_options());
+    let snapshot = collect(&scraper, Duration::from_secs(60)).await;
+    for part in &snapshot.parts {
+        assert!(
+            matches!(
+                part.report.outcome,
+                Outcome::Success | Outcome::NotApplicable(_)
+            ),
+            "{}: {:?}",
+            part.report.name(),
+            part.report.outcome
+        );
+    }
+    let zones = snapshot.report("zones").map(|r| r.outcome.clone());
+    assert!(matches!(zones, Some(Outcome::Success)), "{zones:?}");
+    let held = snapshot.held_bytes();
+    assert!(
+        held > 30 << 20 && held < ResponseBudget::MIN / 2,
+        "{held} bytes held"
+    );
+}
