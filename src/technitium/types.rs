@@ -773,6 +773,39 @@ pub fn parse_version(v: &str) -> Option<(u32, u32)> {
 mod tests {
     use super::*;
 
+    /// Every list or map a response type holds is parsed through `meter.rs`, so what it parses
+    /// into counts against the memory budget: a field added without it fails here.
+    #[test]
+    fn every_list_and_map_is_metered() {
+        let source = include_str!("types.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut since_last_field = String::new();
+        let mut lists = 0;
+        for line in code.lines().map(str::trim) {
+            let is_field = line.starts_with("pub ") && line.ends_with(',') && line.contains(": ");
+            if is_field
+                && ["Vec<", "Map<", "Permissions"]
+                    .iter()
+                    .any(|t| line.contains(t))
+            {
+                lists += 1;
+                assert!(
+                    since_last_field.contains("metered"),
+                    "{line} is not metered"
+                );
+            }
+            if is_field || line.ends_with('{') {
+                since_last_field.clear();
+            } else {
+                since_last_field.push_str(line);
+            }
+        }
+        assert!(
+            lists >= 17,
+            "{lists} lists found: the scan no longer reads this file"
+        );
+    }
+
     #[test]
     fn timestamps_parse_leniently() {
         let t = Timestamp::parse("2026-05-09T10:28:36.3757654Z").map(|t| t.0);
