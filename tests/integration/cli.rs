@@ -174,7 +174,7 @@ fn scrape_demo_openmetrics_ends_with_eof() {
 
 /// A scrape whose exposition may be large is printed in pieces as it is rendered, never whole
 /// (its text can be larger than the answers it came from): the pieces make the same text as a
-/// whole render, in every format.
+/// whole render, in every format; `textfile` writes its file the same way.
 #[tokio::test]
 async fn a_large_scrape_is_printed_in_pieces_with_the_same_content() {
     use technitium_exporter::collector::{Given, Options, Scraper, encode};
@@ -247,6 +247,17 @@ async fn a_large_scrape_is_printed_in_pieces_with_the_same_content() {
         .find(|f| f["name"] == "technitium_zone_info")
         .unwrap();
     assert_eq!(info["samples"].as_array().map(Vec::len), Some(zones));
+
+    // `textfile` writes its temp file in pieces the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(exporter()
+        .args(["textfile", "--demo", "--demo.zones", "5000"])
+        .args(["--collector.zones.limit", "0", "--output.dir"])
+        .arg(dir.path()));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let written = std::fs::read_to_string(dir.path().join("technitium.prom")).unwrap();
+    assert_eq!(zone_info(&written), zone_info(&whole));
+    assert!(written.starts_with("# HELP technitium_up ") && written.ends_with('\n'));
 }
 
 #[test]
