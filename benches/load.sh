@@ -12,13 +12,15 @@
 #   benches/load.sh upstream [ZONES]
 #                                 start a demo upstream and print its URL, token file, log and PID
 #                                 (stop it with kill PID)
+#   benches/load.sh zones         only the 100 000-zone figures, with the existing binary
 #
+# BIN=PATH measures another binary (e.g. an earlier build kept for a before/after comparison).
 # Tools: curl, python3 (stdlib only), wrk and hyperfine (installed with apt-get when missing and
 # running as root). CI only compiles the benches; it does not run this script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BIN=$ROOT/target/release/technitium-exporter
+BIN=${BIN:-$ROOT/target/release/technitium-exporter}
 WORK=$(mktemp -d /tmp/technitium-load.XXXXXX)
 PIDS=()
 
@@ -274,6 +276,38 @@ need_tools() {
   fi
 }
 
+# zones_100k: the 100 000-zone figures (`serve --demo` with the demo in its process, then the
+# exporter alone against a 100 000-zone upstream in another process).
+zones_100k() {
+  log "100 000 zones, per-zone series on: serve --demo --demo.zones 100000 --collector.zones.limit 0"
+  start_demo_exporter big --demo.zones 100000 --collector.zones.limit 0
+  idle=$(py proc "$EX_PID")
+  plain=$(curl_times "$EX_URL/metrics" 5)
+  gz=$(curl_times "$EX_URL/metrics" 5 --compressed)
+  peak=$(py proc "$EX_PID")
+  result "100k zones, serve --demo: RSS before the first scrape" "$(jget 'f"{rss_kib/1024:.1f} MiB"' <<<"$idle")"
+  result "100k zones, serve --demo: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$plain")"
+  result "100k zones, serve --demo: scrape p50 / max (gzip)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$gz")"
+  result "100k zones, serve --demo: peak RSS (VmHWM)" "$(jget 'f"{hwm_kib/1024:.1f} MiB (RSS after {rss_kib/1024:.1f} MiB)"' <<<"$peak")"
+  stop "$EX_PID"
+
+  log "100 000 zones, exporter alone (demo upstream in another process)"
+  start_upstream up100k 100000
+  start_exporter big-alone --collector.zones.limit 0
+  idle=$(py proc "$EX_PID")
+  plain=$(curl_times "$EX_URL/metrics" 5)
+  gz=$(curl_times "$EX_URL/metrics" 5 --compressed)
+  peak=$(py proc "$EX_PID")
+  result "100k zones, serve alone: RSS before the first scrape" "$(jget 'f"{rss_kib/1024:.1f} MiB"' <<<"$idle")"
+  result "100k zones, serve alone: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$plain")"
+  result "100k zones, serve alone: scrape p50 / max (gzip)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$gz")"
+  result "100k zones, serve alone: peak RSS (VmHWM)" "$(jget 'f"{hwm_kib/1024:.1f} MiB (RSS after {rss_kib/1024:.1f} MiB)"' <<<"$peak")"
+  M=$(py measure ours-100k "$EX_URL/metrics" "$EX_PID" "$UP_LOG" 10)
+  result "100k zones, serve alone: exporter CPU per scrape" "$(jget 'f"{cpu_ms_per_scrape:.0f} ms"' <<<"$M")"
+  stop "$EX_PID"
+  stop "$UP_PID"
+}
+
 # ---------------------------------------------------------------------------------------------
 case "${1:-}" in
   measure)
@@ -290,12 +324,13 @@ case "${1:-}" in
     exit 0
     ;;
   --no-build) ;;
+  zones) ONLY_ZONES=1 ;;
   "")
     log "cargo build --release --locked"
     cargo build --release --locked
     ;;
   *)
-    echo "usage: $0 [--no-build] | measure NAME URL PID UPSTREAM_LOG [SCRAPES] | upstream [ZONES]" >&2
+    echo "usage: $0 [--no-build] | measure NAME URL PID UPSTREAM_LOG [SCRAPES] | upstream [ZONES] | zones" >&2
     exit 2
     ;;
 esac
@@ -305,6 +340,11 @@ need_tools
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
 result() { printf '%-58s %s\n' "$1" "$2" | tee -a "$RESULTS"; }
+
+if [ "${ONLY_ZONES:-0}" = 1 ]; then
+  zones_100k
+  exit 0
+fi
 
 log "machine"
 result "cpus" "$(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
@@ -440,33 +480,7 @@ stop "$EX_PID"
 stop "$UP_PID"
 
 # --- 100k zones ------------------------------------------------------------------------------
-log "100 000 zones, per-zone series on: serve --demo --demo.zones 100000 --collector.zones.limit 0"
-start_demo_exporter big --demo.zones 100000 --collector.zones.limit 0
-idle=$(py proc "$EX_PID")
-plain=$(curl_times "$EX_URL/metrics" 5)
-gz=$(curl_times "$EX_URL/metrics" 5 --compressed)
-peak=$(py proc "$EX_PID")
-result "100k zones, serve --demo: RSS before the first scrape" "$(jget 'f"{rss_kib/1024:.1f} MiB"' <<<"$idle")"
-result "100k zones, serve --demo: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$plain")"
-result "100k zones, serve --demo: scrape p50 / max (gzip)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$gz")"
-result "100k zones, serve --demo: peak RSS (VmHWM)" "$(jget 'f"{hwm_kib/1024:.1f} MiB (RSS after {rss_kib/1024:.1f} MiB)"' <<<"$peak")"
-stop "$EX_PID"
-
-log "100 000 zones, exporter alone (demo upstream in another process)"
-start_upstream up100k 100000
-start_exporter big-alone --collector.zones.limit 0
-idle=$(py proc "$EX_PID")
-plain=$(curl_times "$EX_URL/metrics" 5)
-gz=$(curl_times "$EX_URL/metrics" 5 --compressed)
-peak=$(py proc "$EX_PID")
-result "100k zones, serve alone: RSS before the first scrape" "$(jget 'f"{rss_kib/1024:.1f} MiB"' <<<"$idle")"
-result "100k zones, serve alone: scrape p50 / max (plain)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$plain")"
-result "100k zones, serve alone: scrape p50 / max (gzip)" "$(jget 'f"{p50_ms:.0f} / {max_ms:.0f} ms, {bytes/1048576:.1f} MiB"' <<<"$gz")"
-result "100k zones, serve alone: peak RSS (VmHWM)" "$(jget 'f"{hwm_kib/1024:.1f} MiB (RSS after {rss_kib/1024:.1f} MiB)"' <<<"$peak")"
-M=$(py measure ours-100k "$EX_URL/metrics" "$EX_PID" "$UP_LOG" 10)
-result "100k zones, serve alone: exporter CPU per scrape" "$(jget 'f"{cpu_ms_per_scrape:.0f} ms"' <<<"$M")"
-stop "$EX_PID"
-stop "$UP_PID"
+zones_100k
 
 log "done; results:"
 cat "$RESULTS"

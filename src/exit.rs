@@ -118,11 +118,16 @@ impl Fatal {
 /// # Errors
 /// When stdout cannot be written for another reason (a full disk behind a redirect, say).
 pub fn write_stdout(text: &str) -> Result<(), Fatal> {
+    write_stdout_bytes(text.as_bytes())
+}
+
+/// [`write_stdout`] for bytes (a piece of an exposition being printed as it is rendered).
+///
+/// # Errors
+/// As [`write_stdout`].
+pub fn write_stdout_bytes(bytes: &[u8]) -> Result<(), Fatal> {
     let mut stdout = io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Fatal::Stdout(e)),

@@ -1,10 +1,18 @@
 //! `scrape`: one collection printed to stdout, as exposition text, OpenMetrics, JSON or a table.
 
-use crate::collector::{Scraper, encode};
+use std::sync::{Arc, Mutex};
+
+use crate::collector::{Scraper, Snapshot, encode, lock, may_exceed, write_families};
 use crate::config::Config;
-use crate::exit::{Exit, Fatal, write_stdout};
-use crate::exposition::ExpositionFormat;
+use crate::exit::{Exit, Fatal, write_stdout, write_stdout_bytes};
+use crate::exposition::{Encoder, ExpositionFormat};
 use crate::render::table;
+
+/// Expositions that may be larger than this are written piece by piece as they are rendered,
+/// never whole: a large scrape's text can be larger than the answers it came from.
+const PRINT_WHOLE_UP_TO: usize = 1024 * 1024;
+/// Size of one printed piece.
+const PIECE: usize = 256 * 1024;
 
 /// What `scrape` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +43,36 @@ pub async fn run(config: &Config, collector: &Scraper, output: Output) -> Result
     // A failure is logged once by the collector; the exit code says it too.
     let snapshot = collector.collect(deadline).await;
     collector.save_states(state_file).await?;
-    let text = match output {
-        Output::Table => table::render(&snapshot, collector.client().server()),
-        Output::Text => encode(&snapshot, ExpositionFormat::Text),
-        Output::OpenMetrics => encode(&snapshot, ExpositionFormat::OpenMetrics),
-        Output::Json => encode(&snapshot, ExpositionFormat::Json),
+    let format = match output {
+        Output::Table => None,
+        Output::Text => Some(ExpositionFormat::Text),
+        Output::OpenMetrics => Some(ExpositionFormat::OpenMetrics),
+        Output::Json => Some(ExpositionFormat::Json),
     };
-    write_stdout(&text)?;
+    match format {
+        None => write_stdout(&table::render(&snapshot, collector.client().server()))?,
+        Some(format) if may_exceed(&snapshot, PRINT_WHOLE_UP_TO) => {
+            print_pieces(&snapshot, format)?
+        }
+        Some(format) => write_stdout(&encode(&snapshot, format))?,
+    }
     Ok(if snapshot.up() { Exit::Ok } else { Exit::Down })
+}
+
+/// Prints `snapshot`'s exposition in pieces of about [`PIECE`] bytes as they are rendered
+/// (the same text as a whole render); after a failed write the rest is rendered unprinted.
+fn print_pieces(snapshot: &Snapshot, format: ExpositionFormat) -> Result<(), Fatal> {
+    let failed: Arc<Mutex<Option<Fatal>>> = Arc::default();
+    let seen = Arc::clone(&failed);
+    let print = move |piece: Vec<u8>| {
+        let mut failed = lock(&seen);
+        if failed.is_none() {
+            *failed = write_stdout_bytes(&piece).err();
+        }
+    };
+    let mut enc = Encoder::streaming(format, PIECE, Box::new(print));
+    write_families(snapshot, &mut enc);
+    let _ = enc.finish();
+    let failed = lock(&failed).take();
+    failed.map_or(Ok(()), Err)
 }

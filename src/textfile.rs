@@ -2,9 +2,9 @@
 //!
 //! The file is written the only way a reader can never see half of it: a temp file in the same
 //! directory (`.<name>.XXXXXX`, which node_exporter ignores: it reads `*.prom` only), the whole
-//! exposition written, `fsync`, mode 0644, `rename` over the target, then `fsync` of the
-//! directory so the rename survives a power cut. A kill at any moment leaves the old complete
-//! file or the new complete one. Temp files older than a minute (left by a kill between create
+//! exposition written (a large one piece by piece as it is rendered), `fsync`, mode 0644,
+//! `rename` over the target, then `fsync` of the directory so the rename survives a power cut.
+//! A kill at any moment leaves the old complete file or the new complete one. Temp files older than a minute (left by a kill between create
 //! and rename) are removed on the next run.
 //!
 //! The content is the target's metrics only, as in `/probe`: no `process_*` or `go_*` families
@@ -14,15 +14,21 @@ use std::fs::{self, File, Permissions};
 use std::io::{self, Write as _};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use crate::collector::{Scraper, encoder_for, write_families};
+use crate::collector::{Scraper, Snapshot, encoder_for, lock, may_exceed, write_families};
 use crate::config::{Config, OutputConfig};
 use crate::exit::{Exit, Fatal};
-use crate::exposition::ExpositionFormat;
+use crate::exposition::{Encoder, ExpositionFormat};
 
 /// Temp files of earlier runs older than this are removed.
 const STALE_AFTER: Duration = Duration::from_secs(60);
+/// Expositions that may be larger than this are written to the temp file piece by piece as they
+/// are rendered, never whole (as `scrape` prints them).
+const WRITE_WHOLE_UP_TO: usize = 1024 * 1024;
+/// Size of one written piece.
+const PIECE: usize = 256 * 1024;
 
 /// `textfile`'s per-invocation options.
 #[derive(Debug, Clone, Copy, Default)]
@@ -54,12 +60,7 @@ pub async fn run(
     // A down server is logged by the collector (once) and still written: `technitium_up 0`.
     let snapshot = collector.collect(deadline).await;
     collector.save_states(state_file).await?;
-    let mut enc = encoder_for(&snapshot, ExpositionFormat::Text);
-    write_families(&snapshot, &mut enc);
-    let series = enc.samples();
-    let text = enc.finish();
-
-    write_atomically(&out.dir, &out.file, text.as_bytes())
+    let series = write_atomically(&out.dir, &out.file, |file| render_into(&snapshot, file))
         .map_err(|e| Fatal::Output(describe_io(out, &e)))?;
     remove_stale_temps(&out.dir, &out.file);
     tracing::info!(
@@ -91,12 +92,44 @@ fn preflight(dir: &Path, name: &str) -> io::Result<()> {
         .map(drop)
 }
 
-/// Temp file, full write, fsync, 0644, rename over the target, fsync of the directory.
-fn write_atomically(dir: &Path, name: &str, content: &[u8]) -> io::Result<()> {
+/// Writes `snapshot`'s exposition (text format) to `file` and returns its series: whole, or,
+/// when it may be large, in pieces of about [`PIECE`] bytes as they are rendered.
+fn render_into(snapshot: &Snapshot, file: &File) -> io::Result<usize> {
+    if !may_exceed(snapshot, WRITE_WHOLE_UP_TO) {
+        let mut enc = encoder_for(snapshot, ExpositionFormat::Text);
+        write_families(snapshot, &mut enc);
+        let series = enc.samples();
+        let mut file = file;
+        return file.write_all(enc.finish().as_bytes()).map(|()| series);
+    }
+    let mut out = file.try_clone()?;
+    let failed: Arc<Mutex<Option<io::Error>>> = Arc::default();
+    let seen = Arc::clone(&failed);
+    let sink = move |piece: Vec<u8>| {
+        let mut failed = lock(&seen);
+        if failed.is_none() {
+            *failed = out.write_all(&piece).err();
+        }
+    };
+    let mut enc = Encoder::streaming(ExpositionFormat::Text, PIECE, Box::new(sink));
+    write_families(snapshot, &mut enc);
+    let series = enc.samples();
+    let _ = enc.finish();
+    let failed = lock(&failed).take();
+    failed.map_or(Ok(series), Err)
+}
+
+/// Temp file, full write (by `write`), fsync, 0644, rename over the target, fsync of the
+/// directory. Returns what `write` returned.
+fn write_atomically<T>(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&File) -> io::Result<T>,
+) -> io::Result<T> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&temp_prefix(name))
         .tempfile_in(dir)?;
-    tmp.write_all(content)?;
+    let written = write(tmp.as_file())?;
     tmp.flush()?;
     tmp.as_file().sync_all()?;
     // fchmod: independent of the umask (the systemd unit runs with UMask=0077).
@@ -108,7 +141,7 @@ fn write_atomically(dir: &Path, name: &str, content: &[u8]) -> io::Result<()> {
     if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
         tracing::warn!(dir = %dir.display(), "cannot fsync the directory after the rename: {e}");
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Removes `.<name>.*` temp files older than a minute, left by a run killed before its rename.

@@ -31,7 +31,7 @@ pub(super) fn api_error_hint(e: &ApiError) -> String {
         ApiError::HttpStatus { .. } => {
             "the answer did not come from Technitium's API: is --technitium.url the web console, and is a reverse proxy in front of it?"
         }
-        ApiError::TooLarge { .. } | ApiError::OverBudget { .. } => {
+        ApiError::TooLarge { .. } | ApiError::OverBudget { .. } | ApiError::TooMuchData { .. } => {
             "raise --technitium.max-response-size if the server really has that much"
         }
         ApiError::NodeUnreachable { .. } => {

@@ -269,6 +269,7 @@ fn token_failure(steps: &mut Steps, e: &ApiError, elapsed: Duration) {
         | ApiError::BadResponse { .. }
         | ApiError::TooLarge { .. }
         | ApiError::OverBudget { .. }
+        | ApiError::TooMuchData { .. }
         | ApiError::ParameterNotAllowed { .. }
         | ApiError::Internal { .. }
         | ApiError::NodeUnreachable { .. }

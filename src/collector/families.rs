@@ -36,6 +36,15 @@ pub fn estimated_size(snapshot: &Snapshot) -> usize {
     16 * 1024 + zones
 }
 
+/// Whether `snapshot`'s exposition may be larger than `bytes`, so that it is better rendered in
+/// pieces than whole: its per-zone series are expected to be, or its answers hold more than
+/// `bytes` of the memory budget (what a long list parsed into can render larger still: a
+/// cluster node list gives five series per node).
+#[must_use]
+pub fn may_exceed(snapshot: &Snapshot, bytes: usize) -> bool {
+    estimated_size(snapshot) > bytes || snapshot.held_bytes() > bytes as u64
+}
+
 /// Writes every family of a snapshot: the target's metrics and the scrape's own gauges.
 pub fn write_families(snapshot: &Snapshot, enc: &mut Encoder) {
     write_families_waited(snapshot, snapshot.duration, enc);

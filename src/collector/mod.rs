@@ -81,7 +81,7 @@ pub use contract::{
 };
 pub use error::CollectError;
 pub use families::{
-    encode, encoder_for, estimated_size, series_per_collector, write_families,
+    encode, encoder_for, estimated_size, may_exceed, series_per_collector, write_families,
     write_families_waited,
 };
 pub use node::{

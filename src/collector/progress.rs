@@ -17,7 +17,7 @@ use super::shared::lock;
 use super::snapshot::{CollectorReport, Outcome, Part, Snapshot};
 use super::spec::Requires;
 use super::target::SessionData;
-use crate::technitium::{ApiError, Endpoint};
+use crate::technitium::{ApiError, Charge, Endpoint};
 
 /// When a collection must end; the owner of the [`DeadlineSetter`] may move it later.
 #[derive(Debug, Clone)]
@@ -198,6 +198,7 @@ impl Progress {
                     },
                     collector: *collector,
                     data: None,
+                    charge: Charge::default(),
                     warning: None,
                     details: Vec::new(),
                 });
@@ -216,6 +217,7 @@ impl Progress {
             parts,
             duration: budget,
             cache_age,
+            charge: Charge::default(),
         }
     }
 }

@@ -34,7 +34,7 @@ use super::snapshot::{CollectorReport, Outcome, Part, Snapshot};
 use super::spec::{Requires, Spec};
 use super::target::{SessionData, TargetInfo};
 use crate::logging::log_as;
-use crate::technitium::{ApiError, Client, Endpoint, Section};
+use crate::technitium::{ApiError, Charge, Client, Endpoint, Section};
 
 /// Fetches snapshots of one target: the per-target orchestrator of the collectors.
 #[derive(Debug)]
@@ -50,8 +50,9 @@ pub struct Scraper {
     failing: Mutex<HashMap<&'static str, bool>>,
     /// Each collector's warning kind at the last scrape, for one log line per change.
     warned: Mutex<HashMap<&'static str, Option<&'static str>>>,
-    /// Last successful data of collectors with a minimum interval, with when it was fetched.
-    cache: Mutex<HashMap<&'static str, (Instant, AnyData)>>,
+    /// Last successful data of collectors with a minimum interval, with when it was fetched
+    /// and the memory budget it holds.
+    cache: Mutex<HashMap<&'static str, (Instant, AnyData, Charge)>>,
 }
 
 /// How one collection runs: its deadline, who follows its progress, whether the minimum
@@ -240,7 +241,10 @@ impl Scraper {
     async fn collect_pass(&self, pass: &Pass<'_>) -> Snapshot {
         let (deadline, progress) = (pass.deadline, pass.progress);
         let started = Instant::now();
-        let session = match deadline.within(self.session()).await {
+        // The scrape's charge of the memory budget: the session's answer and the calls the
+        // collectors share; each collector's own calls are charged to a child of it.
+        let charge = Charge::default();
+        let session = match deadline.within(charge.keeping(self.session())).await {
             Some(result) => result,
             None => Err(ApiError::Timeout {
                 server: self.client.server().to_owned(),
@@ -262,7 +266,7 @@ impl Scraper {
             p.session(&session, &session_report);
         }
         let parts = {
-            let shared = SharedCalls::new(&self.client, session.as_ref().ok());
+            let shared = SharedCalls::new(&self.client, session.as_ref().ok(), charge.clone());
             let runs = REGISTRY
                 .iter()
                 .zip(&self.options.entries)
@@ -285,6 +289,7 @@ impl Scraper {
             parts,
             duration: Duration::ZERO,
             cache_age: None,
+            charge,
         };
         if self.options.caches() {
             let oldest = snapshot.parts.iter().filter_map(|p| p.report.cached).max();
@@ -324,8 +329,9 @@ impl Scraper {
         let spec = collector.spec();
         let started = Instant::now();
         let settings = &*entry.settings;
-        let part =
-            |outcome, cached, data| new_part(collector, settings, started, outcome, cached, data);
+        let part = |outcome, cached, fetched| {
+            new_part(collector, settings, started, outcome, cached, fetched)
+        };
         match session.map(|s| Self::plan(spec, s)) {
             None if spec.requires != Requires::Nothing => return None,
             Some(Plan::NotApplicable) => {
@@ -337,8 +343,10 @@ impl Scraper {
         if let Some(why) = collector.not_applicable(&**state) {
             return Some(part(Outcome::NotApplicable(Some(why)), None, None));
         }
-        if let Some((age, data)) = self.cached(spec, entry.min_interval).filter(|_| pass.reuse) {
-            return Some(part(Outcome::Success, Some(age), Some(data)));
+        if let Some((age, data, charge)) =
+            self.cached(spec, entry.min_interval).filter(|_| pass.reuse)
+        {
+            return Some(part(Outcome::Success, Some(age), Some((data, charge))));
         }
         let cx = DynCx {
             client: &self.client,
@@ -350,13 +358,16 @@ impl Scraper {
             target: &self.target,
             options: &self.options,
         };
-        match deadline.within(collector.fetch(cx)).await {
+        // What the fetch's calls parsed stays charged to the memory budget while its data lives.
+        let charge = shared.charge().child();
+        match deadline.within(charge.keeping(collector.fetch(cx))).await {
             Some(Ok(data)) => {
                 let fresh = (!entry.min_interval.is_zero()).then(|| {
-                    lock(&self.cache).insert(spec.name, (Instant::now(), Arc::clone(&data)));
+                    let entry = (Instant::now(), Arc::clone(&data), charge.clone());
+                    lock(&self.cache).insert(spec.name, entry);
                     Duration::ZERO
                 });
-                Some(part(Outcome::Success, fresh, Some(data)))
+                Some(part(Outcome::Success, fresh, Some((data, charge))))
             }
             Some(Err(CollectError::NotApplicable { why })) => {
                 Some(part(Outcome::NotApplicable(Some(why)), None, None))
@@ -366,15 +377,15 @@ impl Scraper {
         }
     }
 
-    /// Data of `spec` fetched less than `interval` ago, with its age.
-    fn cached(&self, spec: &Spec, interval: Duration) -> Option<(Duration, AnyData)> {
+    /// Data of `spec` fetched less than `interval` ago, with its age and charge.
+    fn cached(&self, spec: &Spec, interval: Duration) -> Option<(Duration, AnyData, Charge)> {
         if interval.is_zero() {
             return None;
         }
         let cache = lock(&self.cache);
-        let (at, data) = cache.get(spec.name)?;
+        let (at, data, charge) = cache.get(spec.name)?;
         let age = at.elapsed();
-        (age < interval).then(|| (age, Arc::clone(data)))
+        (age < interval).then(|| (age, Arc::clone(data), charge.clone()))
     }
 
     /// Logs a collector's failure once when it starts failing and once when it recovers, and
@@ -435,15 +446,17 @@ impl Scraper {
     }
 }
 
-/// One collector's part of a snapshot: its report, and what its data has to say.
+/// One collector's part of a snapshot: its report, and what its data (fetched with its
+/// charge) has to say.
 fn new_part(
     collector: &'static dyn DynCollect,
     settings: &dyn AnySettings,
     started: Instant,
     outcome: Outcome,
     cached: Option<Duration>,
-    data: Option<AnyData>,
+    fetched: Option<(AnyData, Charge)>,
 ) -> Part {
+    let (data, charge) = fetched.unzip();
     let warning = data.as_deref().and_then(|d| collector.warning(d, settings));
     let details = data
         .as_deref()
@@ -458,6 +471,7 @@ fn new_part(
         },
         collector,
         data,
+        charge: charge.unwrap_or_default(),
         warning,
         details,
     }

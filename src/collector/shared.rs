@@ -8,31 +8,44 @@ use tokio::sync::OnceCell;
 
 use super::target::SessionData;
 use crate::technitium::types::{self, DashboardStats};
-use crate::technitium::{ApiError, Client, Window};
+use crate::technitium::{ApiError, Charge, Client, Window};
 
 /// One memoised call: made once, its result shared.
 type Memo<T> = Arc<OnceCell<Result<Arc<T>, ApiError>>>;
 
 /// Per-scrape memo of API calls several collectors need: each is made at most once per scrape,
-/// whoever asks first (the others wait for it).
+/// whoever asks first (the others wait for it). What these calls parsed stays charged to the
+/// memory budget in the scrape's charge, which every collector's charge keeps alive (a
+/// collector that failed after another took the data must not take the charge with it).
 #[derive(Debug)]
 pub struct SharedCalls<'a> {
     client: &'a Client,
     session: Option<&'a SessionData>,
+    charge: Charge,
     stats: Mutex<HashMap<Window, Memo<DashboardStats>>>,
     settings: Memo<types::Settings>,
     metrics: Memo<types::MetricsJson>,
 }
 
 impl<'a> SharedCalls<'a> {
-    pub(super) fn new(client: &'a Client, session: Option<&'a SessionData>) -> Self {
+    pub(super) fn new(
+        client: &'a Client,
+        session: Option<&'a SessionData>,
+        charge: Charge,
+    ) -> Self {
         Self {
             client,
             session,
+            charge,
             stats: Mutex::new(HashMap::new()),
             settings: Memo::default(),
             metrics: Memo::default(),
         }
+    }
+
+    /// The scrape's charge, which the shared calls keep what they parsed in.
+    pub(super) fn charge(&self) -> &Charge {
+        &self.charge
     }
 
     /// `settings/get` (only the fields the collectors use are parsed; its secrets never are).
@@ -41,7 +54,10 @@ impl<'a> SharedCalls<'a> {
     /// The call's error.
     pub async fn settings(&self) -> Result<Arc<types::Settings>, ApiError> {
         self.settings
-            .get_or_init(|| async { self.client.settings().await.map(Arc::new) })
+            .get_or_init(|| {
+                self.charge
+                    .keeping(async { self.client.settings().await.map(Arc::new) })
+            })
             .await
             .clone()
     }
@@ -64,9 +80,12 @@ impl<'a> SharedCalls<'a> {
     pub async fn stats(&self, window: Window) -> Result<Arc<DashboardStats>, ApiError> {
         let cell = Arc::clone(lock(&self.stats).entry(window).or_default());
         let full = self.session.is_some_and(|s| s.at_least(14));
-        cell.get_or_init(|| async move { self.client.stats(window, full).await.map(Arc::new) })
-            .await
-            .clone()
+        cell.get_or_init(|| {
+            self.charge
+                .keeping(async move { self.client.stats(window, full).await.map(Arc::new) })
+        })
+        .await
+        .clone()
     }
 }
 

@@ -12,7 +12,7 @@ use super::error::CollectError;
 use super::registry::SESSION;
 use super::spec::Spec;
 use super::target::SessionData;
-use crate::technitium::{ApiError, Section};
+use crate::technitium::{ApiError, Charge, Section};
 
 /// How one collector ended in this scrape.
 #[derive(Debug, Clone)]
@@ -89,6 +89,9 @@ pub struct Part {
     pub report: CollectorReport,
     pub(crate) collector: &'static dyn DynCollect,
     pub(crate) data: Option<AnyData>,
+    /// The memory budget `data` holds (its answers' bytes and what they parsed into), given
+    /// back when the last clone of the part (and of a cached copy) is dropped.
+    pub(crate) charge: Charge,
     /// What the collector wants people to know about its data.
     pub warning: Option<Warning>,
     /// What the collector checked, one row each (for `check`).
@@ -119,6 +122,9 @@ pub struct Snapshot {
     /// Age of the oldest reused part, when a collector has a minimum interval (0 when every
     /// part was fetched for this scrape); `None` when no collector has one.
     pub cache_age: Option<Duration>,
+    /// The memory budget the session's answer and the calls collectors shared hold; each part
+    /// holds its own (and keeps this one alive).
+    pub charge: Charge,
 }
 
 impl Snapshot {
@@ -136,6 +142,7 @@ impl Snapshot {
             parts: Vec::new(),
             duration,
             cache_age: None,
+            charge: Charge::default(),
         }
     }
 
@@ -166,6 +173,12 @@ impl Snapshot {
     #[must_use]
     pub fn part(&self, name: &str) -> Option<&Part> {
         self.parts.iter().find(|p| p.report.name() == name)
+    }
+
+    /// Bytes of the memory budget this snapshot's answers hold: the session's and every part's.
+    #[must_use]
+    pub fn held_bytes(&self) -> u64 {
+        self.charge.bytes() + self.parts.iter().map(|p| p.charge.bytes()).sum::<u64>()
     }
 
     /// Collector `C`'s data, when it ran and succeeded.

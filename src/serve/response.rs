@@ -12,11 +12,12 @@ use hyper::body::{Bytes, Frame};
 use hyper::header::{self, HeaderValue};
 
 use super::metrics::SelfMetrics;
-use crate::collector::{Snapshot, encoder_for, estimated_size, lock, write_families_waited};
+use crate::collector::{Snapshot, encoder_for, lock, may_exceed, write_families_waited};
 use crate::exposition::{Encoder, ExpositionFormat, Sink};
 
-/// Expositions expected to be larger than this (about 2 500 zones) are streamed in pieces
-/// instead of being built whole: a 100 000-zone exposition is about 42 MB of text.
+/// Expositions that may be larger than this (about 2 500 zones, or answers holding as much)
+/// are streamed in pieces instead of being built whole: a 100 000-zone exposition is about
+/// 42 MB of text.
 const STREAM_ABOVE: usize = 1024 * 1024;
 /// Size of one streamed piece (before compression).
 const STREAM_PIECE: usize = 256 * 1024;
@@ -59,7 +60,7 @@ pub(super) struct Exposition {
 impl Exposition {
     /// The response: whole, or streamed for a large exposition.
     pub(super) fn respond(self) -> Response<ResponseBody> {
-        if estimated_size(&self.snapshot) > STREAM_ABOVE {
+        if may_exceed(&self.snapshot, STREAM_ABOVE) {
             return self.streamed();
         }
         let mut enc = encoder_for(&self.snapshot, self.format);

@@ -401,8 +401,9 @@ impl Client {
         self.auth.get(&self.up, endpoint, params).await
     }
 
-    /// Decodes a response body exactly as an API call does (envelope, `status`, payload): the
-    /// entry point of the fuzz targets (`fuzz/`), not otherwise needed outside this module.
+    /// Decodes a response body exactly as an API call does (envelope, `status`, payload, what
+    /// its lists parse into counted against the client's budget): the entry point of the fuzz
+    /// targets (`fuzz/`), not otherwise needed outside this module.
     ///
     /// # Errors
     /// As an API call's decoding step.
@@ -412,7 +413,9 @@ impl Client {
         endpoint: Endpoint,
         body: &[u8],
     ) -> Result<T, ApiError> {
-        self.up.decode(endpoint, body)
+        self.up
+            .decode_metered(endpoint, body)
+            .map(|(value, _)| value)
     }
 }
 

@@ -142,6 +142,18 @@ pub enum ApiError {
         /// The budget in bytes.
         budget: u64,
     },
+    /// What a body parses into would exceed what is left of the exporter's memory budget.
+    #[error("{server} answered {endpoint} with lists that parse into more than the {} left of the exporter's memory budget of {}; if the server really has that much, raise --technitium.max-response-size (the budget is twice it), or scrape fewer windows or targets at once", bytesize::ByteSize(*.room), bytesize::ByteSize(*.budget))]
+    TooMuchData {
+        /// Base URL of the server.
+        server: String,
+        /// API path.
+        endpoint: &'static str,
+        /// Bytes of the budget that were left for what the body parses into.
+        room: u64,
+        /// The budget in bytes.
+        budget: u64,
+    },
     /// `status: error` with "Access was denied.".
     #[error(
         "the token may not read {endpoint} on {server} (access denied): grant {} to the token's user under Administration → Groups",
@@ -271,6 +283,7 @@ impl ApiError {
             Self::BadResponse { .. }
             | Self::TooLarge { .. }
             | Self::OverBudget { .. }
+            | Self::TooMuchData { .. }
             | Self::Internal { .. }
             | Self::WrongNode { .. } => Reason::BadResponse,
             Self::PermissionDenied { .. }

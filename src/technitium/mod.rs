@@ -2,11 +2,14 @@
 //!
 //! This is the library's HTTP layer: it knows nothing of the command line or of metrics. Its
 //! files, each using only the ones listed before it (this file only re-exports them):
-//! - [`section`], [`secret`], [`types`], [`range`]: permission sections, the token, the API's
-//!   shapes, the only range a `type=Custom` call can ask for (upstream #1975);
+//! - [`section`], [`secret`], [`range`]: permission sections, the token, the only range a
+//!   `type=Custom` call can ask for (upstream #1975);
+//! - [`budget`]: the memory budget shared by a process's calls (bodies being read, and what
+//!   they parsed into while a scrape keeps it);
+//! - [`meter`]: what an answer's lists parse into, counted as they are parsed;
+//! - [`types`]: the API's shapes (their lists parsed through `meter`);
 //! - [`endpoints`]: the allowlist, one row per endpoint (path, parameters, permission section);
 //! - [`error`]: [`ApiError`], one message per way a call fails;
-//! - [`budget`]: the response-body memory budget shared by a process's calls;
 //! - [`local_file`]: the config, token and CA files, read bounded (regular files only, a size
 //!   cap, a timeout);
 //! - [`redact`]: what text about a server may leave the client (token removed, short lines);
@@ -32,6 +35,7 @@ pub mod client;
 pub mod endpoints;
 pub mod error;
 pub mod local_file;
+pub mod meter;
 pub mod observe;
 pub mod range;
 pub mod redact;
@@ -41,7 +45,7 @@ pub mod transport;
 pub mod types;
 
 pub use auth::AuthMode;
-pub use budget::ResponseBudget;
+pub use budget::{Charge, ResponseBudget};
 pub use client::{Client, ClientConfig};
 pub use endpoints::{Endpoint, Payload, TopKind, Window};
 pub use error::{ApiError, Reason};

@@ -21,10 +21,11 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::budget::{Held, ResponseBudget};
+use super::budget::{Charge, Held, ResponseBudget};
 use super::endpoints::{Endpoint, Payload};
 use super::error::ApiError;
 use super::local_file;
+use super::meter;
 pub(super) use super::observe::Carrier;
 use super::observe::{Call, CallEnd, RequestObserver, notify};
 use super::redact::{Redactor, display_base, shorten};
@@ -118,10 +119,13 @@ pub fn http_client(
         .map_err(|e| ClientBuildError::Build(e.without_url().to_string()))
 }
 
+/// Body length past which a body of unknown length is given a buffer of the whole size cap.
+const WHOLE_CAP_PAST: u64 = 1024 * 1024;
+
 /// A response body and the budget it holds until it is parsed.
 struct HeldBody {
     bytes: Vec<u8>,
-    _held: Held,
+    held: Held,
 }
 
 /// One server as a call reaches it: the HTTP client, the URL and node, the token, the limits and
@@ -245,7 +249,7 @@ impl Upstream {
                 proxy: self.proxy.clone(),
             }),
         };
-        let result = result.and_then(|body| self.decode(endpoint, &body.bytes));
+        let result = result.and_then(|body| self.decode_held(endpoint, body));
         watch.report(match &result {
             Ok(_) => CallEnd::Success,
             Err(e) => CallEnd::Failed(e),
@@ -376,10 +380,21 @@ impl Upstream {
             if !held.grow_to(len) {
                 return Err(self.over_budget(endpoint));
             }
+            if bytes.capacity() - bytes.len() < chunk.len() && len >= WHOLE_CAP_PAST {
+                // A large body of unknown length gets a buffer of the whole size cap at once
+                // instead of doubling: the allocator maps a buffer that large straight from the
+                // system, its untouched pages take no memory, it is never copied again as it
+                // grows, and it goes back to the system when dropped. Doubling left the old
+                // copies behind in the heap (hostile answers peaked up to 60 MiB higher). Where
+                // the system refuses that much address space (strict overcommit), the buffer
+                // grows as before instead of aborting the process.
+                let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+                let _ = bytes.try_reserve_exact(cap.saturating_sub(bytes.len()));
+            }
             bytes.extend_from_slice(&chunk);
             wire.bytes = len;
         }
-        Ok(HeldBody { bytes, _held: held })
+        Ok(HeldBody { bytes, held })
     }
 
     fn over_budget(&self, endpoint: Endpoint) -> ApiError {
@@ -435,12 +450,51 @@ impl Upstream {
         shorten(&self.redactor.clean(raw))
     }
 
-    /// Decodes a body: the envelope, the node check, then the status and payload.
-    pub(super) fn decode<T: DeserializeOwned>(
+    /// Decodes a body read under the budget. What it parses into is counted as it is parsed
+    /// ([`Upstream::decode_metered`]); then the body is freed, and its bytes and the parsed
+    /// data's stay held in the charge of the fetch that made the call ([`Charge::keep`]),
+    /// for as long as the data lives: the body's bytes stand for the parsed strings, which
+    /// are never longer than the text they came from.
+    fn decode_held<T: DeserializeOwned>(
+        &self,
+        endpoint: Endpoint,
+        body: HeldBody,
+    ) -> Result<T, ApiError> {
+        let HeldBody { bytes, mut held } = body;
+        let (value, parsed) = self.decode_metered(endpoint, &bytes)?;
+        let total = (bytes.len() as u64).saturating_add(parsed);
+        drop(bytes);
+        // The meter's room was what the budget had left, so this only fails when another
+        // thread took budget meanwhile.
+        if !held.grow_to(total) {
+            return Err(self.over_budget(endpoint));
+        }
+        Charge::keep(held);
+        Ok(value)
+    }
+
+    /// [`Upstream::decode`], with what the body's lists parse into counted (`meter.rs`) against
+    /// what the budget has left; returns the value and the bytes counted.
+    pub(super) fn decode_metered<T: DeserializeOwned>(
         &self,
         endpoint: Endpoint,
         body: &[u8],
-    ) -> Result<T, ApiError> {
+    ) -> Result<(T, u64), ApiError> {
+        let room = self.budget.available();
+        let (result, measured) = meter::measure(room, || self.decode(endpoint, body));
+        if measured.exceeded {
+            return Err(ApiError::TooMuchData {
+                server: self.server.clone(),
+                endpoint: endpoint.path(),
+                room,
+                budget: self.budget.bytes(),
+            });
+        }
+        result.map(|value| (value, measured.used))
+    }
+
+    /// Decodes a body: the envelope, the node check, then the status and payload.
+    fn decode<T: DeserializeOwned>(&self, endpoint: Endpoint, body: &[u8]) -> Result<T, ApiError> {
         let server = self.server.clone();
         let path = endpoint.path();
         let envelope: Envelope<T> =

@@ -7,10 +7,17 @@
 //!
 //! Fields the server writes only in some versions or states are `Option`s: an absent field gives
 //! an absent series, never a made-up zero.
+//!
+//! Every list and map is parsed through `meter.rs` (`deserialize_with = "metered…"`), which
+//! counts what it holds against the memory budget as it is parsed, and its element type says
+//! what it owns ([`Footprint`]). No `flatten` when parsing: it would buffer every unknown field's
+//! value (however large) into an intermediate tree before parsing it.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use super::meter::{Footprint, metered, metered_map, metered_option};
 
 /// Every response: the status, the server's message for a non-ok status, and the payload.
 ///
@@ -117,10 +124,15 @@ pub struct SessionInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_domain: Option<String>,
     /// v14+, when clustered: every node as this node sees it (the docs call it `nodes`).
-    #[serde(default, alias = "nodes", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "nodes",
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_nodes: Option<Vec<ClusterNode>>,
     /// Permission section name → flags, in the server's order.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered_map")]
     pub permissions: Permissions,
 }
 
@@ -195,7 +207,12 @@ pub struct ClusterState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_domain: Option<String>,
     /// Every node as this server sees it (the docs call it `nodes`).
-    #[serde(default, alias = "nodes", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "nodes",
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cluster_nodes: Option<Vec<ClusterNode>>,
 }
 
@@ -285,10 +302,10 @@ pub struct DashboardStats {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct MainChartData {
     /// Bucket end times, oldest first.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered")]
     pub labels: Vec<String>,
     /// One dataset per series.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered")]
     pub datasets: Vec<NamedDataset>,
 }
 
@@ -310,13 +327,13 @@ pub struct NamedDataset {
     #[serde(default)]
     pub label: String,
     /// One number per bucket.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered")]
     pub data: Vec<serde_json::Number>,
 }
 
 /// `stats` of `stats/get`: window sums (`total*`) and live, unwindowed gauges.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "StatsWire")]
 #[allow(missing_docs)]
 pub struct Stats {
     #[serde(flatten)]
@@ -335,14 +352,64 @@ pub struct Stats {
     pub block_list_zones: Option<u64>,
 }
 
+/// [`Stats`] as it is parsed: every field at one level, so no `flatten` buffers what the
+/// server sends beside them.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StatsWire {
+    total_queries: Option<u64>,
+    total_no_error: Option<u64>,
+    total_server_failure: Option<u64>,
+    total_nx_domain: Option<u64>,
+    total_refused: Option<u64>,
+    total_authoritative: Option<u64>,
+    total_recursive: Option<u64>,
+    total_cached: Option<u64>,
+    total_blocked: Option<u64>,
+    total_dropped: Option<u64>,
+    total_clients: Option<u64>,
+    zones: Option<u64>,
+    cached_entries: Option<u64>,
+    allowed_zones: Option<u64>,
+    blocked_zones: Option<u64>,
+    allow_list_zones: Option<u64>,
+    block_list_zones: Option<u64>,
+}
+
+impl From<StatsWire> for Stats {
+    fn from(w: StatsWire) -> Self {
+        Self {
+            totals: QueryTotals {
+                total_queries: w.total_queries,
+                total_no_error: w.total_no_error,
+                total_server_failure: w.total_server_failure,
+                total_nx_domain: w.total_nx_domain,
+                total_refused: w.total_refused,
+                total_authoritative: w.total_authoritative,
+                total_recursive: w.total_recursive,
+                total_cached: w.total_cached,
+                total_blocked: w.total_blocked,
+                total_dropped: w.total_dropped,
+                total_clients: w.total_clients,
+            },
+            zones: w.zones,
+            cached_entries: w.cached_entries,
+            allowed_zones: w.allowed_zones,
+            blocked_zones: w.blocked_zones,
+            allow_list_zones: w.allow_list_zones,
+            block_list_zones: w.block_list_zones,
+        }
+    }
+}
+
 /// A chart as the web console draws it: parallel `labels` and `datasets[0].data`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ChartData {
     /// Row names.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered")]
     pub labels: Vec<String>,
     /// Only the first dataset is used.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered")]
     pub datasets: Vec<Dataset>,
 }
 
@@ -361,7 +428,7 @@ impl ChartData {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Dataset {
     /// Numbers aligned with the chart's labels.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "metered")]
     pub data: Vec<serde_json::Number>,
 }
 
@@ -370,11 +437,23 @@ pub struct Dataset {
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct TopStats {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub top_clients: Option<Vec<TopEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub top_domains: Option<Vec<TopEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub top_blocked_domains: Option<Vec<TopEntry>>,
 }
 
@@ -394,6 +473,7 @@ pub struct TopEntry {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct ZoneList {
     /// Every zone the token may view.
+    #[serde(deserialize_with = "metered")]
     pub zones: Vec<Zone>,
 }
 
@@ -443,6 +523,7 @@ pub struct Zone {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct DhcpScopes {
     /// Every scope, sorted by name.
+    #[serde(deserialize_with = "metered")]
     pub scopes: Vec<DhcpScope>,
 }
 
@@ -473,6 +554,7 @@ impl DhcpScope {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct DhcpLeases {
     /// Leases of every scope.
+    #[serde(deserialize_with = "metered")]
     pub leases: Vec<DhcpLease>,
 }
 
@@ -509,7 +591,11 @@ pub struct Settings {
     )]
     pub block_list_next_updated_on: Option<Timestamp>,
     /// Forwarder addresses as configured (`null` when none): the `forwarders` collector's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forwarders: Option<Vec<String>>,
     /// `Udp`, `Tcp`, `Tls`, `Https` or `Quic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -555,7 +641,11 @@ pub struct ServerStatus {
 #[serde(rename_all = "camelCase")]
 pub struct ForwarderConfig {
     /// Forwarder addresses as configured (`null` when none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "metered_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forwarders: Option<Vec<String>>,
     /// `Udp`, `Tcp`, `Tls`, `Https` or `Quic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -613,6 +703,63 @@ pub struct ResolveMetadata {
     pub round_trip_time: Option<String>,
 }
 
+// What each element of a metered list owns beyond its own size (`meter.rs`): its strings. A
+// string field added to one of these types is added here; lists inside an element are metered
+// themselves and not counted again.
+
+impl Footprint for ClusterNode {
+    fn heap_bytes(&self) -> usize {
+        self.name.heap_bytes()
+            + self.url.heap_bytes()
+            + self.node_type.heap_bytes()
+            + self.state.heap_bytes()
+    }
+}
+
+impl Footprint for Permission {
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+}
+
+impl Footprint for NamedDataset {
+    fn heap_bytes(&self) -> usize {
+        self.label.heap_bytes()
+    }
+}
+
+impl Footprint for Dataset {
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+}
+
+impl Footprint for TopEntry {
+    fn heap_bytes(&self) -> usize {
+        self.name.heap_bytes() + self.domain.heap_bytes()
+    }
+}
+
+impl Footprint for Zone {
+    fn heap_bytes(&self) -> usize {
+        self.name.heap_bytes() + self.zone_type.heap_bytes() + self.dnssec_status.heap_bytes()
+    }
+}
+
+impl Footprint for DhcpScope {
+    fn heap_bytes(&self) -> usize {
+        self.name.heap_bytes()
+            + self.starting_address.heap_bytes()
+            + self.ending_address.heap_bytes()
+    }
+}
+
+impl Footprint for DhcpLease {
+    fn heap_bytes(&self) -> usize {
+        self.scope.heap_bytes() + self.lease_type.heap_bytes() + self.address.heap_bytes()
+    }
+}
+
 /// Parses "Major.Minor[.Build...]" into `(major, minor)`.
 #[must_use]
 pub fn parse_version(v: &str) -> Option<(u32, u32)> {
@@ -625,6 +772,39 @@ pub fn parse_version(v: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every list or map a response type holds is parsed through `meter.rs`, so what it parses
+    /// into counts against the memory budget: a field added without it fails here.
+    #[test]
+    fn every_list_and_map_is_metered() {
+        let source = include_str!("types.rs");
+        let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let mut since_last_field = String::new();
+        let mut lists = 0;
+        for line in code.lines().map(str::trim) {
+            let is_field = line.starts_with("pub ") && line.ends_with(',') && line.contains(": ");
+            if is_field
+                && ["Vec<", "Map<", "Permissions"]
+                    .iter()
+                    .any(|t| line.contains(t))
+            {
+                lists += 1;
+                assert!(
+                    since_last_field.contains("metered"),
+                    "{line} is not metered"
+                );
+            }
+            if is_field || line.ends_with('{') {
+                since_last_field.clear();
+            } else {
+                since_last_field.push_str(line);
+            }
+        }
+        assert!(
+            lists >= 17,
+            "{lists} lists found: the scan no longer reads this file"
+        );
+    }
 
     #[test]
     fn timestamps_parse_leniently() {

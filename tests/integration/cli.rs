@@ -172,6 +172,94 @@ fn scrape_demo_openmetrics_ends_with_eof() {
     assert!(r.stdout.contains("\ntechnitium_queries_total "));
 }
 
+/// A scrape whose exposition may be large is printed in pieces as it is rendered, never whole
+/// (its text can be larger than the answers it came from): the pieces make the same text as a
+/// whole render, in every format; `textfile` writes its file the same way.
+#[tokio::test]
+async fn a_large_scrape_is_printed_in_pieces_with_the_same_content() {
+    use technitium_exporter::collector::{Given, Options, Scraper, encode};
+    use technitium_exporter::demo::{DemoVersion, start};
+    use technitium_exporter::exposition::ExpositionFormat;
+    use technitium_exporter::technitium::{AuthMode, Client, ClientConfig};
+    // 5 000 zones is above the size printed whole (1 MiB, about 2 500 zones).
+    let zones = 5000;
+    let zone_info = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("technitium_zone_info{"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let demo = start(DemoVersion::V15_2, zones).await.unwrap();
+    let client = Client::new(&ClientConfig {
+        url: demo.url.clone(),
+        token: Some(demo.token.clone()),
+        auth: AuthMode::Auto,
+        timeout: Duration::from_secs(30),
+        max_response_size: 64 * 1024 * 1024,
+        ca_file: None,
+        extra_ca_pem: None,
+        insecure_skip_verify: false,
+    })
+    .unwrap();
+    let mut options = Options::default();
+    options
+        .set_option("zones", "limit", Given::one("0", "test"))
+        .unwrap();
+    let snapshot = Scraper::new(client, options)
+        .collect(tokio::time::Instant::now() + Duration::from_secs(30))
+        .await;
+    let whole = encode(&snapshot, ExpositionFormat::Text);
+    assert_eq!(zone_info(&whole).len(), zones);
+
+    let scrape = |format: &str| {
+        run(exporter().args([
+            "scrape",
+            "--demo",
+            "--demo.zones",
+            "5000",
+            "--collector.zones.limit",
+            "0",
+            "--format",
+            format,
+        ]))
+    };
+    let text = scrape("text");
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    assert_eq!(zone_info(&text.stdout), zone_info(&whole));
+    assert!(text.stdout.starts_with("# HELP technitium_up "));
+    assert!(text.stdout.ends_with('\n'));
+    assert_eq!(
+        text.stdout
+            .matches("# TYPE technitium_zone_info gauge\n")
+            .count(),
+        1
+    );
+    let om = scrape("openmetrics");
+    assert!(om.stdout.ends_with("# EOF\n"), "{}", om.stderr);
+    assert_eq!(om.stdout.matches("# EOF").count(), 1);
+    assert_eq!(zone_info(&om.stdout), zone_info(&whole));
+    let json = scrape("json");
+    let families: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let info = families
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "technitium_zone_info")
+        .unwrap();
+    assert_eq!(info["samples"].as_array().map(Vec::len), Some(zones));
+
+    // `textfile` writes its temp file in pieces the same way.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(exporter()
+        .args(["textfile", "--demo", "--demo.zones", "5000"])
+        .args(["--collector.zones.limit", "0", "--output.dir"])
+        .arg(dir.path()));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let written = std::fs::read_to_string(dir.path().join("technitium.prom")).unwrap();
+    assert_eq!(zone_info(&written), zone_info(&whole));
+    assert!(written.starts_with("# HELP technitium_up ") && written.ends_with('\n'));
+}
+
 #[test]
 fn scrape_demo_with_every_collector() {
     let r = run(exporter().args([

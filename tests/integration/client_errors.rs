@@ -7,12 +7,12 @@ use std::time::Duration;
 use crate::common::{
     PRIORITY_OVERRIDE, Raw, TOKEN, Version, client_config, collect, collector, default_options,
     fixture, http_head_and_body, json, mount_fixtures, override_endpoint, raw_server, refused_port,
-    sample, start_mock, text,
+    sample, set, start_mock, text,
 };
 use technitium_exporter::collector::{Outcome, Snapshot};
 use technitium_exporter::exposition::ExpositionFormat;
 use technitium_exporter::technitium::{AuthMode, ClientConfig, Endpoint};
-use wiremock::matchers::any;
+use wiremock::matchers::{any, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Everything a person or a scraper could see of a snapshot, in one string.
@@ -464,6 +464,109 @@ async fn responses_read_at_once_stay_within_the_memory_budget() {
     assert!(client.session().await.is_ok());
 }
 
+/// Regression (issue 21, item 12): what bodies parse into was not bounded, only the bodies. A
+/// zones/list of 40 000 one-letter zones is a body of under 1 MiB, far within the size cap,
+/// that parses into more than 8 MiB (each zone a struct of about 130 bytes and two heap
+/// strings, in a list that doubles as it grows). The lists now count against the budget as
+/// they are parsed: with a 4 MiB budget the zones collector fails with `bad_response` and a
+/// message that says what to do, while the rest of the scrape stands; what the scrape's
+/// answers parsed into stays charged while the snapshot lives, and comes back once it is
+/// dropped. With room for it, the same list parses, and is charged for more than its body.
+#[tokio::test]
+async fn what_answers_parse_into_counts_against_the_memory_budget() {
+    use technitium_exporter::collector::{CollectError, Scraper};
+    use technitium_exporter::technitium::{Client, ResponseBudget};
+    let server = start_mock(Version::V15_2).await;
+    let zones = 40_000;
+    let body = format!(
+        r#"{{"status":"ok","response":{{"zones":[{}{{"name":"a","type":"b"}}]}}}}"#,
+        r#"{"name":"a","type":"b"},"#.repeat(zones - 1)
+    );
+    assert!(body.len() < 1 << 20);
+    override_endpoint(&server, Endpoint::ZonesList, json(body.clone())).await;
+    let scraper = |budget: &ResponseBudget| {
+        let client = Client::new(&client_config(&server.uri())).unwrap();
+        Scraper::new(client.with_budget(budget.clone()), default_options())
+    };
+
+    let budget = ResponseBudget::new(4 << 20);
+    let small = scraper(&budget);
+    let snapshot = collect(&small, Duration::from_secs(5)).await;
+    assert!(snapshot.up());
+    let Some(Outcome::Failed(CollectError::Api(e))) =
+        snapshot.report("zones").map(|r| r.outcome.clone())
+    else {
+        panic!("zones did not fail: {:?}", snapshot.report("zones"));
+    };
+    assert_eq!(e.reason().as_str(), "bad_response");
+    let message = e.to_string();
+    assert!(
+        message.contains("/api/zones/list with lists that parse into more than the")
+            && message.contains("left of the exporter's memory budget of 4.0 MiB")
+            && message.contains("raise --technitium.max-response-size"),
+        "{message}"
+    );
+    for other in ["lifetime", "dashboard", "dhcp"] {
+        let outcome = snapshot.report(other).map(|r| r.outcome.clone());
+        assert!(
+            matches!(outcome, Some(Outcome::Success)),
+            "{other}: {outcome:?}"
+        );
+    }
+    // Everything the budget lacks is what the snapshot's answers hold, until it is dropped.
+    let held = snapshot.held_bytes();
+    assert!(held > 0);
+    assert_eq!(budget.available(), budget.bytes() - held);
+    drop(snapshot);
+    // The security collector's data stays cached for its minimum interval (5 min), with its
+    // charge and the scrape's it may have taken data from, until the scraper lets it go.
+    assert!(budget.available() < budget.bytes());
+    drop(small);
+    assert_eq!(budget.available(), budget.bytes());
+
+    let budget = ResponseBudget::new(64 << 20);
+    let roomy = scraper(&budget);
+    let snapshot = collect(&roomy, Duration::from_secs(5)).await;
+    let outcome = snapshot.report("zones").map(|r| r.outcome.clone());
+    assert!(matches!(outcome, Some(Outcome::Success)), "{outcome:?}");
+    // The body, the zones' slots and their two strings each.
+    let parsed = (zones * (100 + 2 * 32)) as u64;
+    assert!(snapshot.held_bytes() > body.len() as u64 + parsed);
+    assert_eq!(budget.available(), budget.bytes() - snapshot.held_bytes());
+    drop((snapshot, roomy));
+    assert_eq!(budget.available(), budget.bytes());
+
+    // A call collectors share stays charged to the scrape, not to the collector that made it:
+    // the dashboard makes the LastHour call the counters also read, then fails on its second
+    // window (too much data); the LastHour answer is still in use, and still charged.
+    let labels = format!(
+        r#"{{"status":"ok","response":{{"stats":{{}},"mainChartData":{{"labels":[{}"a"]}}}}}}"#,
+        r#""a","#.repeat(250_000)
+    );
+    Mock::given(path(Endpoint::StatsGet.path()))
+        .and(query_param("type", "LastDay"))
+        .respond_with(json(labels))
+        .with_priority(PRIORITY_OVERRIDE)
+        .mount(&server)
+        .await;
+    let mut options = default_options();
+    set(&mut options, "dashboard", "window", "last_hour,last_day");
+    let budget = ResponseBudget::new(4 << 20);
+    let client = Client::new(&client_config(&server.uri())).unwrap();
+    let shared = Scraper::new(client.with_budget(budget.clone()), options);
+    let snapshot = collect(&shared, Duration::from_secs(5)).await;
+    let outcome = |name| snapshot.report(name).map(|r| r.outcome.clone());
+    let failed = outcome("dashboard");
+    assert!(
+        matches!(&failed, Some(Outcome::Failed(CollectError::Api(e))) if e.to_string().contains("/api/dashboard/stats/get with lists that parse into more than")),
+        "{failed:?}"
+    );
+    assert!(matches!(outcome("counters"), Some(Outcome::Success)));
+    let last_hour = fixture(Version::V15_2, "dashboard_stats_get_LastHour.json").len();
+    assert!(snapshot.charge.bytes() > last_hour as u64);
+    assert_eq!(budget.available(), budget.bytes() - snapshot.held_bytes());
+}
+
 /// Broken answers the recorded fixtures never show, for the session and for every data endpoint:
 /// deeply nested JSON, numbers out of range, invalid UTF-8, an unknown status, a wrong type, a
 /// null payload. Never a panic: the session's failure is `up 0` with a reason; a data endpoint's
@@ -551,4 +654,48 @@ async fn hostile_answers_on_every_endpoint_fail_only_what_they_touch() {
             assert!(text.contains("technitium_up 1\n"));
         }
     }
+}
+
+/// An honest large server fits the default budget with room to spare: a 100 000-zone scrape
+/// (the demo's, v15.2, default collectors) succeeds with a client's own default budget
+/// (`ResponseBudget::MIN`, 128 MiB, with the default 64 MiB response size), and what its answers
+/// hold while the snapshot lives (about 44 MiB: the zone list's body and what it parsed into)
+/// is less than half of it, so `serve` can scrape two such targets at once.
+#[tokio::test]
+async fn a_100k_zone_scrape_fits_the_default_budget_twice() {
+    use technitium_exporter::collector::Scraper;
+    use technitium_exporter::demo::{DemoVersion, start};
+    use technitium_exporter::technitium::{AuthMode, Client, ClientConfig, ResponseBudget};
+    let demo = start(DemoVersion::V15_2, 100_000).await.unwrap();
+    let client = Client::new(&ClientConfig {
+        url: demo.url.clone(),
+        token: Some(demo.token.clone()),
+        auth: AuthMode::Auto,
+        timeout: Duration::from_secs(60),
+        max_response_size: 64 * 1024 * 1024,
+        ca_file: None,
+        extra_ca_pem: None,
+        insecure_skip_verify: false,
+    })
+    .unwrap();
+    let scraper = Scraper::new(client, default_options());
+    let snapshot = collect(&scraper, Duration::from_secs(60)).await;
+    for part in &snapshot.parts {
+        assert!(
+            matches!(
+                part.report.outcome,
+                Outcome::Success | Outcome::NotApplicable(_)
+            ),
+            "{}: {:?}",
+            part.report.name(),
+            part.report.outcome
+        );
+    }
+    let zones = snapshot.report("zones").map(|r| r.outcome.clone());
+    assert!(matches!(zones, Some(Outcome::Success)), "{zones:?}");
+    let held = snapshot.held_bytes();
+    assert!(
+        held > 30 << 20 && held < ResponseBudget::MIN / 2,
+        "{held} bytes held"
+    );
 }

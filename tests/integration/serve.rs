@@ -608,7 +608,8 @@ async fn large_expositions_are_streamed_with_the_same_content() {
     assert_eq!(om.matches("# EOF").count(), 1);
     assert_eq!(zone_info(&om), zone_info(&plain));
 
-    // The whole render of `scrape` has the same per-zone series.
+    // `scrape` (which prints in pieces too, as tests/integration/cli.rs checks against a whole
+    // render) has the same per-zone series.
     let out = Command::new(env!("CARGO_BIN_EXE_technitium-exporter"))
         .arg("scrape")
         .args(args)
