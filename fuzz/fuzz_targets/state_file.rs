@@ -37,6 +37,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(engine) => engine,
         Err(why) => {
             // A reason for one warning line, quoting a bounded part of the file.
+            let why = why.to_string();
             assert!(!why.contains('\n'), "{why:?}");
             assert!(why.len() < 600, "{} bytes: {why:?}", why.len());
             return;
@@ -68,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
             let n = usize::try_from(range.minutes()).expect("a range of at most 121 minutes");
             assert!(n <= 121, "{range:?}");
             let custom = CustomAnswer {
-                minutes: minutes(range.start, n),
+                minutes: minutes(range.start(), n),
                 query_types: None,
                 protocols: None,
             };
@@ -88,6 +89,7 @@ fuzz_target!(|data: &[u8]| {
         step,
         custom_call: false,
         verified: None,
+        stale: None,
     };
     let mut enc = Encoder::new(ExpositionFormat::Text);
     counters::write(&data, &mut enc);

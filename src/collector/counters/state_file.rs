@@ -292,6 +292,37 @@ pub fn load(path: &Path, url: &str, now: i64) -> Result<(Engine, Loaded), StateF
     })
 }
 
+/// Why a state file's content is not a state to continue from; each message completes "the
+/// state file PATH …" and quotes at most a few dozen characters of the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAState {
+    /// Over [`MAX_SIZE`] bytes.
+    #[error("is larger than {MAX_SIZE} bytes, so it is not one (remove it)")]
+    TooLarge,
+    /// Not the JSON of a state file: the parser's words, shortened.
+    #[error("is corrupt ({0})")]
+    Corrupt(String),
+    /// Another format or version.
+    #[error("is {format} version {version}, not {FORMAT:?} version {VERSION}")]
+    OtherFormat {
+        /// The file's format, quoted and shortened.
+        format: String,
+        /// The file's version.
+        version: u32,
+    },
+    /// The state of another target.
+    #[error("belongs to {found}, not {url} (use one --state.file per target)")]
+    OtherTarget {
+        /// The file's URL, shortened.
+        found: String,
+        /// This target's URL.
+        url: String,
+    },
+    /// A value the exporter never writes (a watermark, count, label value or name).
+    #[error("{0}")]
+    Implausible(String),
+}
+
 /// Parses and checks a state file's content for the target at `url`, `now` being this
 /// machine's clock: the engine to continue from, or why the content is not a state to continue
 /// (a phrase completing "the state file PATH …").
@@ -304,45 +335,42 @@ pub fn load(path: &Path, url: &str, now: i64) -> Result<(Engine, Loaded), StateF
 /// characters.
 ///
 /// # Errors
-/// The reason, in words for a warning; it quotes at most a few dozen characters of the file.
-pub fn parse(body: &[u8], url: &str, now: i64) -> Result<Engine, String> {
+/// [`NotAState`]: the reason, in words for a warning.
+pub fn parse(body: &[u8], url: &str, now: i64) -> Result<Engine, NotAState> {
     if body.len() as u64 > MAX_SIZE {
-        return Err(format!(
-            "is larger than {MAX_SIZE} bytes, so it is not one (remove it)"
-        ));
+        return Err(NotAState::TooLarge);
     }
     let parsed: FileBody = serde_json::from_slice(body)
-        .map_err(|e| format!("is corrupt ({})", bounded(&e.to_string(), 160)))?;
+        .map_err(|e| NotAState::Corrupt(bounded(&e.to_string(), 160)))?;
     if parsed.format != FORMAT || parsed.version != VERSION {
-        return Err(format!(
-            "is {} version {}, not {FORMAT:?} version {VERSION}",
-            shown(&parsed.format),
-            parsed.version
-        ));
+        return Err(NotAState::OtherFormat {
+            format: shown(&parsed.format),
+            version: parsed.version,
+        });
     }
     if parsed.url != url {
-        return Err(format!(
-            "belongs to {}, not {url} (use one --state.file per target)",
-            bounded(&parsed.url, 120)
-        ));
+        return Err(NotAState::OtherTarget {
+            found: bounded(&parsed.url, 120),
+            url: url.to_owned(),
+        });
     }
     check_engine(&parsed.engine, now)?;
     Ok(parsed.engine)
 }
 
-fn check_engine(engine: &Engine, now: i64) -> Result<(), String> {
+fn check_engine(engine: &Engine, now: i64) -> Result<(), NotAState> {
     if let Some(w) = engine.watermark {
         if now
             .checked_sub(w)
             .is_none_or(|d| d.abs() > MAX_WATERMARK_DISTANCE)
         {
-            return Err(format!(
+            return Err(NotAState::Implausible(format!(
                 "has a watermark ({w}, {}) more than a year from now",
                 format_label(w)
-            ));
+            )));
         }
         if w.rem_euclid(MINUTE) != 0 {
-            return Err(format!("has a watermark ({w}) that is not a whole minute"));
+            return Err(NotAState::Implausible(format!("has a watermark ({w}) that is not a whole minute")));
         }
     }
     if let Some(server) = &engine.server {
@@ -360,7 +388,7 @@ fn check_engine(engine: &Engine, now: i64) -> Result<(), String> {
     }
 }
 
-fn check_totals(t: &Totals) -> Result<(), String> {
+fn check_totals(t: &Totals) -> Result<(), NotAState> {
     check_count("query count", t.queries)?;
     check_count("missed-minute count", t.missed_minutes)?;
     check_map("rcode", &t.rcodes, RCODES.len(), |k| RCODES.contains(&k))?;
@@ -386,37 +414,37 @@ fn check_map(
     map: &std::collections::BTreeMap<String, u64>,
     max: usize,
     valid: impl Fn(&str) -> bool,
-) -> Result<(), String> {
+) -> Result<(), NotAState> {
     if map.len() > max {
-        return Err(format!(
+        return Err(NotAState::Implausible(format!(
             "has {} {what} label values, more than the {max} this exporter keeps",
             map.len()
-        ));
+        )));
     }
     for (k, v) in map {
         if !valid(k) {
-            return Err(format!(
+            return Err(NotAState::Implausible(format!(
                 "has a {what} label value this exporter never writes ({})",
                 shown(k)
-            ));
+            )));
         }
         check_count(what, *v)?;
     }
     Ok(())
 }
 
-fn check_count(what: &str, v: u64) -> Result<(), String> {
+fn check_count(what: &str, v: u64) -> Result<(), NotAState> {
     if v > MAX_COUNT {
-        return Err(format!(
+        return Err(NotAState::Implausible(format!(
             "has a {what} ({v}) above {MAX_COUNT}, which no counter of this exporter reaches"
-        ));
+        )));
     }
     Ok(())
 }
 
-fn check_name(what: &str, name: &str) -> Result<(), String> {
+fn check_name(what: &str, name: &str) -> Result<(), NotAState> {
     if name.is_empty() || name.len() > MAX_SERVER_NAME || name.chars().any(char::is_control) {
-        return Err(format!("has a {what} that is not one ({})", shown(name)));
+        return Err(NotAState::Implausible(format!("has a {what} that is not one ({})", shown(name))));
     }
     Ok(())
 }
@@ -565,7 +593,7 @@ mod tests {
 
     fn discarded(body: &str) -> String {
         match parse(body.as_bytes(), URL, NOW) {
-            Err(why) => why,
+            Err(why) => why.to_string(),
             Ok(e) => panic!("accepted {body}: {e:?}"),
         }
     }
@@ -781,7 +809,7 @@ mod tests {
             format!("{{\"fo{key}rmat\": 1}}"),
             format!("{{\"format\": \"{key}\", \"version\": 1, \"url\": \"\", \"engine\": {{}}}}"),
         ] {
-            let why = parse(body.as_bytes(), URL, NOW).unwrap_err();
+            let why = parse(body.as_bytes(), URL, NOW).unwrap_err().to_string();
             assert!(
                 why.len() < 300 && !why.contains('\u{7f}'),
                 "{} bytes: {why}",
