@@ -39,7 +39,11 @@ fuzz_target!(|data: &[u8]| {
             query_types: s.query_type_chart_data.as_ref(),
             protocols: s.protocol_type_chart_data.as_ref(),
         };
-        counters.anchor(range.start().saturating_sub(60), engine::AnchorReason::First, Some("fuzz"));
+        counters.anchor(
+            range.start().saturating_sub(60),
+            engine::AnchorReason::First,
+            Some("fuzz"),
+        );
         let _ = counters.apply(&minutes, &range, &custom, Some("fuzz"));
     }
 });
