@@ -266,28 +266,7 @@ async fn serve_demo_probes_its_listeners_before_and_after_a_reload() {
         assert_eq!(probed(&body), every, "{route}: {body}");
     }
     // The reload adds a target; the demo's stay as they were.
-    let other = start_mock(Version::V15_2).await;
-    std::fs::write(
-        &config,
-        format!(
-            "[collector]\ndisable_defaults = true\n[targets.other]\nurl = \"{}\"\n",
-            other.uri()
-        ),
-    )
-    .unwrap();
-    crate::serve::hup(&s);
-    let reloaded = format!("{}/probe?target=other", s.base);
-    for _ in 0..100 {
-        if crate::serve::get(&reloaded).await.0 == 200 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        crate::serve::get(&reloaded).await.0,
-        200,
-        "the reload happened"
-    );
+    let _other = crate::serve::reload_adding_a_target(&s, &config).await;
     for route in ["/metrics", "/probe?target=demo"] {
         let (status, body) = crate::serve::get(&format!("{}{route}", s.base)).await;
         assert_eq!(status, 200, "{route}: {body}");

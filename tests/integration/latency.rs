@@ -245,28 +245,7 @@ async fn serve_demo_measures_every_transport_and_a_reload_keeps_the_histograms()
         assert!(answered(&before, t) >= 3.0, "{t}\n{before}");
     }
     // The reload adds a target; the demo's stays as it was.
-    let other = crate::common::start_mock(crate::common::Version::V15_2).await;
-    std::fs::write(
-        &config,
-        format!(
-            "[collector]\ndisable_defaults = true\n[targets.other]\nurl = \"{}\"\n",
-            other.uri()
-        ),
-    )
-    .unwrap();
-    crate::serve::hup(&s);
-    let added = format!("{}/probe?target=other", s.base);
-    for _ in 0..100 {
-        if crate::serve::get(&added).await.0 == 200 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(
-        crate::serve::get(&added).await.0,
-        200,
-        "the reload happened"
-    );
+    let _other = crate::serve::reload_adding_a_target(&s, &config).await;
     let after = crate::serve::get(&metrics).await.1;
     for t in ["udp", "tcp", "tls", "https"] {
         assert!(

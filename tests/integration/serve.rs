@@ -237,6 +237,30 @@ pub(crate) fn hup(s: &Server) {
     signal(s, "HUP");
 }
 
+/// Rewrites `config` to one target `other` (a new v15.2 mock, returned), all collectors off,
+/// sends SIGHUP and waits until `/probe?target=other` answers 200 (it panics otherwise).
+pub(crate) async fn reload_adding_a_target(s: &Server, config: &Path) -> MockServer {
+    let other = start_mock(Version::V15_2).await;
+    std::fs::write(
+        config,
+        format!(
+            "[collector]\ndisable_defaults = true\n[targets.other]\nurl = \"{}\"\n",
+            other.uri()
+        ),
+    )
+    .unwrap();
+    hup(s);
+    let added = format!("{}/probe?target=other", s.base);
+    for _ in 0..100 {
+        if get(&added).await.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(get(&added).await.0, 200, "the reload happened");
+    other
+}
+
 #[tokio::test]
 async fn concurrent_scrapes_share_one_upstream_fetch() {
     let mock = start_mock(Version::V15_2).await;
