@@ -22,13 +22,18 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 
+use crate::technitium::local_file::{self, FileError};
+
 /// Most remembered successful checks; the set is cleared when full.
 const CACHE_LIMIT: usize = 256;
 
 /// Why the listener's TLS certificate or key cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsFilesError {
-    /// The certificate file cannot be read or parsed.
+    /// The certificate or key file cannot be read (missing, not a regular file, too large…).
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// The certificate file's PEM cannot be parsed.
     #[error("cannot read TLS certificate {}: {source}", path.display())]
     ReadCert {
         /// The certificate file.
@@ -41,14 +46,6 @@ pub enum TlsFilesError {
     NoCert {
         /// The certificate file.
         path: PathBuf,
-    },
-    /// The key file cannot be read.
-    #[error("cannot read TLS key {}: {source}", path.display())]
-    ReadKey {
-        /// The key file.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
     },
     /// The key is passphrase-protected.
     #[error(
@@ -148,8 +145,9 @@ impl TlsListener {
 /// fit the certificate.
 pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, TlsFilesError> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert_file)
-        .and_then(Iterator::collect)
+    let pem = local_file::read(cert_file, local_file::TLS_CERT_FILE)?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<_, _>>()
         .map_err(|source| TlsFilesError::ReadCert {
             path: cert_file.to_owned(),
             source,
@@ -176,10 +174,7 @@ pub fn tls_acceptor(cert_file: &Path, key_file: &Path) -> Result<TlsAcceptor, Tl
 /// found": a passphrase-protected key (which a service cannot unlock) and a file without a key.
 fn read_key(key_file: &Path) -> Result<PrivateKeyDer<'static>, TlsFilesError> {
     let path = key_file.to_owned();
-    let pem = match std::fs::read(key_file) {
-        Ok(pem) => pem,
-        Err(source) => return Err(TlsFilesError::ReadKey { path, source }),
-    };
+    let pem = local_file::read(key_file, local_file::TLS_KEY_FILE)?;
     if is_encrypted_pem(&pem) {
         return Err(TlsFilesError::EncryptedKey { path });
     }
@@ -381,6 +376,34 @@ fn fingerprint(user: &str, password: &str, hash: &str) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_files_are_read_bounded_and_named() {
+        let err = |cert: &Path, key: &Path| match tls_acceptor(cert, key) {
+            Ok(_) => panic!("accepted {} and {}", cert.display(), key.display()),
+            Err(e) => e.to_string(),
+        };
+        let zero = Path::new("/dev/zero");
+        assert_eq!(
+            err(zero, zero),
+            "cannot read TLS certificate /dev/zero: not a regular file (it is a character device): give the path of a file"
+        );
+        let Ok(dir) = tempfile::tempdir() else {
+            panic!("a temporary directory")
+        };
+        let (cert, key) = (dir.path().join("tls.crt"), dir.path().join("tls.key"));
+        let Ok(pem) = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]) else {
+            panic!("a self-signed certificate")
+        };
+        assert!(std::fs::write(&cert, pem.cert.pem()).is_ok());
+        assert!(std::fs::write(&key, "k".repeat(100 * 1024)).is_ok());
+        let message = err(&cert, &key);
+        assert!(
+            message.starts_with("cannot read TLS key ")
+                && message.contains("larger than 65536 bytes"),
+            "{message}"
+        );
+    }
 
     const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 

@@ -44,6 +44,17 @@ pub const CA_FILE: FileKind = FileKind {
     max: 10 * 1024 * 1024,
 };
 
+/// The certificate chain of `serve`'s own TLS listener (PEM; a chain is a few KiB).
+pub const TLS_CERT_FILE: FileKind = FileKind {
+    what: "TLS certificate",
+    max: 1024 * 1024,
+};
+/// The private key of `serve`'s own TLS listener (PEM; an RSA 4096 key is about 3 KiB).
+pub const TLS_KEY_FILE: FileKind = FileKind {
+    what: "TLS key",
+    max: 64 * 1024,
+};
+
 /// Why a file could not be read; the caller's message names the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileProblem {
