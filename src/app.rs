@@ -46,6 +46,17 @@ pub async fn run(cli: Cli, matches: &ArgMatches) -> Result<Exit, Fatal> {
     logging::init(level, config.log.format);
     if let Some(d) = &demo {
         tracing::info!(url = %d.api.url, "demo Technitium server started");
+        // Logged here, not where they start: logging begins only once the configuration is built.
+        let r = &d.dns.responder;
+        let at =
+            |a: Option<std::net::SocketAddr>| a.map_or_else(|| "off".to_owned(), |a| a.to_string());
+        tracing::info!(
+            udp = %at(r.udp),
+            tcp = %at(r.tcp),
+            tls = %at(r.tls),
+            https = %at(r.https),
+            "demo DNS listeners started"
+        );
         if config.client.url != d.api.url {
             tracing::warn!(
                 "--demo: the default target is {}, as the config file, the environment or a flag says",

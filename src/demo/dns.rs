@@ -44,13 +44,6 @@ pub async fn start_dns() -> std::io::Result<DemoDns> {
         key_pem: DEMO_DNS_KEY_PEM.as_bytes().to_vec(),
     });
     let responder = responder::start(config).await?;
-    tracing::info!(
-        udp = ?responder.udp,
-        tcp = ?responder.tcp,
-        tls = ?responder.tls,
-        https = ?responder.https,
-        "demo DNS listeners started"
-    );
     Ok(DemoDns { responder })
 }
 
