@@ -6,29 +6,12 @@ use std::time::Duration;
 
 use crate::common::{
     Version, all_options, assert_golden, client_config, collect, collector, counts,
-    default_options, family_lines, fixture, json, mount_fixtures, override_endpoint, sample, text,
+    default_options, family_lines, fixture, json, mock_with, sample, scrape_mock, text,
 };
 use serde_json::{Value, json as j};
-use technitium_exporter::collector::{Options, Outcome, Snapshot};
+use technitium_exporter::collector::{Options, Outcome};
 use technitium_exporter::technitium::Endpoint;
-use wiremock::{MockServer, Request, ResponseTemplate};
-
-/// A mock of `version` with some endpoints answering differently.
-async fn mock_with(version: Version, overrides: Vec<(Endpoint, ResponseTemplate)>) -> MockServer {
-    let server = MockServer::start().await;
-    for (endpoint, answer) in overrides {
-        override_endpoint(&server, endpoint, answer).await;
-    }
-    mount_fixtures(&server, version).await;
-    server
-}
-
-async fn scrape(server: &MockServer, options: Options) -> (Snapshot, String) {
-    let c = collector(&client_config(&server.uri()), options);
-    let snapshot = collect(&c, Duration::from_secs(10)).await;
-    let text = text(&snapshot);
-    (snapshot, text)
-}
+use wiremock::{Request, ResponseTemplate};
 
 /// A recorded JSON answer, edited.
 fn edited(version: Version, name: &str, edit: impl FnOnce(&mut Value)) -> ResponseTemplate {
@@ -56,7 +39,7 @@ async fn partial_failure_keeps_the_rest() {
         vec![(Endpoint::DhcpLeasesList, ResponseTemplate::new(500))],
     )
     .await;
-    let (snapshot, text) = scrape(&server, default_options()).await;
+    let (snapshot, text) = scrape_mock(&server, default_options()).await;
     assert!(snapshot.up());
     assert_eq!(success(&text, "dhcp"), Some(0.0));
     for ok in ["session", "lifetime", "dashboard", "zones", "cluster"] {
@@ -81,7 +64,7 @@ async fn lifetime_failure_on_v15_is_a_collector_failure() {
         vec![(Endpoint::MetricsJson, ResponseTemplate::new(404))],
     )
     .await;
-    let (snapshot, text) = scrape(&server, default_options()).await;
+    let (snapshot, text) = scrape_mock(&server, default_options()).await;
     assert_eq!(success(&text, "lifetime"), Some(0.0));
     assert_eq!(
         sample(&text, "technitium_lifetime_counters_supported"),
@@ -102,7 +85,7 @@ async fn total_failure_emits_up_reason_and_duration() {
         )],
     )
     .await;
-    let (snapshot, text) = scrape(&server, all_options()).await;
+    let (snapshot, text) = scrape_mock(&server, all_options()).await;
     assert!(!snapshot.up());
     assert_golden("v15_2_down_invalid_token.prom", &text);
     // up, error, collector success and duration (session), the cache age (forwarders has a
@@ -125,7 +108,7 @@ async fn collectors_without_permission_are_skipped() {
         v["info"]["permissions"]["Dashboard"]["canView"] = j!(false);
     });
     let server = mock_with(Version::V15_2, vec![(Endpoint::SessionGet, session)]).await;
-    let (snapshot, text) = scrape(&server, all_options()).await;
+    let (snapshot, text) = scrape_mock(&server, all_options()).await;
     assert!(snapshot.up());
     for (collector, section) in [
         ("dhcp", "DhcpServer"),
@@ -178,7 +161,7 @@ async fn not_applicable_collectors_emit_no_success_series() {
         info.remove("clusterNodes");
     });
     let server = mock_with(Version::V14_3, vec![(Endpoint::SessionGet, session)]).await;
-    let (snapshot, text) = scrape(&server, default_options()).await;
+    let (snapshot, text) = scrape_mock(&server, default_options()).await;
     assert!(matches!(
         snapshot.report("cluster").unwrap().outcome,
         Outcome::NotApplicable(None)
@@ -192,7 +175,7 @@ async fn not_applicable_collectors_emit_no_success_series() {
     // v13.6: neither lifetime nor cluster apply; neither family nor success series appears
     // (technitium_queries_total is there, derived by the counters collector).
     let server = mock_with(Version::V13_6, vec![]).await;
-    let (_, text) = scrape(&server, all_options()).await;
+    let (_, text) = scrape_mock(&server, all_options()).await;
     assert_eq!(success(&text, "cluster"), None);
     assert_eq!(success(&text, "lifetime"), None);
     assert!(!text.contains("technitium_cluster_"));
@@ -230,7 +213,7 @@ fn zone_names(text: &str) -> Vec<String> {
 #[tokio::test]
 async fn zones_leave_out_internal_zones_and_name_the_root_dot() {
     let server = mock_with(Version::V15_2, vec![]).await;
-    let (_, text) = scrape(&server, zone_options(&[])).await;
+    let (_, text) = scrape_mock(&server, zone_options(&[])).await;
     assert_eq!(
         zone_names(&text),
         [
@@ -265,7 +248,7 @@ async fn zones_leave_out_internal_zones_and_name_the_root_dot() {
 #[tokio::test]
 async fn zone_filters_and_limit() {
     let server = mock_with(Version::V15_2, vec![]).await;
-    let (_, text) = scrape(
+    let (_, text) = scrape_mock(
         &server,
         zone_options(&[("include", r"test\d\.com"), ("exclude", "test1.com")]),
     )
@@ -274,12 +257,12 @@ async fn zone_filters_and_limit() {
     assert_eq!(sample(&text, "technitium_zones_truncated"), Some(0.0));
 
     // Exactly at the limit: kept. Internal zones do not count.
-    let (_, text) = scrape(&server, zone_options(&[("limit", "7")])).await;
+    let (_, text) = scrape_mock(&server, zone_options(&[("limit", "7")])).await;
     assert_eq!(zone_names(&text).len(), 7);
     assert_eq!(sample(&text, "technitium_zones_truncated"), Some(0.0));
 
     // One over: every per-zone family is dropped, none partially.
-    let (snapshot, text) = scrape(&server, zone_options(&[("limit", "6")])).await;
+    let (snapshot, text) = scrape_mock(&server, zone_options(&[("limit", "6")])).await;
     assert_eq!(sample(&text, "technitium_zones_truncated"), Some(1.0));
     assert!(!text.contains("technitium_zone_"), "{text}");
     assert_eq!(success(&text, "zones"), Some(1.0));
@@ -292,7 +275,7 @@ async fn zone_filters_and_limit() {
     );
 
     // 0 = no limit.
-    let (_, text) = scrape(&server, zone_options(&[("limit", "0")])).await;
+    let (_, text) = scrape_mock(&server, zone_options(&[("limit", "0")])).await;
     assert_eq!(zone_names(&text).len(), 7);
 }
 
@@ -308,7 +291,7 @@ async fn labels_follow_the_design() {
         r["protocolTypeChartData"]["datasets"][0]["data"] = j!([900, 25]);
     });
     let server = mock_with(Version::V15_2, vec![(Endpoint::StatsGet, stats)]).await;
-    let (_, text) = scrape(&server, crate::common::only(&["dashboard"])).await;
+    let (_, text) = scrape_mock(&server, crate::common::only(&["dashboard"])).await;
     assert_eq!(
         family_lines(&text, "technitium_window_qtype_queries"),
         [
@@ -362,7 +345,7 @@ async fn window_qtypes_are_bounded_per_window() {
         "window",
         "last_hour,last_day,last_week,last_month,last_year",
     );
-    let (_, text) = scrape(&server, options).await;
+    let (_, text) = scrape_mock(&server, options).await;
     let lines = family_lines(&text, "technitium_window_qtype_queries");
     for window in [
         "last_hour",
@@ -436,7 +419,7 @@ async fn upstream_names_that_cannot_be_label_values_have_no_series() {
     .await;
     let mut options = all_options();
     crate::common::set(&mut options, "top", "reverse-lookup", "true");
-    let (_, text) = scrape(&server, options).await;
+    let (_, text) = scrape_mock(&server, options).await;
     assert!(!text.contains("evil") && !text.contains(&long), "{text}");
     for family in [
         "technitium_dhcp_scope_enabled",
@@ -499,7 +482,7 @@ async fn absent_fields_give_absent_series() {
         ],
     )
     .await;
-    let (snapshot, text) = scrape(&server, default_options()).await;
+    let (snapshot, text) = scrape_mock(&server, default_options()).await;
     assert!(snapshot.up());
     for absent in [
         "technitium_server_info",
@@ -541,7 +524,7 @@ async fn update_and_settings_variants() {
     )
     .await;
     let options = crate::common::only(&["settings", "update"]);
-    let (_, text) = scrape(&server, options.clone()).await;
+    let (_, text) = scrape_mock(&server, options.clone()).await;
     assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
     assert_eq!(success(&text, "update"), Some(1.0));
     assert_eq!(sample(&text, "technitium_blocking_enabled"), Some(0.0));
@@ -563,7 +546,7 @@ async fn update_and_settings_variants() {
         )],
     )
     .await;
-    let (_, text) = scrape(&server, options).await;
+    let (_, text) = scrape_mock(&server, options).await;
     assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
     assert_eq!(sample(&text, "technitium_blocking_enabled"), Some(1.0));
 }
@@ -620,7 +603,7 @@ async fn families_never_hold_duplicate_series() {
         vec![(Endpoint::StatsGet, stats), (Endpoint::StatsGetTop, top)],
     )
     .await;
-    let (_, text) = scrape(&server, all_options()).await;
+    let (_, text) = scrape_mock(&server, all_options()).await;
     let mut seen = std::collections::HashSet::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let series = line.rsplit_once(' ').unwrap().0;

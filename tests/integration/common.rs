@@ -453,6 +453,27 @@ pub fn text(snapshot: &Snapshot) -> String {
     technitium_exporter::collector::encode(snapshot, ExpositionFormat::Text)
 }
 
+/// A mock of `version` with some endpoints answering differently.
+pub async fn mock_with(
+    version: Version,
+    overrides: Vec<(Endpoint, ResponseTemplate)>,
+) -> MockServer {
+    let server = MockServer::start().await;
+    for (endpoint, answer) in overrides {
+        override_endpoint(&server, endpoint, answer).await;
+    }
+    mount_fixtures(&server, version).await;
+    server
+}
+
+/// One scrape of `server` with `options` (10 s deadline): the snapshot and its text.
+pub async fn scrape_mock(server: &MockServer, options: Options) -> (Snapshot, String) {
+    let c = collector(&client_config(&server.uri()), options);
+    let snapshot = collect(&c, Duration::from_secs(10)).await;
+    let text = text(&snapshot);
+    (snapshot, text)
+}
+
 /// `(families, samples)` of a snapshot's exposition.
 pub fn counts(snapshot: &Snapshot) -> (usize, usize) {
     let mut enc = Encoder::new(ExpositionFormat::Text);

@@ -6,32 +6,16 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use technitium_exporter::collector::{DetailStatus, Options, Outcome, Snapshot};
+use technitium_exporter::collector::{DetailStatus, Options, Outcome};
 use technitium_exporter::technitium::Endpoint;
 use wiremock::matchers::{path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::common::{
     PRIORITY_OVERRIDE, TOKEN, Version, client_config, collect, collector, family_lines, fixture,
-    json, mount_fixtures, only, override_endpoint, sample, set, text,
+    json, mock_with, only, sample, scrape_mock, set, text,
 };
 use crate::minutes::SimServer;
-
-async fn mock_with(version: Version, overrides: Vec<(Endpoint, ResponseTemplate)>) -> MockServer {
-    let server = MockServer::start().await;
-    for (endpoint, answer) in overrides {
-        override_endpoint(&server, endpoint, answer).await;
-    }
-    mount_fixtures(&server, version).await;
-    server
-}
-
-async fn scrape(server: &MockServer, options: Options) -> (Snapshot, String) {
-    let c = collector(&client_config(&server.uri()), options);
-    let snapshot = collect(&c, Duration::from_secs(10)).await;
-    let text = text(&snapshot);
-    (snapshot, text)
-}
 
 /// A recorded JSON answer of 15.6, edited.
 fn edited(name: &str, edit: impl FnOnce(&mut Value)) -> ResponseTemplate {
@@ -76,7 +60,7 @@ async fn health_checks_each_domain_and_keeps_the_servers_words() {
         .await;
     let mut options = only(&["health"]);
     set(&mut options, "health", "domains", "localhost,example.org");
-    let (snapshot, text) = scrape(&server, options).await;
+    let (snapshot, text) = scrape_mock(&server, options).await;
     assert_eq!(success(&text, "health"), Some(1.0));
     assert_eq!(
         sample(
@@ -121,7 +105,7 @@ async fn health_checks_each_domain_and_keeps_the_servers_words() {
 #[tokio::test]
 async fn health_is_not_applicable_before_15_3_and_never_asked() {
     let server = mock_with(Version::V15_2, vec![]).await;
-    let (snapshot, text) = scrape(&server, Options::default()).await;
+    let (snapshot, text) = scrape_mock(&server, Options::default()).await;
     assert!(snapshot.up());
     assert!(matches!(
         snapshot.report("health").map(|r| &r.outcome),
@@ -139,7 +123,7 @@ async fn a_404_from_a_server_claiming_15_3_is_not_applicable_not_failed() {
         vec![(Endpoint::HealthCheck, ResponseTemplate::new(404))],
     )
     .await;
-    let (snapshot, text) = scrape(&server, only(&["health"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["health"])).await;
     let outcome = snapshot.report("health").map(|r| r.outcome.clone());
     assert!(
         matches!(outcome, Some(Outcome::NotApplicable(Some(why))) if why.contains("HTTP 404")),
@@ -153,7 +137,7 @@ async fn a_404_from_a_server_claiming_15_3_is_not_applicable_not_failed() {
 async fn a_denied_health_check_fails_the_collector_and_without_view_it_is_skipped() {
     let denied = json(fixture(Version::V15_6, "error_access_denied.json"));
     let server = mock_with(Version::V15_6, vec![(Endpoint::HealthCheck, denied)]).await;
-    let (snapshot, text) = scrape(&server, only(&["health"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["health"])).await;
     assert_eq!(success(&text, "health"), Some(0.0));
     assert!(!text.contains("technitium_health_check_success"));
     let outcome = snapshot.report("health").map(|r| r.outcome.describe());
@@ -169,7 +153,7 @@ async fn a_denied_health_check_fails_the_collector_and_without_view_it_is_skippe
         v["info"]["permissions"]["DnsClient"]["canView"] = false.into();
     });
     let server = mock_with(Version::V15_6, vec![(Endpoint::SessionGet, session)]).await;
-    let (snapshot, text) = scrape(&server, only(&["health"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["health"])).await;
     assert!(matches!(
         snapshot.report("health").map(|r| &r.outcome),
         Some(Outcome::NoPermission(_))
@@ -184,7 +168,7 @@ async fn a_denied_health_check_fails_the_collector_and_without_view_it_is_skippe
 async fn default_credentials_and_write_rights_are_reported() {
     // A changed password and a view-only token: zeros, no warning.
     let server = mock_with(Version::V15_6, vec![]).await;
-    let (snapshot, text) = scrape(&server, only(&["security"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["security"])).await;
     assert_eq!(sample(&text, "technitium_default_credentials"), Some(0.0));
     let write = family_lines(&text, "technitium_permission_write_granted");
     assert_eq!(write.len(), 11, "{text}");
@@ -211,7 +195,7 @@ async fn default_credentials_and_write_rights_are_reported() {
         ],
     )
     .await;
-    let (snapshot, text) = scrape(&server, only(&["security"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["security"])).await;
     assert_eq!(sample(&text, "technitium_default_credentials"), Some(1.0));
     for (section, v) in [("zones", 1.0), ("settings", 1.0), ("dashboard", 0.0)] {
         assert_eq!(
@@ -231,7 +215,7 @@ async fn default_credentials_and_write_rights_are_reported() {
 #[tokio::test]
 async fn before_15_3_security_reports_write_rights_only() {
     let server = mock_with(Version::V15_2, vec![]).await;
-    let (_, text) = scrape(&server, only(&["security"])).await;
+    let (_, text) = scrape_mock(&server, only(&["security"])).await;
     assert_eq!(success(&text, "security"), Some(1.0));
     assert!(!text.contains("technitium_default_credentials"), "{text}");
     assert_eq!(
@@ -274,7 +258,7 @@ async fn node_versions_come_from_one_node_list() {
         nodes[2]["version"] = "15.5".into();
     });
     let server = mock_with(Version::V15_6, vec![(Endpoint::SessionGet, session)]).await;
-    let (_, text) = scrape(&server, only(&["cluster"])).await;
+    let (_, text) = scrape_mock(&server, only(&["cluster"])).await;
     assert_eq!(
         family_lines(&text, "technitium_cluster_node_build_info"),
         [
@@ -287,14 +271,14 @@ async fn node_versions_come_from_one_node_list() {
     // The recorded list: server2 was never heard from since server1 started: no version, not
     // an old one.
     let server = mock_with(Version::V15_6, vec![]).await;
-    let (_, text) = scrape(&server, only(&["cluster"])).await;
+    let (_, text) = scrape_mock(&server, only(&["cluster"])).await;
     let lines = family_lines(&text, "technitium_cluster_node_build_info");
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert!(!text.contains("build_info{node=\"server2.example.com\""));
 
     // Before 15.6 no node gives a version: no family at all.
     let server = mock_with(Version::V15_2, vec![]).await;
-    let (_, text) = scrape(&server, only(&["cluster"])).await;
+    let (_, text) = scrape_mock(&server, only(&["cluster"])).await;
     assert!(
         !text.contains("technitium_cluster_node_build_info"),
         "{text}"
@@ -313,7 +297,7 @@ async fn omitted_dates_and_the_old_sentinel_give_no_timestamps() {
             .retain(|k, _| !["lastSeen", "upSince", "configLastSynced"].contains(&k.as_str()));
     });
     let server = mock_with(Version::V15_6, vec![(Endpoint::SessionGet, session)]).await;
-    let (snapshot, text) = scrape(&server, only(&["cluster"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["cluster"])).await;
     assert!(snapshot.up());
     assert!(
         !text.contains("technitium_cluster_node_last_seen_timestamp_seconds"),
@@ -336,7 +320,7 @@ async fn no_confident_zero_when_the_server_does_not_check_for_updates() {
     // The answer says the check is off.
     let off = json(fixture(Version::V15_6, "user_checkForUpdate_disabled.json"));
     let server = mock_with(Version::V15_6, vec![(Endpoint::CheckForUpdate, off)]).await;
-    let (snapshot, text) = scrape(&server, only(&["update"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["update"])).await;
     assert_eq!(success(&text, "update"), Some(1.0));
     assert!(!text.contains("technitium_update_available"), "{text}");
     let row = &snapshot.part("update").unwrap().details[0];
@@ -362,7 +346,7 @@ async fn no_confident_zero_when_the_server_does_not_check_for_updates() {
     )
     .await;
     // With the settings collector on too, settings/get is made once between them.
-    let (_, text) = scrape(&server, only(&["update", "settings"])).await;
+    let (_, text) = scrape_mock(&server, only(&["update", "settings"])).await;
     assert!(!text.contains("technitium_update_available"), "{text}");
     assert_eq!(requests_to(&server, Endpoint::SettingsGet).await.len(), 1);
 
@@ -378,7 +362,7 @@ async fn no_confident_zero_when_the_server_does_not_check_for_updates() {
         ],
     )
     .await;
-    let (snapshot, text) = scrape(&server, only(&["update"])).await;
+    let (snapshot, text) = scrape_mock(&server, only(&["update"])).await;
     assert!(!text.contains("technitium_update_available"), "{text}");
     let row = &snapshot.part("update").unwrap().details[0];
     assert!(
@@ -390,12 +374,12 @@ async fn no_confident_zero_when_the_server_does_not_check_for_updates() {
 
     // A server that checks (the recorded 15.6 answer says so): a real 0.
     let server = mock_with(Version::V15_6, vec![]).await;
-    let (_, text) = scrape(&server, only(&["update"])).await;
+    let (_, text) = scrape_mock(&server, only(&["update"])).await;
     assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
 
     // Before 15.3 the server always checks: a failed check still reads 0, as before.
     let server = mock_with(Version::V15_2, vec![(Endpoint::CheckForUpdate, silent)]).await;
-    let (_, text) = scrape(&server, only(&["update"])).await;
+    let (_, text) = scrape_mock(&server, only(&["update"])).await;
     assert_eq!(sample(&text, "technitium_update_available"), Some(0.0));
     assert!(requests_to(&server, Endpoint::SettingsGet).await.is_empty());
 }
@@ -408,7 +392,7 @@ async fn no_confident_zero_when_the_server_does_not_check_for_updates() {
 #[tokio::test]
 async fn a_secondarys_catalog_members_are_marked() {
     let server = mock_with(Version::V15_6, vec![]).await;
-    let (_, text) = scrape(&server, only(&["zones", "cluster"])).await;
+    let (_, text) = scrape_mock(&server, only(&["zones", "cluster"])).await;
     for line in [
         "technitium_zone_notify_failed{zone=\"test0.com\"} 1",
         "technitium_zone_notify_failed{zone=\"example.com\"} 1",
