@@ -146,7 +146,21 @@ fn verdict(
             ),
         );
     }
-    let warn = match warnings {
+    let warn = ok_remarks(collectors, nodes, warnings);
+    (
+        Verdict::Ok,
+        format!(
+            "all good: {shown} answers, the token works and every enabled collector succeeded; {} series{warn}",
+            series.unwrap_or(0)
+        ),
+    )
+}
+
+/// What an "all good" line still mentions: what collectors warn about their data (default
+/// credentials, a token that may change the server, zones left out, named rather than only
+/// counted), nodes behind the cluster's newest version, and how many warnings the table shows.
+fn ok_remarks(collectors: &[CollectorRow], nodes: &[NodeRow], warnings: usize) -> String {
+    let count = match warnings {
         0 => String::new(),
         1 => " (1 warning above)".to_owned(),
         n => format!(" ({n} warnings above)"),
@@ -156,26 +170,17 @@ fn verdict(
         .filter(|n| n.skew)
         .map(|n| format!("{} ({})", n.name, n.version.as_deref().unwrap_or("?")))
         .collect();
-    let warn = if skewed.is_empty() {
-        warn
+    let skew = if skewed.is_empty() {
+        count
     } else {
         format!(
-            "; version skew in the cluster: {} behind the newest node{warn}",
+            "; version skew in the cluster: {} behind the newest node{count}",
             skewed.join(", ")
         )
     };
-    // What a collector warns about its data (default credentials, a token that may change the
-    // server, zones left out) is named here, not only counted.
     let warned: String = collectors
         .iter()
         .filter_map(|c| c.warned.as_ref().map(|w| format!("; but {}: {w}", c.name)))
         .collect();
-    let warn = format!("{warned}{warn}");
-    (
-        Verdict::Ok,
-        format!(
-            "all good: {shown} answers, the token works and every enabled collector succeeded; {} series{warn}",
-            series.unwrap_or(0)
-        ),
-    )
+    format!("{warned}{skew}")
 }
