@@ -199,24 +199,7 @@ async fn probe_node(
     let node = node.to_ascii_lowercase();
     let target = match fleet.node(&node, deadline).await {
         Ok(t) => t,
-        Err(Refused::NotClustered) => {
-            return bad(format!(
-                "target {name:?} is not part of a cluster: drop &node={shown:?}"
-            ));
-        }
-        Err(Refused::NotListed(listed)) => {
-            return bad(format!(
-                "node {shown:?} is not a node of target {name:?}'s cluster (its nodes: {})",
-                listed.join(", ")
-            ));
-        }
-        // The reason only: a caller of /probe learns nothing of the target's URL.
-        Err(Refused::Unknown(e)) => {
-            return bad(format!(
-                "cannot tell whether {shown:?} is a node of target {name:?}: its node list could not be read (session/get failed: {}); the exporter's log says more",
-                e.reason().as_str()
-            ));
-        }
+        Err(refused) => return bad(refusal(&refused, name, &shown)),
     };
     if wants_debug(req) {
         return debug_scrape(state, req, &target, Some(fleet)).await;
@@ -234,6 +217,24 @@ async fn probe_node(
         ));
     }
     respond(state, req, &target, snapshot, arrived, false)
+}
+
+/// Why `/probe?target=NAME&node=NODE` cannot probe that node, for its 400 answer. The reason
+/// only: a caller of /probe learns nothing of the target's URL.
+fn refusal(refused: &Refused, name: &str, shown: &str) -> String {
+    match refused {
+        Refused::NotClustered => {
+            format!("target {name:?} is not part of a cluster: drop &node={shown:?}")
+        }
+        Refused::NotListed(listed) => format!(
+            "node {shown:?} is not a node of target {name:?}'s cluster (its nodes: {})",
+            listed.join(", ")
+        ),
+        Refused::Unknown(e) => format!(
+            "cannot tell whether {shown:?} is a node of target {name:?}: its node list could not be read (session/get failed: {}); the exporter's log says more",
+            e.reason().as_str()
+        ),
+    }
 }
 
 /// `/sd`: Prometheus HTTP service discovery (see [`sd`]).
